@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "hl-types.h"
+
+G_BEGIN_DECLS
+
+#define HL_TYPE_EVENT (hl_event_get_type ())
+G_DECLARE_FINAL_TYPE (HlEvent, hl_event, HL, EVENT, GObject)
+
+/**
+ * HlEvent:
+ * One step of a trace. Immutable once its trace is finished.
+ *
+ * - record: bytes on the wire (the whole record, 5-byte header included); `side` sent it to `peer`.
+ * - message: a handshake message, bytes = 4-byte header + body (plaintext, even when it travelled
+ *   encrypted); `record` is the index of the first record event that carried it, or -1.
+ *   ChangeCipherSpec and alerts are also messages (taken from the wire / from the engine).
+ * - action: a local step on `side`'s lifeline; `check` tells its outcome where it is a check.
+ * - alert: an alert sent by `side` (bytes = level, description).
+ * - app-data: application data plaintext sent by `side`.
+ * - note: a remark that belongs to no exchange (e.g. a value the library does not expose).
+ */
+
+guint        hl_event_get_index (HlEvent *self);
+HlEventKind  hl_event_get_kind (HlEvent *self);
+HlSide       hl_event_get_side (HlEvent *self);
+HlSide       hl_event_get_peer (HlEvent *self);
+guint        hl_event_get_handshake (HlEvent *self);
+gint64       hl_event_get_timestamp (HlEvent *self);
+const char  *hl_event_get_name (HlEvent *self);
+const char  *hl_event_get_caption (HlEvent *self);
+const char  *hl_event_get_technical (HlEvent *self);
+GBytes      *hl_event_get_bytes (HlEvent *self);
+gsize        hl_event_get_length (HlEvent *self);
+HlEpoch      hl_event_get_epoch (HlEvent *self);
+guint        hl_event_get_content_type (HlEvent *self);
+int          hl_event_get_handshake_type (HlEvent *self);
+int          hl_event_get_record (HlEvent *self);
+guint        hl_event_get_alert_level (HlEvent *self);
+guint        hl_event_get_alert_description (HlEvent *self);
+HlCheck      hl_event_get_check (HlEvent *self);
+GBytes      *hl_event_get_plaintext (HlEvent *self);
+
+G_END_DECLS

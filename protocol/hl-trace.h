@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hl-event.h"
+#include "hl-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * HlSecret:
+ * A secret or key of the run. `name` is a stable identifier (`premaster_secret`,
+ * `master_secret`, `client_write_key`, `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, …), `label` a
+ * human title. `handshake` says which handshake of the trace it belongs to (0, or 1 for the
+ * resumed one). Where `source` is `HL_SOURCE_DERIVED`, `formula` and `inputs` tell how, and
+ * `check` whether it equals the library's value. `value` is NULL when the library hides the
+ * value; `note` then says so.
+ */
+typedef struct
+{
+  char      *name;
+  char      *label;
+  GBytes    *value;
+  HlSide     holder;
+  HlSource   source;
+  guint      handshake;
+  char      *formula;
+  GStrv      inputs;
+  HlCheck    check;
+  char      *note;
+} HlSecret;
+
+HlSecret *hl_secret_new (const char *name, const char *label, GBytes *value, HlSide holder,
+                         HlSource source, guint handshake);
+HlSecret *hl_secret_copy (const HlSecret *secret);
+void      hl_secret_free (HlSecret *secret);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlSecret, hl_secret_free)
+
+/**
+ * HlNegotiated:
+ * What one handshake agreed on, as GnuTLS reports it.
+ */
+typedef struct
+{
+  guint     handshake;
+  char     *version;       /* "TLS1.2" */
+  char     *cipher_suite;  /* IANA name, "TLS_RSA_WITH_AES_128_GCM_SHA256" */
+  char     *kx;            /* "RSA", "ECDHE-RSA", "(EC)DHE" (1.3) … */
+  char     *cipher;        /* "AES-128-GCM" */
+  char     *mac;           /* "AEAD", "SHA1" */
+  char     *group;         /* "SECP256R1", or NULL */
+  char     *signature;     /* "RSA-PSS-RSAE-SHA256", or NULL */
+  gboolean  ems;           /* extended master secret (RFC 7627) in use */
+  gboolean  etm;           /* encrypt-then-MAC (RFC 7366) in use */
+  gboolean  resumed;
+  gboolean  client_auth;   /* a client certificate was sent */
+  GBytes   *client_random;
+  GBytes   *server_random;
+  GBytes   *session_id;
+} HlNegotiated;
+
+void hl_negotiated_free (HlNegotiated *negotiated);
+
+/**
+ * HlVerification:
+ * One certificate verification done during the run, with GnuTLS's verdict.
+ */
+typedef struct
+{
+  guint     handshake;
+  HlSide    verifier;   /* who verified (client: server chain; server: client chain) */
+  int       rc;         /* return code of gnutls_certificate_verify_peers3 */
+  guint     status;     /* gnutls_certificate_status_t bits */
+  char     *text;       /* gnutls_certificate_verification_status_print, or the error */
+  char     *hostname;   /* the name checked, or NULL */
+  gboolean  trusted;
+} HlVerification;
+
+void hl_verification_free (HlVerification *verification);
+
+/**
+ * HlOutcome:
+ * How the run ended.
+ */
+typedef struct
+{
+  gboolean  client_ok;     /* the client finished its (last) handshake */
+  gboolean  server_ok;
+  char     *client_error;  /* GnuTLS error text where the side failed, else NULL */
+  char     *server_error;
+  HlSide    alert_sender;  /* who sent the fatal alert, HL_SIDE_NONE if none */
+  guint     alert;         /* its description code */
+} HlOutcome;
+
+#define HL_TYPE_TRACE (hl_trace_get_type ())
+G_DECLARE_FINAL_TYPE (HlTrace, hl_trace, HL, TRACE, GObject)
+
+/* The trace is a GListModel of HlEvent (in order of occurrence). */
+
+const char        *hl_trace_get_scenario (HlTrace *self);
+const char        *hl_trace_get_title (HlTrace *self);
+const char        *hl_trace_get_description (HlTrace *self);
+const char        *hl_trace_get_library_version (HlTrace *self);
+gint64             hl_trace_get_created (HlTrace *self);   /* wall clock, µs since epoch */
+gboolean           hl_trace_is_finished (HlTrace *self);
+guint              hl_trace_get_n_events (HlTrace *self);
+HlEvent           *hl_trace_get_event (HlTrace *self, guint index);   /* borrowed */
+guint              hl_trace_get_n_handshakes (HlTrace *self);
+
+GPtrArray         *hl_trace_get_secrets (HlTrace *self);      /* of HlSecret, borrowed */
+const HlSecret    *hl_trace_find_secret (HlTrace *self, const char *name, guint handshake);
+GPtrArray         *hl_trace_get_negotiated (HlTrace *self);   /* of HlNegotiated, one per handshake */
+GPtrArray         *hl_trace_get_verifications (HlTrace *self);/* of HlVerification */
+const HlOutcome   *hl_trace_get_outcome (HlTrace *self);
+
+/* Certificates as DER, leaf first. */
+GPtrArray         *hl_trace_get_server_chain (HlTrace *self); /* of GBytes */
+GPtrArray         *hl_trace_get_client_chain (HlTrace *self); /* of GBytes, may be empty */
+GBytes            *hl_trace_get_ca_certificate (HlTrace *self); /* the client's trust anchor */
+/* The server's private key (PEM) — the demo key generated for this process; it is what lets us
+ * decrypt an RSA premaster secret from the wire. */
+GBytes            *hl_trace_get_server_key (HlTrace *self);
+
+char              *hl_trace_dup_keylog (HlTrace *self);       /* NSS key log format text */
+
+G_END_DECLS

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/**
+ * HlSide:
+ * The three participants of a trace. `HL_SIDE_BOTH` is only used for secrets that both
+ * endpoints know; `HL_SIDE_NONE` for events that belong to no lifeline.
+ */
+typedef enum
+{
+  HL_SIDE_CLIENT,
+  HL_SIDE_SERVER,
+  HL_SIDE_CA,
+  HL_SIDE_BOTH,
+  HL_SIDE_NONE,
+} HlSide;
+
+typedef enum
+{
+  HL_EVENT_RECORD,
+  HL_EVENT_MESSAGE,
+  HL_EVENT_ACTION,
+  HL_EVENT_ALERT,
+  HL_EVENT_APP_DATA,
+  HL_EVENT_NOTE,
+} HlEventKind;
+
+/* Which keys protect a record (RFC 8446 §7; TLS 1.2 has no handshake epoch). */
+typedef enum
+{
+  HL_EPOCH_PLAINTEXT,
+  HL_EPOCH_HANDSHAKE,
+  HL_EPOCH_APPLICATION,
+} HlEpoch;
+
+/* The outcome of a local check (chain verification, Finished comparison, re-derivation). */
+typedef enum
+{
+  HL_CHECK_NONE,
+  HL_CHECK_OK,
+  HL_CHECK_FAILED,
+} HlCheck;
+
+/* How a secret became known to us. */
+typedef enum
+{
+  HL_SOURCE_LIBRARY,   /* GnuTLS handed it out (keylog, secret function, record state) */
+  HL_SOURCE_DECRYPTED, /* we decrypted it from the wire (RSA premaster) */
+  HL_SOURCE_DERIVED,   /* computed by our own key schedule */
+  HL_SOURCE_WIRE,      /* sent in the clear (randoms) */
+} HlSource;
+
+/* TLS record content types (RFC 8446 §5.1) */
+enum
+{
+  HL_CONTENT_CHANGE_CIPHER_SPEC = 20,
+  HL_CONTENT_ALERT = 21,
+  HL_CONTENT_HANDSHAKE = 22,
+  HL_CONTENT_APPLICATION_DATA = 23,
+};
+
+const char *hl_side_to_string (HlSide side);        /* "client", "server", "ca", "both", "none" */
+const char *hl_side_to_label (HlSide side);         /* "Client", "Server", "Certificate Authority" */
+gboolean    hl_side_from_string (const char *str, HlSide *out);
+const char *hl_event_kind_to_string (HlEventKind kind); /* "record", "message", "action", … */
+gboolean    hl_event_kind_from_string (const char *str, HlEventKind *out);
+const char *hl_epoch_to_string (HlEpoch epoch);     /* "plaintext", "handshake", "application" */
+gboolean    hl_epoch_from_string (const char *str, HlEpoch *out);
+const char *hl_check_to_string (HlCheck check);     /* "none", "ok", "failed" */
+gboolean    hl_check_from_string (const char *str, HlCheck *out);
+const char *hl_source_to_string (HlSource source);  /* "library", "decrypted", "derived", "wire" */
+gboolean    hl_source_from_string (const char *str, HlSource *out);
+
+const char *hl_content_type_name (guint content_type);  /* "handshake", … or NULL */
+const char *hl_handshake_type_name (guint type);        /* "ClientHello", … or NULL */
+const char *hl_alert_description_name (guint desc);     /* "unknown_ca", … or NULL */
+
+G_END_DECLS
