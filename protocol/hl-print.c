@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-print"
+#include "config.h"
+
+#include "hl-print.h"
+
+char *
+hl_bytes_to_hex (GBytes *bytes)
+{
+  gsize n;
+  const guint8 *p;
+  char *hex, *q;
+  static const char digits[] = "0123456789abcdef";
+
+  if (bytes == NULL)
+    return g_strdup ("");
+  p = g_bytes_get_data (bytes, &n);
+  q = hex = g_malloc (n * 2 + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      *q++ = digits[p[i] >> 4];
+      *q++ = digits[p[i] & 0xf];
+    }
+  *q = '\0';
+  return hex;
+}
+
+static const char *
+arrow (HlEvent *event)
+{
+  HlSide side = hl_event_get_side (event);
+  HlSide peer = hl_event_get_peer (event);
+
+  if (hl_event_get_kind (event) == HL_EVENT_ACTION)
+    return peer == HL_SIDE_CA ? "client ·· CA" : "";
+  if (side == HL_SIDE_CLIENT && peer == HL_SIDE_SERVER)
+    return "C → S";
+  if (side == HL_SIDE_SERVER && peer == HL_SIDE_CLIENT)
+    return "C ← S";
+  return "";
+}
+
+static void
+print_events (HlTrace *trace, GString *out)
+{
+  guint n = hl_trace_get_n_events (trace);
+  guint last_handshake = 0;
+
+  g_string_append (out, "Events\n");
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      HlEventKind kind = hl_event_get_kind (event);
+      HlCheck check = hl_event_get_check (event);
+      const char *mark = check == HL_CHECK_OK ? " ✓" : check == HL_CHECK_FAILED ? " ✗" : "";
+      const char *direction = arrow (event);
+
+      if (hl_event_get_handshake (event) != last_handshake)
+        {
+          last_handshake = hl_event_get_handshake (event);
+          g_string_append_printf (out, "  — connection %u —\n", last_handshake + 1);
+        }
+      g_string_append_printf (out, "%4u  %-6s %-8s %-11s %-42s %6" G_GSIZE_FORMAT " B%s  %s\n",
+                              i, hl_side_to_string (hl_event_get_side (event)),
+                              hl_event_kind_to_string (kind),
+                              *direction ? direction : "", hl_event_get_name (event),
+                              hl_event_get_length (event), mark,
+                              hl_event_get_caption (event));
+      if (kind == HL_EVENT_RECORD || kind == HL_EVENT_MESSAGE)
+        g_string_append_printf (out, "      %s · %s\n", hl_event_get_technical (event),
+                                hl_epoch_to_string (hl_event_get_epoch (event)));
+      else if (*hl_event_get_technical (event))
+        g_string_append_printf (out, "      %s\n", hl_event_get_technical (event));
+    }
+}
+
+static const char *
+yes_no (gboolean v)
+{
+  return v ? "yes" : "no";
+}
+
+static void
+print_negotiated (HlTrace *trace, GString *out)
+{
+  GPtrArray *negs = hl_trace_get_negotiated (trace);
+
+  for (guint i = 0; i < negs->len; i++)
+    {
+      const HlNegotiated *neg = g_ptr_array_index (negs, i);
+      g_autofree char *cr = hl_bytes_to_hex (neg->client_random);
+      g_autofree char *sr = hl_bytes_to_hex (neg->server_random);
+
+      g_string_append_printf (out, "\nNegotiated (connection %u)\n", neg->handshake + 1);
+      g_string_append_printf (out, "  version        %s\n", neg->version ? neg->version : "—");
+      g_string_append_printf (out, "  cipher suite   %s\n",
+                              neg->cipher_suite ? neg->cipher_suite : "—");
+      g_string_append_printf (out, "  key exchange   %s\n", neg->kx ? neg->kx : "—");
+      g_string_append_printf (out, "  cipher / MAC   %s / %s\n", neg->cipher ? neg->cipher : "—",
+                              neg->mac ? neg->mac : "—");
+      g_string_append_printf (out, "  group          %s\n", neg->group ? neg->group : "—");
+      g_string_append_printf (out, "  signature      %s\n",
+                              neg->signature ? neg->signature : "—");
+      g_string_append_printf (out, "  EMS / ETM      %s / %s\n", yes_no (neg->ems),
+                              yes_no (neg->etm));
+      g_string_append_printf (out, "  resumed        %s\n", yes_no (neg->resumed));
+      g_string_append_printf (out, "  client cert    %s\n", yes_no (neg->client_auth));
+      g_string_append_printf (out, "  client random  %s\n", *cr ? cr : "—");
+      g_string_append_printf (out, "  server random  %s\n", *sr ? sr : "—");
+    }
+}
+
+static void
+print_verifications (HlTrace *trace, GString *out)
+{
+  GPtrArray *vs = hl_trace_get_verifications (trace);
+  const HlOutcome *o = hl_trace_get_outcome (trace);
+
+  g_string_append (out, "\nVerification\n");
+  if (vs->len == 0)
+    g_string_append (out, "  (no certificate was verified)\n");
+  for (guint i = 0; i < vs->len; i++)
+    {
+      const HlVerification *v = g_ptr_array_index (vs, i);
+
+      g_string_append_printf (out, "  %s checked the %s chain%s%s: %s — %s\n",
+                              hl_side_to_string (v->verifier),
+                              v->verifier == HL_SIDE_CLIENT ? "server's" : "client's",
+                              v->hostname ? " for " : "", v->hostname ? v->hostname : "",
+                              v->trusted ? "trusted" : "NOT trusted", v->text);
+    }
+
+  g_string_append (out, "\nOutcome\n");
+  g_string_append_printf (out, "  client  %s\n", o->client_ok ? "finished"
+                                                  : o->client_error ? o->client_error : "—");
+  g_string_append_printf (out, "  server  %s\n", o->server_ok ? "finished"
+                                                  : o->server_error ? o->server_error : "—");
+  if (o->alert_sender != HL_SIDE_NONE)
+    g_string_append_printf (out, "  fatal alert %s (%u) sent by the %s\n",
+                            hl_alert_description_name (o->alert) ? hl_alert_description_name (o->alert)
+                                                                 : "?",
+                            o->alert, hl_side_to_string (o->alert_sender));
+}
+
+static void
+print_secrets (HlTrace *trace, GString *out)
+{
+  GPtrArray *secrets = hl_trace_get_secrets (trace);
+
+  g_string_append (out, "\nSecrets and keys\n");
+  for (guint i = 0; i < secrets->len; i++)
+    {
+      const HlSecret *s = g_ptr_array_index (secrets, i);
+      g_autofree char *hex = hl_bytes_to_hex (s->value);
+      const char *mark = s->check == HL_CHECK_OK ? " ✓" : s->check == HL_CHECK_FAILED ? " ✗" : "";
+
+      g_string_append_printf (out, "  [%u] %-36s %3" G_GSIZE_FORMAT " B  %-6s %-9s%s %s\n",
+                              s->handshake + 1, s->name,
+                              s->value ? g_bytes_get_size (s->value) : 0,
+                              hl_side_to_string (s->holder), hl_source_to_string (s->source),
+                              mark, s->value ? hex : "(not available)");
+      if (s->formula)
+        g_string_append_printf (out, "        = %s\n", s->formula);
+      if (s->note)
+        g_string_append_printf (out, "        %s\n", s->note);
+    }
+}
+
+char *
+hl_trace_dup_text (HlTrace *trace, HlPrintFlags flags)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (HL_IS_TRACE (trace), NULL);
+
+  g_string_append_printf (out, "%s — %s (GnuTLS %s)\n\n", hl_trace_get_scenario (trace),
+                          hl_trace_get_title (trace), hl_trace_get_library_version (trace));
+  print_events (trace, out);
+  print_negotiated (trace, out);
+  print_verifications (trace, out);
+  print_secrets (trace, out);
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "hl-trace.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HL_PRINT_DEFAULT = 0,
+  HL_PRINT_VERBOSE = 1 << 0, /* decoded field trees and the key schedule */
+} HlPrintFlags;
+
+/* The annotated trace as text: one line per event (number, side, kind, name, length, caption),
+ * then negotiated parameters, verification results, and every secret with its length and hex. */
+char *hl_trace_dup_text (HlTrace *trace, HlPrintFlags flags);
+
+/* Lowercase hex of @bytes (NULL gives ""). */
+char *hl_bytes_to_hex (GBytes *bytes);
+
+G_END_DECLS

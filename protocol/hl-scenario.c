@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-scenario"
+#include "config.h"
+
+#include "hl-scenario.h"
+
+/* Defaults every scenario starts from: TLS 1.2 with an RSA certificate, AES-128-GCM. */
+#define BASE .cert = HL_CERT_RSA, .cipher = HL_CIPHER_AES_128_GCM
+
+static const HlScenario scenarios[] = {
+  { "tls12-rsa", "TLS 1.2 with RSA key exchange", HL_SCENARIO_GROUP_CLASSIC,
+    "The textbook handshake. Client and server agree on parameters in the clear; the client checks "
+    "the server's certificate against the authority it trusts, makes up a 48-byte premaster secret "
+    "and sends it encrypted with the server's RSA public key. Both derive the master secret and "
+    "the session keys from it, switch to them with ChangeCipherSpec, and prove with Finished that "
+    "they saw the same conversation. No forward secrecy: whoever gets the server's private key can "
+    "decrypt the premaster secret later — which is exactly how this app shows it.",
+    { HL_VERSION_TLS12, HL_KX_RSA, BASE, .ems = FALSE } },
+  { "tls12-rsa-ems", "TLS 1.2 RSA with extended master secret", HL_SCENARIO_GROUP_TLS12,
+    "The same RSA key exchange, but the master secret is bound to a hash of the whole handshake "
+    "so far (RFC 7627) instead of only the two random values, which defeats the triple-handshake "
+    "attack.",
+    { HL_VERSION_TLS12, HL_KX_RSA, BASE, .ems = TRUE } },
+  { "tls12-ecdhe-rsa", "TLS 1.2 ECDHE with an RSA certificate", HL_SCENARIO_GROUP_TLS12,
+    "Forward-secret key exchange: both sides contribute an ephemeral elliptic-curve key and "
+    "compute the premaster secret with Diffie-Hellman. The server signs its share with its RSA key; "
+    "the certificate only proves identity, it never encrypts anything.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE } },
+  { "tls12-ecdhe-ecdsa", "TLS 1.2 ECDHE with an ECDSA certificate", HL_SCENARIO_GROUP_TLS12,
+    "Ephemeral elliptic-curve Diffie-Hellman, with the server's share signed by an ECDSA P-256 "
+    "key.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, .cert = HL_CERT_ECDSA, .cipher = HL_CIPHER_AES_128_GCM,
+      .ems = TRUE } },
+  { "tls12-cbc", "TLS 1.2 RSA with AES-CBC and HMAC-SHA1", HL_SCENARIO_GROUP_TLS12,
+    "An older record protection: AES-128 in CBC mode plus a separate HMAC-SHA1 integrity key for "
+    "each direction, with encrypt-then-MAC (RFC 7366). The key block now also holds MAC keys.",
+    { HL_VERSION_TLS12, HL_KX_RSA, .cert = HL_CERT_RSA, .cipher = HL_CIPHER_AES_128_CBC,
+      .ems = TRUE, .etm = TRUE } },
+  { "tls12-mtls", "TLS 1.2 mutual TLS", HL_SCENARIO_GROUP_TLS12,
+    "The server asks the client for a certificate too. The client sends its certificate and signs "
+    "the handshake so far with its private key (CertificateVerify); the server checks both against "
+    "the same authority.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .client_auth = TRUE } },
+  { "tls12-resume-ticket", "TLS 1.2 session ticket resumption", HL_SCENARIO_GROUP_TLS12,
+    "Two connections. In the first, the server hands the client an encrypted session ticket; in "
+    "the second, the client presents it and both sides skip certificates and key exchange, reusing "
+    "the master secret of the first connection with fresh random values.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .resumption = TRUE } },
+  { "tls13", "TLS 1.3", HL_SCENARIO_GROUP_TLS13,
+    "The modern handshake in one round trip. The client sends its key share right away; everything "
+    "after ServerHello is encrypted, including the server's certificate. Keys come from an HKDF "
+    "key schedule instead of a PRF.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE } },
+  { "tls13-ecdsa", "TLS 1.3 with an ECDSA certificate", HL_SCENARIO_GROUP_TLS13,
+    "TLS 1.3 where the server proves its identity with an ECDSA P-256 signature.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, .cert = HL_CERT_ECDSA,
+      .cipher = HL_CIPHER_AES_128_GCM } },
+  { "tls13-hrr", "TLS 1.3 HelloRetryRequest", HL_SCENARIO_GROUP_TLS13,
+    "The client guesses the wrong group for its key share: the server answers with a "
+    "HelloRetryRequest naming the group it wants, and the client starts again with a second "
+    "ClientHello. The transcript replaces the first ClientHello by its hash (message_hash).",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .group = HL_GROUP_SECP256R1,
+      .server_group = HL_GROUP_SECP384R1 } },
+  { "tls13-mtls", "TLS 1.3 mutual TLS", HL_SCENARIO_GROUP_TLS13,
+    "TLS 1.3 with a CertificateRequest: the client answers with its own certificate and "
+    "CertificateVerify, encrypted like the rest of the handshake.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .client_auth = TRUE } },
+  { "tls13-resume-psk", "TLS 1.3 PSK resumption", HL_SCENARIO_GROUP_TLS13,
+    "Two connections. After the first, the server sends a NewSessionTicket; the second connection "
+    "offers it as a pre-shared key with a binder, and the server accepts it without sending its "
+    "certificate again.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .resumption = TRUE } },
+  { "fail-untrusted-ca", "Failure: certificate from an unknown authority", HL_SCENARIO_GROUP_FAILURES,
+    "The server presents a certificate for the right name, but it was signed by an authority the "
+    "client does not trust. The client stops and sends an unknown_ca alert.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .failure = HL_FAILURE_UNTRUSTED_CA } },
+  { "fail-expired", "Failure: expired certificate", HL_SCENARIO_GROUP_FAILURES,
+    "The server's certificate was signed by the trusted authority but its validity period is "
+    "over. The client refuses it with a certificate_expired alert.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .failure = HL_FAILURE_EXPIRED } },
+  { "fail-hostname", "Failure: certificate for another host", HL_SCENARIO_GROUP_FAILURES,
+    "The certificate is valid and trusted, but it names other.test while the client wanted "
+    "server.test. The client rejects it with a bad_certificate alert.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .failure = HL_FAILURE_HOSTNAME } },
+  { "fail-no-shared-cipher", "Failure: no cipher in common", HL_SCENARIO_GROUP_FAILURES,
+    "The client offers only AES-128-GCM suites and the server accepts only ChaCha20-Poly1305. The "
+    "server cannot pick anything and answers the ClientHello with a handshake_failure alert.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE,
+      .failure = HL_FAILURE_NO_SHARED_CIPHER } },
+  { "fail-version-mismatch", "Failure: no protocol version in common", HL_SCENARIO_GROUP_FAILURES,
+    "The client offers only the outdated TLS 1.1, and the server accepts nothing older than TLS "
+    "1.2. The server rejects the ClientHello with a protocol_version alert.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE,
+      .failure = HL_FAILURE_VERSION_MISMATCH } },
+  { "fail-missing-client-cert", "Failure: client certificate required but missing",
+    HL_SCENARIO_GROUP_FAILURES,
+    "The server requires a client certificate, but the client has none and sends an empty "
+    "Certificate message. The server ends the handshake with an alert.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .client_auth = TRUE,
+      .failure = HL_FAILURE_MISSING_CLIENT_CERT } },
+};
+
+const HlScenario *
+hl_scenario_get_all (guint *n_scenarios)
+{
+  g_return_val_if_fail (n_scenarios != NULL, NULL);
+  *n_scenarios = G_N_ELEMENTS (scenarios);
+  return scenarios;
+}
+
+const HlScenario *
+hl_scenario_lookup (const char *id)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    if (g_str_equal (scenarios[i].id, id))
+      return &scenarios[i];
+  return NULL;
+}
+
+const char *
+hl_scenario_group_title (HlScenarioGroup group)
+{
+  switch (group)
+    {
+    case HL_SCENARIO_GROUP_CLASSIC: return "Classic";
+    case HL_SCENARIO_GROUP_TLS12: return "TLS 1.2";
+    case HL_SCENARIO_GROUP_TLS13: return "TLS 1.3";
+    case HL_SCENARIO_GROUP_FAILURES: return "Failures";
+    default: g_return_val_if_reached ("");
+    }
+}
+
+static const char *
+group_priority (HlGroup group)
+{
+  switch (group)
+    {
+    case HL_GROUP_X25519: return "GROUP-X25519";
+    case HL_GROUP_SECP256R1: return "GROUP-SECP256R1";
+    case HL_GROUP_SECP384R1: return "GROUP-SECP384R1";
+    case HL_GROUP_DEFAULT:
+    default: return NULL;
+    }
+}
+
+static const char *
+cipher_priority (HlCipher cipher)
+{
+  switch (cipher)
+    {
+    case HL_CIPHER_AES_256_GCM: return "-CIPHER-ALL:+AES-256-GCM";
+    case HL_CIPHER_CHACHA20_POLY1305: return "-CIPHER-ALL:+CHACHA20-POLY1305";
+    case HL_CIPHER_AES_128_CBC: return "-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1";
+    case HL_CIPHER_AES_128_GCM:
+    default: return "-CIPHER-ALL:+AES-128-GCM";
+    }
+}
+
+char *
+hl_config_dup_priority (const HlConfig *config, gboolean server)
+{
+  GString *p = g_string_new ("NORMAL:-VERS-ALL");
+  HlVersion version = config->version;
+  HlCipher cipher = config->cipher;
+
+  /* The mismatch scenarios give each side a different, non-overlapping choice. The client of
+   * the version mismatch offers only TLS 1.1 (with whatever suites that version has), which a
+   * TLS 1.2-only server refuses. */
+  if (config->failure == HL_FAILURE_VERSION_MISMATCH && !server)
+    {
+      g_string_append (p, ":+VERS-TLS1.1");
+      return g_string_free (p, FALSE);
+    }
+  if (config->failure == HL_FAILURE_NO_SHARED_CIPHER && server)
+    cipher = HL_CIPHER_CHACHA20_POLY1305;
+  if (version == HL_VERSION_TLS13 && cipher == HL_CIPHER_AES_128_CBC)
+    cipher = HL_CIPHER_AES_128_GCM; /* TLS 1.3 has no CBC suites */
+
+  g_string_append (p, version == HL_VERSION_TLS13 ? ":+VERS-TLS1.3" : ":+VERS-TLS1.2");
+  if (version == HL_VERSION_TLS12)
+    {
+      if (config->kx == HL_KX_RSA)
+        g_string_append (p, ":-KX-ALL:+RSA");
+      else
+        g_string_append (p, config->cert == HL_CERT_ECDSA ? ":-KX-ALL:+ECDHE-ECDSA"
+                                                           : ":-KX-ALL:+ECDHE-RSA");
+    }
+  g_string_append_printf (p, ":%s", cipher_priority (cipher));
+
+  if (server && config->server_group != HL_GROUP_DEFAULT)
+    g_string_append_printf (p, ":-GROUP-ALL:+%s", group_priority (config->server_group));
+  else if (!server && config->group != HL_GROUP_DEFAULT)
+    {
+      g_string_append_printf (p, ":-GROUP-ALL:+%s", group_priority (config->group));
+      if (config->server_group != HL_GROUP_DEFAULT && config->server_group != config->group)
+        g_string_append_printf (p, ":+%s", group_priority (config->server_group));
+    }
+
+  if (version == HL_VERSION_TLS12 && !config->ems)
+    g_string_append (p, ":%NO_SESSION_HASH");
+  if (version == HL_VERSION_TLS12 && cipher == HL_CIPHER_AES_128_CBC && !config->etm)
+    g_string_append (p, ":%NO_ETM");
+  return g_string_free (p, FALSE);
+}
+
+static const char *
+cipher_label (HlCipher cipher)
+{
+  switch (cipher)
+    {
+    case HL_CIPHER_AES_256_GCM: return "AES-256-GCM";
+    case HL_CIPHER_CHACHA20_POLY1305: return "ChaCha20-Poly1305";
+    case HL_CIPHER_AES_128_CBC: return "AES-128-CBC + HMAC-SHA1";
+    case HL_CIPHER_AES_128_GCM:
+    default: return "AES-128-GCM";
+    }
+}
+
+char *
+hl_config_dup_summary (const HlConfig *config)
+{
+  GString *s = g_string_new (config->version == HL_VERSION_TLS13 ? "TLS 1.3" : "TLS 1.2");
+
+  if (config->version == HL_VERSION_TLS12)
+    g_string_append (s, config->kx == HL_KX_RSA ? " · RSA key exchange" : " · ECDHE key exchange");
+  g_string_append (s, config->cert == HL_CERT_ECDSA ? " · ECDSA certificate"
+                                                    : " · RSA certificate");
+  g_string_append_printf (s, " · %s", cipher_label (config->cipher));
+  if (config->version == HL_VERSION_TLS12)
+    g_string_append (s, config->ems ? " · extended master secret" : " · no EMS");
+  if (config->client_auth)
+    g_string_append (s, " · client certificate");
+  if (config->resumption)
+    g_string_append (s, " · resumption");
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+hl_config_expects_failure (const HlConfig *config)
+{
+  return config->failure != HL_FAILURE_NONE;
+}

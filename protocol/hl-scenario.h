@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HL_VERSION_TLS12,
+  HL_VERSION_TLS13,
+} HlVersion;
+
+/* TLS 1.2 key exchange; ignored for TLS 1.3, which always uses (EC)DHE. */
+typedef enum
+{
+  HL_KX_RSA,
+  HL_KX_ECDHE,
+} HlKx;
+
+typedef enum
+{
+  HL_CERT_RSA,
+  HL_CERT_ECDSA,
+} HlCertType;
+
+typedef enum
+{
+  HL_CIPHER_AES_128_GCM,
+  HL_CIPHER_AES_256_GCM,
+  HL_CIPHER_CHACHA20_POLY1305,
+  HL_CIPHER_AES_128_CBC, /* TLS 1.2 only, with HMAC-SHA1 */
+} HlCipher;
+
+typedef enum
+{
+  HL_GROUP_DEFAULT,
+  HL_GROUP_X25519,
+  HL_GROUP_SECP256R1,
+  HL_GROUP_SECP384R1,
+} HlGroup;
+
+typedef enum
+{
+  HL_FAILURE_NONE,
+  HL_FAILURE_UNTRUSTED_CA,
+  HL_FAILURE_EXPIRED,
+  HL_FAILURE_HOSTNAME,
+  HL_FAILURE_NO_SHARED_CIPHER,
+  HL_FAILURE_VERSION_MISMATCH,
+  HL_FAILURE_MISSING_CLIENT_CERT,
+} HlFailure;
+
+/**
+ * HlConfig:
+ * Everything that shapes one run. Scenarios are presets; the UI's Custom dialog edits a copy.
+ */
+typedef struct
+{
+  HlVersion  version;
+  HlKx       kx;
+  HlCertType cert;
+  HlCipher   cipher;
+  HlGroup    group;           /* the client's first (and, for HRR, only key-share) group */
+  HlGroup    server_group;    /* HL_GROUP_DEFAULT: the server accepts the client's */
+  gboolean   ems;             /* TLS 1.2 extended master secret (RFC 7627) */
+  gboolean   etm;             /* TLS 1.2 CBC encrypt-then-MAC (RFC 7366) */
+  gboolean   client_auth;     /* server requires a client certificate; the client has one */
+  gboolean   resumption;      /* a second handshake resumes the first (ticket / PSK) */
+  HlFailure  failure;
+} HlConfig;
+
+typedef enum
+{
+  HL_SCENARIO_GROUP_CLASSIC,
+  HL_SCENARIO_GROUP_TLS12,
+  HL_SCENARIO_GROUP_TLS13,
+  HL_SCENARIO_GROUP_FAILURES,
+} HlScenarioGroup;
+
+typedef struct
+{
+  const char      *id;
+  const char      *title;
+  HlScenarioGroup  group;
+  const char      *description;
+  HlConfig         config;
+} HlScenario;
+
+const HlScenario *hl_scenario_get_all (guint *n_scenarios);
+const HlScenario *hl_scenario_lookup (const char *id);
+const char       *hl_scenario_group_title (HlScenarioGroup group);
+
+/* The GnuTLS priority string each side uses for @config. */
+char             *hl_config_dup_priority (const HlConfig *config, gboolean server);
+/* A one-line summary ("TLS 1.2 · RSA key exchange · AES-128-GCM · no EMS"). */
+char             *hl_config_dup_summary (const HlConfig *config);
+/* TRUE when the configuration ends in a failure by design. */
+gboolean          hl_config_expects_failure (const HlConfig *config);
+
+G_END_DECLS
