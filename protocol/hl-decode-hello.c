@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-decoder"
+
+#include "config.h"
+
+#include "hl-decoder-private.h"
+
+/*
+ * ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2), ServerHello and HelloRetryRequest
+ * (RFC 8446 §4.1.3, §4.1.4) and EncryptedExtensions (RFC 8446 §4.3.1).
+ */
+
+/* RFC 8446 §4.1.3: a TLS 1.3 server negotiating an older version puts one of these in the
+ * last 8 bytes of its random, so a client that supports 1.3 can detect a downgrade. */
+static const guint8 downgrade_tls12[8] = { 0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01 };
+static const guint8 downgrade_tls11[8] = { 0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00 };
+
+static void
+decode_version (HlReader   *r,
+                HlField    *msg,
+                const char *name)
+{
+  HlField *f;
+  guint16 version = 0;
+
+  f = dec_u16 (r, msg, name, &version);
+  dec_name16 (f, hl_tls_version_name (version), version);
+  dec_annotate (f, "RFC 8446 §4.1.2",
+                "In TLS 1.2 the highest version the client supports (or the version the "
+                "server chose). TLS 1.3 freezes it at 0x0303 (TLS 1.2) and negotiates the "
+                "real version in the supported_versions extension.");
+}
+
+static void
+decode_session_id (HlReader *r,
+                   HlField  *msg)
+{
+  HlField *f;
+  HlSpan id;
+
+  f = dec_opaque (r, msg, "legacy_session_id", 1, &id);
+  dec_annotate (f, "RFC 8446 §4.1.2",
+                "TLS 1.2 session resumption identifier. A TLS 1.3 client sends 32 random "
+                "bytes here (middlebox compatibility) and the server echoes them.");
+  if (id.len == 0)
+    hl_field_set_value (f, "(empty)");
+}
+
+void
+hl_decode_client_hello (HlReader              *r,
+                        HlField               *msg,
+                        const HlDecodeContext *context)
+{
+  HlReader sub;
+  HlField *f;
+  HlField *list;
+  guint n;
+
+  decode_version (r, msg, "legacy_version");
+
+  f = dec_bytes (r, msg, "random", 32, NULL);
+  dec_annotate (f, "RFC 8446 §4.1.2",
+                "32 bytes from a secure random generator. Both randoms go into the key "
+                "derivation so every connection gets fresh keys.");
+
+  decode_session_id (r, msg);
+
+  list = dec_vector (r, msg, "cipher_suites", 2, &sub);
+  dec_annotate (list, "RFC 8446 §4.1.2",
+                "The cipher suites the client supports, most preferred first.");
+  n = 0;
+  while (dec_more (&sub))
+    {
+      guint16 suite = 0;
+
+      f = dec_u16 (&sub, list, "cipher_suite", &suite);
+      dec_name16 (f, hl_tls_cipher_suite_name (suite), suite);
+      n++;
+    }
+  dec_set_count (list, n, "suite", "suites");
+
+  list = dec_vector (r, msg, "legacy_compression_methods", 1, &sub);
+  dec_annotate (list, "RFC 8446 §4.1.2",
+                "Compression is no longer used (CRIME attack); clients send only null (0).");
+  n = 0;
+  while (dec_more (&sub))
+    {
+      guint8 method = 0;
+
+      f = dec_u8 (&sub, list, "compression_method", &method);
+      dec_name8 (f, hl_tls_compression_name (method), method);
+      n++;
+    }
+  dec_set_count (list, n, "method", "methods");
+
+  /* RFC 5246 §7.4.1.2: a TLS 1.2 ClientHello may end without an extensions block. */
+  if (dec_more (r))
+    hl_decode_extensions (r, msg, HL_EXT_CLIENT_HELLO, context);
+}
+
+void
+hl_decode_server_hello (HlReader              *r,
+                        HlField               *msg,
+                        const HlDecodeContext *context)
+{
+  HlField *f;
+  HlSpan random = { NULL, 0, 0 };
+  guint16 suite = 0;
+  guint8 method = 0;
+  gboolean hrr;
+  gboolean downgrade;
+  HlSpan last8;
+
+  decode_version (r, msg, "legacy_version");
+
+  downgrade = hl_reader_peek_bytes (r, 24, 8, &last8) &&
+              (hl_span_equal (&last8, downgrade_tls12, 8) ||
+               hl_span_equal (&last8, downgrade_tls11, 8));
+  f = dec_bytes (r, msg, "random", 32, &random);
+  hrr = hl_decoder_is_hello_retry_random (random.data, random.len);
+  if (hrr)
+    {
+      hl_field_set_value (f, "HelloRetryRequest (SHA-256 of \"HelloRetryRequest\")");
+      dec_annotate (f, "RFC 8446 §4.1.3",
+                    "This fixed value marks the message as a HelloRetryRequest: the server "
+                    "cannot use any key share the client sent and asks it to try again "
+                    "with the group named in key_share.");
+    }
+  else
+    {
+      dec_annotate (f, "RFC 8446 §4.1.3",
+                    "32 bytes from the server's random generator; with the client random it "
+                    "makes every connection's keys unique.");
+      if (downgrade)
+        hl_field_set_explanation (f,
+                                  "Ends in \"DOWNGRD\": a TLS 1.3 server negotiated an older "
+                                  "version and says so, so a 1.3 client can detect a "
+                                  "downgrade attack (RFC 8446 §4.1.3).");
+    }
+
+  decode_session_id (r, msg);
+
+  f = dec_u16 (r, msg, "cipher_suite", &suite);
+  dec_name16 (f, hl_tls_cipher_suite_name (suite), suite);
+  dec_annotate (f, "RFC 8446 §4.1.3",
+                "The one cipher suite the server picked from the client's list.");
+
+  f = dec_u8 (r, msg, "legacy_compression_method", &method);
+  dec_name8 (f, hl_tls_compression_name (method), method);
+  dec_annotate (f, "RFC 8446 §4.1.3", "Always null (0).");
+
+  if (dec_more (r))
+    hl_decode_extensions (r, msg,
+                          hrr ? HL_EXT_HELLO_RETRY_REQUEST : HL_EXT_SERVER_HELLO, context);
+
+  hl_field_set_value (msg, hl_tls_cipher_suite_name (suite));
+}
+
+void
+hl_decode_encrypted_extensions (HlReader              *r,
+                                HlField               *msg,
+                                const HlDecodeContext *context)
+{
+  hl_decode_extensions (r, msg, HL_EXT_ENCRYPTED_EXTENSIONS, context);
+}

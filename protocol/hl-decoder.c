@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-decoder"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hl-decoder-private.h"
+#include "hl-types.h"
+
+/*
+ * Records (RFC 5246 §6.2, RFC 8446 §5.1), alerts, ChangeCipherSpec, and the handshake
+ * message framing with a descriptor table that hands each message body to its decoder in
+ * hl-decode-*.c.
+ *
+ * Section order: message table, handshake framing, alert and CCS, records, public API.
+ */
+
+/* RFC 8446 §4.1.3: the ServerHello.random that marks a HelloRetryRequest, SHA-256 of
+ * "HelloRetryRequest". */
+static const guint8 hello_retry_random[32] = {
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+/* RFC 8446 §5.1: 2^14 plus the most expansion a record may carry (2048 for TLS 1.2
+ * ciphertext, RFC 5246 §6.2.3). */
+#define MAX_RECORD_LENGTH (16384 + 2048)
+
+typedef struct
+{
+  guint8         type;
+  const char    *rfc;
+  const char    *explanation;
+  HlMessageFunc  decode;
+} MessageDesc;
+
+static const MessageDesc messages[] = {
+  { 0, "RFC 5246 §7.4.1.1",
+    "The server asks the client to start a new handshake (renegotiation). TLS 1.3 removed it.",
+    hl_decode_empty },
+  { 1, "RFC 8446 §4.1.2",
+    "The client opens the handshake: its random, the cipher suites it supports and its "
+    "extensions (groups, key shares, signature algorithms, …).",
+    hl_decode_client_hello },
+  { 2, "RFC 8446 §4.1.3",
+    "The server picks the version, cipher suite and key exchange from what the client "
+    "offered, and sends its own random.",
+    hl_decode_server_hello },
+  { 4, "RFC 8446 §4.6.1",
+    "The server hands the client a ticket it can present later to resume this session "
+    "without a full handshake.",
+    hl_decode_new_session_ticket },
+  { 5, "RFC 8446 §4.5",
+    "The client says its 0-RTT early data is over.",
+    hl_decode_empty },
+  { 8, "RFC 8446 §4.3.1",
+    "Extensions the server answers under encryption, right after the ServerHello.",
+    hl_decode_encrypted_extensions },
+  { 11, "RFC 8446 §4.4.2",
+    "The sender's certificate chain, leaf first.",
+    hl_decode_certificate },
+  { 12, "RFC 5246 §7.4.3",
+    "The server's ephemeral key-exchange parameters, signed with its certificate key so the "
+    "client knows they come from the server.",
+    hl_decode_server_key_exchange },
+  { 13, "RFC 8446 §4.3.2",
+    "The server asks the client for a certificate (client authentication).",
+    hl_decode_certificate_request },
+  { 14, "RFC 5246 §7.4.5",
+    "The server has sent everything for its part of the key exchange.",
+    hl_decode_empty },
+  { 15, "RFC 8446 §4.4.3",
+    "A signature over the handshake so far, made with the private key of the certificate "
+    "just sent: proof that the sender holds that key.",
+    hl_decode_certificate_verify },
+  { 16, "RFC 5246 §7.4.7",
+    "The client's part of the key exchange: an encrypted premaster secret (RSA) or its "
+    "ephemeral public key (ECDHE).",
+    hl_decode_client_key_exchange },
+  { 20, "RFC 8446 §4.4.4",
+    "A MAC over the whole handshake with a key only the two peers can know: it proves the "
+    "handshake was not tampered with.",
+    hl_decode_finished },
+  { 22, "RFC 6066 §8",
+    "An OCSP response about the server certificate (TLS 1.2 stapling).",
+    hl_decode_certificate_status },
+  { 24, "RFC 8446 §4.6.3",
+    "The sender switches to fresh traffic keys and may ask the peer to do the same.",
+    hl_decode_key_update },
+  { 254, "RFC 8446 §4.4.1",
+    "Not sent on the wire: after a HelloRetryRequest the first ClientHello is replaced in "
+    "the transcript by this synthetic message holding its hash.",
+    hl_decode_message_hash },
+};
+
+static const MessageDesc *
+find_message (guint8 type)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (messages); i++)
+    if (messages[i].type == type)
+      return &messages[i];
+  return NULL;
+}
+
+/**
+ * hl_decoder_is_hello_retry_random:
+ * @random: a ServerHello.random
+ * @len: its length
+ *
+ * Returns: whether @random is the special value that makes a ServerHello a
+ *   HelloRetryRequest (RFC 8446 §4.1.3)
+ */
+gboolean
+hl_decoder_is_hello_retry_random (const guint8 *random,
+                                  gsize         len)
+{
+  return random != NULL && len == sizeof hello_retry_random &&
+         memcmp (random, hello_retry_random, len) == 0;
+}
+
+/* Decodes one handshake message (header + body) from @r into a new child of @parent. */
+static HlField *
+decode_one_handshake (HlReader              *r,
+                      HlField               *parent,
+                      const HlDecodeContext *context)
+{
+  gsize start = hl_reader_get_offset (r);
+  const MessageDesc *desc;
+  const char *msg_name;
+  const char *old_scope;
+  HlField *msg;
+  HlField *f;
+  HlReader body;
+  guint8 type = 0;
+  guint32 length = 0;
+  char unknown_name[32];
+  gboolean is_hello_retry;
+  HlSpan random;
+
+  old_scope = hl_reader_get_scope (r);
+  hl_reader_set_scope (r, "Handshake");
+
+  /* Peek the type to name the message (and the error scope) before reading anything. */
+  if (!hl_reader_peek_u8 (r, "msg_type", &type))
+    type = 0;
+  /* A ServerHello is a HelloRetryRequest when its random (after the 4-byte header and the
+   * 2-byte legacy_version) is the special value; it gets its own name in the tree. */
+  is_hello_retry = type == 2 && hl_reader_peek_bytes (r, 4 + 2, 32, &random) &&
+                   hl_decoder_is_hello_retry_random (random.data, random.len);
+  msg_name = hl_tls_handshake_message_name (type);
+  if (type == 2 && is_hello_retry)
+    msg_name = "HelloRetryRequest";
+  if (msg_name == NULL)
+    {
+      g_snprintf (unknown_name, sizeof unknown_name, "UnknownHandshake(%u)", type);
+      msg_name = unknown_name;
+    }
+
+  msg = dec_node (parent, msg_name, start, 0);
+  hl_reader_set_scope (r, hl_field_get_name (msg));
+
+  f = dec_u8 (r, msg, "msg_type", &type);
+  dec_name8 (f, hl_tls_handshake_type_name (type), type);
+  dec_annotate (f, "RFC 8446 §4", "Which handshake message this is.");
+
+  f = dec_u24 (r, msg, "length", &length);
+  hl_field_set_value_printf (f, "%u", length);
+  dec_annotate (f, "RFC 8446 §4", "How many bytes of message body follow this 4-byte header.");
+
+  /* The body: exactly @length bytes, or TRUNCATED naming "<Message>.body". */
+  hl_reader_read_sub (r, hl_reader_has_error (r) ? 0 : length, "body", &body);
+
+  desc = find_message (type);
+  if (desc != NULL)
+    {
+      dec_annotate (msg, desc->rfc, desc->explanation);
+      desc->decode (&body, msg, context);
+    }
+  else
+    {
+      dec_annotate (msg, "RFC 8446 §4",
+                    "A handshake message type this decoder does not know; its body is "
+                    "shown as raw bytes.");
+      hl_decode_unknown (&body, msg, context);
+    }
+  hl_reader_finish (&body, "body");
+
+  hl_field_set_length (msg, hl_reader_get_offset (r) - start);
+  hl_reader_set_scope (r, old_scope);
+
+  return msg;
+}
+
+/* --- Alert and ChangeCipherSpec ------------------------------------------------------ */
+
+static void
+decode_alert_fields (HlReader *r,
+                     HlField  *node)
+{
+  HlField *f;
+  guint8 level = 0;
+  guint8 desc = 0;
+
+  f = dec_u8 (r, node, "level", &level);
+  dec_name8 (f, hl_tls_alert_level_name (level), level);
+  dec_annotate (f, "RFC 5246 §7.2",
+                "warning (1) or fatal (2). A fatal alert ends the connection at once; TLS 1.3 "
+                "treats every alert but close_notify and user_canceled as fatal.");
+
+  f = dec_u8 (r, node, "description", &desc);
+  dec_name8 (f, hl_tls_alert_description_name (desc), desc);
+  dec_annotate (f, "RFC 8446 §6", "Why the sender closes or complains.");
+
+  hl_field_set_value_printf (node, "%s %s",
+                             hl_tls_alert_level_name (level) ? hl_tls_alert_level_name (level)
+                                                             : "level?",
+                             hl_tls_alert_description_name (desc)
+                               ? hl_tls_alert_description_name (desc) : "unknown");
+}
+
+static void
+decode_ccs_fields (HlReader *r,
+                   HlField  *node)
+{
+  gsize at = hl_reader_get_offset (r);
+  HlField *f;
+  guint8 v = 0;
+
+  f = dec_u8 (r, node, "type", &v);
+  dec_annotate (f, "RFC 5246 §7.1",
+                "Always 1. In TLS 1.2 it tells the peer that the sender's next records are "
+                "protected with the new keys; in TLS 1.3 it is only sent for middlebox "
+                "compatibility (RFC 8446 §D.4) and means nothing.");
+  if (!hl_reader_has_error (r) && v != 1)
+    hl_reader_fail (r, HL_PARSE_ERROR_BAD_VALUE, at, "type",
+                    "ChangeCipherSpec must be 1, found %u", v);
+  hl_field_set_value (f, "change_cipher_spec (1)");
+  hl_field_set_value (node, "change_cipher_spec");
+}
+
+/* --- Records --------------------------------------------------------------------------- */
+
+static void
+decode_fragment (HlReader              *r,
+                 HlField               *fragment,
+                 guint8                 content_type,
+                 const HlDecodeContext *context)
+{
+  HlSpan span;
+  HlField *f;
+  guint n = 0;
+
+  if (context->protected_record)
+    {
+      f = dec_rest (r, fragment, "encrypted_record", &span);
+      dec_annotate (f, "RFC 8446 §5.2",
+                    "Ciphertext with its authentication tag (and, in TLS 1.2 AEAD, the "
+                    "explicit nonce first). Only the record keys can open it.");
+      hl_field_set_value_printf (fragment, "%" G_GSIZE_FORMAT " encrypted bytes", span.len);
+      return;
+    }
+
+  switch (content_type)
+    {
+    case HL_CONTENT_HANDSHAKE:
+      /* One or more whole handshake messages (RFC 5246 §6.2.1 allows coalescing). An empty
+       * handshake record is not allowed (RFC 8446 §5.1). */
+      if (hl_reader_is_empty (r))
+        hl_reader_fail (r, HL_PARSE_ERROR_BAD_LENGTH, hl_reader_get_offset (r), "fragment",
+                        "a handshake record must not be empty");
+      while (dec_more (r))
+        {
+          decode_one_handshake (r, fragment, context);
+          n++;
+        }
+      hl_field_set_value_printf (fragment, "%u handshake message%s", n, n == 1 ? "" : "s");
+      break;
+
+    case HL_CONTENT_ALERT:
+      decode_alert_fields (r, fragment);
+      break;
+
+    case HL_CONTENT_CHANGE_CIPHER_SPEC:
+      decode_ccs_fields (r, fragment);
+      break;
+
+    case HL_CONTENT_APPLICATION_DATA:
+      f = dec_rest (r, fragment, "encrypted_data", &span);
+      dec_annotate (f, "RFC 8446 §5.2",
+                    "Application data is always protected; without the keys it is opaque.");
+      hl_field_set_value_printf (fragment, "%" G_GSIZE_FORMAT " bytes", span.len);
+      break;
+
+    default:
+      f = dec_rest (r, fragment, "data", &span);
+      dec_annotate (f, NULL, "A content type this decoder does not know, shown raw.");
+      dec_set_hex (fragment, &span);
+      break;
+    }
+}
+
+static HlField *
+decode_record (GBytes                *record,
+               gsize                  base_offset,
+               const HlDecodeContext *context,
+               GError               **error)
+{
+  g_auto(HlReader) r = { 0 };
+  g_autoptr(HlField) root = NULL;
+  HlReader fragment_r;
+  HlField *f;
+  HlField *fragment;
+  guint8 type = 0;
+  guint16 version = 0;
+  guint16 length = 0;
+  gsize length_at;
+  const char *type_name;
+
+  hl_reader_init (&r, record, base_offset);
+  hl_reader_set_scope (&r, context->protected_record ? "TLSCiphertext" : "TLSPlaintext");
+
+  root = hl_field_new (context->protected_record ? "TLSCiphertext" : "TLSPlaintext",
+                       base_offset, g_bytes_get_size (record));
+  dec_annotate (root, "RFC 8446 §5.1",
+                "One TLS record: a 5-byte header (content type, legacy version, length) and "
+                "the fragment it carries.");
+
+  f = dec_u8 (&r, root, "type", &type);
+  type_name = hl_tls_content_type_name (type);
+  dec_name8 (f, type_name, type);
+  dec_annotate (f, "RFC 8446 §5.1", "What the record carries.");
+
+  f = dec_u16 (&r, root, "legacy_record_version", &version);
+  dec_name16 (f, hl_tls_version_name (version), version);
+  dec_annotate (f, "RFC 8446 §5.1",
+                "Kept for compatibility: TLS 1.3 writes 0x0303 (TLS 1.2) here, or 0x0301 in "
+                "an initial ClientHello; the real version is negotiated in the hellos.");
+
+  length_at = hl_reader_get_offset (&r);
+  f = dec_u16 (&r, root, "length", &length);
+  dec_annotate (f, "RFC 8446 §5.1", "How many bytes of fragment follow the header.");
+  if (!hl_reader_has_error (&r) && length > MAX_RECORD_LENGTH)
+    hl_reader_fail (&r, HL_PARSE_ERROR_BAD_LENGTH, length_at, "length",
+                    "record length %u exceeds the maximum of %u", length, MAX_RECORD_LENGTH);
+
+  hl_reader_read_sub (&r, hl_reader_has_error (&r) ? 0 : length, "fragment", &fragment_r);
+  fragment = dec_node (root, "fragment", hl_reader_get_offset (&fragment_r),
+                       hl_reader_get_remaining (&fragment_r));
+  dec_annotate (fragment, "RFC 8446 §5.1", NULL);
+  decode_fragment (&fragment_r, fragment, type, context);
+  hl_reader_finish (&fragment_r, "fragment");
+  hl_reader_finish (&r, NULL);
+
+  if (hl_reader_propagate_error (&r, error))
+    return NULL;
+
+  hl_field_set_value_printf (root, "%s, %u bytes", type_name ? type_name : "unknown", length);
+  return g_steal_pointer (&root);
+}
+
+/* --- Public API ------------------------------------------------------------------------ */
+
+/**
+ * hl_decode_record_full:
+ * @record: one whole record: 5-byte header and fragment
+ * @base_offset: absolute offset of the record's first byte (e.g. in the direction's stream)
+ * @context: (nullable): what the bytes do not say; %NULL for plaintext TLS 1.2 defaults
+ * @error: return location for an %HL_PARSE_ERROR
+ *
+ * Decodes a record. A plaintext handshake record holds one or more whole handshake
+ * messages, each decoded; a protected record is shown as opaque ciphertext.
+ *
+ * Returns: (transfer full) (nullable): the record's field tree, or %NULL on malformed input
+ */
+HlField *
+hl_decode_record_full (GBytes                *record,
+                       gsize                  base_offset,
+                       const HlDecodeContext *context,
+                       GError               **error)
+{
+  static const HlDecodeContext defaults = { 0 };
+
+  g_return_val_if_fail (record != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return decode_record (record, base_offset, context != NULL ? context : &defaults, error);
+}
+
+/**
+ * hl_decode_record:
+ * @record: one whole record: 5-byte header and fragment
+ * @base_offset: absolute offset of the record's first byte
+ * @error: return location for an %HL_PARSE_ERROR
+ *
+ * Like hl_decode_record_full() for a plaintext record with TLS 1.2 layouts.
+ *
+ * Returns: (transfer full) (nullable): the record's field tree
+ */
+HlField *
+hl_decode_record (GBytes  *record,
+                  gsize    base_offset,
+                  GError **error)
+{
+  return hl_decode_record_full (record, base_offset, NULL, error);
+}
+
+/**
+ * hl_decode_handshake_full:
+ * @message: one handshake message including its 4-byte header
+ * @base_offset: absolute offset of the message's first byte
+ * @context: (nullable): the connection facts the layout depends on
+ * @error: return location for an %HL_PARSE_ERROR
+ *
+ * Decodes one handshake message. Unknown message types are shown raw, not refused. A
+ * ServerHello whose random is the HelloRetryRequest value is named "HelloRetryRequest".
+ *
+ * Returns: (transfer full) (nullable): the message's field tree
+ */
+HlField *
+hl_decode_handshake_full (GBytes                *message,
+                          gsize                  base_offset,
+                          const HlDecodeContext *context,
+                          GError               **error)
+{
+  static const HlDecodeContext defaults = { 0 };
+  g_auto(HlReader) r = { 0 };
+  g_autoptr(HlField) holder = NULL;
+  HlField *msg;
+
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (context == NULL)
+    context = &defaults;
+
+  hl_reader_init (&r, message, base_offset);
+  holder = hl_field_new ("holder", base_offset, g_bytes_get_size (message));
+  msg = decode_one_handshake (&r, holder, context);
+  hl_reader_finish (&r, hl_field_get_name (msg));
+
+  if (hl_reader_propagate_error (&r, error))
+    return NULL;
+
+  return hl_field_ref (msg);
+}
+
+/**
+ * hl_decode_handshake:
+ * @message: one handshake message including its 4-byte header
+ * @base_offset: absolute offset of the message's first byte
+ * @tls13: whether the connection is TLS 1.3 (Certificate, CertificateRequest and
+ *   NewSessionTicket differ)
+ * @error: return location for an %HL_PARSE_ERROR
+ *
+ * Returns: (transfer full) (nullable): the message's field tree
+ */
+HlField *
+hl_decode_handshake (GBytes   *message,
+                     gsize     base_offset,
+                     gboolean  tls13,
+                     GError  **error)
+{
+  HlDecodeContext context = { 0 };
+
+  context.tls13 = tls13;
+  return hl_decode_handshake_full (message, base_offset, &context, error);
+}
+
+/**
+ * hl_decode_alert:
+ * @fragment: the 2-byte alert (a record's plaintext fragment)
+ * @base_offset: absolute offset of its first byte
+ * @error: return location for an %HL_PARSE_ERROR
+ *
+ * Returns: (transfer full) (nullable): an "Alert" field with level and description
+ */
+HlField *
+hl_decode_alert (GBytes  *fragment,
+                 gsize    base_offset,
+                 GError **error)
+{
+  g_auto(HlReader) r = { 0 };
+  g_autoptr(HlField) node = NULL;
+
+  g_return_val_if_fail (fragment != NULL, NULL);
+
+  hl_reader_init (&r, fragment, base_offset);
+  hl_reader_set_scope (&r, "Alert");
+  node = hl_field_new ("Alert", base_offset, g_bytes_get_size (fragment));
+  dec_annotate (node, "RFC 8446 §6", "A warning or the reason the connection is closed.");
+  decode_alert_fields (&r, node);
+  hl_reader_finish (&r, NULL);
+
+  if (hl_reader_propagate_error (&r, error))
+    return NULL;
+  return g_steal_pointer (&node);
+}
+
+/**
+ * hl_decode_ccs:
+ * @fragment: the 1-byte ChangeCipherSpec fragment
+ * @base_offset: absolute offset of its first byte
+ * @error: return location for an %HL_PARSE_ERROR
+ *
+ * Returns: (transfer full) (nullable): a "ChangeCipherSpec" field
+ */
+HlField *
+hl_decode_ccs (GBytes  *fragment,
+               gsize    base_offset,
+               GError **error)
+{
+  g_auto(HlReader) r = { 0 };
+  g_autoptr(HlField) node = NULL;
+
+  g_return_val_if_fail (fragment != NULL, NULL);
+
+  hl_reader_init (&r, fragment, base_offset);
+  hl_reader_set_scope (&r, "ChangeCipherSpec");
+  node = hl_field_new ("ChangeCipherSpec", base_offset, g_bytes_get_size (fragment));
+  dec_annotate (node, "RFC 5246 §7.1", NULL);
+  decode_ccs_fields (&r, node);
+  hl_reader_finish (&r, NULL);
+
+  if (hl_reader_propagate_error (&r, error))
+    return NULL;
+  return g_steal_pointer (&node);
+}
