@@ -74,31 +74,24 @@ split_records (HlPipe *pipe, HlSide sender, const guint8 *data, gsize len)
     }
 }
 
-static ssize_t
-push_cb (gnutls_transport_ptr_t ptr, const void *data, size_t len)
+void
+hl_pipe_write (HlPipe *pipe, HlSide sender, const void *data, gsize len)
 {
-  Endpoint *end = ptr;
-  Direction *dir = outgoing (end->pipe, end->side);
+  Direction *dir = outgoing (pipe, sender);
 
   g_byte_array_append (dir->queue, data, len);
   dir->pushed += len;
-  split_records (end->pipe, end->side, data, len);
-  return (ssize_t) len;
+  split_records (pipe, sender, data, len);
 }
 
-static ssize_t
-pull_cb (gnutls_transport_ptr_t ptr, void *data, size_t len)
+gssize
+hl_pipe_read (HlPipe *pipe, HlSide receiver, void *data, gsize len)
 {
-  Endpoint *end = ptr;
-  HlPipe *pipe = end->pipe;
-  Direction *dir = incoming (pipe, end->side);
+  Direction *dir = incoming (pipe, receiver);
   gsize n;
 
   if (dir->queue->len == 0)
-    {
-      gnutls_transport_set_errno (end->session, EAGAIN);
-      return -1;
-    }
+    return -1;
 
   n = MIN (len, dir->queue->len);
   if (pipe->one_record)
@@ -117,7 +110,27 @@ pull_cb (gnutls_transport_ptr_t ptr, void *data, size_t len)
 
   memcpy (data, dir->queue->data, n);
   g_byte_array_remove_range (dir->queue, 0, n);
-  return (ssize_t) n;
+  return (gssize) n;
+}
+
+static ssize_t
+push_cb (gnutls_transport_ptr_t ptr, const void *data, size_t len)
+{
+  Endpoint *end = ptr;
+
+  hl_pipe_write (end->pipe, end->side, data, len);
+  return (ssize_t) len;
+}
+
+static ssize_t
+pull_cb (gnutls_transport_ptr_t ptr, void *data, size_t len)
+{
+  Endpoint *end = ptr;
+  gssize n = hl_pipe_read (end->pipe, end->side, data, len);
+
+  if (n < 0)
+    gnutls_transport_set_errno (end->session, EAGAIN);
+  return n;
 }
 
 static int

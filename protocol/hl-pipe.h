@@ -32,6 +32,10 @@ void     hl_pipe_set_record_func (HlPipe *pipe, HlPipeRecordFunc func, gpointer 
 /* When set, a pull never returns bytes past the end of the record being read, so every
  * gnutls call sees at most one new record at a time. */
 void     hl_pipe_set_one_record_per_pull (HlPipe *pipe, gboolean one_record);
+/* What the transport functions do: @sender writes into the pipe (records are reported as they
+ * complete); @receiver reads up to @len bytes, or gets -1 when nothing is queued. */
+void     hl_pipe_write (HlPipe *pipe, HlSide sender, const void *data, gsize len);
+gssize   hl_pipe_read (HlPipe *pipe, HlSide receiver, void *data, gsize len);
 /* Bytes waiting to be read by @receiver. */
 gsize    hl_pipe_get_pending (HlPipe *pipe, HlSide receiver);
 /* Total bytes ever pushed by @sender. */

@@ -794,6 +794,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
   hl_test_tls_init ();
 
@@ -837,5 +839,8 @@ main (int   argc,
       g_test_add_data_func (path, &session_cases[i], test_session);
     }
 
-  return g_test_run ();
+  ret = g_test_run ();
+  hl_test_tls_deinit ();
+
+  return ret;
 }

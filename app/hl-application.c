@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "handshake-lens"
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "hl-application.h"
+#include "hl-engine.h"
+#include "hl-print.h"
+#include "hl-scenario.h"
+#include "hl-trace-io.h"
+#include "hl-window.h"
+
+/* Exit codes of the command line: 0 ran as designed, 1 the engine broke, 2 bad usage/input. */
+enum
+{
+  EXIT_OK = 0,
+  EXIT_ENGINE = 1,
+  EXIT_USAGE = 2,
+};
+
+struct _HlApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *scenario_id;   /* --scenario for the window */
+  HlTrace        *opened;        /* --open, loaded before the window exists */
+};
+
+G_DEFINE_FINAL_TYPE (HlApplication, hl_application, ADW_TYPE_APPLICATION)
+
+/* --json takes an optional argument, which GApplication's own entries cannot express. */
+static char *json_target;
+static gboolean json_requested;
+
+static gboolean
+json_option_cb (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  json_requested = TRUE;
+  g_free (json_target);
+  json_target = g_strdup (value ? value : "-");
+  return TRUE;
+}
+
+static const GOptionEntry json_entries[] = {
+  { "json", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, json_option_cb,
+    N_("Run headless and write the trace as JSON to FILE (default: standard output)"),
+    N_("[FILE|-]") },
+  { NULL }
+};
+
+static const GOptionEntry main_entries[] = {
+  { "list-scenarios", 0, 0, G_OPTION_ARG_NONE, NULL, N_("List the scenario ids and titles"), NULL },
+  { "scenario", 's', 0, G_OPTION_ARG_STRING, NULL, N_("Scenario to run (see --list-scenarios)"),
+    N_("ID") },
+  { "print", 'p', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Run the scenario headless and print the annotated trace"), NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --print: also print decoded fields and the key schedule"), NULL },
+  { "open", 'o', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open a saved trace in the window"),
+    N_("FILE") },
+  { NULL }
+};
+
+static int
+fail (int code, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static int
+fail (int code, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("handshake-lens: %s\n", msg);
+  return code;
+}
+
+static int
+write_output (const char *target, const char *data, gsize len)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (target, "-") == 0)
+    {
+      if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0)
+        return fail (EXIT_USAGE, "could not write to standard output");
+      return EXIT_OK;
+    }
+  if (!g_file_set_contents (target, data, len, &error))
+    return fail (EXIT_USAGE, "%s", error->message);
+  return EXIT_OK;
+}
+
+static int
+run_headless (const char *scenario_id, gboolean print, gboolean verbose)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlTrace) trace = NULL;
+  const HlScenario *scenario = hl_scenario_lookup (scenario_id);
+  int rc = EXIT_OK;
+
+  if (scenario == NULL)
+    return fail (EXIT_USAGE, "unknown scenario “%s” (see --list-scenarios)", scenario_id);
+
+  trace = hl_engine_run (&scenario->config, scenario->id, scenario->title, scenario->description,
+                         NULL, &error);
+  if (trace == NULL)
+    return fail (EXIT_ENGINE, "scenario %s: %s", scenario_id, error->message);
+
+  if (print)
+    {
+      g_autofree char *text = hl_trace_dup_text (trace, verbose ? HL_PRINT_VERBOSE
+                                                                : HL_PRINT_DEFAULT);
+      rc = write_output ("-", text, strlen (text));
+    }
+  if (rc == EXIT_OK && json_requested)
+    {
+      gsize len = 0;
+      g_autofree char *json = hl_trace_to_data (trace, &len);
+      rc = write_output (json_target, json, len);
+    }
+  return rc;
+}
+
+static int
+hl_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  HlApplication *self = HL_APPLICATION (app);
+  const char *scenario_id = NULL;
+  const char *open_path = NULL;
+  gboolean print = FALSE;
+  gboolean verbose = FALSE;
+
+  if (g_variant_dict_contains (options, "list-scenarios"))
+    {
+      guint n;
+      const HlScenario *all = hl_scenario_get_all (&n);
+
+      for (guint i = 0; i < n; i++)
+        g_print ("%s\t%s\n", all[i].id, all[i].title);
+      return EXIT_OK;
+    }
+
+  g_variant_dict_lookup (options, "scenario", "&s", &scenario_id);
+  g_variant_dict_lookup (options, "open", "^&ay", &open_path);
+  print = g_variant_dict_contains (options, "print");
+  verbose = g_variant_dict_contains (options, "verbose");
+
+  if (scenario_id && hl_scenario_lookup (scenario_id) == NULL)
+    return fail (EXIT_USAGE, "unknown scenario “%s” (see --list-scenarios)", scenario_id);
+
+  if (print || json_requested)
+    {
+      if (scenario_id == NULL)
+        return fail (EXIT_USAGE, "--print and --json need --scenario ID");
+      return run_headless (scenario_id, print, verbose);
+    }
+
+  if (open_path)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (open_path);
+      g_autoptr(GError) error = NULL;
+
+      self->opened = hl_trace_load_file (file, NULL, &error);
+      if (self->opened == NULL)
+        return fail (EXIT_USAGE, "cannot open %s: %s", open_path, error->message);
+    }
+  g_free (self->scenario_id);
+  self->scenario_id = g_strdup (scenario_id);
+  return -1;
+}
+
+static void
+hl_application_activate (GApplication *app)
+{
+  HlApplication *self = HL_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    {
+      HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+
+      if (self->opened)
+        hl_window_set_trace (win, self->opened);
+      else
+        hl_window_run_scenario (win, self->scenario_id ? self->scenario_id : "tls12-rsa");
+      window = GTK_WINDOW (win);
+    }
+  gtk_window_present (window);
+}
+
+static void
+about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkApplication *app = user_data;
+  const char *developers[] = { "The Handshake Lens developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Handshake Lens"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("See the TLS handshake happen: a real client and server, "
+                                       "every byte, key and hash"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+hl_application_startup (GApplication *app)
+{
+  static const GActionEntry entries[] = {
+    { "about", about_action },
+    { "quit", quit_action },
+  };
+  const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (hl_application_parent_class)->startup (app);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+hl_application_finalize (GObject *object)
+{
+  HlApplication *self = HL_APPLICATION (object);
+
+  g_free (self->scenario_id);
+  g_clear_object (&self->opened);
+  G_OBJECT_CLASS (hl_application_parent_class)->finalize (object);
+}
+
+static void
+hl_application_class_init (HlApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = hl_application_finalize;
+  app_class->handle_local_options = hl_application_handle_local_options;
+  app_class->activate = hl_application_activate;
+  app_class->startup = hl_application_startup;
+}
+
+static void
+hl_application_init (HlApplication *self)
+{
+  GOptionGroup *group = g_option_group_new ("output", _("Output options"),
+                                            _("Show output options"), NULL, NULL);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+  g_option_group_add_entries (group, json_entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_application_add_option_group (G_APPLICATION (self), group);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Run a real TLS handshake and see every step."));
+}
+
+HlApplication *
+hl_application_new (void)
+{
+  return g_object_new (HL_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       NULL);
+}

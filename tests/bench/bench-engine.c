@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Benchmark: per scenario, the median of N bare handshakes (same pipe and sessions, no capture)
+ * against N full engine runs (capture + trace), interleaved in one process so both see the same
+ * machine load. Prints both and their ratio; asserts nothing about time. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "hl-engine.h"
+#include "hl-pki.h"
+
+static int
+compare (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median_ms (gint64 *v, guint n)
+{
+  qsort (v, n, sizeof *v, compare);
+  return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1000.0;
+}
+
+int
+main (int argc, char *argv[])
+{
+  guint iterations = argc > 1 ? (guint) atoi (argv[1]) : 200;
+  guint n;
+  const HlScenario *all = hl_scenario_get_all (&n);
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *bare = g_new (gint64, iterations);
+  g_autofree gint64 *full = g_new (gint64, iterations);
+  double worst = 0;
+
+  if (iterations == 0)
+    iterations = 1;
+  /* key generation is once per process: keep it out of the figures */
+  if (hl_pki_get_default (&error) == NULL)
+    {
+      g_printerr ("bench: %s\n", error->message);
+      return 1;
+    }
+  g_print ("%-26s %12s %12s %8s   (median of %u, interleaved)\n", "scenario", "bare ms",
+           "engine ms", "ratio", iterations);
+  for (guint s = 0; s < n; s++)
+    {
+      double b, f;
+
+      for (guint i = 0; i < iterations; i++)
+        {
+          gint64 t0 = g_get_monotonic_time ();
+          HlTrace *trace;
+
+          if (!hl_engine_run_bare (&all[s].config, &error))
+            {
+              g_printerr ("bench: %s (bare): %s\n", all[s].id, error->message);
+              return 1;
+            }
+          bare[i] = g_get_monotonic_time () - t0;
+          t0 = g_get_monotonic_time ();
+          trace = hl_engine_run (&all[s].config, all[s].id, all[s].title, "", NULL, &error);
+          if (trace == NULL)
+            {
+              g_printerr ("bench: %s: %s\n", all[s].id, error->message);
+              return 1;
+            }
+          g_object_unref (trace);
+          full[i] = g_get_monotonic_time () - t0;
+        }
+      b = median_ms (bare, iterations);
+      f = median_ms (full, iterations);
+      worst = MAX (worst, f / b);
+      g_print ("%-26s %12.3f %12.3f %7.2fx\n", all[s].id, b, f, f / b);
+    }
+  g_print ("worst ratio %.2fx (goal ≤ 1.2x)\n", worst);
+  return 0;
+}
