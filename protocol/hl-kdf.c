@@ -825,7 +825,8 @@ hl_tls13_master_secret (gnutls_mac_algorithm_t mac,
  * @traffic_secret: a handshake or application traffic secret
  * @key_size: the AEAD key length (16 for AES-128-GCM, 32 for AES-256-GCM and ChaCha20)
  * @iv_size: the IV length (12 for every TLS 1.3 AEAD)
- * @key: (out) (transfer full): [sender]_write_key = HKDF-Expand-Label(Secret, "key", "", key_length)
+ * @key: (out) (transfer full): [sender]_write_key =
+ *   HKDF-Expand-Label(Secret, "key", "", key_length)
  * @iv: (out) (transfer full): [sender]_write_iv = HKDF-Expand-Label(Secret, "iv", "", iv_length)
  *
  * The traffic key calculation of RFC 8446 §7.3.

@@ -173,6 +173,16 @@ hl_test_tls_init (void)
   g_assert_cmpint (rc, ==, 0);
 
   gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (xkey);
+}
+
+static inline void
+hl_test_tls_deinit (void)
+{
+  gnutls_certificate_free_credentials (hl_test_creds.server_cred);
+  gnutls_certificate_free_credentials (hl_test_creds.client_cred);
+  gnutls_privkey_deinit (hl_test_creds.server_key);
+  gnutls_global_deinit ();
 }
 
 /* --- An in-memory session pair --------------------------------------------------------------- */

@@ -1070,6 +1070,7 @@ main (int   argc,
       char *argv[])
 {
   const char *prf_groups[] = { "sha224", "sha256", "sha384", "sha512" };
+  int ret;
 
   g_test_init (&argc, &argv, NULL);
   hl_test_tls_init ();
@@ -1115,5 +1116,8 @@ main (int   argc,
       g_test_add_data_func (path, &tls13_cases[i], test_tls13_session);
     }
 
-  return g_test_run ();
+  ret = g_test_run ();
+  hl_test_tls_deinit ();
+
+  return ret;
 }
