@@ -825,8 +825,8 @@ test_truncated (gconstpointer data)
     }
 }
 
-/* One flipped byte at every offset: loaded or rejected, never a crash, and what loads writes
- * back the same. */
+/* One changed byte at every offset (a digit or a quote, alternately): loaded or rejected, never
+ * a crash, and what loads writes back the same. The fuzzer explores further. */
 static void
 test_flipped (void)
 {
@@ -837,32 +837,28 @@ test_flipped (void)
 
   for (gsize i = 0; i < length; i++)
     {
-      static const char replacements[] = { '0', '"' };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HlTrace) loaded = NULL;
       char saved = text[i];
 
-      for (guint j = 0; j < G_N_ELEMENTS (replacements); j++)
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(HlTrace) loaded = NULL;
-
-          text[i] = replacements[j];
-          loaded = hl_trace_load_data (text, length, &error);
-          g_assert_true ((loaded == NULL) != (error == NULL));
-          if (loaded != NULL)
-            {
-              g_autofree char *again = hl_trace_to_data (loaded, NULL);
-              g_autoptr(HlTrace) reloaded = hl_trace_load_data (again, -1, &error);
-
-              g_assert_no_error (error);
-              g_assert_true (hl_trace_equal (loaded, reloaded, NULL));
-              n_loaded++;
-            }
-          else
-            g_assert_true (error->domain == HL_TRACE_ERROR);
-        }
+      text[i] = i % 2 == 0 ? '0' : '"';
+      loaded = hl_trace_load_data (text, length, &error);
       text[i] = saved;
+
+      g_assert_true ((loaded == NULL) != (error == NULL));
+      if (loaded != NULL)
+        {
+          g_autofree char *again = hl_trace_to_data (loaded, NULL);
+          g_autoptr(HlTrace) reloaded = hl_trace_load_data (again, -1, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (hl_trace_equal (loaded, reloaded, NULL));
+          n_loaded++;
+        }
+      else
+        g_assert_true (error->domain == HL_TRACE_ERROR);
     }
-  g_test_message ("%u of %" G_GSIZE_FORMAT " mutants loaded", n_loaded, length * 2);
+  g_test_message ("%u of %" G_GSIZE_FORMAT " mutants loaded", n_loaded, length);
   g_assert_cmpuint (n_loaded, >, 0);
 }
 
