@@ -121,7 +121,10 @@ ext_server_name (HlReader              *r,
 
   /* The server acknowledges with an empty extension (RFC 6066 §3). */
   if (where != HL_EXT_CLIENT_HELLO)
-    return;
+    {
+      hl_field_set_value (ext, "(empty)");
+      return;
+    }
 
   list = dec_vector (r, ext, "server_name_list", 2, &sub);
   while (dec_more (&sub))
@@ -173,9 +176,14 @@ ext_status_request (HlReader              *r,
   HlField *f;
   guint8 type = 0;
 
-  /* In a TLS 1.2 ServerHello and in 1.3 EncryptedExtensions the answer is empty. */
-  if (where == HL_EXT_SERVER_HELLO || where == HL_EXT_ENCRYPTED_EXTENSIONS)
-    return;
+  /* In a TLS 1.2 ServerHello and in 1.3 EncryptedExtensions the answer is empty; GnuTLS
+   * also sends it empty in a TLS 1.3 CertificateRequest. */
+  if (where == HL_EXT_SERVER_HELLO || where == HL_EXT_ENCRYPTED_EXTENSIONS ||
+      hl_reader_is_empty (r))
+    {
+      hl_field_set_value (ext, "(empty)");
+      return;
+    }
 
   f = dec_u8 (r, ext, "status_type", &type);
   dec_name8 (f, type == 1 ? "ocsp" : NULL, type);
