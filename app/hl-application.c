@@ -8,6 +8,7 @@
 #include "hl-application.h"
 #include "hl-engine.h"
 #include "hl-print.h"
+#include "hl-screenshot.h"
 #include "hl-scenario.h"
 #include "hl-trace-io.h"
 #include "hl-window.h"
@@ -26,6 +27,11 @@ struct _HlApplication
 
   char           *scenario_id;   /* --scenario for the window */
   HlTrace        *opened;        /* --open, loaded before the window exists */
+  char           *screenshot;    /* --screenshot: render the window to this PNG and quit */
+  int             width;         /* --size */
+  int             height;
+  gboolean        dark;          /* --dark */
+  int             exit_status;
 };
 
 G_DEFINE_FINAL_TYPE (HlApplication, hl_application, ADW_TYPE_APPLICATION)
@@ -60,6 +66,10 @@ static const GOptionEntry main_entries[] = {
     N_("With --print: also print decoded fields and the key schedule"), NULL },
   { "open", 'o', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open a saved trace in the window"),
     N_("FILE") },
+  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Render the window to a PNG file and quit"), N_("FILE.png") },
+  { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size for --screenshot"), N_("WxH") },
+  { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Use the dark style"), NULL },
   { NULL }
 };
 
@@ -169,9 +179,45 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
       if (self->opened == NULL)
         return fail (EXIT_USAGE, "cannot open %s: %s", open_path, error->message);
     }
+  {
+    const char *shot = NULL;
+    const char *size = NULL;
+
+    g_variant_dict_lookup (options, "screenshot", "^&ay", &shot);
+    g_variant_dict_lookup (options, "size", "&s", &size);
+    if (size && (sscanf (size, "%dx%d", &self->width, &self->height) != 2 ||
+                 self->width < 320 || self->height < 240 || self->width > 7680 ||
+                 self->height > 4320))
+      return fail (EXIT_USAGE, "--size wants WIDTHxHEIGHT between 320x240 and 7680x4320, "
+                   "not “%s”", size);
+    self->screenshot = g_strdup (shot);
+    self->dark = g_variant_dict_contains (options, "dark");
+  }
   g_free (self->scenario_id);
   self->scenario_id = g_strdup (scenario_id);
   return -1;
+}
+
+/* --screenshot: wait until the trace is shown and two frames are drawn, then render. */
+static gboolean
+screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  HlApplication *self = user_data;
+  HlWindow *window = HL_WINDOW (widget);
+  int *frames = g_object_get_data (G_OBJECT (widget), "hl-frames");
+  g_autoptr(GError) error = NULL;
+
+  if (hl_window_is_busy (window) || hl_window_get_trace (window) == NULL)
+    return G_SOURCE_CONTINUE;
+  if (++*frames < 3)
+    return G_SOURCE_CONTINUE;
+  if (!hl_widget_save_png (widget, self->screenshot, &error))
+    {
+      g_printerr ("handshake-lens: %s\n", error->message);
+      self->exit_status = EXIT_ENGINE;
+    }
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -183,6 +229,17 @@ hl_application_activate (GApplication *app)
   if (window == NULL)
     {
       HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+
+      if (self->width > 0)
+        gtk_window_set_default_size (GTK_WINDOW (win), self->width, self->height);
+      if (self->dark)
+        adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                            ADW_COLOR_SCHEME_FORCE_DARK);
+      if (self->screenshot)
+        {
+          g_object_set_data_full (G_OBJECT (win), "hl-frames", g_new0 (int, 1), g_free);
+          gtk_widget_add_tick_callback (GTK_WIDGET (win), screenshot_tick_cb, self, NULL);
+        }
 
       if (self->opened)
         hl_window_set_trace (win, self->opened);
@@ -224,10 +281,12 @@ hl_application_startup (GApplication *app)
     { "quit", quit_action },
   };
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *run_accels[] = { "<Control>r", NULL };
 
   G_APPLICATION_CLASS (hl_application_parent_class)->startup (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.run-again", run_accels);
 }
 
 static void
@@ -236,6 +295,7 @@ hl_application_finalize (GObject *object)
   HlApplication *self = HL_APPLICATION (object);
 
   g_free (self->scenario_id);
+  g_free (self->screenshot);
   g_clear_object (&self->opened);
   G_OBJECT_CLASS (hl_application_parent_class)->finalize (object);
 }
@@ -274,4 +334,12 @@ hl_application_new (void)
                        "flags", G_APPLICATION_NON_UNIQUE,
                        "resource-base-path", RESOURCE_PREFIX,
                        NULL);
+}
+
+int
+hl_application_run (HlApplication *self, int argc, char **argv)
+{
+  int status = g_application_run (G_APPLICATION (self), argc, argv);
+
+  return status != 0 ? status : self->exit_status;
 }

@@ -9,5 +9,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HlApplication, hl_application, HL, APPLICATION, AdwApplication)
 
 HlApplication *hl_application_new (void);
+/* g_application_run(), with the exit status of --screenshot failures folded in. */
+int            hl_application_run (HlApplication *self, int argc, char **argv);
 
 G_END_DECLS

@@ -18,5 +18,5 @@ main (int argc, char *argv[])
   textdomain (GETTEXT_PACKAGE);
 
   app = hl_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  return hl_application_run (app, argc, argv);
 }

@@ -86,7 +86,8 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
   GtkWidget *technical = gtk_widget_get_next_sibling (caption);
   HlEventKind kind = hl_event_get_kind (event);
   HlCheck check = hl_event_get_check (event);
-  g_autofree char *num = g_strdup_printf ("%u", hl_event_get_index (event) + 1);
+  /* Steps are numbered as listed (records hidden or not), like the story people follow. */
+  g_autofree char *num = g_strdup_printf ("%u", gtk_list_item_get_position (item) + 1);
   g_autofree char *title = NULL;
   const char *side_label;
 
@@ -96,9 +97,16 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
     side_label = hl_event_get_side (event) == HL_SIDE_CLIENT ? _("Client →") : _("← Server");
 
   if (hl_event_get_length (event) > 0 && kind != HL_EVENT_ACTION)
-    title = g_strdup_printf ("%s  ·  %" G_GSIZE_FORMAT " bytes%s", hl_event_get_name (event),
-                             hl_event_get_length (event),
-                             hl_event_get_epoch (event) != HL_EPOCH_PLAINTEXT ? "  🔒" : "");
+    {
+      gsize len = hl_event_get_length (event);
+      g_autofree char *size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT
+                                                            " byte", "%" G_GSIZE_FORMAT " bytes",
+                                                            len), len);
+
+      title = g_strdup_printf ("%s  ·  %s%s", hl_event_get_name (event), size,
+                               hl_event_get_epoch (event) != HL_EPOCH_PLAINTEXT
+                                 ? _("  ·  encrypted") : "");
+    }
   else
     title = g_strdup_printf ("%s%s", hl_event_get_name (event),
                              check == HL_CHECK_OK ? "  ✓" : check == HL_CHECK_FAILED ? "  ✗" : "");
