@@ -1349,9 +1349,13 @@ collect_negotiated (Run *run)
 
   if (neg->cipher_suite)
     {
+      /* GnuTLS says "TLS1.2"; people write "TLS 1.2" */
+      g_autofree char *pretty = g_str_has_prefix (neg->version, "TLS1.")
+                                  ? g_strdup_printf ("TLS %s", neg->version + 3)
+                                  : g_strdup (neg->version);
       g_autofree char *cap = g_strdup_printf ("The server answers with its choice from the "
                                               "client's offer — %s with %s — and its own random "
-                                              "value.", neg->version, neg->cipher_suite);
+                                              "value.", pretty, neg->cipher_suite);
 
       for (guint i = 0; i < hl_trace_get_n_events (run->trace); i++)
         {
