@@ -476,6 +476,32 @@ test_from_json (void)
                    "this is not a trace");
 }
 
+/* The fuzzer's seeds are hand-written traces: they must stay valid as the format evolves. */
+static void
+test_load_fuzz_seeds (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus-trace-json-seed",
+                                                 NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (path, 0, &error);
+  const char *name;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file_path = g_build_filename (path, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (file_path);
+      g_autoptr(HlTrace) trace = hl_trace_load_file (file, NULL, &error);
+
+      g_test_message ("%s", name);
+      g_assert_no_error (error);
+      assert_round_trip (trace);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 3);
+}
+
 /* hl_trace_equal */
 
 typedef struct
@@ -1176,6 +1202,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/trace-io/round-trip/created", test_round_trip_created);
   g_test_add_func ("/protocol/trace-io/load/lenient", test_load_lenient);
   g_test_add_func ("/protocol/trace-io/load/from-json", test_from_json);
+  g_test_add_func ("/protocol/trace-io/load/fuzz-seeds", test_load_fuzz_seeds);
 
   g_test_add_func ("/protocol/trace-io/equal/identical-builds", test_equal_events);
   for (guint i = 0; i < G_N_ELEMENTS (differences); i++)

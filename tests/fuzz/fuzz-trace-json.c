@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "fuzz-trace-json"
+#include "config.h"
+
+/* libFuzzer harness for the trace file loader (protocol/hl-trace-io.c).
+ *
+ * Every input must be either rejected with an HL_TRACE_ERROR or loaded; whatever loads must
+ * write back, load again to an equal trace and write back to the same text. Criticals and
+ * warnings abort, so a g_return_if_fail reached from a loaded trace counts as a finding. */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hl-error.h"
+#include "hl-trace-io.h"
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlTrace) trace = NULL;
+  g_autoptr(HlTrace) again = NULL;
+  g_autoptr(GString) why = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *text_again = NULL;
+  gsize length;
+
+  trace = hl_trace_load_data ((const char *) data, size, &error);
+  if ((trace == NULL) == (error == NULL))
+    abort ();
+  if (trace == NULL)
+    {
+      if (error->domain != HL_TRACE_ERROR || error->message == NULL ||
+          !g_utf8_validate (error->message, -1, NULL))
+        abort ();
+      return 0;
+    }
+  if (!hl_trace_is_finished (trace))
+    abort ();
+
+  text = hl_trace_to_data (trace, &length);
+  again = hl_trace_load_data (text, length, &error);
+  if (again == NULL)
+    {
+      g_printerr ("written trace does not load: %s\n%s\n", error->message, text);
+      abort ();
+    }
+  why = g_string_new (NULL);
+  if (!hl_trace_equal (trace, again, why))
+    {
+      g_printerr ("reloaded trace differs: %s\n", why->str);
+      abort ();
+    }
+  text_again = hl_trace_to_data (again, NULL);
+  if (strcmp (text, text_again) != 0)
+    {
+      g_printerr ("written text differs after a reload\n");
+      abort ();
+    }
+  return 0;
+}
