@@ -208,15 +208,6 @@ dec_opaque (HlReader   *r,
   return node;
 }
 
-/* Ends a sub-structure: trailing bytes in it are an error naming @what. */
-void
-dec_finish (HlReader   *r,
-            HlField    *node,
-            const char *what)
-{
-  hl_reader_finish (r, what);
-}
-
 void
 dec_annotate (HlField    *field,
               const char *rfc,

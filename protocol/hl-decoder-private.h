@@ -72,9 +72,6 @@ HlField  *dec_opaque   (HlReader   *r,
                         const char *name,
                         guint       prefix_len,
                         HlSpan     *out);
-void      dec_finish   (HlReader   *r,
-                        HlField    *node,
-                        const char *what);
 
 void      dec_annotate (HlField    *field,
                         const char *rfc,

@@ -161,7 +161,16 @@ decode_one_handshake (HlReader              *r,
   hl_reader_set_scope (r, hl_field_get_name (msg));
 
   f = dec_u8 (r, msg, "msg_type", &type);
-  dec_name8 (f, hl_tls_handshake_type_name (type), type);
+  {
+    /* The registry marks the TLS 1.2-only types "_RESERVED" (reserved in TLS 1.3); on a
+     * TLS 1.2 wire they are live, so show the plain name. */
+    const char *type_name = hl_tls_handshake_type_name (type);
+    g_autofree char *plain = NULL;
+
+    if (type_name != NULL && g_str_has_suffix (type_name, "_RESERVED"))
+      type_name = plain = g_strndup (type_name, strlen (type_name) - strlen ("_RESERVED"));
+    dec_name8 (f, type_name, type);
+  }
   dec_annotate (f, "RFC 8446 §4", "Which handshake message this is.");
 
   f = dec_u24 (r, msg, "length", &length);

@@ -226,13 +226,12 @@ make_key_and_cert (gboolean     ecdsa,
                    GError     **error)
 {
   time_t now = time (NULL);
+  guint bits = ecdsa ? GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1) : 2048;
   guint8 serial = 1;
 
   if (!check (gnutls_x509_privkey_init (&out->key), "privkey_init", error) ||
       !check (gnutls_x509_privkey_generate (out->key,
-                                            ecdsa ? GNUTLS_PK_ECDSA : GNUTLS_PK_RSA,
-                                            ecdsa ? GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1)
-                                                  : 2048, 0),
+                                            ecdsa ? GNUTLS_PK_ECDSA : GNUTLS_PK_RSA, bits, 0),
               "privkey_generate", error) ||
       !check (gnutls_x509_crt_init (&out->crt), "crt_init", error) ||
       !check (gnutls_x509_crt_set_version (out->crt, 3), "set_version", error) ||
