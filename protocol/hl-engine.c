@@ -8,6 +8,7 @@
 
 #include "hl-engine.h"
 #include "hl-error.h"
+#include "hl-keyschedule.h"
 #include "hl-pipe.h"
 #include "hl-pki.h"
 #include "hl-trace-private.h"
@@ -1586,6 +1587,8 @@ run_all (Run *run, GCancellable *cancellable, GError **error)
         }
     }
 
+  if (run->capture && !hl_keyschedule_apply (run->trace, error))
+    return FALSE;
   if (run->capture)
     set_outcome (run);
   return check_outcome (run, error);

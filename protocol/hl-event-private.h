@@ -23,5 +23,6 @@ void hl_event_set_record (HlEvent *self, int record);
 void hl_event_set_alert (HlEvent *self, guint level, guint description);
 void hl_event_set_check (HlEvent *self, HlCheck check);
 void hl_event_set_plaintext (HlEvent *self, GBytes *plaintext);
+void hl_event_set_inner_type (HlEvent *self, guint inner_type);
 
 G_END_DECLS

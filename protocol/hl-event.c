@@ -26,6 +26,7 @@ struct _HlEvent
   guint        alert_description;
   HlCheck      check;
   GBytes      *plaintext;
+  guint        inner_type;
 };
 
 G_DEFINE_FINAL_TYPE (HlEvent, hl_event, G_TYPE_OBJECT)
@@ -138,6 +139,7 @@ GETTER (int, handshake_type)
 GETTER (int, record)
 GETTER (guint, alert_level)
 GETTER (guint, alert_description)
+GETTER (guint, inner_type)
 GETTER (HlCheck, check)
 
 const char *
@@ -272,4 +274,10 @@ hl_event_set_plaintext (HlEvent *self, GBytes *plaintext)
 {
   g_clear_pointer (&self->plaintext, g_bytes_unref);
   self->plaintext = plaintext ? g_bytes_ref (plaintext) : NULL;
+}
+
+void
+hl_event_set_inner_type (HlEvent *self, guint inner_type)
+{
+  self->inner_type = inner_type;
 }

@@ -43,5 +43,8 @@ guint        hl_event_get_alert_level (HlEvent *self);
 guint        hl_event_get_alert_description (HlEvent *self);
 HlCheck      hl_event_get_check (HlEvent *self);
 GBytes      *hl_event_get_plaintext (HlEvent *self);
+/* The content type found inside a decrypted record (TLS 1.3: the inner type of RFC 8446 §5.2;
+ * TLS 1.2: the header's), or 0 when the record was not decrypted. */
+guint        hl_event_get_inner_type (HlEvent *self);
 
 G_END_DECLS

@@ -142,28 +142,101 @@ print_verifications (HlTrace *trace, GString *out)
                             o->alert, hl_side_to_string (o->alert_sender));
 }
 
+/* Hex of a value; very long ones (tickets) shortened to their first 32 bytes and length. */
+static char *
+secret_hex (GBytes *value)
+{
+  g_autofree char *hex = hl_bytes_to_hex (value);
+  gsize n = value ? g_bytes_get_size (value) : 0;
+
+  if (value == NULL)
+    return g_strdup ("(not available)");
+  if (n > 64)
+    return g_strdup_printf ("%.64s… (%" G_GSIZE_FORMAT " bytes)", hex, n);
+  return g_steal_pointer (&hex);
+}
+
+static const char *
+check_mark (HlCheck check)
+{
+  return check == HL_CHECK_OK ? "✓" : check == HL_CHECK_FAILED ? "✗" : "·";
+}
+
+/* What GnuTLS handed out, then what our own key schedule recomputed from it (hl-keyschedule):
+ * formula, inputs, the value, and whether it equals the library's value or the wire. */
 static void
 print_secrets (HlTrace *trace, GString *out)
 {
   GPtrArray *secrets = hl_trace_get_secrets (trace);
+  guint n_derived = 0, n_ok = 0, n_failed = 0, n_records = 0, n_records_ok = 0;
 
   g_string_append (out, "\nSecrets and keys\n");
   for (guint i = 0; i < secrets->len; i++)
     {
       const HlSecret *s = g_ptr_array_index (secrets, i);
-      g_autofree char *hex = hl_bytes_to_hex (s->value);
-      const char *mark = s->check == HL_CHECK_OK ? " ✓" : s->check == HL_CHECK_FAILED ? " ✗" : "";
+      g_autofree char *hex = secret_hex (s->value);
 
-      g_string_append_printf (out, "  [%u] %-36s %3" G_GSIZE_FORMAT " B  %-6s %-9s%s %s\n",
+      if (s->source == HL_SOURCE_DERIVED || s->formula != NULL)
+        {
+          n_derived++;
+          continue;
+        }
+      g_string_append_printf (out, "  [%u] %-36s %3" G_GSIZE_FORMAT " B  %-6s %-9s %s\n",
                               s->handshake + 1, s->name,
                               s->value ? g_bytes_get_size (s->value) : 0,
                               hl_side_to_string (s->holder), hl_source_to_string (s->source),
-                              mark, s->value ? hex : "(not available)");
-      if (s->formula)
-        g_string_append_printf (out, "        = %s\n", s->formula);
+                              hex);
       if (s->note)
         g_string_append_printf (out, "        %s\n", s->note);
     }
+
+  if (n_derived == 0)
+    return;
+  g_string_append (out, "\nKey schedule (recomputed by Handshake Lens; ✓ equal to GnuTLS's value "
+                        "or the wire, ✗ different, · not comparable)\n");
+  for (guint i = 0; i < secrets->len; i++)
+    {
+      const HlSecret *s = g_ptr_array_index (secrets, i);
+      g_autofree char *hex = NULL;
+
+      if (s->source != HL_SOURCE_DERIVED && s->formula == NULL)
+        continue;
+      hex = secret_hex (s->value);
+      n_ok += s->check == HL_CHECK_OK;
+      n_failed += s->check == HL_CHECK_FAILED;
+      if (s->value)
+        g_string_append_printf (out, "  [%u] %s %-36s %3" G_GSIZE_FORMAT " B  %s\n",
+                                s->handshake + 1, check_mark (s->check), s->name,
+                                g_bytes_get_size (s->value), hex);
+      else
+        g_string_append_printf (out, "  [%u] %s %-36s    —  %s\n", s->handshake + 1,
+                                check_mark (s->check), s->name, hex);
+      if (s->formula)
+        g_string_append_printf (out, "          = %s\n", s->formula);
+      if (s->inputs && s->inputs[0])
+        {
+          g_autofree char *inputs = g_strjoinv (", ", s->inputs);
+
+          g_string_append_printf (out, "          inputs: %s\n", inputs);
+        }
+      if (s->note)
+        g_string_append_printf (out, "          %s\n", s->note);
+    }
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_kind (event) != HL_EVENT_RECORD ||
+          hl_event_get_epoch (event) == HL_EPOCH_PLAINTEXT)
+        continue;
+      n_records++;
+      n_records_ok += hl_event_get_check (event) == HL_CHECK_OK;
+    }
+  g_string_append_printf (out, "  %u ✓, %u ✗, %u ·; %u of %u protected records decrypted to the "
+                               "captured plaintext%s\n",
+                          n_ok, n_failed, n_derived - n_ok - n_failed, n_records_ok, n_records,
+                          n_records_ok == n_records ? "" : " (the others are marked above)");
 }
 
 char *

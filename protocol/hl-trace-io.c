@@ -34,7 +34,8 @@
  *
  *   event           {index, kind, side, peer, handshake, timestamp_us, name, caption, technical,
  *                    epoch, content_type 0…255, handshake_type -1…255, record -1…index-1,
- *                    alert: {level 1…2, description 0…255} or null, check, bytes, plaintext}
+ *                    alert: {level 1…2, description 0…255} or null, check, bytes, plaintext,
+ *                    inner_type 0…255 (optional: the content type inside a decrypted record)}
  *                    timestamp_us is ≥ 0 and never less than the previous event's
  *   secret          {name, label, holder, source, handshake, check, formula|null,
  *                    inputs: [string …]|null, note|null, value}
@@ -197,6 +198,7 @@ event_to_json (HlEvent *event)
   json_object_set_string_member (object, "check", hl_check_to_string (hl_event_get_check (event)));
   set_hex (object, "bytes", hl_event_get_bytes (event));
   set_hex (object, "plaintext", hl_event_get_plaintext (event));
+  json_object_set_int_member (object, "inner_type", hl_event_get_inner_type (event));
 
   json_node_take_object (node, object);
   return node;
@@ -1297,6 +1299,7 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   HlCheck check = HL_CHECK_NONE;
   guint handshake = 0;
   guint content_type = 0;
+  guint inner_type = 0;
   guint level = 0;
   guint description = 0;
 
@@ -1334,6 +1337,9 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   read_check (r, object, "check", &check);
   read_hex (r, object, "bytes", MEMBER_NULLABLE, &bytes);
   read_hex (r, object, "plaintext", MEMBER_NULLABLE, &plaintext);
+  /* added after format_version 1 was first written: optional */
+  if (json_object_has_member (object, "inner_type"))
+    read_uint (r, object, "inner_type", 0, 255, &inner_type);
   if (r->error != NULL)
     return NULL;
 
@@ -1350,6 +1356,7 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   hl_event_set_check (event, check);
   hl_event_set_bytes (event, bytes);
   hl_event_set_plaintext (event, plaintext);
+  hl_event_set_inner_type (event, inner_type);
   return g_steal_pointer (&event);
 }
 
@@ -2028,7 +2035,8 @@ same_event (GString *why, const char *where, HlEvent *a, HlEvent *b)
                       hl_check_to_string (hl_event_get_check (b))) &&
          same_bytes (why, where, "bytes", hl_event_get_bytes (a), hl_event_get_bytes (b)) &&
          same_bytes (why, where, "plaintext", hl_event_get_plaintext (a),
-                     hl_event_get_plaintext (b));
+                     hl_event_get_plaintext (b)) &&
+         SAME_INT (inner_type);
 #undef SAME_INT
 }
 
