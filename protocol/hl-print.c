@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "hl-print.h"
+#include "hl-trace-decode.h"
 
 char *
 hl_bytes_to_hex (GBytes *bytes)
@@ -40,8 +41,34 @@ arrow (HlEvent *event)
   return "";
 }
 
+/* --verbose: the field tree under its event, indented past the event columns. */
 static void
-print_events (HlTrace *trace, GString *out)
+print_fields (HlTrace *trace, HlEvent *event, GString *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlField) root = hl_trace_decode_event (trace, event, &error);
+  g_autoptr(HlField) inner = NULL;
+
+  if (error)
+    {
+      g_string_append_printf (out, "        (does not decode: %s)\n", error->message);
+      return;
+    }
+  if (root)
+    hl_field_print (root, out, 8);
+  inner = hl_trace_decode_plaintext (trace, event, &error);
+  if (error)
+    g_string_append_printf (out, "        (decrypted content does not decode: %s)\n",
+                            error->message);
+  else if (inner)
+    {
+      g_string_append (out, "        decrypted content:\n");
+      hl_field_print (inner, out, 10);
+    }
+}
+
+static void
+print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
 {
   guint n = hl_trace_get_n_events (trace);
   guint last_handshake = 0;
@@ -71,6 +98,8 @@ print_events (HlTrace *trace, GString *out)
                                 hl_epoch_to_string (hl_event_get_epoch (event)));
       else if (*hl_event_get_technical (event))
         g_string_append_printf (out, "      %s\n", hl_event_get_technical (event));
+      if (flags & HL_PRINT_VERBOSE)
+        print_fields (trace, event, out);
     }
 }
 
@@ -248,7 +277,7 @@ hl_trace_dup_text (HlTrace *trace, HlPrintFlags flags)
 
   g_string_append_printf (out, "%s — %s (GnuTLS %s)\n\n", hl_trace_get_scenario (trace),
                           hl_trace_get_title (trace), hl_trace_get_library_version (trace));
-  print_events (trace, out);
+  print_events (trace, flags, out);
   print_negotiated (trace, out);
   print_verifications (trace, out);
   print_secrets (trace, out);
