@@ -33,7 +33,6 @@ typedef enum
  * @key_exchange: the TLS 1.2 key exchange
  * @protected_record: the record's fragment is encrypted (after ChangeCipherSpec in 1.2,
  *   any non-initial epoch in 1.3); hl_decode_record_full() then shows it as opaque
- * @cipher_suite: the negotiated suite, or 0 if not known; only shown in explanations
  *
  * What a decoder needs to know about the connection that the bytes do not say. Zeroed, it
  * means: TLS 1.2 layouts, plaintext, key exchange recognised from the bytes.
@@ -43,7 +42,6 @@ typedef struct
   gboolean      tls13;
   HlKeyExchange key_exchange;
   gboolean      protected_record;
-  guint16       cipher_suite;
 } HlDecodeContext;
 
 HlField *hl_decode_record         (GBytes                *record,
