@@ -1,7 +1,7 @@
 # The two commands of the README. Both install missing Debian packages first.
 BUILD ?= _build
 
-.PHONY: all deps build run test bench fuzz clean
+.PHONY: all deps build run test bench fuzz flatpak clean
 
 all: build
 
@@ -28,5 +28,19 @@ fuzz:
 	build-aux/install-deps --fuzz
 	tests/fuzz/run-fuzzers $(FUZZ_SECONDS)
 
+FLATPAK_MANIFEST = flatpak/io.github.handshakelens.HandshakeLens.json
+# Builds and installs the Flatpak (user installation) where the GNOME 50 runtime is available.
+flatpak:
+	@command -v flatpak-builder >/dev/null 2>&1 || { \
+	  echo "make flatpak: flatpak-builder is missing (Debian: apt-get install flatpak-builder)"; \
+	  exit 1; }
+	@for ref in org.gnome.Platform//50 org.gnome.Sdk//50; do \
+	  flatpak info "$$ref" >/dev/null 2>&1 || { \
+	    echo "make flatpak: the runtime $$ref is not installed, so the Flatpak cannot be"; \
+	    echo "built here. With network access: flatpak install flathub $$ref"; \
+	    exit 1; }; \
+	done
+	flatpak-builder --user --install --force-clean _flatpak $(FLATPAK_MANIFEST)
+
 clean:
-	rm -rf $(BUILD) _build-asan _build-fuzz
+	rm -rf $(BUILD) _build-asan _build-fuzz _flatpak .flatpak-builder
