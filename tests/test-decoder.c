@@ -777,6 +777,33 @@ test_handshake_key_update (void)
 }
 
 static void
+test_handshake_small_messages (void)
+{
+  HlDecodeContext ctx = { .tls13 = TRUE };
+  g_autoptr(GBytes) eoed = bytes_from_hex ("05 00 00 00");
+  g_autoptr(GBytes) hash = bytes_from_hex ("fe 00 00 20 00 01 02 03 04 05 06 07 08 09 0a 0b 0c"
+                                           " 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d"
+                                           " 1e 1f");
+  /* A TLS 1.2 ClientHello may omit the extensions block entirely (RFC 5246 §7.4.1.2). */
+  g_autoptr(GBytes) hello = bytes_from_hex ("01 00 00 29 03 03"
+                                            " 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+                                            " 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+                                            " 00 00 02 00 2f 01 00");
+  g_autoptr(HlField) a = decode_ok (decode_handshake_cb, eoed, 0, &ctx);
+  g_autoptr(HlField) b = decode_ok (decode_handshake_cb, hash, 0, &ctx);
+  g_autoptr(HlField) c = decode_ok (decode_handshake_cb, hello, 0, NULL);
+
+  g_assert_cmpstr (hl_field_get_name (a), ==, "EndOfEarlyData");
+  g_assert_cmpstr (hl_field_get_name (b), ==, "MessageHash");
+  assert_value (b, "msg_type", "message_hash (254)");
+  g_assert_cmpuint (hl_field_get_length (require_path (b, "hash")), ==, 32);
+  assert_value (c, "cipher_suites/cipher_suite", "TLS_RSA_WITH_AES_128_CBC_SHA (0x002f)");
+  g_assert_null (hl_field_find_path (c, "extensions"));
+  assert_robust (decode_handshake_cb, eoed, &ctx);
+  assert_robust (decode_handshake_cb, hash, &ctx);
+}
+
+static void
 test_handshake_unknown_extension (void)
 {
   /* EncryptedExtensions with a GREASE extension and an unassigned one, shown raw. */
@@ -929,6 +956,7 @@ main (int   argc,
   g_test_add_func ("/protocol/decoder/alert-and-ccs", test_alert_and_ccs);
   g_test_add_func ("/protocol/decoder/handshake/unknown-type", test_handshake_unknown_type);
   g_test_add_func ("/protocol/decoder/handshake/key-update", test_handshake_key_update);
+  g_test_add_func ("/protocol/decoder/handshake/small-messages", test_handshake_small_messages);
   g_test_add_func ("/protocol/decoder/handshake/unknown-extension",
                    test_handshake_unknown_extension);
   g_test_add_func ("/protocol/decoder/certificate/bad-der", test_certificate_bad_der);
