@@ -807,6 +807,10 @@ hl_decode_extensions (HlReader              *r,
             ext_raw (&data, data_node, where, context);
           }
         hl_reader_finish (&data, NULL);
+        /* Summarise a single-item extension (a list, a version) on its own line. */
+        if (hl_field_get_value (data_node) == NULL && hl_field_get_n_children (data_node) == 2)
+          hl_field_set_value (data_node,
+                              hl_field_get_value (hl_field_get_child (data_node, 1)));
         if (hl_field_get_value (ext) == NULL && hl_field_get_value (data_node) != NULL)
           hl_field_set_value (ext, hl_field_get_value (data_node));
       }
