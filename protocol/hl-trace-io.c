@@ -1320,11 +1320,8 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   read_epoch (r, object, "epoch", &epoch);
   read_uint (r, object, "content_type", 0, 255, &content_type);
   read_int (r, object, "handshake_type", -1, 255, &handshake_type);
-  /* A message points back at the record that carried it, which came earlier. */
-  if (index == 0)
-    read_int (r, object, "record", -1, -1, &record);
-  else
-    read_int (r, object, "record", -1, (gint64) index - 1, &record);
+  /* A message points back at the record that carried it, which came earlier (or is -1). */
+  read_int (r, object, "record", -1, (gint64) index - 1, &record);
   if (read_object (r, object, "alert", MEMBER_NULLABLE, &alert) && alert != NULL)
     {
       gsize saved = enter (r, "alert", -1);

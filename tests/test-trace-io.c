@@ -476,7 +476,8 @@ test_from_json (void)
                    "this is not a trace");
 }
 
-/* The fuzzer's seeds are hand-written traces: they must stay valid as the format evolves. */
+/* The fuzzer's seeds are hand-written traces: they must stay valid as the format evolves.
+ * Only *.hltrace files: a fuzzer run pointed at the directory adds units named by hash. */
 static void
 test_load_fuzz_seeds (void)
 {
@@ -492,9 +493,12 @@ test_load_fuzz_seeds (void)
     {
       g_autofree char *file_path = g_build_filename (path, name, NULL);
       g_autoptr(GFile) file = g_file_new_for_path (file_path);
-      g_autoptr(HlTrace) trace = hl_trace_load_file (file, NULL, &error);
+      g_autoptr(HlTrace) trace = NULL;
 
+      if (!g_str_has_suffix (name, ".hltrace"))
+        continue;
       g_test_message ("%s", name);
+      trace = hl_trace_load_file (file, NULL, &error);
       g_assert_no_error (error);
       assert_round_trip (trace);
       n++;
