@@ -97,6 +97,7 @@ build_full_trace (void)
   hl_event_set_content_type (event, 23);
   hl_event_set_plaintext (event, plaintext);
   hl_event_set_record (event, 4);
+  hl_event_set_inner_type (event, 23);
 
   event = add_event (trace, HL_EVENT_MESSAGE, HL_SIDE_SERVER, HL_SIDE_CLIENT, "message_hash",
                      3001, "fe000020");
@@ -526,6 +527,9 @@ static const Difference differences[] = {
     "events[7].alert.level: 2 vs 1" },
   { "event-caption", "events[0].caption", "\"The client says hi.\"",
     "events[0].caption: “The client says hello.” vs “The client says hi.”" },
+  { "event-inner-type", "events[5].inner_type", "22", "events[5].inner_type: 23 vs 22" },
+  /* inner_type is optional (added after version 1 was first written): absent means 0 */
+  { "event-inner-type-absent", "events[5].inner_type", NULL, "events[5].inner_type: 23 vs 0" },
   { "secret-value", "secrets[0].value", "\"00\"", "secrets[0].value: 16 bytes vs 1" },
   { "secret-inputs", "secrets[2].inputs", "null", "secrets[2].inputs: a list vs null" },
   { "secret-input", "secrets[0].inputs", "[\"premaster_secret\", \"x\", \"server_random\"]",
@@ -742,6 +746,10 @@ static const Broken broken[] = {
   { "bytes-missing", NULL, "events[0].bytes", REMOVE, INVALID, "events[0].bytes: missing" },
   { "plaintext-odd", NULL, "events[5].plaintext", "\"a\"", INVALID,
     "events[5].plaintext: odd number of hex digits (1)" },
+  { "inner-type-256", NULL, "events[5].inner_type", "256", INVALID,
+    "events[5].inner_type: 256 is out of range 0…255" },
+  { "inner-type-string", NULL, "events[5].inner_type", "\"23\"", INVALID,
+    "events[5].inner_type: expected an integer, found a string" },
   /* secrets */
   { "secrets-missing", NULL, "secrets", REMOVE, INVALID, "secrets: missing" },
   { "secret-odd", NULL, "secrets[2].value", "\"abc\"", INVALID,
