@@ -10,6 +10,7 @@
 #include "hl-print.h"
 #include "hl-screenshot.h"
 #include "hl-scenario.h"
+#include "hl-trace-decode.h"
 #include "hl-trace-io.h"
 #include "hl-window.h"
 
@@ -31,6 +32,7 @@ struct _HlApplication
   int             width;         /* --size */
   int             height;
   gboolean        dark;          /* --dark */
+  int             step;          /* --step: the playhead for --screenshot (-1: the end) */
   int             exit_status;
 };
 
@@ -70,6 +72,8 @@ static const GOptionEntry main_entries[] = {
     N_("Render the window to a PNG file and quit"), N_("FILE.png") },
   { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size for --screenshot"), N_("WxH") },
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Use the dark style"), NULL },
+  { "step", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("With --screenshot: show the diagram at step N (default: every step)"), N_("N") },
   { NULL }
 };
 
@@ -105,21 +109,45 @@ write_output (const char *target, const char *data, gsize len)
   return EXIT_OK;
 }
 
-static int
-run_headless (const char *scenario_id, gboolean print, gboolean verbose)
+/* The trace for a headless command: the file given with --open, or a fresh run of the
+ * scenario. NULL (and *status set) on failure, with the message already printed. */
+static HlTrace *
+headless_trace (const char *scenario_id, const char *open_path, int *status)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HlTrace) trace = NULL;
-  const HlScenario *scenario = hl_scenario_lookup (scenario_id);
-  int rc = EXIT_OK;
+  const HlScenario *scenario;
+  HlTrace *trace;
 
+  if (open_path)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (open_path);
+
+      trace = hl_trace_load_file (file, NULL, &error);
+      if (trace == NULL)
+        *status = fail (EXIT_USAGE, "cannot open %s: %s", open_path, error->message);
+      return trace;
+    }
+  scenario = hl_scenario_lookup (scenario_id);
   if (scenario == NULL)
-    return fail (EXIT_USAGE, "unknown scenario “%s” (see --list-scenarios)", scenario_id);
-
+    {
+      *status = fail (EXIT_USAGE, "unknown scenario “%s” (see --list-scenarios)", scenario_id);
+      return NULL;
+    }
   trace = hl_engine_run (&scenario->config, scenario->id, scenario->title, scenario->description,
                          NULL, &error);
   if (trace == NULL)
-    return fail (EXIT_ENGINE, "scenario %s: %s", scenario_id, error->message);
+    *status = fail (EXIT_ENGINE, "scenario %s: %s", scenario_id, error->message);
+  return trace;
+}
+
+static int
+run_headless (const char *scenario_id, const char *open_path, gboolean print, gboolean verbose)
+{
+  int rc = EXIT_OK;
+  g_autoptr(HlTrace) trace = headless_trace (scenario_id, open_path, &rc);
+
+  if (trace == NULL)
+    return rc;
 
   if (print)
     {
@@ -129,8 +157,16 @@ run_headless (const char *scenario_id, gboolean print, gboolean verbose)
     }
   if (rc == EXIT_OK && json_requested)
     {
+      /* the saved-trace format plus every event's decoded fields, for people and scripts */
+      g_autoptr(JsonNode) root = hl_trace_to_json (trace);
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
       gsize len = 0;
-      g_autofree char *json = hl_trace_to_data (trace, &len);
+      g_autofree char *json = NULL;
+
+      hl_trace_json_add_fields (trace, root);
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      json = json_generator_to_data (gen, &len);
       rc = write_output (json_target, json, len);
     }
   return rc;
@@ -165,9 +201,9 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
 
   if (print || json_requested)
     {
-      if (scenario_id == NULL)
-        return fail (EXIT_USAGE, "--print and --json need --scenario ID");
-      return run_headless (scenario_id, print, verbose);
+      if (scenario_id == NULL && open_path == NULL)
+        return fail (EXIT_USAGE, "--print and --json need --scenario ID or --open FILE");
+      return run_headless (scenario_id, open_path, print, verbose);
     }
 
   if (open_path)
@@ -192,6 +228,9 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
                    "not “%s”", size);
     self->screenshot = g_strdup (shot);
     self->dark = g_variant_dict_contains (options, "dark");
+    self->step = -1;
+    if (g_variant_dict_lookup (options, "step", "i", &self->step) && self->step < 0)
+      return fail (EXIT_USAGE, "--step wants a step number from 0, not %d", self->step);
   }
   g_free (self->scenario_id);
   self->scenario_id = g_strdup (scenario_id);
@@ -237,6 +276,9 @@ hl_application_activate (GApplication *app)
                                             ADW_COLOR_SCHEME_FORCE_DARK);
       if (self->screenshot)
         {
+          /* a still picture: no playback, the playhead where asked */
+          hl_window_set_autoplay (win, FALSE);
+          hl_window_set_start_step (win, self->step);
           g_object_set_data_full (G_OBJECT (win), "hl-frames", g_new0 (int, 1), g_free);
           gtk_widget_add_tick_callback (GTK_WIDGET (win), screenshot_tick_cb, self, NULL);
         }

@@ -107,3 +107,76 @@ hl_trace_decode_plaintext (HlTrace *trace, HlEvent *event, GError **error)
       }
     }
 }
+
+static JsonNode *
+field_to_json (HlField *field)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint n = hl_field_get_n_children (field);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, hl_field_get_name (field));
+  json_builder_set_member_name (b, "offset");
+  json_builder_add_int_value (b, hl_field_get_offset (field));
+  json_builder_set_member_name (b, "length");
+  json_builder_add_int_value (b, hl_field_get_length (field));
+  if (hl_field_get_value (field))
+    {
+      json_builder_set_member_name (b, "value");
+      json_builder_add_string_value (b, hl_field_get_value (field));
+    }
+  if (hl_field_get_explanation (field))
+    {
+      json_builder_set_member_name (b, "explanation");
+      json_builder_add_string_value (b, hl_field_get_explanation (field));
+    }
+  if (hl_field_get_rfc (field))
+    {
+      json_builder_set_member_name (b, "rfc");
+      json_builder_add_string_value (b, hl_field_get_rfc (field));
+    }
+  if (n > 0)
+    {
+      json_builder_set_member_name (b, "children");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n; i++)
+        json_builder_add_value (b, field_to_json (hl_field_get_child (field, i)));
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+void
+hl_trace_json_add_fields (HlTrace *trace, JsonNode *root)
+{
+  JsonArray *events;
+
+  g_return_if_fail (HL_IS_TRACE (trace));
+  g_return_if_fail (root != NULL && JSON_NODE_HOLDS_OBJECT (root));
+
+  events = json_object_get_array_member (json_node_get_object (root), "events");
+  g_return_if_fail (events != NULL);
+  for (guint i = 0; i < json_array_get_length (events) && i < hl_trace_get_n_events (trace); i++)
+    {
+      JsonObject *obj = json_array_get_object_element (events, i);
+      HlEvent *event = hl_trace_get_event (trace, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HlField) fields = hl_trace_decode_event (trace, event, &error);
+      g_autoptr(HlField) inner = NULL;
+
+      if (error)
+        {
+          json_object_set_string_member (obj, "fields_error", error->message);
+          continue;
+        }
+      if (fields)
+        json_object_set_member (obj, "fields", field_to_json (fields));
+      inner = hl_trace_decode_plaintext (trace, event, &error);
+      if (error)
+        json_object_set_string_member (obj, "plaintext_fields_error", error->message);
+      else if (inner)
+        json_object_set_member (obj, "plaintext_fields", field_to_json (inner));
+    }
+}

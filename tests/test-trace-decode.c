@@ -3,6 +3,7 @@
 
 #include "hl-engine.h"
 #include "hl-trace-decode.h"
+#include "hl-trace-io.h"
 
 /* Every byte of every real trace has a name: each record, message, alert and application data
  * event decodes with no error and no trailing bytes, the tree covers exactly the event's bytes,
@@ -50,6 +51,27 @@ test_scenario (gconstpointer data)
     }
   g_assert_cmpuint (decoded, >=, 4);
   g_assert_cmpuint (inner, ==, protected);
+
+  /* --json output: fields added for readers, and the file still loads as the same trace */
+  {
+    g_autoptr(JsonNode) root = hl_trace_to_json (trace);
+    g_autoptr(JsonGenerator) gen = json_generator_new ();
+    g_autofree char *text = NULL;
+    g_autoptr(HlTrace) loaded = NULL;
+    g_autoptr(GString) why = g_string_new (NULL);
+    JsonObject *first;
+
+    hl_trace_json_add_fields (trace, root);
+    first = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (root), "events"), 0);
+    g_assert_true (json_object_has_member (first, "fields"));
+    g_assert_false (json_object_has_member (first, "fields_error"));
+    json_generator_set_root (gen, root);
+    text = json_generator_to_data (gen, NULL);
+    loaded = hl_trace_load_data (text, -1, &error);
+    g_assert_no_error (error);
+    g_assert_true (hl_trace_equal (trace, loaded, why));
+  }
 }
 
 int
