@@ -4,9 +4,17 @@
 
 #include <glib/gi18n.h>
 
+#include "hl-custom-dialog.h"
 #include "hl-engine.h"
-#include "hl-scenario.h"
+#include "hl-scenario-chooser.h"
 #include "hl-window.h"
+
+/* Order of this file: the struct, keeping actions and panels in step with the playhead,
+ * running handshakes, actions, keyboard shortcuts, properties, GObject.
+ *
+ * The window ties the diagram (HlSequenceView), the story under it (HlStoryPanel) and the
+ * details beside it (HlDetailsPane) to one playhead: the view owns it; everything else follows
+ * its notify::step. */
 
 struct _HlWindow
 {
@@ -14,134 +22,147 @@ struct _HlWindow
 
   /* template widgets */
   AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *header_revealer;
   AdwWindowTitle       *window_title;
-  GtkDropDown          *scenario_dropdown;
-  GtkToggleButton      *records_toggle;
+  HlScenarioChooser    *chooser;
   GtkStack             *stack;
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
-  GtkLabel             *description_label;
-  GtkListView          *event_list;
+  GtkPaned             *paned;
+  GtkScrolledWindow    *scroller;
+  HlSequenceView       *sequence_view;
+  HlStoryPanel         *story;
+  HlDetailsPane        *details;
 
   /* owned */
   HlTrace              *trace;
   GtkFilterListModel   *filtered;
   GtkCustomFilter      *filter;
   GCancellable         *cancellable;
-  char                 *scenario_id;
-  gboolean              updating_dropdown;
+  char                 *scenario_id;   /* what Run again runs: a scenario, or … */
+  HlConfig              config;        /* … this configuration (custom runs) */
+  char                 *title;
+  char                 *description;
+  gboolean              has_config;
+  gboolean              rerun;         /* the run in flight repeats the trace shown */
+  gboolean              autoplay;
+  int                   start_step;
+  gboolean              show_details;
+  gboolean              show_records;
+  double                speed;
+  gboolean              details_before_fullscreen;
 };
+
+enum
+{
+  PROP_0,
+  PROP_SHOW_RECORDS,
+  PROP_SHOW_DETAILS,
+  PROP_SPEED,
+  PROP_STYLE_VARIANT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const double speeds[] = { 0.25, 0.5, 1.0, 1.5, 2.0, 4.0 };
 
 G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* Event list rows */
+/* Following the playhead */
 
-static void
-setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+static gboolean
+showing_trace (HlWindow *self)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *number = gtk_label_new (NULL);
-  GtkWidget *side = gtk_label_new (NULL);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *name = gtk_label_new (NULL);
-  GtkWidget *caption = gtk_label_new (NULL);
-  GtkWidget *technical = gtk_label_new (NULL);
-
-  gtk_widget_add_css_class (row, "event-row");
-  gtk_widget_add_css_class (number, "event-number");
-  gtk_widget_add_css_class (number, "dim-label");
-  gtk_widget_add_css_class (side, "event-side");
-  gtk_widget_add_css_class (name, "event-name");
-  gtk_widget_add_css_class (name, "heading");
-  gtk_widget_add_css_class (technical, "event-technical");
-  gtk_widget_add_css_class (technical, "dim-label");
-  gtk_label_set_xalign (GTK_LABEL (number), 1);
-  gtk_widget_set_valign (number, GTK_ALIGN_START);
-  gtk_label_set_xalign (GTK_LABEL (side), 0);
-  gtk_widget_set_valign (side, GTK_ALIGN_START);
-  for (GtkWidget *l = name; l; l = l == name ? caption : l == caption ? technical : NULL)
-    {
-      gtk_label_set_xalign (GTK_LABEL (l), 0);
-      gtk_label_set_wrap (GTK_LABEL (l), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (l), PANGO_WRAP_WORD_CHAR);
-      gtk_box_append (GTK_BOX (text), l);
-    }
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (row), number);
-  gtk_box_append (GTK_BOX (row), side);
-  gtk_box_append (GTK_BOX (row), text);
-  gtk_list_item_set_child (item, row);
+  return self->trace != NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "trace") == 0;
 }
 
 static void
-bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+update_actions (HlWindow *self)
 {
-  HlEvent *event = gtk_list_item_get_item (item);
-  GtkWidget *row = gtk_list_item_get_child (item);
-  GtkWidget *number = gtk_widget_get_first_child (row);
-  GtkWidget *side = gtk_widget_get_next_sibling (number);
-  GtkWidget *text = gtk_widget_get_next_sibling (side);
-  GtkWidget *name = gtk_widget_get_first_child (text);
-  GtkWidget *caption = gtk_widget_get_next_sibling (name);
-  GtkWidget *technical = gtk_widget_get_next_sibling (caption);
-  HlEventKind kind = hl_event_get_kind (event);
-  HlCheck check = hl_event_get_check (event);
-  /* Steps are numbered as listed (records hidden or not), like the story people follow. */
-  g_autofree char *num = g_strdup_printf ("%u", gtk_list_item_get_position (item) + 1);
-  g_autofree char *title = NULL;
-  const char *side_label;
+  GtkWidget *widget = GTK_WIDGET (self);
+  HlSequenceView *view = self->sequence_view;
+  gboolean shown = showing_trace (self);
+  guint step = hl_sequence_view_get_step (view), n = hl_sequence_view_get_n_steps (view);
+  double speed = hl_sequence_view_get_speed (view);
 
-  if (kind == HL_EVENT_ACTION)
-    side_label = hl_side_to_label (hl_event_get_side (event));
-  else
-    side_label = hl_event_get_side (event) == HL_SIDE_CLIENT ? _("Client →") : _("← Server");
-
-  if (hl_event_get_length (event) > 0 && kind != HL_EVENT_ACTION)
-    {
-      gsize len = hl_event_get_length (event);
-      g_autofree char *size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT
-                                                            " byte", "%" G_GSIZE_FORMAT " bytes",
-                                                            len), len);
-
-      title = g_strdup_printf ("%s  ·  %s%s", hl_event_get_name (event), size,
-                               hl_event_get_epoch (event) != HL_EPOCH_PLAINTEXT
-                                 ? _("  ·  encrypted") : "");
-    }
-  else
-    title = g_strdup_printf ("%s%s", hl_event_get_name (event),
-                             check == HL_CHECK_OK ? "  ✓" : check == HL_CHECK_FAILED ? "  ✗" : "");
-
-  gtk_label_set_text (GTK_LABEL (number), num);
-  gtk_label_set_text (GTK_LABEL (side), side_label);
-  gtk_label_set_text (GTK_LABEL (name), title);
-  gtk_label_set_text (GTK_LABEL (caption), hl_event_get_caption (event));
-  gtk_label_set_text (GTK_LABEL (technical), hl_event_get_technical (event));
-
-  gtk_widget_remove_css_class (side, "client");
-  gtk_widget_remove_css_class (side, "server");
-  gtk_widget_add_css_class (side, hl_event_get_side (event) == HL_SIDE_CLIENT ? "client"
-                                                                              : "server");
-  gtk_widget_remove_css_class (row, "failed");
-  gtk_widget_remove_css_class (row, "alert");
-  if (check == HL_CHECK_FAILED)
-    gtk_widget_add_css_class (row, "failed");
-  if (kind == HL_EVENT_ALERT && hl_event_get_alert_level (event) == 2)
-    gtk_widget_add_css_class (row, "alert");
+  gtk_widget_action_set_enabled (widget, "win.play", shown && n > 0);
+  gtk_widget_action_set_enabled (widget, "win.step-forward", shown && step < n);
+  gtk_widget_action_set_enabled (widget, "win.step-back", shown && step > 0);
+  gtk_widget_action_set_enabled (widget, "win.first", shown && step > 0);
+  gtk_widget_action_set_enabled (widget, "win.last", shown && step < n);
+  gtk_widget_action_set_enabled (widget, "win.faster", speed < speeds[G_N_ELEMENTS (speeds) - 1]);
+  gtk_widget_action_set_enabled (widget, "win.slower", speed > speeds[0]);
+  gtk_widget_action_set_enabled (widget, "win.zoom-in",
+                                 shown && hl_sequence_view_can_zoom_in (view));
+  gtk_widget_action_set_enabled (widget, "win.zoom-out",
+                                 shown && hl_sequence_view_can_zoom_out (view));
+  gtk_widget_action_set_enabled (widget, "win.zoom-reset",
+                                 shown && hl_sequence_view_get_zoom_level (view) != 1);
+  gtk_widget_action_set_enabled (widget, "win.run-again",
+                                 self->cancellable == NULL &&
+                                 (self->scenario_id != NULL || self->has_config));
 }
+
+static void
+update_story (HlWindow *self)
+{
+  HlEvent *event = hl_sequence_view_get_current_event (self->sequence_view);
+  guint step = hl_sequence_view_get_step (self->sequence_view);
+
+  hl_story_panel_set_step (self->story, step, hl_sequence_view_get_n_steps (self->sequence_view),
+                           event, self->trace ? hl_trace_get_description (self->trace) : NULL);
+  hl_details_pane_set_event (self->details, self->trace, event, step);
+}
+
+static void
+view_step_changed_cb (HlWindow *self)
+{
+  update_story (self);
+  update_actions (self);
+}
+
+static void
+view_playing_changed_cb (HlWindow *self)
+{
+  hl_story_panel_set_playing (self->story, hl_sequence_view_get_playing (self->sequence_view));
+  update_actions (self);
+}
+
+static void
+story_seek_cb (HlWindow *self, guint step)
+{
+  hl_sequence_view_pause (self->sequence_view);
+  hl_sequence_view_set_step (self->sequence_view, step);
+}
+
+static void
+update_title (HlWindow *self)
+{
+  const HlScenario *scenario = self->trace ? hl_scenario_lookup (hl_trace_get_scenario (self->trace))
+                                           : NULL;
+  g_autofree char *summary = NULL;
+
+  if (scenario)
+    summary = hl_config_dup_summary (&scenario->config);
+  else if (self->has_config && self->scenario_id == NULL)
+    summary = hl_config_dup_summary (&self->config);
+  adw_window_title_set_title (self->window_title,
+                              self->trace ? hl_trace_get_title (self->trace) : _("Handshake Lens"));
+  adw_window_title_set_subtitle (self->window_title, summary ? summary : "");
+  hl_scenario_chooser_set_current (self->chooser, scenario ? scenario->id : NULL,
+                                   self->trace ? hl_trace_get_title (self->trace) : NULL);
+}
+
+/* Records */
 
 static gboolean
 filter_event_cb (gpointer item, gpointer user_data)
 {
   HlWindow *self = user_data;
 
-  return hl_event_get_kind (HL_EVENT (item)) != HL_EVENT_RECORD ||
-         gtk_toggle_button_get_active (self->records_toggle);
-}
-
-static void
-records_toggled_cb (GtkToggleButton *button, HlWindow *self)
-{
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  return hl_event_get_kind (HL_EVENT (item)) != HL_EVENT_RECORD || self->show_records;
 }
 
 /* Running */
@@ -151,35 +172,42 @@ show_error (HlWindow *self, const char *message)
 {
   adw_status_page_set_description (self->error_page, message);
   gtk_stack_set_visible_child_name (self->stack, "error");
-}
-
-static void
-update_title (HlWindow *self)
-{
-  const HlScenario *scenario = self->trace ? hl_scenario_lookup (hl_trace_get_scenario (self->trace))
-                                           : NULL;
-  g_autofree char *summary = scenario ? hl_config_dup_summary (&scenario->config) : NULL;
-
-  adw_window_title_set_title (self->window_title,
-                              self->trace ? hl_trace_get_title (self->trace) : _("Handshake Lens"));
-  adw_window_title_set_subtitle (self->window_title, summary ? summary : "");
+  update_actions (self);
 }
 
 void
 hl_window_set_trace (HlWindow *self, HlTrace *trace)
 {
+  guint keep = 0;
+  gboolean rerun;
+
   g_return_if_fail (HL_IS_WINDOW (self));
   g_return_if_fail (HL_IS_TRACE (trace));
   g_return_if_fail (hl_trace_is_finished (trace));
 
+  rerun = self->rerun && self->trace != NULL;
+  if (rerun)
+    keep = hl_sequence_view_get_step (self->sequence_view);
+  self->rerun = FALSE;
+
   g_set_object (&self->trace, trace);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (trace));
-  gtk_label_set_text (self->description_label, hl_trace_get_description (trace));
-  update_title (self);
-  gtk_stack_set_visible_child_name (self->stack, "trace");
   gtk_spinner_stop (self->spinner);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-again",
-                                 hl_scenario_lookup (hl_trace_get_scenario (trace)) != NULL);
+  gtk_stack_set_visible_child_name (self->stack, "trace");
+  hl_sequence_view_set_trace (self->sequence_view, trace);
+  update_title (self);
+
+  if (rerun)
+    hl_sequence_view_set_step (self->sequence_view, keep);
+  else if (self->autoplay)
+    hl_sequence_view_play (self->sequence_view);
+  else if (self->start_step >= 0)
+    hl_sequence_view_set_step (self->sequence_view, self->start_step);
+  else
+    hl_sequence_view_set_step (self->sequence_view,
+                               hl_sequence_view_get_n_steps (self->sequence_view));
+  update_story (self);
+  update_actions (self);
 }
 
 HlTrace *
@@ -209,33 +237,61 @@ run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(HlWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(HlTrace) trace = hl_engine_run_finish (result, &error);
+  gboolean rerun = self->rerun;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->cancellable);
   gtk_spinner_stop (self->spinner);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-again", TRUE);
   if (trace == NULL)
     {
+      self->rerun = FALSE;
       show_error (self, error->message);
       return;
     }
   hl_window_set_trace (self, trace);
+  if (rerun)
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (_("A fresh handshake: new random values, new "
+                                                  "keys")));
 }
 
 static void
-select_in_dropdown (HlWindow *self, const char *scenario_id)
+start_run (HlWindow *self)
 {
-  guint n;
-  const HlScenario *all = hl_scenario_get_all (&n);
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
 
-  for (guint i = 0; i < n; i++)
-    if (g_str_equal (all[i].id, scenario_id))
-      {
-        self->updating_dropdown = TRUE;
-        gtk_drop_down_set_selected (self->scenario_dropdown, i);
-        self->updating_dropdown = FALSE;
-      }
+  gtk_spinner_start (self->spinner);
+  /* keep showing the previous trace while a re-run of the same handshake is in flight */
+  if (!self->rerun)
+    {
+      hl_sequence_view_pause (self->sequence_view);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+  update_actions (self);
+  hl_engine_run_async (&self->config, self->scenario_id ? self->scenario_id : "custom",
+                       self->title, self->description, self->cancellable, run_done_cb,
+                       g_object_ref (self));
+}
+
+static void
+set_run (HlWindow       *self,
+         const char     *scenario_id,
+         const HlConfig *config,
+         const char     *title,
+         const char     *description)
+{
+  g_free (self->scenario_id);
+  self->scenario_id = g_strdup (scenario_id);
+  self->config = *config;
+  self->has_config = TRUE;
+  g_free (self->title);
+  self->title = g_strdup (title);
+  g_free (self->description);
+  self->description = g_strdup (description);
 }
 
 void
@@ -253,45 +309,359 @@ hl_window_run_scenario (HlWindow *self, const char *scenario_id)
       show_error (self, msg);
       return;
     }
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  self->rerun = self->trace != NULL &&
+                g_strcmp0 (hl_trace_get_scenario (self->trace), scenario_id) == 0;
+  set_run (self, scenario->id, &scenario->config, scenario->title, scenario->description);
+  hl_scenario_chooser_set_current (self->chooser, scenario->id, NULL);
+  start_run (self);
+}
 
-  g_free (self->scenario_id);
-  self->scenario_id = g_strdup (scenario_id);
-  select_in_dropdown (self, scenario_id);
+void
+hl_window_run_config (HlWindow       *self,
+                      const HlConfig *config,
+                      const char     *title,
+                      const char     *description)
+{
+  g_autofree char *summary = NULL;
 
-  gtk_spinner_start (self->spinner);
-  /* Keep showing the previous trace while a re-run of the same scenario is in flight. */
-  if (self->trace == NULL || g_strcmp0 (hl_trace_get_scenario (self->trace), scenario_id) != 0)
-    gtk_stack_set_visible_child_name (self->stack, "loading");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-again", FALSE);
-  hl_engine_run_async (&scenario->config, scenario->id, scenario->title, scenario->description,
-                       self->cancellable, run_done_cb, g_object_ref (self));
+  g_return_if_fail (HL_IS_WINDOW (self));
+  g_return_if_fail (config != NULL);
+
+  summary = hl_config_dup_summary (config);
+  self->rerun = FALSE;
+  set_run (self, NULL, config, title ? title : _("Custom handshake"),
+           description ? description : summary);
+  start_run (self);
 }
 
 static void
-scenario_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, HlWindow *self)
+scenario_activated_cb (HlWindow *self, const char *scenario_id)
 {
-  guint n;
-  const HlScenario *all = hl_scenario_get_all (&n);
-  guint selected = gtk_drop_down_get_selected (dropdown);
-
-  if (self->updating_dropdown || selected >= n)
-    return;
-  if (g_strcmp0 (self->scenario_id, all[selected].id) != 0)
-    hl_window_run_scenario (self, all[selected].id);
+  self->autoplay = TRUE;
+  hl_window_run_scenario (self, scenario_id);
 }
+
+/* Actions */
 
 static void
 run_again_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HlWindow *self = HL_WINDOW (widget);
-  const char *id = self->scenario_id ? self->scenario_id
-                   : self->trace ? hl_trace_get_scenario (self->trace) : "tls12-rsa";
 
-  hl_window_run_scenario (self, id);
+  if (!self->has_config)
+    return;
+  self->rerun = self->trace != NULL;
+  start_run (self);
+}
+
+static void
+custom_run_cb (HlCustomDialog *dialog, gpointer config, HlWindow *self)
+{
+  self->autoplay = TRUE;
+  hl_window_run_config (self, config, NULL, NULL);
+}
+
+static void
+custom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HlWindow *self = HL_WINDOW (widget);
+  const HlScenario *fallback = hl_scenario_lookup ("tls12-rsa");
+  HlCustomDialog *dialog = hl_custom_dialog_new (GTK_WINDOW (self), self->has_config
+                                                                    ? &self->config
+                                                                    : &fallback->config);
+
+  g_signal_connect_object (dialog, "run", G_CALLBACK (custom_run_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+choose_scenario_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  hl_scenario_chooser_popup (HL_WINDOW (widget)->chooser);
+}
+
+static void
+play_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HlWindow *self = HL_WINDOW (widget);
+
+  if (hl_sequence_view_get_playing (self->sequence_view))
+    hl_sequence_view_pause (self->sequence_view);
+  else
+    hl_sequence_view_play (self->sequence_view);
+}
+
+static void
+step_forward_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  hl_sequence_view_step_forward (HL_WINDOW (widget)->sequence_view);
+}
+
+static void
+step_back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HlWindow *self = HL_WINDOW (widget);
+
+  hl_sequence_view_pause (self->sequence_view);
+  hl_sequence_view_step_backward (self->sequence_view);
+}
+
+static void
+first_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HlWindow *self = HL_WINDOW (widget);
+
+  hl_sequence_view_pause (self->sequence_view);
+  hl_sequence_view_set_step (self->sequence_view, 0);
+}
+
+static void
+last_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HlWindow *self = HL_WINDOW (widget);
+
+  hl_sequence_view_pause (self->sequence_view);
+  hl_sequence_view_set_step (self->sequence_view,
+                             hl_sequence_view_get_n_steps (self->sequence_view));
+}
+
+static void
+change_speed (HlWindow *self, int direction)
+{
+  double speed = hl_sequence_view_get_speed (self->sequence_view);
+  guint i = 0;
+
+  /* the nearest offered speed in that direction */
+  if (direction > 0)
+    while (i + 1 < G_N_ELEMENTS (speeds) && speeds[i] <= speed)
+      i++;
+  else
+    {
+      i = G_N_ELEMENTS (speeds) - 1;
+      while (i > 0 && speeds[i] >= speed)
+        i--;
+    }
+  g_object_set (self, "speed", speeds[i], NULL);
+}
+
+static void
+faster_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  change_speed (HL_WINDOW (widget), 1);
+}
+
+static void
+slower_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  change_speed (HL_WINDOW (widget), -1);
+}
+
+static void
+zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HlSequenceView *view = HL_WINDOW (widget)->sequence_view;
+  double level = hl_sequence_view_get_zoom_level (view);
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    level *= 1.15;
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    level /= 1.15;
+  else
+    level = 1;
+  hl_sequence_view_set_zoom_level (view, level);
+}
+
+static void
+leave_fullscreen_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_window_unfullscreen (GTK_WINDOW (widget));
+}
+
+static void
+fullscreen_changed_cb (HlWindow *self)
+{
+  gboolean full = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  /* presenting: the diagram and the story, nothing else */
+  gtk_revealer_set_reveal_child (self->header_revealer, !full);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-fullscreen", full);
+  if (full)
+    {
+      self->details_before_fullscreen = self->show_details;
+      g_object_set (self, "show-details", FALSE, NULL);
+    }
+  else if (self->details_before_fullscreen)
+    g_object_set (self, "show-details", TRUE, NULL);
+}
+
+/* Keyboard: presenter clickers send Page Down/Up, Right/Left or Space. These shortcuts run in
+ * the capture phase so that a focused button or the scrolled window never swallows them — but
+ * not while someone types or browses a popover. */
+
+static gboolean
+shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  const char *action = user_data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+
+  if (focus && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus) ||
+                gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) ||
+                gtk_widget_get_ancestor (focus, GTK_TYPE_SCALE)))
+    return FALSE;
+  return gtk_widget_activate_action (widget, action, NULL);
+}
+
+static void
+add_shortcuts (HlWindow *self)
+{
+  static const struct { guint key; GdkModifierType mods; const char *action; } keys[] = {
+    { GDK_KEY_space, 0, "win.play" },
+    { GDK_KEY_Right, 0, "win.step-forward" },
+    { GDK_KEY_Page_Down, 0, "win.step-forward" },
+    { GDK_KEY_Left, 0, "win.step-back" },
+    { GDK_KEY_Page_Up, 0, "win.step-back" },
+    { GDK_KEY_Home, 0, "win.first" },
+    { GDK_KEY_End, 0, "win.last" },
+    { GDK_KEY_bracketright, 0, "win.faster" },
+    { GDK_KEY_bracketleft, 0, "win.slower" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (controller),
+      gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                        gtk_callback_action_new (shortcut_cb, (gpointer) keys[i].action, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+/* Properties */
+
+static const char *
+style_variant (void)
+{
+  switch (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()))
+    {
+    case ADW_COLOR_SCHEME_FORCE_LIGHT: return "light";
+    case ADW_COLOR_SCHEME_FORCE_DARK: return "dark";
+    case ADW_COLOR_SCHEME_DEFAULT:
+    case ADW_COLOR_SCHEME_PREFER_LIGHT:
+    case ADW_COLOR_SCHEME_PREFER_DARK:
+    default: return "default";
+    }
+}
+
+static void
+set_style_variant (const char *variant)
+{
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_strcmp0 (variant, "light") == 0)
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_strcmp0 (variant, "dark") == 0)
+    scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
+static void
+hl_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  HlWindow *self = HL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_RECORDS: g_value_set_boolean (value, self->show_records); break;
+    case PROP_SHOW_DETAILS: g_value_set_boolean (value, self->show_details); break;
+    case PROP_SPEED: g_value_set_double (value, self->speed); break;
+    case PROP_STYLE_VARIANT: g_value_set_string (value, style_variant ()); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hl_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HlWindow *self = HL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_RECORDS:
+      if (g_value_get_boolean (value) != self->show_records)
+        {
+          self->show_records = g_value_get_boolean (value);
+          hl_sequence_view_set_show_records (self->sequence_view, self->show_records);
+          gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_SHOW_DETAILS:
+      if (g_value_get_boolean (value) != self->show_details)
+        {
+          self->show_details = g_value_get_boolean (value);
+          gtk_widget_set_visible (GTK_WIDGET (self->details), self->show_details);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_SPEED:
+      if (g_value_get_double (value) != self->speed)
+        {
+          self->speed = g_value_get_double (value);
+          hl_sequence_view_set_speed (self->sequence_view, self->speed);
+          hl_story_panel_set_speed (self->story, self->speed);
+          update_actions (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_STYLE_VARIANT:
+      set_style_variant (g_value_get_string (value));
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+color_scheme_changed_cb (HlWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STYLE_VARIANT]);
+}
+
+void
+hl_window_set_autoplay (HlWindow *self, gboolean autoplay)
+{
+  g_return_if_fail (HL_IS_WINDOW (self));
+  self->autoplay = autoplay;
+}
+
+void
+hl_window_set_start_step (HlWindow *self, int start_step)
+{
+  g_return_if_fail (HL_IS_WINDOW (self));
+  self->start_step = start_step;
+}
+
+HlSequenceView *
+hl_window_get_sequence_view (HlWindow *self)
+{
+  g_return_val_if_fail (HL_IS_WINDOW (self), NULL);
+  return self->sequence_view;
+}
+
+HlStoryPanel *
+hl_window_get_story_panel (HlWindow *self)
+{
+  g_return_val_if_fail (HL_IS_WINDOW (self), NULL);
+  return self->story;
+}
+
+HlDetailsPane *
+hl_window_get_details_pane (HlWindow *self)
+{
+  g_return_val_if_fail (HL_IS_WINDOW (self), NULL);
+  return self->details;
 }
 
 /* GObject */
@@ -304,8 +674,11 @@ hl_window_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->trace);
+  g_signal_handlers_disconnect_by_func (adw_style_manager_get_default (),
+                                        color_scheme_changed_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_WINDOW);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->trace);
   G_OBJECT_CLASS (hl_window_parent_class)->dispose (object);
 }
 
@@ -315,6 +688,8 @@ hl_window_finalize (GObject *object)
   HlWindow *self = HL_WINDOW (object);
 
   g_free (self->scenario_id);
+  g_free (self->title);
+  g_free (self->description);
   G_OBJECT_CLASS (hl_window_parent_class)->finalize (object);
 }
 
@@ -326,54 +701,120 @@ hl_window_class_init (HlWindowClass *klass)
 
   object_class->dispose = hl_window_dispose;
   object_class->finalize = hl_window_finalize;
+  object_class->get_property = hl_window_get_property;
+  object_class->set_property = hl_window_set_property;
+
+  properties[PROP_SHOW_RECORDS] =
+    g_param_spec_boolean ("show-records", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_DETAILS] =
+    g_param_spec_boolean ("show-details", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SPEED] =
+    g_param_spec_double ("speed", NULL, NULL, HL_SEQUENCE_VIEW_MIN_SPEED,
+                         HL_SEQUENCE_VIEW_MAX_SPEED, 1,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STYLE_VARIANT] =
+    g_param_spec_string ("style-variant", NULL, NULL, "default",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (HL_TYPE_SCENARIO_CHOOSER);
+  g_type_ensure (HL_TYPE_SEQUENCE_VIEW);
+  g_type_ensure (HL_TYPE_STORY_PANEL);
+  g_type_ensure (HL_TYPE_DETAILS_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-window.ui");
   gtk_widget_class_set_css_name (widget_class, "hlwindow");
   gtk_widget_class_bind_template_child (widget_class, HlWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, header_revealer);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, HlWindow, scenario_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, HlWindow, records_toggle);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, chooser);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, HlWindow, description_label);
-  gtk_widget_class_bind_template_child (widget_class, HlWindow, event_list);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, scroller);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, sequence_view);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, story);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, details);
 
   gtk_widget_class_install_action (widget_class, "win.run-again", NULL, run_again_action);
+  gtk_widget_class_install_action (widget_class, "win.custom", NULL, custom_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-scenario", NULL,
+                                   choose_scenario_action);
+  gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "win.step-forward", NULL, step_forward_action);
+  gtk_widget_class_install_action (widget_class, "win.step-back", NULL, step_back_action);
+  gtk_widget_class_install_action (widget_class, "win.first", NULL, first_action);
+  gtk_widget_class_install_action (widget_class, "win.last", NULL, last_action);
+  gtk_widget_class_install_action (widget_class, "win.faster", NULL, faster_action);
+  gtk_widget_class_install_action (widget_class, "win.slower", NULL, slower_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.leave-fullscreen", NULL,
+                                   leave_fullscreen_action);
+  gtk_widget_class_install_property_action (widget_class, "win.speed", "speed");
+  gtk_widget_class_install_property_action (widget_class, "win.show-records", "show-records");
+  gtk_widget_class_install_property_action (widget_class, "win.show-details", "show-details");
+  gtk_widget_class_install_property_action (widget_class, "win.fullscreen", "fullscreened");
+  gtk_widget_class_install_property_action (widget_class, "win.style-variant", "style-variant");
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "win.run-again", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F4, 0, "win.choose-scenario", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-details", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.leave-fullscreen",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
+                                       "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
+                                       "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
+                                       "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK,
+                                       "win.zoom-reset", NULL);
 }
 
 static void
 hl_window_init (HlWindow *self)
 {
-  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
-  GtkListItemFactory *factory;
-  GtkNoSelection *selection;
-  guint n;
-  const HlScenario *all = hl_scenario_get_all (&n);
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  for (guint i = 0; i < n; i++)
-    gtk_string_list_append (titles, all[i].title);
-  self->updating_dropdown = TRUE;
-  gtk_drop_down_set_model (self->scenario_dropdown, G_LIST_MODEL (titles));
-  self->updating_dropdown = FALSE;
-  g_signal_connect (self->scenario_dropdown, "notify::selected",
-                    G_CALLBACK (scenario_selected_cb), self);
-
+  self->autoplay = TRUE;
+  self->start_step = -1;
+  self->show_details = TRUE;
+  self->speed = 1;
   self->filter = gtk_custom_filter_new (filter_event_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
-  selection = gtk_no_selection_new (G_LIST_MODEL (self->filtered));
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
-  gtk_list_view_set_factory (self->event_list, factory);
-  gtk_list_view_set_model (self->event_list, GTK_SELECTION_MODEL (selection));
-  g_object_unref (factory);
-  g_object_unref (selection);
-  g_signal_connect (self->records_toggle, "toggled", G_CALLBACK (records_toggled_cb), self);
+
+  g_signal_connect_swapped (self->chooser, "scenario-activated",
+                            G_CALLBACK (scenario_activated_cb), self);
+  g_signal_connect_swapped (self->sequence_view, "notify::step",
+                            G_CALLBACK (view_step_changed_cb), self);
+  g_signal_connect_swapped (self->sequence_view, "notify::n-steps",
+                            G_CALLBACK (view_step_changed_cb), self);
+  g_signal_connect_swapped (self->sequence_view, "notify::playing",
+                            G_CALLBACK (view_playing_changed_cb), self);
+  g_signal_connect_swapped (self->sequence_view, "notify::zoom",
+                            G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->story, "seek", G_CALLBACK (story_seek_cb), self);
+  g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (fullscreen_changed_cb),
+                            self);
+  g_signal_connect_swapped (adw_style_manager_get_default (), "notify::color-scheme",
+                            G_CALLBACK (color_scheme_changed_cb), self);
+  add_shortcuts (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-fullscreen", FALSE);
+  update_actions (self);
+  update_story (self);
 }
 
 HlWindow *

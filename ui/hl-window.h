@@ -3,6 +3,10 @@
 
 #include <adwaita.h>
 
+#include "hl-details-pane.h"
+#include "hl-scenario.h"
+#include "hl-sequence-view.h"
+#include "hl-story-panel.h"
 #include "hl-trace.h"
 
 G_BEGIN_DECLS
@@ -10,15 +14,29 @@ G_BEGIN_DECLS
 #define HL_TYPE_WINDOW (hl_window_get_type ())
 G_DECLARE_FINAL_TYPE (HlWindow, hl_window, HL, WINDOW, AdwApplicationWindow)
 
-HlWindow *hl_window_new (GtkApplication *application);
+HlWindow       *hl_window_new (GtkApplication *application);
 
 /* Runs a scenario in the background and shows its trace when done. */
-void      hl_window_run_scenario (HlWindow *self, const char *scenario_id);
+void            hl_window_run_scenario (HlWindow *self, const char *scenario_id);
+/* Runs a configuration of one's own (the Custom dialog). */
+void            hl_window_run_config (HlWindow       *self,
+                                      const HlConfig *config,
+                                      const char     *title,
+                                      const char     *description);
 /* Shows an existing (finished) trace, e.g. one opened from a file. */
-void      hl_window_set_trace (HlWindow *self, HlTrace *trace);
-HlTrace  *hl_window_get_trace (HlWindow *self);
-gboolean  hl_window_is_busy (HlWindow *self);
-/* The list of events as shown (records filtered out unless asked for). */
-GListModel *hl_window_get_event_model (HlWindow *self);
+void            hl_window_set_trace (HlWindow *self, HlTrace *trace);
+HlTrace        *hl_window_get_trace (HlWindow *self);
+gboolean        hl_window_is_busy (HlWindow *self);
+/* The events drawn as steps, in order (records filtered out unless shown). */
+GListModel     *hl_window_get_event_model (HlWindow *self);
+
+/* Whether a newly loaded trace plays from the start (the default), or else opens at
+ * @start_step (-1: every step shown). */
+void            hl_window_set_autoplay (HlWindow *self, gboolean autoplay);
+void            hl_window_set_start_step (HlWindow *self, int start_step);
+
+HlSequenceView *hl_window_get_sequence_view (HlWindow *self);
+HlStoryPanel   *hl_window_get_story_panel (HlWindow *self);
+HlDetailsPane  *hl_window_get_details_pane (HlWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-details-pane"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hl-details-pane.h"
+
+/* The selected step in full: its caption, the facts the diagram abbreviates, the technical
+ * line and the bytes. The field-by-field inspector will live in the inspector slot. */
+
+#define MAX_DUMP 256
+
+struct _HlDetailsPane
+{
+  AdwBin      parent_instance;
+
+  /* template widgets */
+  GtkStack   *stack;
+  GtkLabel   *kicker_label;
+  GtkLabel   *title_label;
+  GtkLabel   *caption_label;
+  GtkListBox *facts_list;
+  GtkLabel   *technical_label;
+  GtkLabel   *bytes_heading;
+  GtkLabel   *bytes_label;
+  GtkBox     *inspector_slot;
+
+  /* owned */
+  HlEvent    *event;
+};
+
+G_DEFINE_FINAL_TYPE (HlDetailsPane, hl_details_pane, ADW_TYPE_BIN)
+
+static void
+add_fact (HlDetailsPane *self, const char *name, const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  gtk_widget_add_css_class (row, "property");
+  gtk_list_box_append (self->facts_list, row);
+}
+
+static char *
+dup_hex_dump (GBytes *bytes)
+{
+  gsize len = 0;
+  const guint8 *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+  GString *s = g_string_new (NULL);
+
+  for (gsize i = 0; i < MIN (len, MAX_DUMP); i++)
+    {
+      if (i % 16 == 0)
+        g_string_append_printf (s, "%s%04" G_GSIZE_MODIFIER "x ", i ? "\n" : "", i);
+      g_string_append_printf (s, "%s%02x", i % 8 == 0 ? "  " : " ", data[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+kind_text (HlEvent *event)
+{
+  switch (hl_event_get_kind (event))
+    {
+    case HL_EVENT_RECORD: return _("TLS record on the wire");
+    case HL_EVENT_MESSAGE:
+      return hl_event_get_content_type (event) == HL_CONTENT_CHANGE_CIPHER_SPEC
+             ? _("ChangeCipherSpec message") : _("Handshake message");
+    case HL_EVENT_ACTION: return _("Local step — nothing on the wire");
+    case HL_EVENT_ALERT:
+      return hl_event_get_alert_level (event) == 2 ? _("Alert (fatal)") : _("Alert (warning)");
+    case HL_EVENT_APP_DATA: return _("Application data");
+    case HL_EVENT_NOTE: return _("Note");
+    default: return "";
+    }
+}
+
+static char *
+dup_who (HlEvent *event)
+{
+  HlSide side = hl_event_get_side (event), peer = hl_event_get_peer (event);
+
+  if (hl_event_get_kind (event) == HL_EVENT_ACTION)
+    {
+      if (peer == HL_SIDE_CA)
+        return g_strdup_printf (_("%s, against the %s it trusts"), hl_side_to_label (side),
+                                hl_side_to_label (peer));
+      return g_strdup (hl_side_to_label (side));
+    }
+  if (peer > HL_SIDE_CA)
+    return g_strdup (hl_side_to_label (side));
+  return g_strdup_printf ("%s → %s", hl_side_to_label (side), hl_side_to_label (peer));
+}
+
+static const char *
+protection (HlEpoch epoch)
+{
+  switch (epoch)
+    {
+    case HL_EPOCH_HANDSHAKE: return _("Encrypted with the handshake traffic keys");
+    case HL_EPOCH_APPLICATION: return _("Encrypted with the session (application) keys");
+    case HL_EPOCH_PLAINTEXT:
+    default: return _("In the clear — readable by anyone on the path");
+    }
+}
+
+void
+hl_details_pane_set_event (HlDetailsPane *self,
+                           HlTrace       *trace,
+                           HlEvent       *event,
+                           guint          step_number)
+{
+  GtkWidget *child;
+  HlEventKind kind;
+  g_autofree char *kicker = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *dump = NULL;
+  gsize len;
+
+  g_return_if_fail (HL_IS_DETAILS_PANE (self));
+  g_return_if_fail (trace == NULL || HL_IS_TRACE (trace));
+  g_return_if_fail (event == NULL || HL_IS_EVENT (event));
+
+  g_set_object (&self->event, event);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->facts_list))))
+    gtk_list_box_remove (self->facts_list, child);
+  if (event == NULL || trace == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  kind = hl_event_get_kind (event);
+  who = dup_who (event);
+  kicker = g_strdup_printf (_("Step %u · %s"), step_number, who);
+  gtk_label_set_text (self->kicker_label, kicker);
+  gtk_label_set_text (self->title_label, hl_event_get_name (event));
+  gtk_label_set_text (self->caption_label, hl_event_get_caption (event));
+  gtk_label_set_text (self->technical_label, hl_event_get_technical (event));
+
+  add_fact (self, _("Kind"), kind_text (event));
+  len = hl_event_get_length (event);
+  if (kind != HL_EVENT_ACTION && kind != HL_EVENT_NOTE)
+    {
+      g_autofree char *size = NULL;
+
+      if (kind == HL_EVENT_MESSAGE && len >= 4 &&
+          hl_event_get_content_type (event) != HL_CONTENT_CHANGE_CIPHER_SPEC)
+        size = g_strdup_printf (_("%" G_GSIZE_FORMAT " bytes: 4-byte header and %" G_GSIZE_FORMAT
+                                  "-byte body"), len, len - 4);
+      else
+        size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
+                                             "%" G_GSIZE_FORMAT " bytes", len), len);
+      add_fact (self, _("Size"), size);
+      add_fact (self, _("Protection"), protection (hl_event_get_epoch (event)));
+    }
+  if (kind != HL_EVENT_RECORD && hl_event_get_record (event) >= 0 &&
+      (guint) hl_event_get_record (event) < hl_trace_get_n_events (trace))
+    {
+      HlEvent *record = hl_trace_get_event (trace, hl_event_get_record (event));
+      g_autofree char *text = g_strdup_printf (_("A %" G_GSIZE_FORMAT "-byte record (event %d)"),
+                                               hl_event_get_length (record),
+                                               hl_event_get_record (event));
+
+      add_fact (self, _("Carried in"), text);
+    }
+  if (hl_event_get_check (event) != HL_CHECK_NONE)
+    add_fact (self, _("Result"), hl_event_get_check (event) == HL_CHECK_OK ? _("✓ Passed")
+                                                                            : _("✗ Failed"));
+  if (hl_trace_get_n_handshakes (trace) > 1)
+    {
+      g_autofree char *text = g_strdup_printf (_("Connection %u of %u"),
+                                               hl_event_get_handshake (event) + 1,
+                                               hl_trace_get_n_handshakes (trace));
+
+      add_fact (self, _("Connection"), text);
+    }
+
+  dump = dup_hex_dump (hl_event_get_bytes (event));
+  gtk_widget_set_visible (GTK_WIDGET (self->bytes_heading), *dump != '\0');
+  gtk_widget_set_visible (GTK_WIDGET (self->bytes_label), *dump != '\0');
+  if (*dump)
+    {
+      g_autofree char *heading = NULL;
+
+      if (len > MAX_DUMP)
+        heading = g_strdup_printf (_("Bytes (the first %u of %" G_GSIZE_FORMAT ")"), MAX_DUMP, len);
+      else
+        heading = g_strdup (_("Bytes"));
+      gtk_label_set_text (self->bytes_heading, heading);
+      gtk_label_set_text (self->bytes_label, dump);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "event");
+}
+
+HlEvent *
+hl_details_pane_get_event (HlDetailsPane *self)
+{
+  g_return_val_if_fail (HL_IS_DETAILS_PANE (self), NULL);
+  return self->event;
+}
+
+GtkBox *
+hl_details_pane_get_inspector_slot (HlDetailsPane *self)
+{
+  g_return_val_if_fail (HL_IS_DETAILS_PANE (self), NULL);
+  return self->inspector_slot;
+}
+
+static void
+hl_details_pane_dispose (GObject *object)
+{
+  HlDetailsPane *self = HL_DETAILS_PANE (object);
+
+  g_clear_object (&self->event);
+  /* the bin unparents its child before the template drops it */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_DETAILS_PANE);
+  G_OBJECT_CLASS (hl_details_pane_parent_class)->dispose (object);
+}
+
+static void
+hl_details_pane_class_init (HlDetailsPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hl_details_pane_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-details-pane.ui");
+  gtk_widget_class_set_css_name (widget_class, "hldetailspane");
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, stack);
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, kicker_label);
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, title_label);
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, caption_label);
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, facts_list);
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, technical_label);
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, bytes_heading);
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, bytes_label);
+  gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, inspector_slot);
+}
+
+static void
+hl_details_pane_init (HlDetailsPane *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+hl_details_pane_new (void)
+{
+  return g_object_new (HL_TYPE_DETAILS_PANE, NULL);
+}

@@ -1,0 +1,1244 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-sequence-view"
+#include "config.h"
+
+#include <math.h>
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "hl-sequence-painter.h"
+#include "hl-sequence-view.h"
+
+/* Order of this file: the style nodes the palette comes from, the object, caching of the
+ * static drawing, scrolling and zoom, the playhead and its animation, input, GtkWidget and
+ * GObject plumbing.
+ *
+ * Model → layout → render: HlSequenceLayout places everything in layout units; this widget
+ * multiplies by the zoom, scrolls, and asks HlSequencePainter to stroke. The static drawing is
+ * kept as render nodes, one per horizontal tile of the layout, and dropped on size, style,
+ * trace and playhead changes (only the tiles whose rows changed). Hover, the current step and
+ * its animation are drawn on top every frame, and the lifeline headers last, pinned to the top. */
+
+#define TILE_HEIGHT        640.0
+#define MAX_TILES          48
+#define MIN_FIT            0.8
+#define MAX_FIT            1.6
+#define MIN_ZOOM           0.4
+#define MAX_ZOOM           4.0
+#define ZOOM_STEP          1.15
+#define ARROW_MS           1100
+#define ACTION_MS          650
+#define HOLD_MS            1000
+#define SCROLL_MS          420
+
+/* Style nodes: invisible children whose CSS `color` is one palette entry each. */
+
+#define HL_TYPE_SEQUENCE_SWATCH (hl_sequence_swatch_get_type ())
+G_DECLARE_FINAL_TYPE (HlSequenceSwatch, hl_sequence_swatch, HL, SEQUENCE_SWATCH, GtkWidget)
+
+struct _HlSequenceSwatch
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (HlSequenceSwatch, hl_sequence_swatch, GTK_TYPE_WIDGET)
+
+static void
+hl_sequence_swatch_class_init (HlSequenceSwatchClass *klass)
+{
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "swatch");
+}
+
+static void
+hl_sequence_swatch_init (HlSequenceSwatch *self)
+{
+}
+
+static void
+swatch_get_color (GtkWidget *swatch, GdkRGBA *color)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (swatch, color);
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (swatch), color);
+#endif
+}
+
+struct _HlSequenceView
+{
+  GtkWidget           parent_instance;
+
+  /* owned */
+  HlTrace            *trace;
+  HlSequenceLayout   *layout;
+  HlSequencePainter  *painter;
+  GtkWidget          *swatches[HL_SEQUENCE_N_COLORS];
+  GtkAdjustment      *hadjustment;
+  GtkAdjustment      *vadjustment;
+  AdwAnimation       *step_animation;
+  AdwAnimation       *scroll_animation;
+  GHashTable         *tiles;          /* tile index → GskRenderNode */
+  GskRenderNode      *header_node;
+  guint               hold_source;
+
+  guint               hscroll_policy : 1;
+  guint               vscroll_policy : 1;
+  guint               playing : 1;
+  guint               header_shadow : 1;
+  guint               scroll_pending : 1;
+  guint               scroll_pending_animate : 1;
+
+  guint               step;           /* steps shown; the current one is step - 1 */
+  double              position;       /* animated towards step */
+  double              speed;
+  double              zoom_level;     /* people's factor on top of the fit */
+  double              zoom;           /* effective */
+  double              layout_width;
+  int                 hover;          /* step under the pointer, or -1 */
+  int                 tiles_current;  /* the current step the tiles were drawn for */
+  double              anchor_layout_y;/* zoom around this point … */
+  double              anchor_widget_y;/* … kept at this height */
+  gboolean            anchored;
+};
+
+enum
+{
+  PROP_0,
+  PROP_TRACE,
+  PROP_STEP,
+  PROP_N_STEPS,
+  PROP_PLAYING,
+  PROP_SPEED,
+  PROP_ZOOM,
+  PROP_SHOW_RECORDS,
+  N_PROPS,
+
+  /* GtkScrollable */
+  PROP_HADJUSTMENT = N_PROPS,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HlSequenceView, hl_sequence_view, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
+
+static void ensure_current_visible (HlSequenceView *self, gboolean animate);
+
+/* Caching */
+
+static int
+current_step (HlSequenceView *self)
+{
+  return (int) self->step - 1;
+}
+
+void
+hl_sequence_view_invalidate (HlSequenceView *self)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+
+  g_hash_table_remove_all (self->tiles);
+  g_clear_pointer (&self->header_node, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Drops the tiles holding the rows of steps @a … @b (either order, -1 for none). */
+static void
+invalidate_steps (HlSequenceView *self, int a, int b)
+{
+  guint n = hl_sequence_layout_get_n_steps (self->layout);
+  const HlSequenceItem *first, *last;
+  int lo = MAX (0, MIN (a, b)), hi = MIN ((int) n - 1, MAX (a, b));
+
+  if (n == 0 || hi < lo)
+    return;
+  first = hl_sequence_layout_get_step (self->layout, lo);
+  last = hl_sequence_layout_get_step (self->layout, hi);
+  for (int t = (int) floor (first->bounds.y / TILE_HEIGHT);
+       t <= (int) floor ((last->bounds.y + last->bounds.height) / TILE_HEIGHT); t++)
+    g_hash_table_remove (self->tiles, GINT_TO_POINTER (t));
+}
+
+static GskRenderNode *
+ensure_tile (HlSequenceView *self, int t)
+{
+  GskRenderNode *node = g_hash_table_lookup (self->tiles, GINT_TO_POINTER (t));
+  double width, y0 = t * TILE_HEIGHT, y1 = y0 + TILE_HEIGHT;
+  cairo_t *cr;
+
+  if (node)
+    return node;
+  if (g_hash_table_size (self->tiles) >= MAX_TILES)
+    g_hash_table_remove_all (self->tiles);
+
+  hl_sequence_layout_get_size (self->layout, &width, NULL);
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, y0, width, TILE_HEIGHT));
+  cr = gsk_cairo_node_get_draw_context (node);
+  cairo_rectangle (cr, 0, y0, width, TILE_HEIGHT);
+  cairo_clip (cr);
+  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1);
+  hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
+                                  FALSE);
+  cairo_destroy (cr);
+  g_hash_table_insert (self->tiles, GINT_TO_POINTER (t), node);
+  return node;
+}
+
+static GskRenderNode *
+ensure_header (HlSequenceView *self, gboolean shadow)
+{
+  double width, height;
+  cairo_t *cr;
+
+  if (self->header_node && self->header_shadow == shadow)
+    return self->header_node;
+  g_clear_pointer (&self->header_node, gsk_render_node_unref);
+  hl_sequence_layout_get_size (self->layout, &width, NULL);
+  height = hl_sequence_layout_get_header_height (self->layout) + 12;
+  self->header_node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
+  self->header_shadow = shadow;
+  cr = gsk_cairo_node_get_draw_context (self->header_node);
+  hl_sequence_painter_draw_headers (self->painter, cr, self->layout, shadow);
+  cairo_destroy (cr);
+  return self->header_node;
+}
+
+/* The palette and fonts come from CSS; a change drops everything drawn. */
+static void
+reload_style (HlSequenceView *self)
+{
+  HlSequencePalette palette;
+  gboolean changed;
+
+  for (guint i = 0; i < HL_SEQUENCE_N_COLORS; i++)
+    swatch_get_color (self->swatches[i], &palette.colors[i]);
+  changed = hl_sequence_painter_set_palette (self->painter, &palette);
+  if (hl_sequence_painter_set_font (self->painter, pango_context_get_font_description (
+                                      gtk_widget_get_pango_context (GTK_WIDGET (self)))))
+    {
+      hl_sequence_layout_invalidate (self->layout);
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+      changed = TRUE;
+    }
+  if (changed)
+    hl_sequence_view_invalidate (self);
+}
+
+/* Scrolling and zoom */
+
+static double
+fit_zoom (HlSequenceView *self, int width)
+{
+  double natural = hl_sequence_layout_get_natural_width (self->layout);
+
+  if (natural <= 0 || width <= 0)
+    return 1;
+  return CLAMP (width / natural, MIN_FIT, MAX_FIT);
+}
+
+static void
+configure_adjustment (GtkAdjustment *adj, double value, double upper, double page)
+{
+  upper = MAX (upper, page);
+  gtk_adjustment_configure (adj, CLAMP (value, 0, upper - page), 0, upper, page * 0.1,
+                            page * 0.9, page);
+}
+
+static void
+update_geometry (HlSequenceView *self, int width, int height)
+{
+  double zoom = CLAMP (fit_zoom (self, width) * self->zoom_level, MIN_ZOOM, MAX_ZOOM);
+  double layout_width = width / zoom;
+  double lw, lh;
+
+  if (layout_width != self->layout_width)
+    {
+      self->layout_width = layout_width;
+      hl_sequence_layout_set_width (self->layout, layout_width);
+      hl_sequence_view_invalidate (self);
+    }
+  if (zoom != self->zoom)
+    {
+      self->zoom = zoom;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+    }
+  hl_sequence_layout_get_size (self->layout, &lw, &lh);
+  if (self->hadjustment)
+    configure_adjustment (self->hadjustment, gtk_adjustment_get_value (self->hadjustment),
+                          lw * zoom, width);
+  if (self->vadjustment)
+    {
+      double value = gtk_adjustment_get_value (self->vadjustment);
+
+      if (self->anchored)
+        value = self->anchor_layout_y * zoom - self->anchor_widget_y;
+      self->anchored = FALSE;
+      configure_adjustment (self->vadjustment, value, lh * zoom, height);
+    }
+}
+
+static void
+adjustment_value_changed_cb (GtkAdjustment *adj, HlSequenceView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (HlSequenceView *self, GtkAdjustment **slot, GtkAdjustment *adj, int prop)
+{
+  if (adj == NULL)
+    adj = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  if (*slot == adj)
+    return;
+  if (*slot)
+    g_signal_handlers_disconnect_by_func (*slot, adjustment_value_changed_cb, self);
+  g_set_object (slot, adj);
+  g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_value_changed_cb), self);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  (void) prop;
+}
+
+static double
+hvalue (HlSequenceView *self)
+{
+  return self->hadjustment ? gtk_adjustment_get_value (self->hadjustment) : 0;
+}
+
+static double
+vvalue (HlSequenceView *self)
+{
+  return self->vadjustment ? gtk_adjustment_get_value (self->vadjustment) : 0;
+}
+
+double
+hl_sequence_view_get_zoom (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 1);
+  return self->zoom;
+}
+
+double
+hl_sequence_view_get_zoom_level (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 1);
+  return self->zoom_level;
+}
+
+static void
+zoom_around (HlSequenceView *self, double level, double widget_y)
+{
+  level = CLAMP (level, 0.35, 3.5);
+  if (level == self->zoom_level)
+    return;
+  self->anchor_widget_y = widget_y;
+  self->anchor_layout_y = (vvalue (self) + widget_y) / MAX (self->zoom, 0.01);
+  self->anchored = TRUE;
+  self->zoom_level = level;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+void
+hl_sequence_view_set_zoom_level (HlSequenceView *self, double level)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+  /* keep the current step where it is, else the top */
+  zoom_around (self, level, gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+}
+
+gboolean
+hl_sequence_view_can_zoom_in (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
+  return self->zoom_level * ZOOM_STEP <= 3.5 && self->zoom * ZOOM_STEP <= MAX_ZOOM;
+}
+
+gboolean
+hl_sequence_view_can_zoom_out (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
+  return self->zoom_level / ZOOM_STEP >= 0.35 && self->zoom / ZOOM_STEP >= MIN_ZOOM;
+}
+
+gboolean
+hl_sequence_view_layout_to_widget (HlSequenceView *self,
+                                   double          x,
+                                   double          y,
+                                   double         *widget_x,
+                                   double         *widget_y)
+{
+  double wx, wy;
+
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
+
+  wx = x * self->zoom - hvalue (self);
+  wy = y * self->zoom - vvalue (self);
+  if (widget_x)
+    *widget_x = wx;
+  if (widget_y)
+    *widget_y = wy;
+  return wx >= 0 && wx < gtk_widget_get_width (GTK_WIDGET (self)) &&
+         wy >= hl_sequence_layout_get_header_height (self->layout) * self->zoom &&
+         wy < gtk_widget_get_height (GTK_WIDGET (self));
+}
+
+void
+hl_sequence_view_get_step_point (HlSequenceView *self, guint step, double *x, double *y)
+{
+  const HlSequenceItem *item;
+
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+  g_return_if_fail (step < hl_sequence_layout_get_n_steps (self->layout));
+
+  item = hl_sequence_layout_get_step (self->layout, step);
+  if (item->kind == HL_SEQUENCE_ITEM_ARROW)
+    {
+      *x = item->x1 + (item->x2 - item->x1) / 4;
+      *y = item->y;
+    }
+  else
+    {
+      *x = item->box.x + item->box.width / 2;
+      *y = item->box.y + item->box.height / 2;
+    }
+}
+
+/* Keeps the current step's row in the part under the headers, a third of the way down when it
+ * has to move, so what comes next is visible too. */
+static void
+ensure_current_visible (HlSequenceView *self, gboolean animate)
+{
+  const HlSequenceItem *item;
+  double header, page, top, bottom, value, target;
+
+  if (self->step == 0 || self->vadjustment == NULL)
+    return;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || self->zoom <= 0 ||
+      gtk_widget_get_height (GTK_WIDGET (self)) <= 0)
+    {
+      self->scroll_pending = TRUE;
+      self->scroll_pending_animate = FALSE;
+      return;
+    }
+  item = hl_sequence_layout_get_step (self->layout, current_step (self));
+  header = hl_sequence_layout_get_header_height (self->layout) * self->zoom;
+  page = gtk_adjustment_get_page_size (self->vadjustment);
+  value = gtk_adjustment_get_value (self->vadjustment);
+  top = item->bounds.y * self->zoom;
+  bottom = (item->bounds.y + item->bounds.height) * self->zoom;
+  if (top >= value + header + 8 && bottom <= value + page - page * 0.12)
+    return;
+  target = top - header - (page - header) * 0.33;
+  target = CLAMP (target, 0, gtk_adjustment_get_upper (self->vadjustment) - page);
+  if (self->scroll_animation)
+    adw_animation_reset (self->scroll_animation);
+  if (animate)
+    {
+      g_clear_object (&self->scroll_animation);
+      self->scroll_animation =
+        adw_timed_animation_new (GTK_WIDGET (self), value, target, SCROLL_MS,
+                                 adw_property_animation_target_new (G_OBJECT (self->vadjustment),
+                                                                    "value"));
+      adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->scroll_animation),
+                                      ADW_EASE_OUT_CUBIC);
+      adw_animation_play (self->scroll_animation);
+    }
+  else
+    gtk_adjustment_set_value (self->vadjustment, target);
+}
+
+/* The playhead */
+
+guint
+hl_sequence_view_get_n_steps (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 0);
+  return hl_sequence_layout_get_n_steps (self->layout);
+}
+
+guint
+hl_sequence_view_get_step (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 0);
+  return self->step;
+}
+
+HlEvent *
+hl_sequence_view_get_current_event (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), NULL);
+
+  if (self->step == 0 || self->trace == NULL)
+    return NULL;
+  return hl_trace_get_event (self->trace,
+                             hl_sequence_layout_get_step (self->layout,
+                                                          current_step (self))->event);
+}
+
+gboolean
+hl_sequence_view_is_animating (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
+  return adw_animation_get_state (self->step_animation) == ADW_ANIMATION_PLAYING;
+}
+
+static void
+update_accessible (HlSequenceView *self)
+{
+  HlEvent *event = hl_sequence_view_get_current_event (self);
+  g_autofree char *text = NULL;
+
+  if (event)
+    text = g_strdup_printf (_("Step %u of %u: %s"), self->step,
+                            hl_sequence_layout_get_n_steps (self->layout),
+                            hl_event_get_caption (event));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text ? text : "", -1);
+}
+
+static void
+move_to (HlSequenceView *self, guint step, gboolean animate)
+{
+  guint n = hl_sequence_layout_get_n_steps (self->layout);
+  int old_current = current_step (self);
+
+  step = MIN (step, n);
+  adw_animation_reset (self->step_animation);
+  if (step != self->step)
+    {
+      self->step = step;
+      invalidate_steps (self, old_current, current_step (self));
+      update_accessible (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+    }
+  if (animate && step > 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      const HlSequenceItem *item = hl_sequence_layout_get_step (self->layout, step - 1);
+      guint ms = item->kind == HL_SEQUENCE_ITEM_ARROW ? ARROW_MS : ACTION_MS;
+
+      self->position = step - 1;
+      adw_timed_animation_set_duration (ADW_TIMED_ANIMATION (self->step_animation),
+                                        (guint) (ms / self->speed));
+      ensure_current_visible (self, TRUE);
+      adw_animation_play (self->step_animation);
+    }
+  else
+    {
+      self->position = step;
+      ensure_current_visible (self, animate);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_playing (HlSequenceView *self, gboolean playing)
+{
+  playing = !!playing;
+  if (!playing)
+    g_clear_handle_id (&self->hold_source, g_source_remove);
+  if (self->playing != playing)
+    {
+      self->playing = playing;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+    }
+}
+
+static gboolean
+hold_cb (gpointer user_data)
+{
+  HlSequenceView *self = user_data;
+
+  self->hold_source = 0;
+  if (self->step >= hl_sequence_layout_get_n_steps (self->layout))
+    set_playing (self, FALSE);
+  else
+    move_to (self, self->step + 1, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_next (HlSequenceView *self)
+{
+  g_clear_handle_id (&self->hold_source, g_source_remove);
+  if (self->step >= hl_sequence_layout_get_n_steps (self->layout))
+    {
+      set_playing (self, FALSE);
+      return;
+    }
+  /* time to read the caption before the next step */
+  self->hold_source = g_timeout_add ((guint) (HOLD_MS / self->speed), hold_cb, self);
+}
+
+static void
+step_animation_cb (double value, gpointer user_data)
+{
+  HlSequenceView *self = user_data;
+
+  if (self->step > 0)
+    self->position = self->step - 1 + value;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+step_animation_done_cb (AdwAnimation *animation, HlSequenceView *self)
+{
+  self->position = self->step;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->playing)
+    schedule_next (self);
+}
+
+void
+hl_sequence_view_set_step (HlSequenceView *self, guint step)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+
+  move_to (self, step, FALSE);
+  if (self->playing)
+    schedule_next (self);
+}
+
+void
+hl_sequence_view_step_forward (HlSequenceView *self)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+
+  if (hl_sequence_view_is_animating (self))
+    {
+      adw_animation_skip (self->step_animation);
+      return;
+    }
+  if (self->step < hl_sequence_layout_get_n_steps (self->layout))
+    {
+      g_clear_handle_id (&self->hold_source, g_source_remove);
+      move_to (self, self->step + 1, TRUE);
+    }
+}
+
+void
+hl_sequence_view_step_backward (HlSequenceView *self)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+
+  if (self->step > 0)
+    hl_sequence_view_set_step (self, self->step - 1);
+}
+
+void
+hl_sequence_view_play (HlSequenceView *self)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+
+  if (hl_sequence_layout_get_n_steps (self->layout) == 0)
+    return;
+  if (self->step >= hl_sequence_layout_get_n_steps (self->layout))
+    move_to (self, 0, FALSE);
+  set_playing (self, TRUE);
+  if (!hl_sequence_view_is_animating (self))
+    {
+      g_clear_handle_id (&self->hold_source, g_source_remove);
+      move_to (self, self->step + 1, TRUE);
+    }
+}
+
+void
+hl_sequence_view_pause (HlSequenceView *self)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+  set_playing (self, FALSE);
+}
+
+gboolean
+hl_sequence_view_get_playing (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
+  return self->playing;
+}
+
+void
+hl_sequence_view_set_speed (HlSequenceView *self, double speed)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+
+  speed = CLAMP (speed, HL_SEQUENCE_VIEW_MIN_SPEED, HL_SEQUENCE_VIEW_MAX_SPEED);
+  if (speed == self->speed)
+    return;
+  self->speed = speed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+}
+
+double
+hl_sequence_view_get_speed (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 1);
+  return self->speed;
+}
+
+/* Trace */
+
+void
+hl_sequence_view_set_trace (HlSequenceView *self, HlTrace *trace)
+{
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+  g_return_if_fail (trace == NULL || HL_IS_TRACE (trace));
+
+  if (!g_set_object (&self->trace, trace))
+    return;
+  set_playing (self, FALSE);
+  adw_animation_reset (self->step_animation);
+  hl_sequence_layout_set_trace (self->layout, trace);
+  self->hover = -1;
+  self->step = 0;
+  self->position = 0;
+  self->layout_width = -1;
+  hl_sequence_view_invalidate (self);
+  if (self->vadjustment)
+    gtk_adjustment_set_value (self->vadjustment, 0);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  update_accessible (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+HlTrace *
+hl_sequence_view_get_trace (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), NULL);
+  return self->trace;
+}
+
+HlSequenceLayout *
+hl_sequence_view_get_layout (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), NULL);
+  return self->layout;
+}
+
+void
+hl_sequence_view_set_show_records (HlSequenceView *self, gboolean show_records)
+{
+  HlEvent *current;
+
+  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
+
+  show_records = !!show_records;
+  if (show_records == hl_sequence_layout_get_show_records (self->layout))
+    return;
+  /* the same event stays current */
+  current = hl_sequence_view_get_current_event (self);
+  adw_animation_reset (self->step_animation);
+  hl_sequence_layout_set_show_records (self->layout, show_records);
+  if (current)
+    {
+      int s = hl_sequence_layout_find_step (self->layout, hl_event_get_index (current));
+
+      /* a record hidden: its message is the next step */
+      self->step = s >= 0 ? (guint) s + 1 : MIN (self->step, hl_sequence_layout_get_n_steps (
+                                                                  self->layout));
+    }
+  self->position = self->step;
+  hl_sequence_view_invalidate (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  ensure_current_visible (self, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_RECORDS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+gboolean
+hl_sequence_view_get_show_records (HlSequenceView *self)
+{
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
+  return hl_sequence_layout_get_show_records (self->layout);
+}
+
+/* Input */
+
+static const HlSequenceItem *
+item_at (HlSequenceView *self, double x, double y)
+{
+  if (self->trace == NULL || self->zoom <= 0)
+    return NULL;
+  /* the headers cover whatever scrolled under them */
+  if (y < hl_sequence_layout_get_header_height (self->layout) * self->zoom)
+    return hl_sequence_layout_lookup (self->layout, (x + hvalue (self)) / self->zoom,
+                                      y / self->zoom);
+  return hl_sequence_layout_lookup (self->layout, (x + hvalue (self)) / self->zoom,
+                                    (y + vvalue (self)) / self->zoom);
+}
+
+static void
+pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, HlSequenceView *self)
+{
+  const HlSequenceItem *item = item_at (self, x, y);
+
+  if (item == NULL || item->event == G_MAXUINT || item->kind == HL_SEQUENCE_ITEM_GROUP)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  set_playing (self, FALSE);
+  move_to (self, item->step + 1, FALSE);
+}
+
+static void
+set_hover (HlSequenceView *self, int hover)
+{
+  if (hover == self->hover)
+    return;
+  self->hover = hover;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), hover >= 0 ? "pointer" : NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+motion_cb (GtkEventControllerMotion *motion, double x, double y, HlSequenceView *self)
+{
+  const HlSequenceItem *item = item_at (self, x, y);
+
+  set_hover (self, item && item->event != G_MAXUINT ? item->step : -1);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion, HlSequenceView *self)
+{
+  set_hover (self, -1);
+}
+
+static gboolean
+scroll_cb (GtkEventControllerScroll *scroll, double dx, double dy, HlSequenceView *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (
+    GTK_EVENT_CONTROLLER (scroll));
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (scroll));
+  double x = 0, y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+
+  if (!(state & GDK_CONTROL_MASK) || dy == 0)
+    return FALSE;
+  if (event)
+    {
+      graphene_point_t p;
+      GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+
+      if (gdk_event_get_position (event, &x, &y) && native &&
+          gtk_widget_compute_point (GTK_WIDGET (native), GTK_WIDGET (self),
+                                    &GRAPHENE_POINT_INIT (x, y), &p))
+        y = p.y;
+    }
+  zoom_around (self, self->zoom_level * pow (ZOOM_STEP, -dy), y);
+  return TRUE;
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget      *widget,
+                  int             x,
+                  int             y,
+                  gboolean        keyboard,
+                  GtkTooltip     *tooltip,
+                  HlSequenceView *self)
+{
+  const HlSequenceItem *item = keyboard ? NULL : item_at (self, x, y);
+
+  if (item == NULL)
+    return FALSE;
+  if (item->event != G_MAXUINT && self->trace)
+    gtk_tooltip_set_text (tooltip, hl_event_get_caption (hl_trace_get_event (self->trace,
+                                                                             item->event)));
+  else if (item->kind == HL_SEQUENCE_ITEM_GROUP)
+    gtk_tooltip_set_text (tooltip, _("A flight: the messages one side sends before it waits "
+                                     "for the other"));
+  else if (item->kind == HL_SEQUENCE_ITEM_HEADER && item->side == HL_SIDE_CA)
+    gtk_tooltip_set_text (tooltip, _("The certificate authority signed the server’s certificate "
+                                     "when it was set up. Clients check certificates against "
+                                     "the authorities they trust locally: the CA is never "
+                                     "contacted during the handshake."));
+  else if (item->kind == HL_SEQUENCE_ITEM_BAND && item->detail)
+    gtk_tooltip_set_text (tooltip, item->detail);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* GtkWidget */
+
+static void
+hl_sequence_view_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  HlSequenceView *self = HL_SEQUENCE_VIEW (widget);
+  double w, h;
+
+  hl_sequence_layout_get_size (self->layout, &w, &h);
+  *minimum = 0;
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = (int) ceil (hl_sequence_layout_get_natural_width (self->layout));
+  else
+    *natural = (int) ceil (h);
+}
+
+static void
+hl_sequence_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HlSequenceView *self = HL_SEQUENCE_VIEW (widget);
+
+  update_geometry (self, width, height);
+  if (self->scroll_pending && gtk_widget_get_mapped (widget))
+    {
+      self->scroll_pending = FALSE;
+      ensure_current_visible (self, self->scroll_pending_animate);
+    }
+}
+
+static void
+hl_sequence_view_map (GtkWidget *widget)
+{
+  HlSequenceView *self = HL_SEQUENCE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (hl_sequence_view_parent_class)->map (widget);
+  if (self->step > 0)
+    {
+      self->scroll_pending = TRUE;
+      gtk_widget_queue_allocate (widget);
+    }
+}
+
+static void
+hl_sequence_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (hl_sequence_view_parent_class)->css_changed (widget, change);
+  reload_style (HL_SEQUENCE_VIEW (widget));
+}
+
+static void
+hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  HlSequenceView *self = HL_SEQUENCE_VIEW (widget);
+  const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  double zoom = self->zoom, top, bottom, left;
+  int current = current_step (self);
+
+  gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->trace == NULL || zoom <= 0 || hl_sequence_layout_get_n_steps (self->layout) == 0)
+    return;
+
+  if (self->tiles_current != current)
+    {
+      invalidate_steps (self, self->tiles_current, current);
+      self->tiles_current = current;
+    }
+  left = hvalue (self) / zoom;
+  top = vvalue (self) / zoom;
+  bottom = (vvalue (self) + height) / zoom;
+
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-hvalue (self), -vvalue (self)));
+  gtk_snapshot_scale (snapshot, zoom, zoom);
+
+  /* only the tiles in view */
+  for (int t = (int) floor (top / TILE_HEIGHT); t <= (int) floor (bottom / TILE_HEIGHT); t++)
+    gtk_snapshot_append_node (snapshot, ensure_tile (self, t));
+
+  /* on top, every frame: hover, the current step and its animation */
+  {
+    const HlSequenceItem *cur = current >= 0 ? hl_sequence_layout_get_step (self->layout, current)
+                                             : NULL;
+    gboolean hover = self->hover >= 0 && self->hover != current &&
+                     (guint) self->hover < hl_sequence_layout_get_n_steps (self->layout);
+    gboolean show_current = cur && cur->bounds.y < bottom &&
+                            cur->bounds.y + cur->bounds.height > top;
+
+    if (hover || show_current)
+      {
+        cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                                 &GRAPHENE_RECT_INIT (left, top, width / zoom,
+                                                                      bottom - top));
+
+        if (hover)
+          hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, self->hover,
+                                              FALSE);
+        if (show_current)
+          {
+            hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, current, TRUE);
+            hl_sequence_painter_draw_step (self->painter, cr, self->layout, current,
+                                           HL_SEQUENCE_STEP_CURRENT,
+                                           self->position - (self->step - 1));
+          }
+        cairo_destroy (cr);
+      }
+  }
+
+  /* the title of the band in view stays under the headers, pushed up by the next one */
+  {
+    double pin = top + hl_sequence_layout_get_header_height (self->layout);
+    guint n = hl_sequence_layout_get_n_structural (self->layout);
+
+    for (guint i = 0; i < n; i++)
+      {
+        const HlSequenceItem *band = hl_sequence_layout_get_structural (self->layout, i);
+        double y = pin;
+
+        if (band->kind != HL_SEQUENCE_ITEM_BAND || band->box.y >= pin ||
+            band->bounds.y + band->bounds.height <= pin)
+          continue;
+        for (guint j = i + 1; j < n; j++)
+          {
+            const HlSequenceItem *next = hl_sequence_layout_get_structural (self->layout, j);
+
+            if (next->kind == HL_SEQUENCE_ITEM_BAND || next->kind == HL_SEQUENCE_ITEM_SEPARATOR)
+              {
+                y = MIN (y, next->box.y - band->box.height);
+                break;
+              }
+          }
+        {
+          cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                                   &GRAPHENE_RECT_INIT (left, y, width / zoom,
+                                                                        band->box.height));
+
+          hl_sequence_painter_draw_band_title (self->painter, cr, band, y);
+          cairo_destroy (cr);
+        }
+        break;
+      }
+  }
+  gtk_snapshot_restore (snapshot);
+
+  /* the headers stay at the top */
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-hvalue (self), 0));
+  gtk_snapshot_scale (snapshot, zoom, zoom);
+  gtk_snapshot_append_node (snapshot, ensure_header (self, vvalue (self) > 1));
+  gtk_snapshot_restore (snapshot);
+  gtk_snapshot_pop (snapshot);
+}
+
+/* GObject */
+
+static void
+hl_sequence_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  HlSequenceView *self = HL_SEQUENCE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRACE: g_value_set_object (value, self->trace); break;
+    case PROP_STEP: g_value_set_uint (value, self->step); break;
+    case PROP_N_STEPS: g_value_set_uint (value, hl_sequence_view_get_n_steps (self)); break;
+    case PROP_PLAYING: g_value_set_boolean (value, self->playing); break;
+    case PROP_SPEED: g_value_set_double (value, self->speed); break;
+    case PROP_ZOOM: g_value_set_double (value, self->zoom); break;
+    case PROP_SHOW_RECORDS:
+      g_value_set_boolean (value, hl_sequence_view_get_show_records (self));
+      break;
+    case PROP_HADJUSTMENT: g_value_set_object (value, self->hadjustment); break;
+    case PROP_VADJUSTMENT: g_value_set_object (value, self->vadjustment); break;
+    case PROP_HSCROLL_POLICY: g_value_set_enum (value, self->hscroll_policy); break;
+    case PROP_VSCROLL_POLICY: g_value_set_enum (value, self->vscroll_policy); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hl_sequence_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HlSequenceView *self = HL_SEQUENCE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRACE: hl_sequence_view_set_trace (self, g_value_get_object (value)); break;
+    case PROP_STEP: hl_sequence_view_set_step (self, g_value_get_uint (value)); break;
+    case PROP_PLAYING:
+      if (g_value_get_boolean (value))
+        hl_sequence_view_play (self);
+      else
+        hl_sequence_view_pause (self);
+      break;
+    case PROP_SPEED: hl_sequence_view_set_speed (self, g_value_get_double (value)); break;
+    case PROP_SHOW_RECORDS:
+      hl_sequence_view_set_show_records (self, g_value_get_boolean (value));
+      break;
+    case PROP_HADJUSTMENT:
+      set_adjustment (self, &self->hadjustment, g_value_get_object (value), prop_id);
+      break;
+    case PROP_VADJUSTMENT:
+      set_adjustment (self, &self->vadjustment, g_value_get_object (value), prop_id);
+      break;
+    case PROP_HSCROLL_POLICY:
+      if (self->hscroll_policy != (guint) g_value_get_enum (value))
+        {
+          self->hscroll_policy = g_value_get_enum (value);
+          gtk_widget_queue_resize (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_VSCROLL_POLICY:
+      if (self->vscroll_policy != (guint) g_value_get_enum (value))
+        {
+          self->vscroll_policy = g_value_get_enum (value);
+          gtk_widget_queue_resize (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hl_sequence_view_dispose (GObject *object)
+{
+  HlSequenceView *self = HL_SEQUENCE_VIEW (object);
+
+  g_clear_handle_id (&self->hold_source, g_source_remove);
+  g_clear_object (&self->step_animation);
+  g_clear_object (&self->scroll_animation);
+  for (guint i = 0; i < HL_SEQUENCE_N_COLORS; i++)
+    g_clear_pointer (&self->swatches[i], gtk_widget_unparent);
+  if (self->hadjustment)
+    g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_changed_cb, self);
+  if (self->vadjustment)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_value_changed_cb, self);
+  g_clear_object (&self->hadjustment);
+  g_clear_object (&self->vadjustment);
+  g_clear_object (&self->trace);
+  G_OBJECT_CLASS (hl_sequence_view_parent_class)->dispose (object);
+}
+
+static void
+hl_sequence_view_finalize (GObject *object)
+{
+  HlSequenceView *self = HL_SEQUENCE_VIEW (object);
+
+  g_clear_object (&self->layout);
+  g_clear_object (&self->painter);
+  g_clear_pointer (&self->tiles, g_hash_table_unref);
+  g_clear_pointer (&self->header_node, gsk_render_node_unref);
+  G_OBJECT_CLASS (hl_sequence_view_parent_class)->finalize (object);
+}
+
+static void
+hl_sequence_view_class_init (HlSequenceViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = hl_sequence_view_get_property;
+  object_class->set_property = hl_sequence_view_set_property;
+  object_class->dispose = hl_sequence_view_dispose;
+  object_class->finalize = hl_sequence_view_finalize;
+  widget_class->measure = hl_sequence_view_measure;
+  widget_class->size_allocate = hl_sequence_view_size_allocate;
+  widget_class->snapshot = hl_sequence_view_snapshot;
+  widget_class->css_changed = hl_sequence_view_css_changed;
+  widget_class->map = hl_sequence_view_map;
+
+  properties[PROP_TRACE] =
+    g_param_spec_object ("trace", NULL, NULL, HL_TYPE_TRACE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STEP] =
+    g_param_spec_uint ("step", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_STEPS] =
+    g_param_spec_uint ("n-steps", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAYING] =
+    g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SPEED] =
+    g_param_spec_double ("speed", NULL, NULL, HL_SEQUENCE_VIEW_MIN_SPEED,
+                         HL_SEQUENCE_VIEW_MAX_SPEED, 1,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL, 0, G_MAXDOUBLE, 1,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_RECORDS] =
+    g_param_spec_boolean ("show-records", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
+
+  gtk_widget_class_set_css_name (widget_class, "hlsequenceview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+hl_sequence_view_init (HlSequenceView *self)
+{
+  GtkEventController *controller;
+  GtkGesture *click;
+  PangoContext *context = gtk_widget_create_pango_context (GTK_WIDGET (self));
+
+  self->speed = 1;
+  self->zoom_level = 1;
+  self->zoom = 1;
+  self->hover = -1;
+  self->tiles_current = -1;
+  self->layout_width = -1;
+  self->tiles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) gsk_render_node_unref);
+  self->painter = hl_sequence_painter_new (context);
+  g_object_unref (context);
+  self->layout = hl_sequence_layout_new (hl_sequence_painter_measure, g_object_ref (self->painter),
+                                         g_object_unref);
+
+  for (guint i = 0; i < HL_SEQUENCE_N_COLORS; i++)
+    {
+      const char *classes[] = { hl_sequence_color_to_class (i), NULL };
+
+      self->swatches[i] = g_object_new (HL_TYPE_SEQUENCE_SWATCH, "css-classes", classes,
+                                        "visible", FALSE, NULL);
+      gtk_widget_set_parent (self->swatches[i], GTK_WIDGET (self));
+    }
+
+  self->step_animation =
+    adw_timed_animation_new (GTK_WIDGET (self), 0, 1, ARROW_MS,
+                             adw_callback_animation_target_new (step_animation_cb, self, NULL));
+  adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->step_animation),
+                                  ADW_EASE_IN_OUT_CUBIC);
+  g_signal_connect (self->step_animation, "done", G_CALLBACK (step_animation_done_cb), self);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  set_adjustment (self, &self->hadjustment, NULL, PROP_HADJUSTMENT);
+  set_adjustment (self, &self->vadjustment, NULL, PROP_VADJUSTMENT);
+  reload_style (self);
+}
+
+GtkWidget *
+hl_sequence_view_new (void)
+{
+  return g_object_new (HL_TYPE_SEQUENCE_VIEW, NULL);
+}
