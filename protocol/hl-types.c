@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "hl-types"
 #include "config.h"
 
+#include "hl-tls-names.h"
 #include "hl-types.h"
 
 /* One table per enum: the string is the serialised form (trace JSON, CLI), so keep them stable. */
@@ -55,86 +56,22 @@ hl_side_to_label (HlSide side)
   return side_labels[side];
 }
 
+/* The IANA names live in hl-tls-names.c, shared with the decoder. */
+
 const char *
 hl_content_type_name (guint content_type)
 {
-  switch (content_type)
-    {
-    case 20: return "change_cipher_spec";
-    case 21: return "alert";
-    case 22: return "handshake";
-    case 23: return "application_data";
-    case 24: return "heartbeat";
-    default: return NULL;
-    }
+  return content_type <= G_MAXUINT8 ? hl_tls_content_type_name (content_type) : NULL;
 }
 
-/* IANA TLS HandshakeType registry */
 const char *
 hl_handshake_type_name (guint type)
 {
-  switch (type)
-    {
-    case 0: return "HelloRequest";
-    case 1: return "ClientHello";
-    case 2: return "ServerHello";
-    case 4: return "NewSessionTicket";
-    case 5: return "EndOfEarlyData";
-    case 8: return "EncryptedExtensions";
-    case 11: return "Certificate";
-    case 12: return "ServerKeyExchange";
-    case 13: return "CertificateRequest";
-    case 14: return "ServerHelloDone";
-    case 15: return "CertificateVerify";
-    case 16: return "ClientKeyExchange";
-    case 20: return "Finished";
-    case 22: return "CertificateStatus";
-    case 24: return "KeyUpdate";
-    case 254: return "message_hash";
-    default: return NULL;
-    }
+  return type <= G_MAXUINT8 ? hl_tls_handshake_message_name (type) : NULL;
 }
 
-/* IANA TLS Alert Descriptions registry */
 const char *
 hl_alert_description_name (guint desc)
 {
-  switch (desc)
-    {
-    case 0: return "close_notify";
-    case 10: return "unexpected_message";
-    case 20: return "bad_record_mac";
-    case 21: return "decryption_failed";
-    case 22: return "record_overflow";
-    case 30: return "decompression_failure";
-    case 40: return "handshake_failure";
-    case 41: return "no_certificate";
-    case 42: return "bad_certificate";
-    case 43: return "unsupported_certificate";
-    case 44: return "certificate_revoked";
-    case 45: return "certificate_expired";
-    case 46: return "certificate_unknown";
-    case 47: return "illegal_parameter";
-    case 48: return "unknown_ca";
-    case 49: return "access_denied";
-    case 50: return "decode_error";
-    case 51: return "decrypt_error";
-    case 60: return "export_restriction";
-    case 70: return "protocol_version";
-    case 71: return "insufficient_security";
-    case 80: return "internal_error";
-    case 86: return "inappropriate_fallback";
-    case 90: return "user_canceled";
-    case 100: return "no_renegotiation";
-    case 109: return "missing_extension";
-    case 110: return "unsupported_extension";
-    case 111: return "certificate_unobtainable";
-    case 112: return "unrecognized_name";
-    case 113: return "bad_certificate_status_response";
-    case 114: return "bad_certificate_hash_value";
-    case 115: return "unknown_psk_identity";
-    case 116: return "certificate_required";
-    case 120: return "no_application_protocol";
-    default: return NULL;
-    }
+  return desc <= G_MAXUINT8 ? hl_tls_alert_description_name (desc) : NULL;
 }
