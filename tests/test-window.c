@@ -1,9 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main window under a display (Xvfb in CI): every scenario loads, plays to the end with
+ * animations off, steps back to 0; a click at an arrow's layout position selects that step and
+ * the details follow; the window renders itself to PNG, light and dark. Skips without a
+ * display. */
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
+#include "hl-details-pane.h"
+#include "hl-scenario.h"
+#include "hl-screenshot.h"
+#include "hl-sequence-view.h"
+#include "hl-story-panel.h"
 #include "hl-window.h"
+
+/* An application like the real one, registered but not run: its startup loads style.css and
+ * style-dark.css from the resources, so the windows look as they do in the app. */
+static GtkApplication *app;
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -14,57 +28,507 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+typedef gboolean (*Condition) (HlWindow *window);
+
 static void
-wait_until_idle (HlWindow *window)
+wait_for (HlWindow *window, Condition condition, guint seconds)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
 
-  while (hl_window_is_busy (window) && !timed_out)
+  while (!condition (window) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (id);
-  /* let the list view lay out its rows */
+}
+
+static gboolean
+is_idle (HlWindow *window)
+{
+  return !hl_window_is_busy (window);
+}
+
+static gboolean
+not_playing (HlWindow *window)
+{
+  return !hl_sequence_view_get_playing (hl_window_get_sequence_view (window));
+}
+
+static gboolean
+tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A few frames drawn: the view is allocated, laid out and scrolled. */
+static void
+wait_frames (HlWindow *window, guint n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, &frames, NULL);
+  gboolean timed_out = FALSE;
+  guint timer = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (frames < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timer);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
 
-/* The window opens, runs tls12-rsa in the background and fills its event list. */
+static HlWindow *
+new_window (gboolean autoplay)
+{
+  HlWindow *window = hl_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  hl_window_set_autoplay (window, autoplay);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+load (HlWindow *window, const char *scenario_id)
+{
+  hl_window_run_scenario (window, scenario_id);
+  g_assert_true (hl_window_is_busy (window));
+  wait_for (window, is_idle, 60);
+  wait_frames (window, 3);
+  g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, scenario_id);
+}
+
+/* The button bound to @action anywhere under @widget (buttons show whether it is enabled). */
+static GtkWidget *
+find_actionable (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+action_enabled (HlWindow *window, const char *action)
+{
+  GtkWidget *button = find_actionable (GTK_WIDGET (hl_window_get_story_panel (window)), action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
+static void
+activate (HlWindow *window, const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+}
+
+/* The window opens, runs tls12-rsa in the background and fills the diagram. */
 static void
 test_runs_scenario (void)
 {
-  HlWindow *window = hl_window_new (NULL);
+  HlWindow *window = new_window (TRUE);
+  HlSequenceView *view = hl_window_get_sequence_view (window);
   GListModel *events;
   HlTrace *trace;
   g_autoptr(HlEvent) first = NULL;
 
-  gtk_window_present (GTK_WINDOW (window));
-  hl_window_run_scenario (window, "tls12-rsa");
-  g_assert_true (hl_window_is_busy (window));
-  wait_until_idle (window);
-
+  load (window, "tls12-rsa");
   trace = hl_window_get_trace (window);
   g_assert_nonnull (trace);
-  g_assert_cmpstr (hl_trace_get_scenario (trace), ==, "tls12-rsa");
   events = hl_window_get_event_model (window);
   g_assert_cmpuint (g_list_model_get_n_items (events), >=, 15);
-  /* records are hidden by default, so the first row is the ClientHello message */
+  /* records are hidden by default, so the first step is the ClientHello message */
   first = g_list_model_get_item (events, 0);
   g_assert_cmpstr (hl_event_get_name (first), ==, "ClientHello");
   g_assert_cmpuint (g_list_model_get_n_items (events), <,
                     g_list_model_get_n_items (G_LIST_MODEL (trace)));
+  /* one step per event shown */
+  g_assert_cmpuint (hl_sequence_view_get_n_steps (view), ==, g_list_model_get_n_items (events));
+  /* it plays by itself */
+  g_assert_true (hl_sequence_view_get_playing (view));
+  g_assert_cmpuint (hl_sequence_view_get_step (view), >=, 1);
 
-  /* Run again: a fresh handshake replaces the trace */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-again", NULL));
-  wait_until_idle (window);
+  /* Run again: a fresh handshake replaces the trace, the playhead stays */
+  activate (window, "win.first");
+  activate (window, "win.step-forward");
+  /* while a step animates, the next press finishes it (presenters press twice) */
+  if (hl_sequence_view_is_animating (view))
+    {
+      activate (window, "win.step-forward");
+      g_assert_false (hl_sequence_view_is_animating (view));
+      g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 1);
+    }
+  activate (window, "win.step-forward");
+  activate (window, "win.run-again");
+  wait_for (window, is_idle, 60);
   g_assert_true (hl_window_get_trace (window) != trace);
+  g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 2);
 
   /* a failure scenario shows its alert */
-  hl_window_run_scenario (window, "fail-untrusted-ca");
-  wait_until_idle (window);
-  g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, "fail-untrusted-ca");
+  load (window, "fail-untrusted-ca");
+  activate (window, "win.last");
+  {
+    HlEvent *event = hl_sequence_view_get_current_event (view);
+    gboolean alert = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (hl_window_get_event_model (window)); i++)
+      {
+        g_autoptr(HlEvent) e = g_list_model_get_item (hl_window_get_event_model (window), i);
+
+        alert |= hl_event_get_kind (e) == HL_EVENT_ALERT && hl_event_get_alert_level (e) == 2;
+      }
+    g_assert_true (alert);
+    g_assert_nonnull (event);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Every scenario: loads, the ends of the playhead, one step each way, actions enabled only when
+ * they make sense. */
+static void
+test_every_scenario (void)
+{
+  HlWindow *window = new_window (FALSE);
+  HlSequenceView *view = hl_window_get_sequence_view (window);
+  guint n;
+  const HlScenario *all = hl_scenario_get_all (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint steps;
+
+      load (window, all[i].id);
+      steps = hl_sequence_view_get_n_steps (view);
+      g_assert_cmpuint (steps, ==,
+                        g_list_model_get_n_items (hl_window_get_event_model (window)));
+      g_assert_cmpuint (steps, >=, 4);
+      /* without autoplay it opens with every step shown */
+      g_assert_cmpuint (hl_sequence_view_get_step (view), ==, steps);
+      g_assert_false (action_enabled (window, "win.step-forward"));
+      g_assert_false (action_enabled (window, "win.last"));
+      g_assert_true (action_enabled (window, "win.step-back"));
+
+      activate (window, "win.first");
+      g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 0);
+      g_assert_null (hl_sequence_view_get_current_event (view));
+      g_assert_null (hl_details_pane_get_event (hl_window_get_details_pane (window)));
+      g_assert_false (action_enabled (window, "win.step-back"));
+      g_assert_false (action_enabled (window, "win.first"));
+      g_assert_true (action_enabled (window, "win.play"));
+
+      activate (window, "win.step-forward");
+      wait_frames (window, 1);
+      g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 1);
+      g_assert_true (hl_details_pane_get_event (hl_window_get_details_pane (window)) ==
+                     hl_sequence_view_get_current_event (view));
+      activate (window, "win.step-back");
+      g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 0);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Playing runs to the last step with animations off (reduced motion jumps), then the window
+ * steps back to 0 one step at a time. */
+static void
+test_play_to_end (void)
+{
+  const char *ids[] = { "tls12-rsa", "tls13", "fail-untrusted-ca" };
+  HlWindow *window = new_window (FALSE);
+  HlSequenceView *view = hl_window_get_sequence_view (window);
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_object_set (window, "speed", 4.0, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      guint steps;
+      HlStoryPanel *story = hl_window_get_story_panel (window);
+
+      load (window, ids[i]);
+      steps = hl_sequence_view_get_n_steps (view);
+      activate (window, "win.first");
+      activate (window, "win.play");
+      g_assert_true (hl_sequence_view_get_playing (view));
+      wait_for (window, not_playing, 60);
+      g_assert_cmpuint (hl_sequence_view_get_step (view), ==, steps);
+      g_assert_false (hl_sequence_view_is_animating (view));
+      g_assert_cmpstr (hl_story_panel_get_caption (story), ==,
+                       hl_event_get_caption (hl_sequence_view_get_current_event (view)));
+
+      for (guint s = steps; s > 0; s--)
+        {
+          g_assert_true (action_enabled (window, "win.step-back"));
+          activate (window, "win.step-back");
+          g_assert_cmpuint (hl_sequence_view_get_step (view), ==, s - 1);
+        }
+      g_assert_false (action_enabled (window, "win.step-back"));
+      g_assert_true (action_enabled (window, "win.step-forward"));
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+click_at (GtkWidget *widget, double x, double y)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean clicked = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        {
+          g_signal_emit_by_name (controller, "pressed", 1, x, y);
+          g_signal_emit_by_name (controller, "released", 1, x, y);
+          clicked = TRUE;
+        }
+    }
+  g_assert_true (clicked);
+}
+
+/* A click at an arrow's (or box's) layout position selects that step: the playhead moves there
+ * and the story and details show its event. */
+static void
+test_click_selects (void)
+{
+  HlWindow *window = new_window (FALSE);
+  HlSequenceView *view = hl_window_get_sequence_view (window);
+  HlSequenceLayout *layout = hl_sequence_view_get_layout (view);
+  HlDetailsPane *details = hl_window_get_details_pane (window);
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GtkWidget *caption;
+  guint steps;
+
+  load (window, "tls12-rsa");
+  steps = hl_sequence_layout_get_n_steps (layout);
+  caption = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (details),
+                                                      HL_TYPE_DETAILS_PANE, "caption_label"));
+  g_assert_nonnull (caption);
+
+  for (guint s = 0; s < steps; s += 3)
+    {
+      const HlSequenceItem *item = hl_sequence_layout_get_step (layout, s);
+      double lx, ly, wx, wy, zoom = hl_sequence_view_get_zoom (view);
+      HlEvent *event = hl_trace_get_event (hl_window_get_trace (window), item->event);
+
+      /* somewhere else first, then scroll the row just under the headers */
+      hl_sequence_view_set_step (view, s == 0 ? steps : 0);
+      gtk_adjustment_set_value (vadj, (item->bounds.y -
+                                       hl_sequence_layout_get_header_height (layout) - 20) * zoom);
+      wait_frames (window, 1);
+
+      hl_sequence_view_get_step_point (view, s, &lx, &ly);
+      g_assert_true (hl_sequence_view_layout_to_widget (view, lx, ly, &wx, &wy));
+      click_at (GTK_WIDGET (view), wx, wy);
+
+      g_assert_cmpuint (hl_sequence_view_get_step (view), ==, s + 1);
+      g_assert_true (hl_sequence_view_get_current_event (view) == event);
+      g_assert_true (hl_details_pane_get_event (details) == event);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (caption)), ==, hl_event_get_caption (event));
+      g_assert_cmpstr (hl_story_panel_get_caption (hl_window_get_story_panel (window)), ==,
+                       hl_event_get_caption (event));
+    }
+
+  /* a click on the pinned headers selects nothing */
+  hl_sequence_view_set_step (view, 4);
+  click_at (GTK_WIDGET (view), 10, 10);
+  g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 4);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Showing records makes them steps; the current event stays current. */
+static void
+test_records (void)
+{
+  HlWindow *window = new_window (FALSE);
+  HlSequenceView *view = hl_window_get_sequence_view (window);
+  HlEvent *current;
+  guint without;
+
+  load (window, "tls13");
+  without = hl_sequence_view_get_n_steps (view);
+  hl_sequence_view_set_step (view, 5);
+  current = hl_sequence_view_get_current_event (view);
+  activate (window, "win.show-records");
+  g_assert_cmpuint (hl_sequence_view_get_n_steps (view), ==,
+                    hl_trace_get_n_events (hl_window_get_trace (window)));
+  g_assert_cmpuint (hl_sequence_view_get_n_steps (view), >, without);
+  g_assert_cmpuint (g_list_model_get_n_items (hl_window_get_event_model (window)), ==,
+                    hl_sequence_view_get_n_steps (view));
+  g_assert_true (hl_sequence_view_get_current_event (view) == current);
+  wait_frames (window, 2);
+  activate (window, "win.show-records");
+  g_assert_cmpuint (hl_sequence_view_get_n_steps (view), ==, without);
+  g_assert_true (hl_sequence_view_get_current_event (view) == current);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A configuration of one's own runs, and runs again. */
+static void
+test_custom (void)
+{
+  HlWindow *window = new_window (FALSE);
+  HlConfig config = hl_scenario_lookup ("tls13")->config;
+  HlTrace *first;
+
+  config.cert = HL_CERT_ECDSA;
+  config.cipher = HL_CIPHER_CHACHA20_POLY1305;
+  hl_window_run_config (window, &config, NULL, NULL);
+  wait_for (window, is_idle, 60);
+  first = hl_window_get_trace (window);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (hl_trace_get_scenario (first), ==, "custom");
+  g_assert_cmpuint (hl_sequence_view_get_n_steps (hl_window_get_sequence_view (window)), >, 10);
+  activate (window, "win.run-again");
+  wait_for (window, is_idle, 60);
+  g_assert_true (hl_window_get_trace (window) != first);
+  g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, "custom");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Zoom and speed actions respect their limits. */
+static void
+test_zoom_and_speed (void)
+{
+  HlWindow *window = new_window (FALSE);
+  HlSequenceView *view = hl_window_get_sequence_view (window);
+  double fit;
+
+  load (window, "tls12-rsa");
+  fit = hl_sequence_view_get_zoom (view);
+  activate (window, "win.zoom-in");
+  wait_frames (window, 2);
+  g_assert_cmpfloat (hl_sequence_view_get_zoom (view), >, fit);
+  activate (window, "win.zoom-reset");
+  wait_frames (window, 2);
+  g_assert_cmpfloat_with_epsilon (hl_sequence_view_get_zoom (view), fit, 0.001);
+  for (guint i = 0; i < 30; i++)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-out", NULL);
+  wait_frames (window, 2);
+  g_assert_cmpfloat (hl_sequence_view_get_zoom (view), >=, 0.4);
+
+  for (guint i = 0; i < 10; i++)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.faster", NULL);
+  g_assert_cmpfloat (hl_sequence_view_get_speed (view), ==, HL_SEQUENCE_VIEW_MAX_SPEED);
+  for (guint i = 0; i < 10; i++)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.slower", NULL);
+  g_assert_cmpfloat (hl_sequence_view_get_speed (view), ==, HL_SEQUENCE_VIEW_MIN_SPEED);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Pixels of a PNG as 0xAARRGGBB. */
+static guint32 *
+load_pixels (const char *path, int *width, int *height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+  guint32 *pixels;
+
+  g_assert_no_error (error);
+  *width = gdk_texture_get_width (texture);
+  *height = gdk_texture_get_height (texture);
+  pixels = g_new (guint32, (gsize) *width * *height);
+  gdk_texture_download (texture, (guchar *) pixels, *width * 4);
+  return pixels;
+}
+
+static double
+mean_luminance (const guint32 *p, gsize n)
+{
+  double sum = 0;
+
+  for (gsize i = 0; i < n; i++)
+    sum += 0.2126 * ((p[i] >> 16) & 0xff) + 0.7152 * ((p[i] >> 8) & 0xff) + 0.0722 * (p[i] & 0xff);
+  return sum / n;
+}
+
+/* The window renders itself to PNG with GTK's renderer: tls12-rsa and tls13, light and dark;
+ * each picture is not blank, and the scenarios and styles differ. */
+static void
+test_screenshot (void)
+{
+  const char *ids[] = { "tls12-rsa", "tls13" };
+  g_autofree char *dir = g_dir_make_tmp ("hl-test-XXXXXX", NULL);
+  g_autofree guint32 *pictures[2][2] = { { NULL, } };
+  int w = 0, h = 0;
+
+  g_assert_nonnull (dir);
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                          dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                               : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+        {
+          HlWindow *window = new_window (FALSE);
+          g_autofree char *name = g_strdup_printf ("%s-%s.png", ids[i], dark ? "dark" : "light");
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GHashTable) colors = g_hash_table_new (NULL, NULL);
+          guint32 *p;
+          gsize n;
+
+          hl_window_set_start_step (window, 6);
+          load (window, ids[i]);
+          wait_frames (window, 3);
+          g_assert_true (hl_widget_save_png (GTK_WIDGET (window), path, &error));
+          g_assert_no_error (error);
+          p = pictures[dark][i] = load_pixels (path, &w, &h);
+          n = (gsize) w * h;
+          g_assert_cmpint (w, >=, 1000);
+          g_assert_cmpint (h, >=, 700);
+          /* not blank: many colours (text, bands, lifelines), and dark is dark */
+          for (gsize k = 0; k < n; k += 7)
+            g_hash_table_add (colors, GUINT_TO_POINTER (p[k] | 1));
+          g_assert_cmpuint (g_hash_table_size (colors), >, 200);
+          if (dark)
+            g_assert_cmpfloat (mean_luminance (p, n), <, 100);
+          else
+            g_assert_cmpfloat (mean_luminance (p, n), >, 160);
+          g_remove (path);
+          gtk_window_destroy (GTK_WINDOW (window));
+        }
+      {
+        /* the two scenarios are different pictures */
+        gsize differ = 0, n = (gsize) w * h;
+
+        for (gsize k = 0; k < n; k++)
+          differ += pictures[dark][0][k] != pictures[dark][1][k];
+        g_assert_cmpuint (differ, >, n / 50);
+      }
+    }
+  g_rmdir (dir);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  for (int d = 0; d < 2; d++)
+    for (int i = 0; i < 2; i++)
+      g_clear_pointer (&pictures[d][i], g_free);
+}
+
+/* The shortcuts window lists the new shortcuts. */
+static void
+test_help_overlay (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX
+                                                                 "/gtk/help-overlay.ui");
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
 static void
@@ -76,13 +540,39 @@ skip_no_display (void)
 int
 main (int argc, char *argv[])
 {
+  const struct { const char *path; GTestFunc func; } tests[] = {
+    { "/ui/window/runs-scenario", test_runs_scenario },
+    { "/ui/window/every-scenario", test_every_scenario },
+    { "/ui/window/play-to-end", test_play_to_end },
+    { "/ui/window/click-selects", test_click_selects },
+    { "/ui/window/records", test_records },
+    { "/ui/window/custom", test_custom },
+    { "/ui/window/zoom-and-speed", test_zoom_and_speed },
+    { "/ui/window/screenshot", test_screenshot },
+    { "/ui/window/help-overlay", test_help_overlay },
+  };
+  gboolean display;
+
+  int rc;
+
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
+  display = gtk_init_check ();
+  if (display)
     {
-      g_test_add_func ("/ui/window/runs-scenario", skip_no_display);
-      return g_test_run ();
+      g_autoptr(GError) error = NULL;
+
+      adw_init ();
+      app = g_object_new (ADW_TYPE_APPLICATION,
+                          "application-id", APP_ID ".Test",
+                          "flags", G_APPLICATION_NON_UNIQUE,
+                          "resource-base-path", RESOURCE_PREFIX,
+                          NULL);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
     }
-  adw_init ();
-  g_test_add_func ("/ui/window/runs-scenario", test_runs_scenario);
-  return g_test_run ();
+  for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
+    g_test_add_func (tests[i].path, display ? tests[i].func : skip_no_display);
+  rc = g_test_run ();
+  g_clear_object (&app);
+  return rc;
 }

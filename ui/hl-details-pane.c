@@ -10,6 +10,7 @@
  * line and the bytes. The field-by-field inspector will live in the inspector slot. */
 
 #define MAX_DUMP 256
+#define DUMP_LINE 8   /* bytes per line: narrow enough for the pane at any font size */
 
 struct _HlDetailsPane
 {
@@ -52,9 +53,9 @@ dup_hex_dump (GBytes *bytes)
 
   for (gsize i = 0; i < MIN (len, MAX_DUMP); i++)
     {
-      if (i % 16 == 0)
-        g_string_append_printf (s, "%s%04" G_GSIZE_MODIFIER "x ", i ? "\n" : "", i);
-      g_string_append_printf (s, "%s%02x", i % 8 == 0 ? "  " : " ", data[i]);
+      if (i % DUMP_LINE == 0)
+        g_string_append_printf (s, "%s%04" G_GSIZE_MODIFIER "x  ", i ? "\n" : "", i);
+      g_string_append_printf (s, "%s%02x", i % DUMP_LINE == 0 ? "" : " ", data[i]);
     }
   return g_string_free (s, FALSE);
 }

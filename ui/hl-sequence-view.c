@@ -263,6 +263,8 @@ update_geometry (HlSequenceView *self, int width, int height)
   if (zoom != self->zoom)
     {
       self->zoom = zoom;
+      if (!self->anchored && self->step > 0)
+        self->scroll_pending = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
     }
   hl_sequence_layout_get_size (self->layout, &lw, &lh);
@@ -413,13 +415,22 @@ ensure_current_visible (HlSequenceView *self, gboolean animate)
   const HlSequenceItem *item;
   double header, page, top, bottom, value, target;
 
-  if (self->step == 0 || self->vadjustment == NULL)
+  if (self->vadjustment == NULL)
     return;
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || self->zoom <= 0 ||
       gtk_widget_get_height (GTK_WIDGET (self)) <= 0)
     {
       self->scroll_pending = TRUE;
       self->scroll_pending_animate = FALSE;
+      return;
+    }
+  /* stop a scroll in flight where it is */
+  if (self->scroll_animation)
+    adw_animation_pause (self->scroll_animation);
+  if (self->step == 0)
+    {
+      /* back to the beginning: the CA link and the first band in view */
+      gtk_adjustment_set_value (self->vadjustment, 0);
       return;
     }
   item = hl_sequence_layout_get_step (self->layout, current_step (self));
@@ -432,8 +443,6 @@ ensure_current_visible (HlSequenceView *self, gboolean animate)
     return;
   target = top - header - (page - header) * 0.33;
   target = CLAMP (target, 0, gtk_adjustment_get_upper (self->vadjustment) - page);
-  if (self->scroll_animation)
-    adw_animation_reset (self->scroll_animation);
   if (animate)
     {
       g_clear_object (&self->scroll_animation);
