@@ -7,6 +7,7 @@
 
 #include "hl-application.h"
 #include "hl-engine.h"
+#include "hl-export.h"
 #include "hl-print.h"
 #include "hl-screenshot.h"
 #include "hl-scenario.h"
@@ -74,8 +75,18 @@ static const GOptionEntry main_entries[] = {
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Use the dark style"), NULL },
   { "step", 0, 0, G_OPTION_ARG_INT, NULL,
     N_("With --screenshot: show the diagram at step N (default: every step)"), N_("N") },
+  { "export-pcapng", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run headless and write a Wireshark capture with the TLS keys inside (mode 0600)"),
+    N_("FILE") },
+  { "export-keylog", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run headless and write the TLS secrets as an SSLKEYLOGFILE (mode 0600)"), N_("FILE") },
+  { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run headless and write the annotated trace as Markdown"), N_("FILE") },
   { NULL }
 };
+
+/* The --export-* options, in HlExportFormat order. */
+static const char *const export_options[] = { "export-pcapng", "export-keylog", "export-markdown" };
 
 static int
 fail (int code, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -140,8 +151,38 @@ headless_trace (const char *scenario_id, const char *open_path, int *status)
   return trace;
 }
 
+/* One --export-* target: a file, or "-" for standard output. */
 static int
-run_headless (const char *scenario_id, const char *open_path, gboolean print, gboolean verbose)
+export_trace (HlTrace *trace, HlExportFormat format, const char *target)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (target, "-") == 0)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *text = NULL;
+
+      if (format == HL_EXPORT_PCAPNG)
+        {
+          bytes = hl_trace_to_pcapng (trace, &error);
+          if (bytes == NULL)
+            return fail (EXIT_USAGE, "cannot write the capture: %s", error->message);
+          return write_output ("-", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+        }
+      text = format == HL_EXPORT_KEYLOG ? hl_trace_dup_keylog (trace)
+                                        : hl_trace_dup_markdown (trace);
+      return write_output ("-", text, strlen (text));
+    }
+  file = g_file_new_for_commandline_arg (target);
+  if (!hl_trace_export (trace, format, file, NULL, &error))
+    return fail (EXIT_USAGE, "%s", error->message);   /* the message names the file */
+  return EXIT_OK;
+}
+
+static int
+run_headless (const char *scenario_id, const char *open_path, gboolean print, gboolean verbose,
+              const char *const *exports)
 {
   int rc = EXIT_OK;
   g_autoptr(HlTrace) trace = headless_trace (scenario_id, open_path, &rc);
@@ -169,6 +210,9 @@ run_headless (const char *scenario_id, const char *open_path, gboolean print, gb
       json = json_generator_to_data (gen, &len);
       rc = write_output (json_target, json, len);
     }
+  for (HlExportFormat f = HL_EXPORT_PCAPNG; rc == EXIT_OK && f <= HL_EXPORT_MARKDOWN; f++)
+    if (exports[f])
+      rc = export_trace (trace, f, exports[f]);
   return rc;
 }
 
@@ -180,6 +224,8 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
   const char *open_path = NULL;
   gboolean print = FALSE;
   gboolean verbose = FALSE;
+  const char *exports[G_N_ELEMENTS (export_options)] = { NULL };
+  gboolean exporting = FALSE;
 
   if (g_variant_dict_contains (options, "list-scenarios"))
     {
@@ -195,15 +241,18 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "open", "^&ay", &open_path);
   print = g_variant_dict_contains (options, "print");
   verbose = g_variant_dict_contains (options, "verbose");
+  for (guint i = 0; i < G_N_ELEMENTS (export_options); i++)
+    exporting |= g_variant_dict_lookup (options, export_options[i], "^&ay", &exports[i]);
 
   if (scenario_id && hl_scenario_lookup (scenario_id) == NULL)
     return fail (EXIT_USAGE, "unknown scenario “%s” (see --list-scenarios)", scenario_id);
 
-  if (print || json_requested)
+  if (print || json_requested || exporting)
     {
       if (scenario_id == NULL && open_path == NULL)
-        return fail (EXIT_USAGE, "--print and --json need --scenario ID or --open FILE");
-      return run_headless (scenario_id, open_path, print, verbose);
+        return fail (EXIT_USAGE,
+                     "--print, --json and --export-* need --scenario ID or --open FILE");
+      return run_headless (scenario_id, open_path, print, verbose, exports);
     }
 
   if (open_path)
