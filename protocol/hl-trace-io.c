@@ -455,9 +455,10 @@ hl_trace_save (HlTrace *trace, GFile *file, GCancellable *cancellable, GError **
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   data = hl_trace_to_data (trace, &length);
-  ok = g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL,
-                                cancellable, error);
+  /* REPLACE_DESTINATION so an existing file ends up private too, not just a new one */
+  ok = g_file_replace_contents (file, data, length, NULL, FALSE,
+                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                NULL, cancellable, error);
   gnutls_memset (data, 0, length);
   return ok;
 }
