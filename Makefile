@@ -22,6 +22,14 @@ test: build
 
 bench: build
 	./$(BUILD)/tests/bench/bench-engine
+	@echo
+	@# the diagram benchmark needs a display: Xvfb when there is none (like make test)
+	if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  GTK_A11Y=none GSK_RENDERER=cairo ./$(BUILD)/tests/bench/bench-render; \
+	else \
+	  GTK_A11Y=none GSETTINGS_BACKEND=memory GSK_RENDERER=cairo GDK_BACKEND=x11 \
+	    xvfb-run -a -s "-screen 0 1920x1080x24" ./$(BUILD)/tests/bench/bench-render; \
+	fi
 
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -21,6 +21,9 @@ struct _HlScenarioChooser
   GtkPopover    *popover;
   GtkListBox    *list;
   GtkButton     *custom_button;
+
+  /* borrowed */
+  const HlScenario *current;
 };
 
 enum
@@ -99,25 +102,45 @@ row_activated_cb (GtkListBox *list, GtkListBoxRow *row, HlScenarioChooser *self)
   g_signal_emit (self, signals[SCENARIO_ACTIVATED], 0, row_scenario (row)->id);
 }
 
-void
-hl_scenario_chooser_set_current (HlScenarioChooser *self,
-                                 const char        *scenario_id,
-                                 const char        *title)
+static void
+update_checks (HlScenarioChooser *self)
 {
-  const HlScenario *current = scenario_id ? hl_scenario_lookup (scenario_id) : NULL;
-
-  g_return_if_fail (HL_IS_SCENARIO_CHOOSER (self));
-
-  gtk_label_set_text (self->button_label, current ? current->title
-                                          : title ? title : _("Custom Handshake"));
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row;
        row = gtk_widget_get_next_sibling (row))
     {
       GtkWidget *check = g_object_get_data (G_OBJECT (row), "hl-check");
 
       if (check)
-        gtk_widget_set_opacity (check, row_scenario (GTK_LIST_BOX_ROW (row)) == current);
+        gtk_widget_set_opacity (check, row_scenario (GTK_LIST_BOX_ROW (row)) == self->current);
     }
+}
+
+/* The rows are built when the menu first opens: nothing to pay for on the first frame. */
+static void
+popover_show_cb (HlScenarioChooser *self)
+{
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->list)) == NULL)
+    {
+      guint n;
+      const HlScenario *all = hl_scenario_get_all (&n);
+
+      for (guint i = 0; i < n; i++)
+        gtk_list_box_append (self->list, new_row (&all[i]));
+    }
+  update_checks (self);
+}
+
+void
+hl_scenario_chooser_set_current (HlScenarioChooser *self,
+                                 const char        *scenario_id,
+                                 const char        *title)
+{
+  g_return_if_fail (HL_IS_SCENARIO_CHOOSER (self));
+
+  self->current = scenario_id ? hl_scenario_lookup (scenario_id) : NULL;
+  gtk_label_set_text (self->button_label, self->current ? self->current->title
+                                          : title ? title : _("Custom Handshake"));
+  update_checks (self);
 }
 
 void
@@ -165,12 +188,8 @@ hl_scenario_chooser_class_init (HlScenarioChooserClass *klass)
 static void
 hl_scenario_chooser_init (HlScenarioChooser *self)
 {
-  guint n;
-  const HlScenario *all = hl_scenario_get_all (&n);
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  for (guint i = 0; i < n; i++)
-    gtk_list_box_append (self->list, new_row (&all[i]));
+  g_signal_connect_swapped (self->popover, "show", G_CALLBACK (popover_show_cb), self);
   gtk_list_box_set_header_func (self->list, header_func, NULL, NULL);
   g_signal_connect (self->list, "row-activated", G_CALLBACK (row_activated_cb), self);
   g_signal_connect_swapped (self->custom_button, "clicked", G_CALLBACK (gtk_popover_popdown),

@@ -965,26 +965,31 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     gboolean show_current = cur && cur->bounds.y < bottom &&
                             cur->bounds.y + cur->bounds.height > top;
 
-    if (hover || show_current)
+    /* one small node per row: the renderer rasterises only those rows again */
+    if (hover)
+      {
+        const HlSequenceItem *row = hl_sequence_layout_get_step (self->layout, self->hover);
+        cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                                 &GRAPHENE_RECT_INIT (row->bounds.x, row->bounds.y,
+                                                                      row->bounds.width,
+                                                                      row->bounds.height));
+
+        hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, self->hover, FALSE);
+        cairo_destroy (cr);
+      }
+    if (show_current)
       {
         cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                                 &GRAPHENE_RECT_INIT (left, top, width / zoom,
-                                                                      bottom - top));
+                                                 &GRAPHENE_RECT_INIT (cur->bounds.x, cur->bounds.y,
+                                                                      cur->bounds.width,
+                                                                      cur->bounds.height));
 
-        if (hover)
-          hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, self->hover,
-                                              FALSE);
-        if (show_current)
-          {
-            hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, current, TRUE);
-            hl_sequence_painter_draw_step (self->painter, cr, self->layout, current,
-                                           HL_SEQUENCE_STEP_CURRENT,
-                                           self->position - (self->step - 1));
-          }
+        hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, current, TRUE);
+        hl_sequence_painter_draw_step (self->painter, cr, self->layout, current,
+                                       HL_SEQUENCE_STEP_CURRENT, self->position - (self->step - 1));
         cairo_destroy (cr);
       }
   }
-
   /* the title of the band in view stays under the headers, pushed up by the next one */
   {
     double pin = top + hl_sequence_layout_get_header_height (self->layout);

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Benchmark: one full frame of the sequence diagram at 1920×1080 — render node creation (the
+ * view's snapshot) plus Cairo rasterisation — for a real 33-event trace and a synthetic
+ * 10 000-event one, median of N, with the cached drawing dropped (cold) and kept (warm, as
+ * during an animation). Then the first frame of the app window against a bare
+ * AdwApplicationWindow, measured the same way in the same run. Prints figures and ratios;
+ * asserts nothing about time. Needs a display (make bench runs it under Xvfb). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <adwaita.h>
+
+#include "hl-engine.h"
+#include "hl-sequence-view.h"
+#include "hl-trace-private.h"
+#include "hl-window.h"
+
+#define WIDTH  1920
+#define HEIGHT 1080
+
+static int
+compare (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median_ms (gint64 *v, guint n)
+{
+  qsort (v, n, sizeof *v, compare);
+  return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1000.0;
+}
+
+static void
+iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* A trace as long as asked, made of the events of a real one over and over (records and their
+ * messages stay linked), as one long connection. */
+static HlTrace *
+synthesize (HlTrace *model, guint n_events)
+{
+  HlTrace *trace = hl_trace_new ("synthetic", "Synthetic trace", "");
+  guint n = hl_trace_get_n_events (model);
+
+  for (guint i = 0; i < n_events; i++)
+    {
+      HlEvent *src = hl_trace_get_event (model, i % n);
+      guint base = i - i % n;
+      HlEvent *e = hl_event_new (hl_event_get_kind (src), hl_event_get_side (src),
+                                 hl_event_get_peer (src), hl_event_get_name (src));
+
+      hl_event_set_caption (e, hl_event_get_caption (src));
+      hl_event_set_technical (e, hl_event_get_technical (src));
+      if (hl_event_get_bytes (src))
+        hl_event_set_bytes (e, hl_event_get_bytes (src));
+      hl_event_set_epoch (e, hl_event_get_epoch (src));
+      hl_event_set_content_type (e, hl_event_get_content_type (src));
+      hl_event_set_handshake_type (e, hl_event_get_handshake_type (src));
+      if (hl_event_get_record (src) >= 0 && base + hl_event_get_record (src) < n_events)
+        hl_event_set_record (e, base + hl_event_get_record (src));
+      if (hl_event_get_kind (src) == HL_EVENT_ALERT)
+        hl_event_set_alert (e, hl_event_get_alert_level (src),
+                            hl_event_get_alert_description (src));
+      hl_event_set_check (e, hl_event_get_check (src));
+      hl_trace_append (trace, e);
+    }
+  hl_trace_finish (trace);
+  return trace;
+}
+
+typedef struct
+{
+  double node;
+  double raster;
+  double total;
+  double best;   /* the fastest total: what the code costs without the machine's noise */
+} Frame;
+
+/* One frame of @view: its snapshot (our render code) and the Cairo renderer's pass. */
+static void
+measure_frames (GtkWidget *window, HlSequenceView *view, GskRenderer *renderer, gboolean cold,
+                guint iterations, Frame *out)
+{
+  g_autofree gint64 *node_us = g_new (gint64, iterations);
+  g_autofree gint64 *raster_us = g_new (gint64, iterations);
+  g_autofree gint64 *total_us = g_new (gint64, iterations);
+  int w = gtk_widget_get_width (GTK_WIDGET (view)), h = gtk_widget_get_height (GTK_WIDGET (view));
+
+  for (guint i = 0; i < iterations; i++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      gint64 t0, t1, t2;
+
+      if (cold)
+        hl_sequence_view_invalidate (view);
+      t0 = g_get_monotonic_time ();
+      /* the view's own snapshot: what GTK calls for each frame */
+      GTK_WIDGET_GET_CLASS (view)->snapshot (GTK_WIDGET (view), snapshot);
+      node = gtk_snapshot_free_to_node (snapshot);
+      g_assert (node != NULL);
+      t1 = g_get_monotonic_time ();
+      texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      t2 = g_get_monotonic_time ();
+      node_us[i] = t1 - t0;
+      raster_us[i] = t2 - t1;
+      total_us[i] = t2 - t0;
+    }
+  out->node = median_ms (node_us, iterations);
+  out->raster = median_ms (raster_us, iterations);
+  out->total = median_ms (total_us, iterations);
+  out->best = total_us[0] / 1000.0;   /* sorted by median_ms */
+}
+
+static GtkWidget *
+new_view_window (HlSequenceView **view_out)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *view = hl_sequence_view_new ();
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_window_present (GTK_WINDOW (window));
+  *view_out = HL_SEQUENCE_VIEW (view);
+  return window;
+}
+
+static void
+settle (GtkWidget *widget)
+{
+  for (int i = 0; i < 20; i++)
+    {
+      g_usleep (2000);
+      iterate ();
+    }
+  (void) widget;
+}
+
+static void
+bench_trace (GtkWidget *window, HlSequenceView *view, GskRenderer *renderer, HlTrace *trace,
+             gboolean records, const char *what, guint iterations, Frame *cold, Frame *warm)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  guint steps;
+
+  hl_sequence_view_set_trace (view, trace);
+  hl_sequence_view_set_show_records (view, records);
+  /* measuring every text and placing every item happens here, once per trace */
+  steps = hl_sequence_view_get_n_steps (view);
+  t0 = g_get_monotonic_time () - t0;
+  /* the playhead in the middle, scrolled into view: a frame like any other */
+  hl_sequence_view_set_step (view, steps / 2);
+  settle (window);
+  g_print ("  %-34s %6u steps, laid out in %.1f ms\n", what, steps, t0 / 1000.0);
+  measure_frames (window, view, renderer, TRUE, iterations, cold);
+  measure_frames (window, view, renderer, FALSE, iterations, warm);
+  g_print ("  %-34s %9.3f %9.3f %9.3f %9.3f\n", "  cold (cache dropped)", cold->node,
+           cold->raster, cold->total, cold->best);
+  g_print ("  %-34s %9.3f %9.3f %9.3f %9.3f\n", "  warm (cache kept)", warm->node, warm->raster,
+           warm->total, warm->best);
+}
+
+/* First frame: from creating the window to the end of its first paint. */
+static gboolean first_painted;
+
+static void
+after_paint_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  first_painted = TRUE;
+}
+
+static gint64
+first_frame_us (GtkWidget *window)
+{
+  gint64 t0 = g_get_monotonic_time (), t1;
+  GdkFrameClock *clock;
+  gulong id;
+
+  first_painted = FALSE;
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_widget_realize (window);
+  clock = gtk_widget_get_frame_clock (window);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!first_painted)
+    g_main_context_iteration (NULL, TRUE);
+  t1 = g_get_monotonic_time ();
+  g_signal_handler_disconnect (clock, id);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+  return t1 - t0;
+}
+
+static GtkWidget *
+new_bare_window (GtkApplication *app)
+{
+  GtkWidget *window = adw_application_window_new (app);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new ("Handshake Lens");
+
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  gtk_widget_set_vexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+  return window;
+}
+
+static GtkWidget *
+new_app_window (GtkApplication *app, HlTrace *trace)
+{
+  HlWindow *window = hl_window_new (app);
+
+  hl_window_set_autoplay (window, FALSE);
+  hl_window_set_start_step (window, 6);
+  hl_window_set_trace (window, trace);
+  return GTK_WIDGET (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  guint iterations = argc > 1 ? (guint) atoi (argv[1]) : 100;
+  guint windows = argc > 2 ? (guint) atoi (argv[2]) : 15;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlTrace) real = NULL;
+  g_autoptr(HlTrace) big = NULL;
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GtkApplication) app = NULL;
+  HlSequenceView *view;
+  GtkWidget *window;
+  Frame cold30, warm30, cold10k, warm10k;
+
+  if (iterations == 0)
+    iterations = 1;
+  if (windows == 0)
+    windows = 1;
+  if (!gtk_init_check ())
+    {
+      g_printerr ("bench-render: needs a display (make bench runs it under xvfb-run)\n");
+      return 77;
+    }
+  adw_init ();
+  /* styled like the app: the application's startup loads style.css */
+  app = g_object_new (ADW_TYPE_APPLICATION, "application-id", APP_ID ".Bench",
+                      "flags", G_APPLICATION_NON_UNIQUE, "resource-base-path", RESOURCE_PREFIX,
+                      NULL);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    {
+      g_printerr ("bench-render: %s\n", error->message);
+      return 1;
+    }
+
+  real = hl_engine_run_scenario ("tls12-rsa", NULL, &error);
+  if (real == NULL)
+    {
+      g_printerr ("bench-render: %s\n", error->message);
+      return 1;
+    }
+  big = synthesize (real, 10000);
+
+  window = new_view_window (&view);
+  settle (window);
+  renderer = gsk_cairo_renderer_new ();
+  if (!gsk_renderer_realize (renderer, gtk_native_get_surface (GTK_NATIVE (window)), &error))
+    {
+      g_printerr ("bench-render: %s\n", error->message);
+      return 1;
+    }
+
+  g_print ("Diagram frame at %d×%d, Cairo renderer, median of %u%46s\n", WIDTH, HEIGHT,
+           iterations, "node ms  raster ms  total ms   best ms");
+  {
+    /* the floor: filling the frame with one colour */
+    g_autofree gint64 *us = g_new (gint64, iterations);
+
+    for (guint i = 0; i < iterations; i++)
+      {
+        g_autoptr(GskRenderNode) node = gsk_color_node_new (&(GdkRGBA) { 1, 1, 1, 1 },
+                                                            &GRAPHENE_RECT_INIT (0, 0, WIDTH,
+                                                                                 HEIGHT));
+        g_autoptr(GdkTexture) texture = NULL;
+        gint64 t0 = g_get_monotonic_time ();
+
+        texture = gsk_renderer_render_texture (renderer, node,
+                                               &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
+        us[i] = g_get_monotonic_time () - t0;
+      }
+    double median = median_ms (us, iterations);
+
+    g_print ("  %-34s %9s %9.3f %9.3f %9.3f\n", "one colour (the floor)", "", median, median,
+             us[0] / 1000.0);
+  }
+  bench_trace (window, view, renderer, real, TRUE, "tls12-rsa (records shown)", iterations,
+               &cold30, &warm30);
+  bench_trace (window, view, renderer, big, TRUE, "synthetic", iterations, &cold10k, &warm10k);
+  g_print ("  ratio 10 000 / %u events: cold %.2f, warm %.2f (goal ≤ 1.2); "
+           "frame goal ≤ 2 ms\n", hl_trace_get_n_events (real), cold10k.total / cold30.total,
+           warm10k.total / warm30.total);
+  gsk_renderer_unrealize (renderer);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+
+  {
+    g_autofree gint64 *bare = g_new (gint64, windows);
+    g_autofree gint64 *ours = g_new (gint64, windows);
+    double b, o;
+
+    /* one of each first, unmeasured: loading resources, icons and fonts once */
+    first_frame_us (new_bare_window (app));
+    first_frame_us (new_app_window (app, real));
+    for (guint i = 0; i < windows; i++)
+      {
+        bare[i] = first_frame_us (new_bare_window (app));
+        ours[i] = first_frame_us (new_app_window (app, real));
+      }
+    b = median_ms (bare, windows);
+    o = median_ms (ours, windows);
+    g_print ("\nFirst frame at %d×%d (create → end of first paint), median of %u, "
+             "interleaved\n", WIDTH, HEIGHT, windows);
+    g_print ("  %-34s %9.2f ms\n", "bare AdwApplicationWindow", b);
+    g_print ("  %-34s %9.2f ms\n", "Handshake Lens window (tls12-rsa)", o);
+    g_print ("  ratio %.2f (goal ≤ 1.3)\n", o / b);
+  }
+  return 0;
+}
