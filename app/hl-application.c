@@ -73,7 +73,8 @@ static const GOptionEntry main_entries[] = {
     N_("Render the window to a PNG file and quit"), N_("FILE.png") },
   { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size for --screenshot"), N_("WxH") },
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Use the dark style"), NULL },
-  { "step", 0, 0, G_OPTION_ARG_INT, NULL,
+  /* a string: GApplication drops integer options equal to 0, and --step 0 means something */
+  { "step", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("With --screenshot: show the diagram at step N (default: every step)"), N_("N") },
   { "export-pcapng", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Run headless and write a Wireshark capture with the TLS keys inside (mode 0600)"),
@@ -267,6 +268,8 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
   {
     const char *shot = NULL;
     const char *size = NULL;
+    const char *step = NULL;
+    guint64 n = 0;
 
     g_variant_dict_lookup (options, "screenshot", "^&ay", &shot);
     g_variant_dict_lookup (options, "size", "&s", &size);
@@ -278,15 +281,20 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
     self->screenshot = g_strdup (shot);
     self->dark = g_variant_dict_contains (options, "dark");
     self->step = -1;
-    if (g_variant_dict_lookup (options, "step", "i", &self->step) && self->step < 0)
-      return fail (EXIT_USAGE, "--step wants a step number from 0, not %d", self->step);
+    if (g_variant_dict_lookup (options, "step", "&s", &step))
+      {
+        if (!g_ascii_string_to_unsigned (step, 10, 0, G_MAXINT, &n, NULL))
+          return fail (EXIT_USAGE, "--step wants a step number from 0, not “%s”", step);
+        self->step = (int) n;
+      }
   }
   g_free (self->scenario_id);
   self->scenario_id = g_strdup (scenario_id);
   return -1;
 }
 
-/* --screenshot: wait until the trace is shown and two frames are drawn, then render. */
+/* --screenshot: wait until the window is mapped and the trace shown, let three frames go by,
+ * then render (again on the next frame if the window could not draw yet). */
 static gboolean
 screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
@@ -295,11 +303,14 @@ screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   int *frames = g_object_get_data (G_OBJECT (widget), "hl-frames");
   g_autoptr(GError) error = NULL;
 
-  if (hl_window_is_busy (window) || hl_window_get_trace (window) == NULL)
+  if (!gtk_widget_get_mapped (widget) || hl_window_is_busy (window) ||
+      hl_window_get_trace (window) == NULL)
     return G_SOURCE_CONTINUE;
   if (++*frames < 3)
     return G_SOURCE_CONTINUE;
-  if (!hl_widget_save_png (widget, self->screenshot, &error))
+  if (!hl_widget_save_png (widget, self->screenshot, &error) && *frames < 60)
+    return G_SOURCE_CONTINUE;
+  if (error)
     {
       g_printerr ("handshake-lens: %s\n", error->message);
       self->exit_status = EXIT_ENGINE;

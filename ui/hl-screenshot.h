@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* Renders @widget (a realized, mapped widget, typically a window) with GTK's own renderer and
- * saves it as PNG. */
+ * saves it as PNG, at the display's scale factor. */
 gboolean hl_widget_save_png (GtkWidget *widget, const char *path, GError **error);
 
 G_END_DECLS
