@@ -148,7 +148,8 @@ hl_custom_dialog_class_init (HlCustomDialogClass *klass)
   signals[RUN] = g_signal_new ("run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-custom-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/hl-custom-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, HlCustomDialog, run_button);
   gtk_widget_class_bind_template_child (widget_class, HlCustomDialog, version_row);
   gtk_widget_class_bind_template_child (widget_class, HlCustomDialog, kx_row);

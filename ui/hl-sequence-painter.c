@@ -420,7 +420,7 @@ static void
 draw_envelope (HlSequencePainter *self, cairo_t *cr, double cx, double cy,
                HlSequenceColor color, gboolean locked)
 {
-  double w = 30, h = 21, x = cx - w / 2, y = cy - h / 2;
+  double w = 26, h = 18, x = cx - w / 2, y = cy - h / 2;
 
   set_color (self, cr, HL_SEQUENCE_COLOR_CARD, 1);
   rounded_rect (cr, x, y, w, h, 3);

@@ -140,9 +140,11 @@ story_seek_cb (HlWindow *self, guint step)
 static void
 update_title (HlWindow *self)
 {
-  const HlScenario *scenario = self->trace ? hl_scenario_lookup (hl_trace_get_scenario (self->trace))
-                                           : NULL;
+  const HlScenario *scenario = NULL;
   g_autofree char *summary = NULL;
+
+  if (self->trace)
+    scenario = hl_scenario_lookup (hl_trace_get_scenario (self->trace));
 
   if (scenario)
     summary = hl_config_dup_summary (&scenario->config);
@@ -484,6 +486,10 @@ fullscreen_changed_cb (HlWindow *self)
 
   /* presenting: the diagram and the story, nothing else */
   gtk_revealer_set_reveal_child (self->header_revealer, !full);
+  if (full)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "presenting");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "presenting");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-fullscreen", full);
   if (full)
     {
