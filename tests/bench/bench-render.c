@@ -303,9 +303,10 @@ main (int argc, char *argv[])
   bench_trace (window, view, renderer, real, TRUE, "tls12-rsa (records shown)", iterations,
                &cold30, &warm30);
   bench_trace (window, view, renderer, big, TRUE, "synthetic", iterations, &cold10k, &warm10k);
-  g_print ("  ratio 10 000 / %u events: cold %.2f, warm %.2f (goal ≤ 1.2); "
-           "frame goal ≤ 2 ms\n", hl_trace_get_n_events (real), cold10k.total / cold30.total,
-           warm10k.total / warm30.total);
+  g_print ("  ratio 10 000 / %u events: median cold %.2f, warm %.2f; best cold %.2f, warm %.2f "
+           "(goal ≤ 1.2); frame goal ≤ 2 ms\n", hl_trace_get_n_events (real),
+           cold10k.total / cold30.total, warm10k.total / warm30.total, cold10k.best / cold30.best,
+           warm10k.best / warm30.best);
   gsk_renderer_unrealize (renderer);
   gtk_window_destroy (GTK_WINDOW (window));
   iterate ();
@@ -325,11 +326,12 @@ main (int argc, char *argv[])
       }
     b = median_ms (bare, windows);
     o = median_ms (ours, windows);
-    g_print ("\nFirst frame at %d×%d (create → end of first paint), median of %u, "
-             "interleaved\n", WIDTH, HEIGHT, windows);
-    g_print ("  %-34s %9.2f ms\n", "bare AdwApplicationWindow", b);
-    g_print ("  %-34s %9.2f ms\n", "Handshake Lens window (tls12-rsa)", o);
-    g_print ("  ratio %.2f (goal ≤ 1.3)\n", o / b);
+    g_print ("\nFirst frame at %d×%d (create → end of first paint), interleaved, "
+             "median and best of %u\n", WIDTH, HEIGHT, windows);
+    g_print ("  %-34s %9.2f ms %9.2f ms\n", "bare AdwApplicationWindow", b, bare[0] / 1000.0);
+    g_print ("  %-34s %9.2f ms %9.2f ms\n", "Handshake Lens window (tls12-rsa)", o,
+             ours[0] / 1000.0);
+    g_print ("  ratio %.2f, best %.2f (goal ≤ 1.3)\n", o / b, (double) ours[0] / bare[0]);
   }
   return 0;
 }
