@@ -86,7 +86,6 @@ struct _HlSequenceView
   guint               playing : 1;
   guint               header_shadow : 1;
   guint               scroll_pending : 1;
-  guint               scroll_pending_animate : 1;
 
   guint               step;           /* steps shown; the current one is step - 1 */
   double              position;       /* animated towards step */
@@ -289,18 +288,21 @@ adjustment_value_changed_cb (GtkAdjustment *adj, HlSequenceView *self)
 }
 
 static void
-set_adjustment (HlSequenceView *self, GtkAdjustment **slot, GtkAdjustment *adj, int prop)
+set_adjustment (HlSequenceView *self, GtkAdjustment **slot, GtkAdjustment *adj)
 {
+  if (adj != NULL && *slot == adj)
+    return;
   if (adj == NULL)
     adj = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
-  if (*slot == adj)
-    return;
+  g_object_ref_sink (adj);
   if (*slot)
-    g_signal_handlers_disconnect_by_func (*slot, adjustment_value_changed_cb, self);
-  g_set_object (slot, adj);
+    {
+      g_signal_handlers_disconnect_by_func (*slot, adjustment_value_changed_cb, self);
+      g_object_unref (*slot);
+    }
+  *slot = adj;
   g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_value_changed_cb), self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  (void) prop;
 }
 
 static double
@@ -421,7 +423,6 @@ ensure_current_visible (HlSequenceView *self, gboolean animate)
       gtk_widget_get_height (GTK_WIDGET (self)) <= 0)
     {
       self->scroll_pending = TRUE;
-      self->scroll_pending_animate = FALSE;
       return;
     }
   /* stop a scroll in flight where it is */
@@ -900,7 +901,7 @@ hl_sequence_view_size_allocate (GtkWidget *widget, int width, int height, int ba
   if (self->scroll_pending && gtk_widget_get_mapped (widget))
     {
       self->scroll_pending = FALSE;
-      ensure_current_visible (self, self->scroll_pending_animate);
+      ensure_current_visible (self, FALSE);
     }
 }
 
@@ -1087,10 +1088,10 @@ hl_sequence_view_set_property (GObject      *object,
       hl_sequence_view_set_show_records (self, g_value_get_boolean (value));
       break;
     case PROP_HADJUSTMENT:
-      set_adjustment (self, &self->hadjustment, g_value_get_object (value), prop_id);
+      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
       break;
     case PROP_VADJUSTMENT:
-      set_adjustment (self, &self->vadjustment, g_value_get_object (value), prop_id);
+      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
       break;
     case PROP_HSCROLL_POLICY:
       if (self->hscroll_policy != (guint) g_value_get_enum (value))
@@ -1246,8 +1247,8 @@ hl_sequence_view_init (HlSequenceView *self)
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 
-  set_adjustment (self, &self->hadjustment, NULL, PROP_HADJUSTMENT);
-  set_adjustment (self, &self->vadjustment, NULL, PROP_VADJUSTMENT);
+  set_adjustment (self, &self->hadjustment, NULL);
+  set_adjustment (self, &self->vadjustment, NULL);
   reload_style (self);
 }
 

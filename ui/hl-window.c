@@ -793,12 +793,13 @@ hl_window_class_init (HlWindowClass *klass)
 static void
 hl_window_init (HlWindow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-
+  /* before the template: the property actions read these as their first state */
   self->autoplay = TRUE;
   self->start_step = -1;
   self->show_details = TRUE;
   self->speed = 1;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->filter = gtk_custom_filter_new (filter_event_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
 
