@@ -19,7 +19,7 @@
  * trace and playhead changes (only the tiles whose rows changed). Hover, the current step and
  * its animation are drawn on top every frame, and the lifeline headers last, pinned to the top. */
 
-#define TILE_HEIGHT        640.0
+#define TILE_HEIGHT        512     /* device-independent pixels, so tiles meet on whole pixels */
 #define MAX_TILES          48
 #define MIN_FIT            0.8
 #define MAX_FIT            1.6
@@ -156,8 +156,8 @@ invalidate_steps (HlSequenceView *self, int a, int b)
     return;
   first = hl_sequence_layout_get_step (self->layout, lo);
   last = hl_sequence_layout_get_step (self->layout, hi);
-  for (int t = (int) floor (first->bounds.y / TILE_HEIGHT);
-       t <= (int) floor ((last->bounds.y + last->bounds.height) / TILE_HEIGHT); t++)
+  for (int t = (int) floor (first->bounds.y * self->zoom / TILE_HEIGHT);
+       t <= (int) floor ((last->bounds.y + last->bounds.height) * self->zoom / TILE_HEIGHT); t++)
     g_hash_table_remove (self->tiles, GINT_TO_POINTER (t));
 }
 
@@ -165,7 +165,9 @@ static GskRenderNode *
 ensure_tile (HlSequenceView *self, int t)
 {
   GskRenderNode *node = g_hash_table_lookup (self->tiles, GINT_TO_POINTER (t));
-  double width, y0 = t * TILE_HEIGHT, y1 = y0 + TILE_HEIGHT;
+  double width, zoom = self->zoom;
+  double y0 = (double) t * TILE_HEIGHT / zoom, y1 = (double) (t + 1) * TILE_HEIGHT / zoom;
+  int pixels;
   cairo_t *cr;
 
   if (node)
@@ -173,11 +175,14 @@ ensure_tile (HlSequenceView *self, int t)
   if (g_hash_table_size (self->tiles) >= MAX_TILES)
     g_hash_table_remove_all (self->tiles);
 
+  /* drawn at the zoom: whole-pixel edges, and nothing to scale when composited */
   hl_sequence_layout_get_size (self->layout, &width, NULL);
-  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, y0, width, TILE_HEIGHT));
+  pixels = (int) ceil (width * zoom);
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, t * TILE_HEIGHT, pixels, TILE_HEIGHT));
   cr = gsk_cairo_node_get_draw_context (node);
-  cairo_rectangle (cr, 0, y0, width, TILE_HEIGHT);
+  cairo_rectangle (cr, 0, t * TILE_HEIGHT, pixels, TILE_HEIGHT);
   cairo_clip (cr);
+  cairo_scale (cr, zoom, zoom);
   hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1);
   hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
                                   FALSE);
@@ -262,6 +267,7 @@ update_geometry (HlSequenceView *self, int width, int height)
   if (zoom != self->zoom)
     {
       self->zoom = zoom;
+      hl_sequence_view_invalidate (self);
       if (!self->anchored && self->step > 0)
         self->scroll_pending = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
@@ -305,16 +311,18 @@ set_adjustment (HlSequenceView *self, GtkAdjustment **slot, GtkAdjustment *adj)
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
+/* The scroll offsets in whole pixels: drawing and hit-testing agree, and the cached tiles stay
+ * on the pixel grid. */
 static double
 hvalue (HlSequenceView *self)
 {
-  return self->hadjustment ? gtk_adjustment_get_value (self->hadjustment) : 0;
+  return self->hadjustment ? round (gtk_adjustment_get_value (self->hadjustment)) : 0;
 }
 
 static double
 vvalue (HlSequenceView *self)
 {
-  return self->vadjustment ? gtk_adjustment_get_value (self->vadjustment) : 0;
+  return self->vadjustment ? round (gtk_adjustment_get_value (self->vadjustment)) : 0;
 }
 
 double
@@ -931,7 +939,7 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   HlSequenceView *self = HL_SEQUENCE_VIEW (widget);
   const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  double zoom = self->zoom, top, bottom, left;
+  double zoom = self->zoom, top, bottom, left, ox, oy;
   int current = current_step (self);
 
   gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
@@ -944,18 +952,20 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       invalidate_steps (self, self->tiles_current, current);
       self->tiles_current = current;
     }
-  left = hvalue (self) / zoom;
-  top = vvalue (self) / zoom;
-  bottom = (vvalue (self) + height) / zoom;
+  ox = hvalue (self);
+  oy = vvalue (self);
+  left = ox / zoom;
+  top = oy / zoom;
+  bottom = (oy + height) / zoom;
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-hvalue (self), -vvalue (self)));
-  gtk_snapshot_scale (snapshot, zoom, zoom);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-ox, -oy));
 
   /* only the tiles in view */
-  for (int t = (int) floor (top / TILE_HEIGHT); t <= (int) floor (bottom / TILE_HEIGHT); t++)
+  for (int t = (int) floor (oy / TILE_HEIGHT); t <= (int) floor ((oy + height) / TILE_HEIGHT); t++)
     gtk_snapshot_append_node (snapshot, ensure_tile (self, t));
+  gtk_snapshot_scale (snapshot, zoom, zoom);
 
   /* on top, every frame: hover, the current step and its animation */
   {
@@ -1029,9 +1039,9 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* the headers stay at the top */
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-hvalue (self), 0));
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-ox, 0));
   gtk_snapshot_scale (snapshot, zoom, zoom);
-  gtk_snapshot_append_node (snapshot, ensure_header (self, vvalue (self) > 1));
+  gtk_snapshot_append_node (snapshot, ensure_header (self, oy > 1));
   gtk_snapshot_restore (snapshot);
   gtk_snapshot_pop (snapshot);
 }
