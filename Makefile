@@ -15,7 +15,7 @@ build: deps $(BUILD)/build.ninja
 	meson compile -C $(BUILD)
 
 run: build
-	./$(BUILD)/app/handshake-lens
+	GSETTINGS_SCHEMA_DIR=$(BUILD)/resources ./$(BUILD)/app/handshake-lens
 
 test: build
 	BUILD=$(BUILD) build-aux/run-tests

@@ -10,6 +10,7 @@
 #include "hl-export.h"
 #include "hl-print.h"
 #include "hl-screenshot.h"
+#include "hl-settings.h"
 #include "hl-scenario.h"
 #include "hl-trace-decode.h"
 #include "hl-trace-io.h"
@@ -35,6 +36,7 @@ struct _HlApplication
   gboolean        dark;          /* --dark */
   int             step;          /* --step: the playhead for --screenshot (-1: the end) */
   int             exit_status;
+  GSettings      *settings;      /* NULL when the schema is not installed */
 };
 
 G_DEFINE_FINAL_TYPE (HlApplication, hl_application, ADW_TYPE_APPLICATION)
@@ -328,7 +330,15 @@ hl_application_activate (GApplication *app)
   if (window == NULL)
     {
       HlWindow *win = hl_window_new (GTK_APPLICATION (app));
+      g_autofree char *last = NULL;
 
+      /* A screenshot is a one-off: it neither reads nor changes what the app remembers. */
+      if (self->settings && !self->screenshot)
+        hl_settings_bind_window (self->settings, win,
+                                 HL_SETTINGS_BIND_ALL & ~(self->dark ? HL_SETTINGS_BIND_STYLE : 0)
+                                   & ~(self->width > 0 ? HL_SETTINGS_BIND_GEOMETRY : 0));
+      if (self->settings && !self->screenshot)
+        last = hl_settings_dup_last_scenario (self->settings);
       if (self->width > 0)
         gtk_window_set_default_size (GTK_WINDOW (win), self->width, self->height);
       if (self->dark)
@@ -346,7 +356,8 @@ hl_application_activate (GApplication *app)
       if (self->opened)
         hl_window_set_trace (win, self->opened);
       else
-        hl_window_run_scenario (win, self->scenario_id ? self->scenario_id : "tls12-rsa");
+        hl_window_run_scenario (win, self->scenario_id ? self->scenario_id
+                                     : last ? last : "tls12-rsa");
       window = GTK_WINDOW (win);
     }
   gtk_window_present (window);
@@ -386,6 +397,7 @@ hl_application_startup (GApplication *app)
   const char *run_accels[] = { "<Control>r", NULL };
 
   G_APPLICATION_CLASS (hl_application_parent_class)->startup (app);
+  HL_APPLICATION (app)->settings = hl_settings_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.run-again", run_accels);
@@ -398,6 +410,7 @@ hl_application_finalize (GObject *object)
 
   g_free (self->scenario_id);
   g_free (self->screenshot);
+  g_clear_object (&self->settings);
   g_clear_object (&self->opened);
   G_OBJECT_CLASS (hl_application_parent_class)->finalize (object);
 }
