@@ -367,17 +367,41 @@ static void
 about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *app = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (app);
   const char *developers[] = { "The Handshake Lens developers", NULL };
+  const char *credits[] = { "GnuTLS, the TLS library that really runs both ends",
+                            "GTK and libadwaita", NULL };
+  const char *comments = _("See the TLS handshake happen: a real client and server, every "
+                           "byte, key and hash — decoded, re-derived and checked.");
 
-  adw_show_about_window (gtk_application_get_active_window (app),
-                         "application-name", _("Handshake Lens"),
-                         "application-icon", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("See the TLS handshake happen: a real client and server, "
-                                       "every byte, key and hash"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "developers", developers,
-                         NULL);
+  /* AdwAboutDialog (libadwaita 1.5) adapts to small windows; 1.2 has the window */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwDialog *about = adw_about_dialog_new ();
+
+  g_object_set (about, "application-name", _("Handshake Lens"), "application-icon", APP_ID,
+                "version", PACKAGE_VERSION, "comments", comments,
+                "website", "https://github.com/handshakelens/handshake-lens",
+                "issue-url", "https://github.com/handshakelens/handshake-lens/issues",
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "copyright", "© 2026 The Handshake Lens developers", "developers", developers,
+                "translator-credits", _("translator-credits"), NULL);
+  adw_about_dialog_add_credit_section (ADW_ABOUT_DIALOG (about), _("Built on"), credits);
+  adw_dialog_present (about, parent ? GTK_WIDGET (parent) : NULL);
+#else
+  GtkWidget *about = adw_about_window_new ();
+
+  g_object_set (about, "application-name", _("Handshake Lens"), "application-icon", APP_ID,
+                "version", PACKAGE_VERSION, "comments", comments,
+                "website", "https://github.com/handshakelens/handshake-lens",
+                "issue-url", "https://github.com/handshakelens/handshake-lens/issues",
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "copyright", "© 2026 The Handshake Lens developers", "developers", developers,
+                "translator-credits", _("translator-credits"), NULL);
+  adw_about_window_add_credit_section (ADW_ABOUT_WINDOW (about), _("Built on"), credits);
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_set_modal (GTK_WINDOW (about), TRUE);
+  gtk_window_present (GTK_WINDOW (about));
+#endif
 }
 
 static void
