@@ -35,6 +35,7 @@ struct _HlApplication
   int             height;
   gboolean        dark;          /* --dark */
   int             step;          /* --step: the playhead for --screenshot (-1: the end) */
+  char           *inspector_tab; /* --inspector-tab */
   int             exit_status;
   GSettings      *settings;      /* NULL when the schema is not installed */
 };
@@ -78,6 +79,9 @@ static const GOptionEntry main_entries[] = {
   /* a string: GApplication drops integer options equal to 0, and --step 0 means something */
   { "step", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("With --screenshot: show the diagram at step N (default: every step)"), N_("N") },
+  { "inspector-tab", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Open the inspector on a tab: fields, bytes, certificates, secrets or hashes"),
+    N_("NAME") },
   { "export-pcapng", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Run headless and write a Wireshark capture with the TLS keys inside (mode 0600)"),
     N_("FILE") },
@@ -271,6 +275,7 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
     const char *shot = NULL;
     const char *size = NULL;
     const char *step = NULL;
+    const char *tab = NULL;
     guint64 n = 0;
 
     g_variant_dict_lookup (options, "screenshot", "^&ay", &shot);
@@ -288,6 +293,13 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
         if (!g_ascii_string_to_unsigned (step, 10, 0, G_MAXINT, &n, NULL))
           return fail (EXIT_USAGE, "--step wants a step number from 0, not “%s”", step);
         self->step = (int) n;
+      }
+    if (g_variant_dict_lookup (options, "inspector-tab", "&s", &tab))
+      {
+        if (!hl_inspector_is_tab_name (tab))
+          return fail (EXIT_USAGE, "--inspector-tab wants fields, bytes, certificates, secrets "
+                       "or hashes, not “%s”", tab);
+        self->inspector_tab = g_strdup (tab);
       }
   }
   g_free (self->scenario_id);
@@ -352,6 +364,8 @@ hl_application_activate (GApplication *app)
           g_object_set_data_full (G_OBJECT (win), "hl-frames", g_new0 (int, 1), g_free);
           gtk_widget_add_tick_callback (GTK_WIDGET (win), screenshot_tick_cb, self, NULL);
         }
+      if (self->inspector_tab)
+        hl_inspector_set_tab (hl_window_get_inspector (win), self->inspector_tab);
 
       if (self->opened)
         hl_window_set_trace (win, self->opened);
@@ -434,6 +448,7 @@ hl_application_finalize (GObject *object)
 
   g_free (self->scenario_id);
   g_free (self->screenshot);
+  g_free (self->inspector_tab);
   g_clear_object (&self->settings);
   g_clear_object (&self->opened);
   G_OBJECT_CLASS (hl_application_parent_class)->finalize (object);

@@ -6,6 +6,7 @@
 
 #include "hl-custom-dialog.h"
 #include "hl-engine.h"
+#include "hl-inspector.h"
 #include "hl-scenario-chooser.h"
 #include "hl-window.h"
 
@@ -33,6 +34,8 @@ struct _HlWindow
   HlSequenceView       *sequence_view;
   HlStoryPanel         *story;
   HlDetailsPane        *details;
+  GtkPaned             *side_paned;
+  HlInspector          *inspector;
 
   /* owned */
   HlTrace              *trace;
@@ -114,6 +117,7 @@ update_story (HlWindow *self)
   hl_story_panel_set_step (self->story, step, hl_sequence_view_get_n_steps (self->sequence_view),
                            event, self->trace ? hl_trace_get_description (self->trace) : NULL);
   hl_details_pane_set_event (self->details, self->trace, event, step);
+  hl_inspector_set_event (self->inspector, event);
 }
 
 static void
@@ -135,6 +139,41 @@ story_seek_cb (HlWindow *self, guint step)
 {
   hl_sequence_view_pause (self->sequence_view);
   hl_sequence_view_set_step (self->sequence_view, step);
+}
+
+/* A search hit or a link of the inspector lives in another step (0-based position). */
+static void
+inspector_step_cb (HlWindow *self, guint position)
+{
+  story_seek_cb (self, position + 1);
+}
+
+/* The first time the window has a width: the right-hand side gets about a third of it (440
+ * pixels at least), so that a large screen shows 16 bytes a row in the inspector. */
+static void
+paned_max_cb (HlWindow *self)
+{
+  int max = 0, width = gtk_widget_get_width (GTK_WIDGET (self->paned));
+
+  g_object_get (self->paned, "max-position", &max, NULL);
+  if (max <= 0 || width <= 0)
+    return;
+  g_signal_handlers_disconnect_by_func (self->paned, paned_max_cb, self);
+  gtk_paned_set_position (self->paned, MIN (max, width - MAX (440, width * 31 / 100)));
+}
+
+/* The first time the right-hand side has a height: about a third for the step's story, the
+ * rest for the inspector. */
+static void
+side_paned_max_cb (HlWindow *self)
+{
+  int max = 0;
+
+  g_object_get (self->side_paned, "max-position", &max, NULL);
+  if (max <= 0)
+    return;
+  g_signal_handlers_disconnect_by_func (self->side_paned, side_paned_max_cb, self);
+  gtk_paned_set_position (self->side_paned, max * 35 / 100);
 }
 
 static void
@@ -194,6 +233,7 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
 
   g_set_object (&self->trace, trace);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (trace));
+  hl_inspector_set_trace (self->inspector, trace, G_LIST_MODEL (self->filtered));
   gtk_spinner_stop (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "trace");
   hl_sequence_view_set_trace (self->sequence_view, trace);
@@ -517,6 +557,18 @@ shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
   return gtk_widget_activate_action (widget, action, NULL);
 }
 
+/* Arrows, Home and End move through fields and bytes while the inspector has the focus;
+ * Page Up/Down and Space (what clickers send) still step. */
+static gboolean
+arrow_shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+
+  if (focus && gtk_widget_get_ancestor (focus, HL_TYPE_INSPECTOR))
+    return FALSE;
+  return shortcut_cb (widget, args, user_data);
+}
+
 static void
 add_shortcuts (HlWindow *self)
 {
@@ -538,7 +590,12 @@ add_shortcuts (HlWindow *self)
     gtk_shortcut_controller_add_shortcut (
       GTK_SHORTCUT_CONTROLLER (controller),
       gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
-                        gtk_callback_action_new (shortcut_cb, (gpointer) keys[i].action, NULL)));
+                        gtk_callback_action_new (keys[i].key == GDK_KEY_Left ||
+                                                 keys[i].key == GDK_KEY_Right ||
+                                                 keys[i].key == GDK_KEY_Home ||
+                                                 keys[i].key == GDK_KEY_End
+                                                 ? arrow_shortcut_cb : shortcut_cb,
+                                                 (gpointer) keys[i].action, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
@@ -608,7 +665,7 @@ hl_window_set_property (GObject      *object,
       if (g_value_get_boolean (value) != self->show_details)
         {
           self->show_details = g_value_get_boolean (value);
-          gtk_widget_set_visible (GTK_WIDGET (self->details), self->show_details);
+          gtk_widget_set_visible (GTK_WIDGET (self->side_paned), self->show_details);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -670,6 +727,13 @@ hl_window_get_details_pane (HlWindow *self)
   return self->details;
 }
 
+HlInspector *
+hl_window_get_inspector (HlWindow *self)
+{
+  g_return_val_if_fail (HL_IS_WINDOW (self), NULL);
+  return self->inspector;
+}
+
 /* GObject */
 
 static void
@@ -729,6 +793,7 @@ hl_window_class_init (HlWindowClass *klass)
   g_type_ensure (HL_TYPE_SEQUENCE_VIEW);
   g_type_ensure (HL_TYPE_STORY_PANEL);
   g_type_ensure (HL_TYPE_DETAILS_PANE);
+  g_type_ensure (HL_TYPE_INSPECTOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-window.ui");
   gtk_widget_class_set_css_name (widget_class, "hlwindow");
@@ -744,6 +809,8 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, sequence_view);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, story);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, details);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, side_paned);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, inspector);
 
   gtk_widget_class_install_action (widget_class, "win.run-again", NULL, run_again_action);
   gtk_widget_class_install_action (widget_class, "win.custom", NULL, custom_action);
@@ -814,6 +881,12 @@ hl_window_init (HlWindow *self)
   g_signal_connect_swapped (self->sequence_view, "notify::zoom",
                             G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->story, "seek", G_CALLBACK (story_seek_cb), self);
+  g_signal_connect_swapped (self->inspector, "step-requested", G_CALLBACK (inspector_step_cb),
+                            self);
+  g_signal_connect_swapped (self->side_paned, "notify::max-position",
+                            G_CALLBACK (side_paned_max_cb), self);
+  g_signal_connect_swapped (self->paned, "notify::max-position", G_CALLBACK (paned_max_cb),
+                            self);
   g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (fullscreen_changed_cb),
                             self);
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::color-scheme",

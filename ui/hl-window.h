@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "hl-details-pane.h"
+#include "hl-inspector.h"
 #include "hl-scenario.h"
 #include "hl-sequence-view.h"
 #include "hl-story-panel.h"
@@ -38,5 +39,6 @@ void            hl_window_set_start_step (HlWindow *self, int start_step);
 HlSequenceView *hl_window_get_sequence_view (HlWindow *self);
 HlStoryPanel   *hl_window_get_story_panel (HlWindow *self);
 HlDetailsPane  *hl_window_get_details_pane (HlWindow *self);
+HlInspector    *hl_window_get_inspector (HlWindow *self);
 
 G_END_DECLS

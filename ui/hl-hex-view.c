@@ -1,0 +1,989 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-hex-view"
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "hl-hex-view.h"
+
+/* Order of this file: style nodes, the struct, geometry and scrolling, drawing, selection,
+ * input, GtkScrollable, public API, GObject.
+ *
+ * A hex + ASCII dump that draws only the rows in view (a 16 KiB record is a thousand rows at
+ * 16 bytes a row). The geometry is HlHexLayout's; this widget only measures the monospace
+ * font, multiplies and paints. The selected field is painted in the accent colour and its
+ * children in two alternating tints, so the structure inside a selection shows at a glance. */
+
+#define PADDING   8.0
+#define ROW_EXTRA 5.0   /* pixels between rows on top of the font's line height */
+
+/* Style nodes: invisible children whose CSS `color` is one colour of the palette each. */
+
+#define HL_TYPE_HEX_SWATCH (hl_hex_swatch_get_type ())
+G_DECLARE_FINAL_TYPE (HlHexSwatch, hl_hex_swatch, HL, HEX_SWATCH, GtkWidget)
+
+struct _HlHexSwatch
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (HlHexSwatch, hl_hex_swatch, GTK_TYPE_WIDGET)
+
+static void
+hl_hex_swatch_class_init (HlHexSwatchClass *klass)
+{
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "swatch");
+}
+
+static void
+hl_hex_swatch_init (HlHexSwatch *self)
+{
+}
+
+typedef enum
+{
+  PAINT_NONE,
+  PAINT_SELECTION,
+  PAINT_CHILD_A,
+  PAINT_CHILD_B,
+  PAINT_HOVER,
+  PAINT_DIM,       /* the offset column and non-printable characters */
+  PAINT_CURSOR,
+  N_PAINTS
+} Paint;
+
+static const char *const paint_classes[N_PAINTS] = {
+  NULL, "selection", "child-a", "child-b", "hover", "dim", "cursor",
+};
+
+static void
+widget_get_color (GtkWidget *widget, GdkRGBA *color)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, color);
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+#endif
+}
+
+struct _HlHexView
+{
+  GtkWidget      parent_instance;
+
+  /* owned */
+  GtkAdjustment *hadjustment;
+  GtkAdjustment *vadjustment;
+  GtkWidget     *swatches[N_PAINTS];
+  GBytes        *bytes;
+  HlField       *root;
+  HlField       *selected;       /* a field of root, or NULL */
+  HlField       *hover;          /* borrowed from root */
+
+  guint          hscroll_policy : 1;
+  guint          vscroll_policy : 1;
+  guint          has_selection : 1;
+  guint          metrics_valid : 1;
+  guint          scroll_pending : 1;
+  guint          dragged : 1;
+
+  HlHexLayout    layout;
+  double         char_width;
+  double         row_height;
+  gsize          sel_start;
+  gsize          sel_length;
+  gsize          cursor;
+  gsize          anchor;
+};
+
+enum
+{
+  PROP_0,
+  PROP_HADJUSTMENT,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY,
+  N_PROPS
+};
+
+enum
+{
+  FIELD_ACTIVATED,
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HlHexView, hl_hex_view, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
+
+/* Geometry and scrolling */
+
+static gsize
+n_bytes (HlHexView *self)
+{
+  return self->bytes ? g_bytes_get_size (self->bytes) : 0;
+}
+
+static void
+ensure_metrics (HlHexView *self)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  PangoRectangle logical;
+
+  if (self->metrics_valid)
+    return;
+  /* sixteen digits: the advance of one cell with sub-pixel precision */
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), "0000000000000000");
+  pango_layout_get_extents (layout, NULL, &logical);
+  self->char_width = (double) logical.width / PANGO_SCALE / 16;
+  self->row_height = ceil ((double) logical.height / PANGO_SCALE + ROW_EXTRA);
+  self->metrics_valid = TRUE;
+  hl_hex_layout_init (&self->layout, n_bytes (self), self->layout.bytes_per_row,
+                      self->char_width, self->row_height, PADDING);
+}
+
+static void
+relayout (HlHexView *self, guint bytes_per_row)
+{
+  ensure_metrics (self);
+  hl_hex_layout_init (&self->layout, n_bytes (self), bytes_per_row, self->char_width,
+                      self->row_height, PADDING);
+}
+
+static double
+layout_width_for (HlHexView *self, guint bytes_per_row)
+{
+  HlHexLayout layout;
+
+  ensure_metrics (self);
+  hl_hex_layout_init (&layout, n_bytes (self), bytes_per_row, self->char_width, self->row_height,
+                      PADDING);
+  return hl_hex_layout_get_width (&layout);
+}
+
+static void
+configure_adjustments (HlHexView *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  double upper = MAX (hl_hex_layout_get_height (&self->layout), height);
+  double value = CLAMP (gtk_adjustment_get_value (self->vadjustment), 0, upper - height);
+
+  gtk_adjustment_configure (self->vadjustment, value, 0, upper, self->row_height,
+                            height * 0.9, height);
+  gtk_adjustment_configure (self->hadjustment, 0, 0, width, width * 0.1, width * 0.9, width);
+}
+
+/* Scrolls so that the selection (or the cursor) is in view. */
+static void
+scroll_to_selection (HlHexView *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  gsize start = self->has_selection ? self->sel_start : self->cursor;
+  gsize end = self->has_selection ? self->sel_start + MAX (self->sel_length, 1) - 1
+                                  : self->cursor;
+  double top, bottom, value;
+
+  if (height <= 0 || n_bytes (self) == 0)
+    {
+      self->scroll_pending = TRUE;
+      return;
+    }
+  self->scroll_pending = FALSE;
+  top = hl_hex_layout_row_y (&self->layout, hl_hex_layout_row_of (&self->layout, start));
+  bottom = hl_hex_layout_row_y (&self->layout, hl_hex_layout_row_of (&self->layout, end)) +
+           self->row_height;
+  value = gtk_adjustment_get_value (self->vadjustment);
+  if (top - PADDING < value || bottom - top > height)
+    value = top - PADDING;
+  else if (bottom + PADDING > value + height)
+    value = bottom + PADDING - height;
+  gtk_adjustment_set_value (self->vadjustment, value);
+}
+
+static void
+hl_hex_view_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  HlHexView *self = HL_HEX_VIEW (widget);
+
+  ensure_metrics (self);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = (int) ceil (layout_width_for (self, 4));
+      *natural = (int) ceil (layout_width_for (self, 8));
+    }
+  else
+    {
+      *minimum = (int) ceil (2 * PADDING + 3 * self->row_height);
+      *natural = (int) ceil (MAX (*minimum, hl_hex_layout_get_height (&self->layout)));
+    }
+}
+
+static void
+hl_hex_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HlHexView *self = HL_HEX_VIEW (widget);
+
+  ensure_metrics (self);
+  relayout (self, hl_hex_layout_bytes_per_row_for_width (n_bytes (self), self->char_width,
+                                                         PADDING, width));
+  configure_adjustments (self);
+  if (self->scroll_pending)
+    scroll_to_selection (self);
+}
+
+/* Drawing */
+
+static HlField *
+innermost_at (HlHexView *self, gsize offset)
+{
+  return self->root ? hl_field_find_at_offset (self->root, offset) : NULL;
+}
+
+static gboolean
+field_contains (HlField *field, gsize offset)
+{
+  return field != NULL && offset >= hl_field_get_offset (field) && offset < hl_field_get_end (field);
+}
+
+static gboolean
+in_selection (HlHexView *self, gsize offset)
+{
+  return self->has_selection && offset >= self->sel_start &&
+         offset < self->sel_start + self->sel_length;
+}
+
+/* How the byte at @offset is painted; @group tells neighbours with the same paint apart (the
+ * child of the selected field it belongs to). */
+static Paint
+paint_for (HlHexView *self, gsize offset, guint *group)
+{
+  *group = 0;
+  if (in_selection (self, offset))
+    {
+      HlField *sel = self->selected;
+      guint n = sel ? hl_field_get_n_children (sel) : 0;
+      guint k = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          HlField *child = hl_field_get_child (sel, i);
+
+          if (hl_field_get_derived (child))
+            continue;
+          if (field_contains (child, offset))
+            {
+              *group = i + 1;
+              return k % 2 == 0 ? PAINT_CHILD_A : PAINT_CHILD_B;
+            }
+          k++;
+        }
+      return PAINT_SELECTION;
+    }
+  if (field_contains (self->hover, offset))
+    return PAINT_HOVER;
+  return PAINT_NONE;
+}
+
+static void
+append_rect (GtkSnapshot *snapshot, const GdkRGBA *color, double x, double y, double w, double h)
+{
+  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (x, y, w, h));
+}
+
+static void
+paint_row_backgrounds (HlHexView *self, GtkSnapshot *snapshot, const GdkRGBA *colors, guint row)
+{
+  const HlHexLayout *l = &self->layout;
+  gsize start = (gsize) row * l->bytes_per_row;
+  gsize end = MIN (start + l->bytes_per_row, n_bytes (self));
+  double y = hl_hex_layout_row_y (l, row);
+  double cw = l->char_width;
+  gsize run = start;
+
+  while (run < end)
+    {
+      guint group, next_group;
+      Paint paint = paint_for (self, run, &group);
+      gsize stop = run + 1;
+
+      while (stop < end && paint_for (self, stop, &next_group) == paint && next_group == group)
+        stop++;
+      if (paint != PAINT_NONE)
+        {
+          /* hex: from half a space before the first pair to half a space after the last */
+          double x0 = hl_hex_layout_hex_x (l, run) - cw / 2;
+          double x1 = hl_hex_layout_hex_x (l, stop - 1) + 2.5 * cw;
+
+          append_rect (snapshot, &colors[paint], x0, y, x1 - x0, l->row_height);
+          x0 = hl_hex_layout_ascii_x (l, run);
+          x1 = hl_hex_layout_ascii_x (l, stop - 1) + cw;
+          append_rect (snapshot, &colors[paint], x0, y, x1 - x0, l->row_height);
+        }
+      run = stop;
+    }
+}
+
+static void
+append_text (GtkSnapshot *snapshot, PangoLayout *layout, const char *text, double x, double y,
+             const GdkRGBA *color)
+{
+  pango_layout_set_text (layout, text, -1);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+paint_row_text (HlHexView   *self,
+                GtkSnapshot *snapshot,
+                PangoLayout *layout,
+                const GdkRGBA *fg,
+                const GdkRGBA *dim,
+                guint        row)
+{
+  const HlHexLayout *l = &self->layout;
+  const guint8 *data = g_bytes_get_data (self->bytes, NULL);
+  gsize start = (gsize) row * l->bytes_per_row;
+  gsize end = MIN (start + l->bytes_per_row, n_bytes (self));
+  double y = hl_hex_layout_row_y (l, row) + ROW_EXTRA / 2;
+  char offset[32];
+  GString *hex = g_string_sized_new (l->bytes_per_row * 3 + 2);
+  GString *ascii = g_string_sized_new (l->bytes_per_row);
+
+  g_snprintf (offset, sizeof offset, "%0*" G_GSIZE_MODIFIER "x", (int) l->offset_digits, start);
+  append_text (snapshot, layout, offset, l->padding, y, dim);
+
+  for (gsize i = start; i < end; i++)
+    {
+      guint column = (guint) (i - start);
+
+      if (column > 0)
+        g_string_append_c (hex, ' ');
+      if (column > 0 && column % 8 == 0)
+        g_string_append_c (hex, ' ');
+      g_string_append_printf (hex, "%02x", data[i]);
+      g_string_append_c (ascii, data[i] >= 0x20 && data[i] < 0x7f ? (char) data[i] : '.');
+    }
+  append_text (snapshot, layout, hex->str, hl_hex_layout_hex_x (l, start), y, fg);
+  append_text (snapshot, layout, ascii->str, hl_hex_layout_ascii_x (l, start), y, fg);
+  g_string_free (hex, TRUE);
+  g_string_free (ascii, TRUE);
+}
+
+static void
+paint_cursor (HlHexView *self, GtkSnapshot *snapshot, const GdkRGBA *color)
+{
+  const HlHexLayout *l = &self->layout;
+  double y = hl_hex_layout_row_y (l, hl_hex_layout_row_of (l, self->cursor));
+  double cw = l->char_width;
+  GskRoundedRect rect;
+  const float widths[4] = { 2, 2, 2, 2 };
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (hl_hex_layout_hex_x (l, self->cursor)
+                                                               - cw / 2, y, 3 * cw,
+                                                               l->row_height), 3);
+  gtk_snapshot_append_border (snapshot, &rect, widths, colors);
+  gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (hl_hex_layout_ascii_x (l, self->cursor)
+                                                               - 1, y, cw + 2,
+                                                               l->row_height), 3);
+  gtk_snapshot_append_border (snapshot, &rect, widths, colors);
+}
+
+static void
+hl_hex_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  HlHexView *self = HL_HEX_VIEW (widget);
+  g_autoptr(PangoLayout) layout = NULL;
+  GdkRGBA colors[N_PAINTS], fg;
+  double value = gtk_adjustment_get_value (self->vadjustment);
+  int height = gtk_widget_get_height (widget);
+  guint first, end;
+
+  if (n_bytes (self) == 0)
+    return;
+
+  widget_get_color (widget, &fg);
+  for (guint i = 1; i < N_PAINTS; i++)
+    widget_get_color (self->swatches[i], &colors[i]);
+
+  hl_hex_layout_visible_rows (&self->layout, value, height, &first, &end);
+  layout = gtk_widget_create_pango_layout (widget, NULL);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, (float) -value));
+  for (guint row = first; row < end; row++)
+    paint_row_backgrounds (self, snapshot, colors, row);
+  for (guint row = first; row < end; row++)
+    paint_row_text (self, snapshot, layout, &fg, &colors[PAINT_DIM], row);
+  if (gtk_widget_has_visible_focus (widget) && self->cursor < n_bytes (self))
+    paint_cursor (self, snapshot, &colors[PAINT_CURSOR]);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+hl_hex_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  HlHexView *self = HL_HEX_VIEW (widget);
+
+  GTK_WIDGET_CLASS (hl_hex_view_parent_class)->css_changed (widget, change);
+  self->metrics_valid = FALSE;
+  gtk_widget_queue_resize (widget);
+}
+
+/* Selection */
+
+static void
+set_selection (HlHexView *self, HlField *field, gsize start, gsize length)
+{
+  if (field != self->selected)
+    {
+      g_clear_pointer (&self->selected, hl_field_unref);
+      self->selected = field ? hl_field_ref (field) : NULL;
+    }
+  self->has_selection = length > 0 && start < n_bytes (self);
+  self->sel_start = start;
+  self->sel_length = self->has_selection ? MIN (length, n_bytes (self) - start) : 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+static void
+activate (HlHexView *self, gsize offset)
+{
+  HlField *field = innermost_at (self, offset);
+
+  self->cursor = offset;
+  self->anchor = offset;
+  if (field)
+    set_selection (self, field, hl_field_get_offset (field), hl_field_get_length (field));
+  else
+    set_selection (self, NULL, offset, 1);
+  scroll_to_selection (self);
+  if (field)
+    g_signal_emit (self, signals[FIELD_ACTIVATED], 0, field);
+}
+
+static void
+extend_to (HlHexView *self, gsize offset)
+{
+  gsize lo = MIN (self->anchor, offset), hi = MAX (self->anchor, offset);
+
+  self->cursor = offset;
+  set_selection (self, NULL, lo, hi - lo + 1);
+  scroll_to_selection (self);
+}
+
+/* Input */
+
+static gboolean
+offset_at_point (HlHexView *self, double x, double y, gsize *offset)
+{
+  return hl_hex_layout_offset_at (&self->layout, x, y + gtk_adjustment_get_value (self->vadjustment),
+                                  offset);
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, HlHexView *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  gsize offset;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->dragged = FALSE;
+  if (!offset_at_point (self, x, y, &offset))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  if (state & GDK_SHIFT_MASK)
+    {
+      self->dragged = TRUE;
+      extend_to (self, offset);
+      return;
+    }
+  self->anchor = offset;
+  self->cursor = offset;
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, HlHexView *self)
+{
+  double x, y;
+  gsize offset;
+
+  if (!gtk_gesture_drag_get_start_point (gesture, &x, &y))
+    return;
+  if (!offset_at_point (self, x + dx, y + dy, &offset))
+    return;
+  if (offset != self->anchor || self->dragged)
+    {
+      self->dragged = TRUE;
+      extend_to (self, offset);
+    }
+}
+
+static void
+drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, HlHexView *self)
+{
+  if (!self->dragged)
+    activate (self, self->anchor);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller, double x, double y, HlHexView *self)
+{
+  gsize offset;
+  HlField *field = NULL;
+
+  if (offset_at_point (self, x, y, &offset))
+    field = innermost_at (self, offset);
+  if (field != self->hover)
+    {
+      self->hover = field;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller, HlHexView *self)
+{
+  if (self->hover)
+    {
+      self->hover = NULL;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  HlHexView *self = HL_HEX_VIEW (widget);
+  g_autofree char *text = NULL;
+  g_autofree char *range = NULL;
+  HlField *field;
+  gsize offset;
+
+  if (keyboard)
+    offset = self->cursor;
+  else if (!offset_at_point (self, x, y, &offset))
+    return FALSE;
+  field = innermost_at (self, offset);
+  if (field == NULL)
+    return FALSE;
+  range = g_strdup_printf (_("bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT " (%" G_GSIZE_FORMAT
+                             ")"), hl_field_get_offset (field), hl_field_get_end (field) - 1,
+                           hl_field_get_length (field));
+  if (hl_field_get_value (field))
+    text = g_strdup_printf ("%s = %s\n%s", hl_field_get_name (field), hl_field_get_value (field),
+                            range);
+  else
+    text = g_strdup_printf ("%s\n%s", hl_field_get_name (field), range);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+typedef enum
+{
+  MOVE_BYTE,
+  MOVE_ROW,
+  MOVE_PAGE,
+  MOVE_END,
+} Move;
+
+static gboolean
+move_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  HlHexView *self = HL_HEX_VIEW (widget);
+  gsize n = n_bytes (self);
+  int kind, sign;
+  gboolean extend;
+  gint64 target, step = 1;
+
+  if (n == 0)
+    return FALSE;
+  g_variant_get (args, "(iib)", &kind, &sign, &extend);
+  switch ((Move) kind)
+    {
+    case MOVE_BYTE: step = 1; break;
+    case MOVE_ROW: step = self->layout.bytes_per_row; break;
+    case MOVE_PAGE:
+      step = (gint64) self->layout.bytes_per_row *
+             MAX (1, (gint64) (gtk_widget_get_height (widget) / self->row_height) - 1);
+      break;
+    case MOVE_END: step = (gint64) n; break;
+    default: break;
+    }
+  target = CLAMP ((gint64) self->cursor + sign * step, 0, (gint64) n - 1);
+  if (extend)
+    extend_to (self, (gsize) target);
+  else
+    activate (self, (gsize) target);
+  return TRUE;
+}
+
+static gboolean
+copy_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  return hl_hex_view_copy_selection (HL_HEX_VIEW (widget));
+}
+
+static gboolean
+select_all_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  HlHexView *self = HL_HEX_VIEW (widget);
+
+  if (n_bytes (self) == 0)
+    return FALSE;
+  self->anchor = 0;
+  set_selection (self, NULL, 0, n_bytes (self));
+  return TRUE;
+}
+
+/* GtkScrollable */
+
+static void
+adjustment_changed_cb (HlHexView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (HlHexView *self, GtkAdjustment **slot, GtkAdjustment *adjustment)
+{
+  if (adjustment && adjustment == *slot)
+    return;
+  if (*slot)
+    {
+      g_signal_handlers_disconnect_by_func (*slot, adjustment_changed_cb, self);
+      g_object_unref (*slot);
+    }
+  if (adjustment == NULL)
+    adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  *slot = g_object_ref_sink (adjustment);
+  g_signal_connect_swapped (adjustment, "value-changed", G_CALLBACK (adjustment_changed_cb), self);
+}
+
+/* Public API */
+
+void
+hl_hex_view_set_data (HlHexView *self, GBytes *bytes, HlField *root)
+{
+  g_return_if_fail (HL_IS_HEX_VIEW (self));
+
+  if (bytes != self->bytes)
+    {
+      g_clear_pointer (&self->bytes, g_bytes_unref);
+      self->bytes = bytes ? g_bytes_ref (bytes) : NULL;
+    }
+  if (root != self->root)
+    {
+      g_clear_pointer (&self->root, hl_field_unref);
+      self->root = root ? hl_field_ref (root) : NULL;
+    }
+  self->hover = NULL;
+  self->cursor = 0;
+  self->anchor = 0;
+  g_clear_pointer (&self->selected, hl_field_unref);
+  self->has_selection = FALSE;
+  relayout (self, self->layout.bytes_per_row ? self->layout.bytes_per_row : 8);
+  gtk_adjustment_set_value (self->vadjustment, 0);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+GBytes *
+hl_hex_view_get_data (HlHexView *self)
+{
+  g_return_val_if_fail (HL_IS_HEX_VIEW (self), NULL);
+  return self->bytes;
+}
+
+HlField *
+hl_hex_view_get_root (HlHexView *self)
+{
+  g_return_val_if_fail (HL_IS_HEX_VIEW (self), NULL);
+  return self->root;
+}
+
+void
+hl_hex_view_select_field (HlHexView *self, HlField *field)
+{
+  g_return_if_fail (HL_IS_HEX_VIEW (self));
+
+  if (field == NULL)
+    {
+      set_selection (self, NULL, 0, 0);
+      return;
+    }
+  self->cursor = MIN (hl_field_get_offset (field), n_bytes (self) ? n_bytes (self) - 1 : 0);
+  self->anchor = self->cursor;
+  set_selection (self, field, hl_field_get_offset (field), hl_field_get_length (field));
+  scroll_to_selection (self);
+}
+
+HlField *
+hl_hex_view_get_selected_field (HlHexView *self)
+{
+  g_return_val_if_fail (HL_IS_HEX_VIEW (self), NULL);
+  return self->selected;
+}
+
+void
+hl_hex_view_select_range (HlHexView *self, gsize offset, gsize length)
+{
+  g_return_if_fail (HL_IS_HEX_VIEW (self));
+
+  self->cursor = MIN (offset, n_bytes (self) ? n_bytes (self) - 1 : 0);
+  self->anchor = self->cursor;
+  set_selection (self, NULL, offset, length);
+  scroll_to_selection (self);
+}
+
+gboolean
+hl_hex_view_get_selection (HlHexView *self, gsize *offset, gsize *length)
+{
+  g_return_val_if_fail (HL_IS_HEX_VIEW (self), FALSE);
+
+  if (offset)
+    *offset = self->sel_start;
+  if (length)
+    *length = self->sel_length;
+  return self->has_selection;
+}
+
+void
+hl_hex_view_activate_offset (HlHexView *self, gsize offset)
+{
+  g_return_if_fail (HL_IS_HEX_VIEW (self));
+  g_return_if_fail (offset < n_bytes (self));
+
+  activate (self, offset);
+}
+
+char *
+hl_hex_view_dup_selection_hex (HlHexView *self)
+{
+  g_return_val_if_fail (HL_IS_HEX_VIEW (self), NULL);
+
+  if (!self->has_selection)
+    return NULL;
+  return hl_hex_layout_dup_hex ((const guint8 *) g_bytes_get_data (self->bytes, NULL) +
+                                self->sel_start, self->sel_length);
+}
+
+gboolean
+hl_hex_view_copy_selection (HlHexView *self)
+{
+  g_autofree char *hex = NULL;
+
+  g_return_val_if_fail (HL_IS_HEX_VIEW (self), FALSE);
+
+  hex = hl_hex_view_dup_selection_hex (self);
+  if (hex == NULL)
+    return FALSE;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), hex);
+  return TRUE;
+}
+
+const HlHexLayout *
+hl_hex_view_get_layout (HlHexView *self)
+{
+  g_return_val_if_fail (HL_IS_HEX_VIEW (self), NULL);
+  return &self->layout;
+}
+
+/* GObject */
+
+static void
+hl_hex_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  HlHexView *self = HL_HEX_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HADJUSTMENT: g_value_set_object (value, self->hadjustment); break;
+    case PROP_VADJUSTMENT: g_value_set_object (value, self->vadjustment); break;
+    case PROP_HSCROLL_POLICY: g_value_set_enum (value, self->hscroll_policy); break;
+    case PROP_VSCROLL_POLICY: g_value_set_enum (value, self->vscroll_policy); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hl_hex_view_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  HlHexView *self = HL_HEX_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HADJUSTMENT:
+      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+      break;
+    case PROP_VADJUSTMENT:
+      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+      break;
+    case PROP_HSCROLL_POLICY:
+      if (self->hscroll_policy != (guint) g_value_get_enum (value))
+        {
+          self->hscroll_policy = g_value_get_enum (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_VSCROLL_POLICY:
+      if (self->vscroll_policy != (guint) g_value_get_enum (value))
+        {
+          self->vscroll_policy = g_value_get_enum (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hl_hex_view_dispose (GObject *object)
+{
+  HlHexView *self = HL_HEX_VIEW (object);
+
+  for (guint i = 0; i < N_PAINTS; i++)
+    g_clear_pointer (&self->swatches[i], gtk_widget_unparent);
+  if (self->hadjustment)
+    g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_changed_cb, self);
+  if (self->vadjustment)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_changed_cb, self);
+  g_clear_object (&self->hadjustment);
+  g_clear_object (&self->vadjustment);
+  G_OBJECT_CLASS (hl_hex_view_parent_class)->dispose (object);
+}
+
+static void
+hl_hex_view_finalize (GObject *object)
+{
+  HlHexView *self = HL_HEX_VIEW (object);
+
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_pointer (&self->selected, hl_field_unref);
+  g_clear_pointer (&self->root, hl_field_unref);
+  G_OBJECT_CLASS (hl_hex_view_parent_class)->finalize (object);
+}
+
+static void
+add_move_binding (GtkWidgetClass *widget_class, guint key, guint kp_key, Move move, int sign)
+{
+  gtk_widget_class_add_binding (widget_class, key, 0, move_cb, "(iib)", move, sign, FALSE);
+  gtk_widget_class_add_binding (widget_class, key, GDK_SHIFT_MASK, move_cb, "(iib)", move, sign,
+                                TRUE);
+  gtk_widget_class_add_binding (widget_class, kp_key, 0, move_cb, "(iib)", move, sign, FALSE);
+  gtk_widget_class_add_binding (widget_class, kp_key, GDK_SHIFT_MASK, move_cb, "(iib)", move,
+                                sign, TRUE);
+}
+
+static void
+hl_hex_view_class_init (HlHexViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = hl_hex_view_get_property;
+  object_class->set_property = hl_hex_view_set_property;
+  object_class->dispose = hl_hex_view_dispose;
+  object_class->finalize = hl_hex_view_finalize;
+  widget_class->measure = hl_hex_view_measure;
+  widget_class->size_allocate = hl_hex_view_size_allocate;
+  widget_class->snapshot = hl_hex_view_snapshot;
+  widget_class->css_changed = hl_hex_view_css_changed;
+
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
+
+  /**
+   * HlHexView::field-activated:
+   * @field: the innermost field containing the byte someone clicked or moved to
+   */
+  signals[FIELD_ACTIVATED] =
+    g_signal_new ("field-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, HL_TYPE_FIELD | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+
+  add_move_binding (widget_class, GDK_KEY_Left, GDK_KEY_KP_Left, MOVE_BYTE, -1);
+  add_move_binding (widget_class, GDK_KEY_Right, GDK_KEY_KP_Right, MOVE_BYTE, 1);
+  add_move_binding (widget_class, GDK_KEY_Up, GDK_KEY_KP_Up, MOVE_ROW, -1);
+  add_move_binding (widget_class, GDK_KEY_Down, GDK_KEY_KP_Down, MOVE_ROW, 1);
+  add_move_binding (widget_class, GDK_KEY_Page_Up, GDK_KEY_KP_Page_Up, MOVE_PAGE, -1);
+  add_move_binding (widget_class, GDK_KEY_Page_Down, GDK_KEY_KP_Page_Down, MOVE_PAGE, 1);
+  add_move_binding (widget_class, GDK_KEY_Home, GDK_KEY_KP_Home, MOVE_END, -1);
+  add_move_binding (widget_class, GDK_KEY_End, GDK_KEY_KP_End, MOVE_END, 1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, copy_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, select_all_cb, NULL);
+
+  gtk_widget_class_set_css_name (widget_class, "hlhexview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
+}
+
+static void
+hl_hex_view_init (HlHexView *self)
+{
+  GtkGesture *drag;
+  GtkEventController *motion;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "monospace");
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  set_adjustment (self, &self->hadjustment, NULL);
+  set_adjustment (self, &self->vadjustment, NULL);
+  hl_hex_layout_init (&self->layout, 0, 8, 0, 0, PADDING);
+
+  for (guint i = 1; i < N_PAINTS; i++)
+    {
+      const char *classes[] = { paint_classes[i], NULL };
+
+      self->swatches[i] = g_object_new (HL_TYPE_HEX_SWATCH, "css-classes", classes,
+                                        "visible", FALSE, NULL);
+      gtk_widget_set_parent (self->swatches[i], GTK_WIDGET (self));
+    }
+
+  drag = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+}
+
+GtkWidget *
+hl_hex_view_new (void)
+{
+  return g_object_new (HL_TYPE_HEX_VIEW, NULL);
+}
