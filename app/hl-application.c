@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "hl-application.h"
+#include "hl-diagram-export.h"
 #include "hl-engine.h"
 #include "hl-export.h"
 #include "hl-print.h"
@@ -14,6 +16,7 @@
 #include "hl-scenario.h"
 #include "hl-trace-decode.h"
 #include "hl-trace-io.h"
+#include "hl-video-export.h"
 #include "hl-window.h"
 
 /* Exit codes of the command line: 0 ran as designed, 1 the engine broke, 2 bad usage/input. */
@@ -74,11 +77,13 @@ static const GOptionEntry main_entries[] = {
     N_("FILE") },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Render the window to a PNG file and quit"), N_("FILE.png") },
-  { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Window size for --screenshot"), N_("WxH") },
+  { "size", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Window size for --screenshot, frame size for --export-video"), N_("WxH") },
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Use the dark style"), NULL },
   /* a string: GApplication drops integer options equal to 0, and --step 0 means something */
   { "step", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("With --screenshot: show the diagram at step N (default: every step)"), N_("N") },
+    N_("With --screenshot and the image exports: show the diagram at step N (default: every "
+       "step)"), N_("N") },
   { "inspector-tab", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Open the inspector on a tab: fields, bytes, certificates, secrets or hashes"),
     N_("NAME") },
@@ -89,6 +94,18 @@ static const GOptionEntry main_entries[] = {
     N_("Run headless and write the TLS secrets as an SSLKEYLOGFILE (mode 0600)"), N_("FILE") },
   { "export-markdown", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Run headless and write the annotated trace as Markdown"), N_("FILE") },
+  { "export-svg", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run headless and draw the diagram as an SVG image"), N_("FILE") },
+  { "export-pdf", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run headless and draw the diagram as a PDF document"), N_("FILE") },
+  { "export-png", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run headless and draw the diagram as a PNG image"), N_("FILE") },
+  { "scale", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --export-png: pixels per logical pixel (default 1)"), N_("1-4") },
+  { "export-video", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Run headless and record the animation as a WebM video (VP8)"), N_("FILE") },
+  { "fps", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --export-video: frames per second (default 30)"), N_("N") },
   { NULL }
 };
 
@@ -187,8 +204,79 @@ export_trace (HlTrace *trace, HlExportFormat format, const char *target)
   return EXIT_OK;
 }
 
+/* The diagram and its animation: --export-svg/-pdf/-png/-video, drawn without a display. */
+static const char *const media_options[] = { "export-svg", "export-pdf", "export-png",
+                                             "export-video" };
+
+static void
+video_progress_cb (guint64 frame, guint64 n_frames, gpointer user_data)
+{
+  if (frame == n_frames || frame % 30 == 0)
+    g_printerr ("\rhandshake-lens: encoding frame %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                "%s", frame, n_frames, frame == n_frames ? "\n" : "");
+}
+
 static int
-run_headless (const char *scenario_id, const char *open_path, gboolean print, gboolean verbose,
+export_media (HlApplication *self, HlTrace *trace, GVariantDict *options)
+{
+  g_autoptr(GError) error = NULL;
+  const char *path = NULL, *text = NULL;
+  HlDiagramOptions diagram;
+  HlVideoOptions video;
+
+  hl_diagram_options_init (&diagram);
+  diagram.step = self->step;
+  diagram.dark = self->dark;
+  if (g_variant_dict_lookup (options, "scale", "&s", &text))
+    {
+      guint64 scale = 0;
+
+      if (!g_ascii_string_to_unsigned (text, 10, 1, (guint64) HL_DIAGRAM_MAX_SCALE, &scale,
+                                       NULL))
+        return fail (EXIT_USAGE, "--scale wants a whole number from 1 to %d, not “%s”",
+                     (int) HL_DIAGRAM_MAX_SCALE, text);
+      diagram.scale = scale;
+    }
+  for (HlDiagramFormat f = HL_DIAGRAM_SVG; f <= HL_DIAGRAM_PNG; f++)
+    if (g_variant_dict_lookup (options, media_options[f], "^&ay", &path))
+      {
+        g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+        if (!hl_diagram_export (trace, f, &diagram, file, NULL, &error))
+          return fail (EXIT_USAGE, "%s", error->message);
+      }
+  if (!g_variant_dict_lookup (options, "export-video", "^&ay", &path))
+    return EXIT_OK;
+
+  hl_video_options_init (&video);
+  video.dark = self->dark;
+  if (self->width > 0)
+    {
+      video.width = self->width;
+      video.height = self->height;
+    }
+  if (g_variant_dict_lookup (options, "fps", "&s", &text))
+    {
+      guint64 fps = 0;
+
+      if (!g_ascii_string_to_unsigned (text, 10, HL_VIDEO_MIN_FPS, HL_VIDEO_MAX_FPS, &fps, NULL))
+        return fail (EXIT_USAGE, "--fps wants a number from %d to %d, not “%s”",
+                     HL_VIDEO_MIN_FPS, HL_VIDEO_MAX_FPS, text);
+      video.fps = (int) fps;
+    }
+  {
+    g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+    if (!hl_video_export (trace, &video, file, isatty (2) ? video_progress_cb : NULL, NULL,
+                          NULL, &error))
+      return fail (EXIT_USAGE, "%s", error->message);
+  }
+  return EXIT_OK;
+}
+
+static int
+run_headless (HlApplication *self, GVariantDict *options, const char *scenario_id,
+              const char *open_path, gboolean print, gboolean verbose,
               const char *const *exports)
 {
   int rc = EXIT_OK;
@@ -220,6 +308,8 @@ run_headless (const char *scenario_id, const char *open_path, gboolean print, gb
   for (HlExportFormat f = HL_EXPORT_PCAPNG; rc == EXIT_OK && f <= HL_EXPORT_MARKDOWN; f++)
     if (exports[f])
       rc = export_trace (trace, f, exports[f]);
+  if (rc == EXIT_OK)
+    rc = export_media (self, trace, options);
   return rc;
 }
 
@@ -250,27 +340,12 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
   verbose = g_variant_dict_contains (options, "verbose");
   for (guint i = 0; i < G_N_ELEMENTS (export_options); i++)
     exporting |= g_variant_dict_lookup (options, export_options[i], "^&ay", &exports[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (media_options); i++)
+    exporting |= g_variant_dict_contains (options, media_options[i]);
 
   if (scenario_id && hl_scenario_lookup (scenario_id) == NULL)
     return fail (EXIT_USAGE, "unknown scenario “%s” (see --list-scenarios)", scenario_id);
 
-  if (print || json_requested || exporting)
-    {
-      if (scenario_id == NULL && open_path == NULL)
-        return fail (EXIT_USAGE,
-                     "--print, --json and --export-* need --scenario ID or --open FILE");
-      return run_headless (scenario_id, open_path, print, verbose, exports);
-    }
-
-  if (open_path)
-    {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (open_path);
-      g_autoptr(GError) error = NULL;
-
-      self->opened = hl_trace_load_file (file, NULL, &error);
-      if (self->opened == NULL)
-        return fail (EXIT_USAGE, "cannot open %s: %s", open_path, error->message);
-    }
   {
     const char *shot = NULL;
     const char *size = NULL;
@@ -302,6 +377,24 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
         self->inspector_tab = g_strdup (tab);
       }
   }
+
+  if (print || json_requested || exporting)
+    {
+      if (scenario_id == NULL && open_path == NULL)
+        return fail (EXIT_USAGE,
+                     "--print, --json and --export-* need --scenario ID or --open FILE");
+      return run_headless (self, options, scenario_id, open_path, print, verbose, exports);
+    }
+
+  if (open_path)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (open_path);
+      g_autoptr(GError) error = NULL;
+
+      self->opened = hl_trace_load_file (file, NULL, &error);
+      if (self->opened == NULL)
+        return fail (EXIT_USAGE, "cannot open %s: %s", open_path, error->message);
+    }
   g_free (self->scenario_id);
   self->scenario_id = g_strdup (scenario_id);
   return -1;
