@@ -470,6 +470,21 @@ hl_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* A trace file given to the application (a double click in the file manager: the desktop file's
+ * `%f`): the window opens it as File → Open does, or says why it cannot. */
+static void
+hl_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  GtkWindow *window;
+
+  g_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (n_files > 1)
+    g_warning ("%d files given: opening the first", n_files);
+  if (window && n_files > 0)
+    hl_file_actions_open (hl_window_get_file_actions (HL_WINDOW (window)), files[0]);
+}
+
 static void
 about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -556,6 +571,7 @@ hl_application_class_init (HlApplicationClass *klass)
   object_class->finalize = hl_application_finalize;
   app_class->handle_local_options = hl_application_handle_local_options;
   app_class->activate = hl_application_activate;
+  app_class->open = hl_application_open;
   app_class->startup = hl_application_startup;
 }
 
@@ -578,7 +594,7 @@ hl_application_new (void)
 {
   return g_object_new (HL_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PREFIX,
                        NULL);
 }

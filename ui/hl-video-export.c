@@ -77,8 +77,8 @@ hl_video_export_dup_unavailable_reason (void)
     }
   if (missing == NULL)
     return NULL;
-  return g_strdup_printf (_("Video export needs the GStreamer elements %s, which are not "
-                            "installed (Debian and Ubuntu: %s)"), missing->str, packages->str);
+  return g_strdup_printf (_("Video needs the GStreamer plugins %s (package %s)"), missing->str,
+                          packages->str);
 }
 
 /* The pipeline */

@@ -6,6 +6,7 @@
 
 #include "hl-custom-dialog.h"
 #include "hl-engine.h"
+#include "hl-file-actions.h"
 #include "hl-inspector.h"
 #include "hl-scenario-chooser.h"
 #include "hl-window.h"
@@ -39,6 +40,7 @@ struct _HlWindow
 
   /* owned */
   HlTrace              *trace;
+  HlFileActions        *files;         /* save, open, recent, drop, exports */
   GtkFilterListModel   *filtered;
   GtkCustomFilter      *filter;
   GCancellable         *cancellable;
@@ -226,6 +228,13 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
   g_return_if_fail (HL_IS_TRACE (trace));
   g_return_if_fail (hl_trace_is_finished (trace));
 
+  /* a trace from elsewhere (a file) replaces a run still in flight */
+  if (self->cancellable)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->rerun = FALSE;
+    }
   rerun = self->rerun && self->trace != NULL;
   if (rerun)
     keep = hl_sequence_view_get_step (self->sequence_view);
@@ -734,6 +743,20 @@ hl_window_get_inspector (HlWindow *self)
   return self->inspector;
 }
 
+HlFileActions *
+hl_window_get_file_actions (HlWindow *self)
+{
+  g_return_val_if_fail (HL_IS_WINDOW (self), NULL);
+  return self->files;
+}
+
+void
+hl_window_add_toast (HlWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (HL_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 /* GObject */
 
 static void
@@ -744,6 +767,7 @@ hl_window_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->files);
   g_signal_handlers_disconnect_by_func (adw_style_manager_get_default (),
                                         color_scheme_changed_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_WINDOW);
@@ -811,6 +835,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, details);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, side_paned);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, inspector);
+  hl_file_actions_install (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.run-again", NULL, run_again_action);
   gtk_widget_class_install_action (widget_class, "win.custom", NULL, custom_action);
@@ -867,6 +892,7 @@ hl_window_init (HlWindow *self)
   self->speed = 1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->files = hl_file_actions_new (self);
   self->filter = gtk_custom_filter_new (filter_event_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
 

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "hl-details-pane.h"
+#include "hl-file-actions.h"
 #include "hl-inspector.h"
 #include "hl-scenario.h"
 #include "hl-sequence-view.h"
@@ -40,5 +41,7 @@ HlSequenceView *hl_window_get_sequence_view (HlWindow *self);
 HlStoryPanel   *hl_window_get_story_panel (HlWindow *self);
 HlDetailsPane  *hl_window_get_details_pane (HlWindow *self);
 HlInspector    *hl_window_get_inspector (HlWindow *self);
+HlFileActions  *hl_window_get_file_actions (HlWindow *self);
+void            hl_window_add_toast (HlWindow *self, AdwToast *toast);
 
 G_END_DECLS
