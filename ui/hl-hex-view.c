@@ -79,12 +79,14 @@ struct _HlHexView
   HlField       *root;
   HlField       *selected;       /* a field of root, or NULL */
   HlField       *hover;          /* borrowed from root */
+  PangoFontDescription *font;   /* what the metrics were measured with */
 
   guint          hscroll_policy : 1;
   guint          vscroll_policy : 1;
   guint          has_selection : 1;
   guint          metrics_valid : 1;
   guint          scroll_pending : 1;
+  guint          data_changed : 1;    /* new data, not allocated yet */
   guint          dragged : 1;
 
   HlHexLayout    layout;
@@ -186,7 +188,9 @@ scroll_to_selection (HlHexView *self)
                                   : self->cursor;
   double top, bottom, value;
 
-  if (height <= 0 || n_bytes (self) == 0)
+  /* not shown, or the data changed since the last allocation: when it is allocated next */
+  if (height <= 0 || n_bytes (self) == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      self->data_changed)
     {
       self->scroll_pending = TRUE;
       return;
@@ -222,9 +226,25 @@ hl_hex_view_measure (GtkWidget      *widget,
     }
   else
     {
+      /* as tall as the rows that @for_size wide makes: the scrolled window decides about its
+       * scrollbar from this, so it must agree with the adjustment set in size_allocate */
+      HlHexLayout layout = self->layout;
+
+      if (for_size > 0)
+        hl_hex_layout_init (&layout, n_bytes (self),
+                            hl_hex_layout_bytes_per_row_for_width (n_bytes (self),
+                                                                   self->char_width, PADDING,
+                                                                   for_size),
+                            self->char_width, self->row_height, PADDING);
       *minimum = (int) ceil (2 * PADDING + 3 * self->row_height);
-      *natural = (int) ceil (MAX (*minimum, hl_hex_layout_get_height (&self->layout)));
+      *natural = (int) ceil (MAX (*minimum, hl_hex_layout_get_height (&layout)));
     }
+}
+
+static GtkSizeRequestMode
+hl_hex_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -235,6 +255,7 @@ hl_hex_view_size_allocate (GtkWidget *widget, int width, int height, int baselin
   ensure_metrics (self);
   relayout (self, hl_hex_layout_bytes_per_row_for_width (n_bytes (self), self->char_width,
                                                          PADDING, width));
+  self->data_changed = FALSE;
   configure_adjustments (self);
   if (self->scroll_pending)
     scroll_to_selection (self);
@@ -431,12 +452,20 @@ hl_hex_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gtk_snapshot_restore (snapshot);
 }
 
+/* Only a new font changes the geometry; hover, focus and selection states do not (and they
+ * change between a layout and the drawing that follows it). */
 static void
 hl_hex_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 {
   HlHexView *self = HL_HEX_VIEW (widget);
+  const PangoFontDescription *font;
 
   GTK_WIDGET_CLASS (hl_hex_view_parent_class)->css_changed (widget, change);
+  font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+  if (self->font && font && pango_font_description_equal (self->font, font))
+    return;
+  g_clear_pointer (&self->font, pango_font_description_free);
+  self->font = font ? pango_font_description_copy (font) : NULL;
   self->metrics_valid = FALSE;
   gtk_widget_queue_resize (widget);
 }
@@ -702,6 +731,8 @@ hl_hex_view_set_data (HlHexView *self, GBytes *bytes, HlField *root)
   g_clear_pointer (&self->selected, hl_field_unref);
   self->has_selection = FALSE;
   relayout (self, self->layout.bytes_per_row ? self->layout.bytes_per_row : 8);
+  self->data_changed = TRUE;
+  self->scroll_pending = FALSE;
   gtk_adjustment_set_value (self->vadjustment, 0);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
@@ -884,6 +915,7 @@ hl_hex_view_finalize (GObject *object)
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->selected, hl_field_unref);
   g_clear_pointer (&self->root, hl_field_unref);
+  g_clear_pointer (&self->font, pango_font_description_free);
   G_OBJECT_CLASS (hl_hex_view_parent_class)->finalize (object);
 }
 
@@ -908,6 +940,7 @@ hl_hex_view_class_init (HlHexViewClass *klass)
   object_class->set_property = hl_hex_view_set_property;
   object_class->dispose = hl_hex_view_dispose;
   object_class->finalize = hl_hex_view_finalize;
+  widget_class->get_request_mode = hl_hex_view_get_request_mode;
   widget_class->measure = hl_hex_view_measure;
   widget_class->size_allocate = hl_hex_view_size_allocate;
   widget_class->snapshot = hl_hex_view_snapshot;
@@ -950,6 +983,9 @@ hl_hex_view_init (HlHexView *self)
   GtkGesture *drag;
   GtkEventController *motion;
 
+  /* the scrolled window decides about its scrollbar from the natural height, which is what
+   * size_allocate gives the adjustment (with the minimum it would flip on every layout) */
+  self->vscroll_policy = GTK_SCROLL_NATURAL;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self), "monospace");
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

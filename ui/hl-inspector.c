@@ -570,14 +570,17 @@ clear_matches (HlInspector *self)
   self->match = -1;
 }
 
+/* Fields whose name contains @needle (@by_name), or else whose value does. */
 static void
-find_fields (GArray *matches, guint position, HlField *field, const char *needle)
+find_fields (GArray *matches, guint position, HlField *field, const char *needle, gboolean by_name)
 {
   g_autofree char *name = g_utf8_casefold (hl_field_get_name (field), -1);
   g_autofree char *value = hl_field_get_value (field)
                            ? g_utf8_casefold (hl_field_get_value (field), -1) : NULL;
+  gboolean found = by_name ? strstr (name, needle) != NULL
+                           : strstr (name, needle) == NULL && value && strstr (value, needle);
 
-  if (strstr (name, needle) || (value && strstr (value, needle)))
+  if (found)
     {
       Match m = { position, hl_field_get_offset (field), hl_field_get_length (field),
                   hl_field_ref (field) };
@@ -585,7 +588,7 @@ find_fields (GArray *matches, guint position, HlField *field, const char *needle
       g_array_append_val (matches, m);
     }
   for (guint i = 0; i < hl_field_get_n_children (field); i++)
-    find_fields (matches, position, hl_field_get_child (field, i), needle);
+    find_fields (matches, position, hl_field_get_child (field, i), needle, by_name);
 }
 
 static void
@@ -837,9 +840,13 @@ hl_inspector_find (HlInspector *self, const char *query)
           /* hex that is also a word ("cafe") finds both */
           if (pattern)
             find_bytes (self->matches, i, bytes, pattern);
+          /* in each step, fields by name first, then by value */
           root = decoded_fields (self, event, NULL);
           if (root)
-            find_fields (self->matches, i, root, needle);
+            {
+              find_fields (self->matches, i, root, needle, TRUE);
+              find_fields (self->matches, i, root, needle, FALSE);
+            }
         }
     }
   update_search_status (self);

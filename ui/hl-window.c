@@ -150,32 +150,23 @@ inspector_step_cb (HlWindow *self, guint position)
   story_seek_cb (self, position + 1);
 }
 
-/* The first time the window has a width: the right-hand side gets about a third of it (440
- * pixels at least), so that a large screen shows 16 bytes a row in the inspector. */
-static void
-paned_max_cb (HlWindow *self)
+/* Once the window has a size (at the start of a frame, never during a layout): the right-hand
+ * side gets about a third of the width (440 pixels at least, so a large screen shows 16 bytes a
+ * row in the inspector), and the inspector two thirds of that side's height. */
+static gboolean
+split_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
-  int max = 0, width = gtk_widget_get_width (GTK_WIDGET (self->paned));
+  HlWindow *self = HL_WINDOW (widget);
+  int width = gtk_widget_get_width (GTK_WIDGET (self->paned));
+  int max = 0, side_max = 0;
 
   g_object_get (self->paned, "max-position", &max, NULL);
-  if (max <= 0 || width <= 0)
-    return;
-  g_signal_handlers_disconnect_by_func (self->paned, paned_max_cb, self);
+  g_object_get (self->side_paned, "max-position", &side_max, NULL);
+  if (width <= 0 || max <= 0 || side_max <= 0)
+    return G_SOURCE_CONTINUE;
   gtk_paned_set_position (self->paned, MIN (max, width - MAX (440, width * 31 / 100)));
-}
-
-/* The first time the right-hand side has a height: about a third for the step's story, the
- * rest for the inspector. */
-static void
-side_paned_max_cb (HlWindow *self)
-{
-  int max = 0;
-
-  g_object_get (self->side_paned, "max-position", &max, NULL);
-  if (max <= 0)
-    return;
-  g_signal_handlers_disconnect_by_func (self->side_paned, side_paned_max_cb, self);
-  gtk_paned_set_position (self->side_paned, max * 35 / 100);
+  gtk_paned_set_position (self->side_paned, side_max * 35 / 100);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -909,10 +900,7 @@ hl_window_init (HlWindow *self)
   g_signal_connect_swapped (self->story, "seek", G_CALLBACK (story_seek_cb), self);
   g_signal_connect_swapped (self->inspector, "step-requested", G_CALLBACK (inspector_step_cb),
                             self);
-  g_signal_connect_swapped (self->side_paned, "notify::max-position",
-                            G_CALLBACK (side_paned_max_cb), self);
-  g_signal_connect_swapped (self->paned, "notify::max-position", G_CALLBACK (paned_max_cb),
-                            self);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), split_tick_cb, NULL, NULL);
   g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (fullscreen_changed_cb),
                             self);
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::color-scheme",

@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The inspector in the window under a display (Xvfb in CI): every event of every scenario in
+ * every tab without a critical; the field tree has as many rows as the decoder's tree has
+ * fields; the byte at offset K selects the field the decoder maps K to; the certificates tab
+ * explains the three certificate failures; the keys tab shows the RSA premaster secret and
+ * all ✓, and ✗ for a trace whose master secret was corrupted; the hashes tab shows the
+ * transcript of each Finished; search, the two forms of a protected message, and the tabs the
+ * local steps open. Skips without a display. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+
+#include "hl-engine.h"
+#include "hl-inspector.h"
+#include "hl-keyschedule.h"
+#include "hl-scenario.h"
+#include "hl-sequence-view.h"
+#include "hl-trace-decode.h"
+#include "hl-trace-io.h"
+#include "hl-transcript.h"
+#include "hl-value-row.h"
+#include "hl-window.h"
+
+static GtkApplication *app;
+static GHashTable *traces;   /* scenario id → HlTrace, each run once */
+
+static const char *const tabs[] = {
+  HL_INSPECTOR_TAB_FIELDS, HL_INSPECTOR_TAB_BYTES, HL_INSPECTOR_TAB_CERTIFICATES,
+  HL_INSPECTOR_TAB_SECRETS, HL_INSPECTOR_TAB_HASHES,
+};
+
+/* Waiting */
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* @n frames drawn: what was shown is laid out and painted. */
+static void
+wait_frames (GtkWidget *widget, guint n)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
+  gboolean timed_out = FALSE;
+  guint timer = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  gtk_widget_queue_draw (widget);
+  while (frames < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timer);
+  gtk_widget_remove_tick_callback (widget, id);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static HlTrace *
+get_trace (const char *id)
+{
+  HlTrace *trace = g_hash_table_lookup (traces, id);
+
+  if (trace == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      trace = hl_engine_run_scenario (id, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (trace);
+      g_hash_table_insert (traces, g_strdup (id), trace);
+    }
+  return trace;
+}
+
+static HlWindow *
+new_window (HlTrace *trace)
+{
+  HlWindow *window = hl_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  hl_window_set_autoplay (window, FALSE);
+  hl_window_set_start_step (window, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  hl_window_set_trace (window, trace);
+  wait_frames (GTK_WIDGET (window), 3);
+  return window;
+}
+
+/* Moves the playhead to @event (showing records when it is one). */
+static void
+select_event (HlWindow *window, HlEvent *event)
+{
+  GListModel *steps = hl_window_get_event_model (window);
+
+  if (hl_event_get_kind (event) == HL_EVENT_RECORD)
+    g_object_set (window, "show-records", TRUE, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+    {
+      g_autoptr(HlEvent) item = g_list_model_get_item (steps, i);
+
+      if (item == event)
+        {
+          hl_sequence_view_set_step (hl_window_get_sequence_view (window), i + 1);
+          g_assert_true (hl_inspector_get_event (hl_window_get_inspector (window)) == event);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static HlEvent *
+find_event (HlTrace *trace, HlEventKind kind, int handshake_type, HlSide side, const char *name)
+{
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_kind (event) == kind &&
+          (handshake_type < 0 || hl_event_get_handshake_type (event) == handshake_type) &&
+          (side == HL_SIDE_NONE || hl_event_get_side (event) == side) &&
+          (name == NULL || strstr (hl_event_get_name (event), name)))
+        return event;
+    }
+  return NULL;
+}
+
+/* The field view's selection is the field the decoder maps @offset to: the same node of the
+ * tree shown, and the same path and range in a fresh decoding. */
+static void
+check_offset (HlInspector *inspector, HlField *fresh, gsize offset)
+{
+  HlField *shown = hl_inspector_get_fields (inspector);
+  HlField *expected = hl_field_find_at_offset (shown, offset);
+  HlField *decoder = hl_field_find_at_offset (fresh, offset);
+  HlField *selected;
+  g_autofree char *path = NULL;
+  g_autofree char *decoder_path = NULL;
+
+  hl_hex_view_activate_offset (hl_inspector_get_hex_view (inspector), offset);
+  selected = hl_field_view_get_selected_field (hl_inspector_get_field_view (inspector));
+  g_assert_nonnull (expected);
+  g_assert_nonnull (decoder);
+  g_assert_true (selected == expected);
+  g_assert_true (hl_hex_view_get_selected_field (hl_inspector_get_hex_view (inspector)) ==
+                 expected);
+  path = hl_field_dup_path (selected);
+  decoder_path = hl_field_dup_path (decoder);
+  g_assert_cmpstr (path, ==, decoder_path);
+  g_assert_cmpuint (hl_field_get_offset (selected), ==, hl_field_get_offset (decoder));
+  g_assert_cmpuint (hl_field_get_length (selected), ==, hl_field_get_length (decoder));
+}
+
+/* Every event of every scenario, records included, in every tab. */
+static void
+test_every_event (void)
+{
+  guint n;
+  const HlScenario *all = hl_scenario_get_all (&n);
+
+  for (guint s = 0; s < n; s++)
+    {
+      HlTrace *trace = get_trace (all[s].id);
+      HlWindow *window = new_window (trace);
+      HlInspector *inspector = hl_window_get_inspector (window);
+      HlFieldView *fields = hl_inspector_get_field_view (inspector);
+
+      g_test_message ("%s: %u events", all[s].id, hl_trace_get_n_events (trace));
+      for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(HlField) fresh = hl_trace_decode_event (trace, event, &error);
+          int min_width = 0;
+
+          g_assert_no_error (error);
+          select_event (window, event);
+          for (guint t = 0; t < G_N_ELEMENTS (tabs); t++)
+            {
+              g_assert_true (hl_inspector_set_tab (inspector, tabs[t]));
+              g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, tabs[t]);
+              wait_frames (GTK_WIDGET (window), 1);
+            }
+
+          /* whatever the step shows, the inspector never pushes the diagram aside */
+          gtk_widget_measure (GTK_WIDGET (inspector), GTK_ORIENTATION_HORIZONTAL, -1, &min_width,
+                              NULL, NULL, NULL);
+          g_assert_cmpint (min_width, <=, 480);
+
+          /* the default form is the decoder's tree of the event's own bytes */
+          if (fresh == NULL)
+            {
+              g_assert_null (hl_inspector_get_fields (inspector));
+              continue;
+            }
+          g_assert_false (hl_inspector_get_show_decrypted (inspector) &&
+                          hl_event_get_kind (event) == HL_EVENT_RECORD);
+          hl_field_view_expand_all (fields);
+          g_assert_cmpuint (hl_field_view_get_n_rows (fields), ==, hl_field_count (fresh));
+
+          /* small events byte by byte, big ones (certificates, records) sampled */
+          for (gsize k = 0; k < hl_event_get_length (event);
+               k += hl_event_get_length (event) <= 160 ? 1 : 13)
+            check_offset (inspector, fresh, k);
+          check_offset (inspector, fresh, hl_event_get_length (event) - 1);
+        }
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
+/* A real click on a byte (through the hex view's gesture) selects its field. */
+static void
+test_click_byte (void)
+{
+  HlTrace *trace = get_trace ("tls12-rsa");
+  HlWindow *window = new_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlHexView *hex = hl_inspector_get_hex_view (inspector);
+  HlEvent *hello = find_event (trace, HL_EVENT_MESSAGE, 1, HL_SIDE_CLIENT, NULL);
+  g_autoptr(GListModel) controllers = NULL;
+  GObject *drag = NULL;
+  const gsize offsets[] = { 0, 1, 6, 37, 40, 100, 132 };
+
+  select_event (window, hello);
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_BYTES);
+  wait_frames (GTK_WIDGET (window), 2);
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (hex));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller))
+        drag = controller;
+    }
+  g_assert_nonnull (drag);
+
+  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      const HlHexLayout *layout = hl_hex_view_get_layout (hex);
+      GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (hex));
+      gsize k = offsets[i];
+      double x = hl_hex_layout_hex_x (layout, k) + layout->char_width;
+      double y = hl_hex_layout_row_y (layout, hl_hex_layout_row_of (layout, k)) +
+                 layout->row_height / 2 - gtk_adjustment_get_value (vadj);
+      HlField *expected = hl_field_find_at_offset (hl_inspector_get_fields (inspector), k);
+
+      g_assert_cmpuint (layout->bytes_per_row, >=, 8);
+      g_signal_emit_by_name (drag, "drag-begin", x, y);
+      g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+      g_assert_true (hl_field_view_get_selected_field (hl_inspector_get_field_view (inspector)) ==
+                     expected);
+      wait_frames (GTK_WIDGET (window), 1);
+    }
+
+  /* the selection copies as hex: the 32-byte random */
+  {
+    HlField *random = hl_field_find (hl_inspector_get_fields (inspector), "random");
+    g_autofree char *copied = NULL;
+
+    hl_hex_view_activate_offset (hex, hl_field_get_offset (random));
+    copied = hl_hex_view_dup_selection_hex (hex);
+    g_assert_cmpuint (strlen (copied), ==, 32 * 3 - 1);
+    g_assert_true (hl_field_view_get_selected_field (hl_inspector_get_field_view (inspector)) ==
+                   random);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static char *
+verification_text (const char *scenario)
+{
+  HlTrace *trace = get_trace (scenario);
+  HlWindow *window = new_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_SERVER, NULL);
+  char *text;
+
+  select_event (window, certificate);
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_CERTIFICATES);
+  wait_frames (GTK_WIDGET (window), 2);
+  g_assert_cmpuint (hl_certificate_view_get_n_certificates (
+                      hl_inspector_get_certificate_view (inspector)), ==, 2);
+  text = hl_certificate_view_dup_verification_text (hl_inspector_get_certificate_view (inspector));
+  g_test_message ("%s:\n%s", scenario, text);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return text;
+}
+
+static void
+test_certificates (void)
+{
+  g_autofree char *ok = verification_text ("tls12-rsa");
+  g_autofree char *expired = verification_text ("fail-expired");
+  g_autofree char *untrusted = verification_text ("fail-untrusted-ca");
+  g_autofree char *hostname = verification_text ("fail-hostname");
+
+  g_assert_true (g_str_has_prefix (ok, "The client trusted the server's certificate\n"));
+  g_assert_null (strstr (ok, "✗"));
+
+  g_assert_true (g_str_has_prefix (expired, "The client rejected"));
+  g_assert_nonnull (strstr (expired, "✗ Valid at the time of the handshake — The certificate "
+                                     "expired"));
+  g_assert_nonnull (strstr (untrusted, "✗ Issued by a trusted authority — Unknown issuer"));
+  g_assert_nonnull (strstr (hostname, "✗ Issued for the name the client asked for — The client "
+                                      "asked for server.test, but the certificate is for"));
+  /* each failure is that failure only */
+  g_assert_nonnull (strstr (expired, "✓ Issued by a trusted authority"));
+  g_assert_nonnull (strstr (untrusted, "✓ Valid at the time of the handshake"));
+  g_assert_nonnull (strstr (hostname, "✓ Valid at the time of the handshake"));
+}
+
+/* The labels and buttons of @widget, one a line. */
+static void
+collect_text (GtkWidget *widget, GString *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+static HlValueRow *
+find_value_row (GtkWidget *widget, const char *title_prefix)
+{
+  if (HL_IS_VALUE_ROW (widget) &&
+      g_str_has_prefix (hl_value_row_get_title (HL_VALUE_ROW (widget)), title_prefix))
+    return HL_VALUE_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      HlValueRow *found = find_value_row (child, title_prefix);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_secrets_rsa (void)
+{
+  HlTrace *trace = get_trace ("tls12-rsa");
+  HlWindow *window = new_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlSecretsView *secrets = hl_inspector_get_secrets_view (inspector);
+  HlEvent *cke = find_event (trace, HL_EVENT_MESSAGE, 16, HL_SIDE_CLIENT, NULL);
+  g_autofree char *card = NULL;
+  HlValueRow *decrypted;
+  GtkWidget *premaster;
+
+  select_event (window, cke);
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
+  wait_frames (GTK_WIDGET (window), 2);
+
+  premaster = hl_secrets_view_get_card (secrets, "premaster_secret", 0);
+  g_assert_nonnull (premaster);
+  g_assert_true (gtk_widget_has_css_class (premaster, "focused"));
+  card = hl_secrets_view_dup_card_text (secrets, "premaster_secret", 0);
+  g_test_message ("%s", card);
+  g_assert_nonnull (strstr (card, "Premaster secret\n48 bytes\n"));
+  decrypted = find_value_row (premaster, "2. Decrypted with the server's private key: 48 bytes");
+  g_assert_nonnull (decrypted);
+  g_assert_true (g_str_has_prefix (hl_value_row_get_text (decrypted), "03 03 "));
+  g_assert_true (g_str_has_prefix (hl_value_row_get_copy_text (decrypted), "0303"));
+  g_assert_cmpuint (strlen (hl_value_row_get_copy_text (decrypted)), ==, 96);
+  g_assert_nonnull (find_value_row (premaster, "1. On the wire, in the ClientKeyExchange: 256"));
+
+  /* every recomputed value is equal to GnuTLS's */
+  g_assert_cmpuint (hl_secrets_view_count (secrets, HL_CHECK_FAILED), ==, 0);
+  g_assert_cmpuint (hl_secrets_view_count (secrets, HL_CHECK_OK), ==, 10);
+  {
+    g_autoptr(GString) all = g_string_new (NULL);
+
+    collect_text (GTK_WIDGET (secrets), all);
+    g_assert_null (strstr (all->str, "✗"));
+    g_assert_nonnull (strstr (all->str, "All are equal to what GnuTLS used ✓."));
+  }
+
+  /* the master secret's inputs are links to their cards */
+  {
+    HlValueRow *ours = NULL;
+    GtkWidget *master = hl_secrets_view_get_card (secrets, "master_secret", 0);
+
+    g_assert_nonnull (master);
+    ours = find_value_row (master, "Recomputed by Handshake Lens");
+    g_assert_nonnull (ours);
+    g_assert_cmpint (hl_value_row_get_check (ours), ==, HL_CHECK_OK);
+    g_assert_true (hl_secrets_view_focus (secrets, "client_random", 0));
+    g_assert_true (gtk_widget_has_css_class (hl_secrets_view_get_card (secrets, "client_random",
+                                                                       0), "focused"));
+  }
+
+  /* the derive-keys box opens this tab and the master secret */
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_FIELDS);
+  select_event (window, find_event (trace, HL_EVENT_ACTION, -1, HL_SIDE_CLIENT,
+                                    "Derive the master secret"));
+  g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, HL_INSPECTOR_TAB_SECRETS);
+  g_assert_true (gtk_widget_has_css_class (hl_secrets_view_get_card (secrets, "master_secret", 0),
+                                           "focused"));
+  /* … and a message goes back to the tab chosen by hand */
+  select_event (window, cke);
+  g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, HL_INSPECTOR_TAB_FIELDS);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A trace whose master secret was altered: the key schedule recomputed on it finds the
+ * difference, and the trace carries that ✗. */
+static HlTrace *
+corrupted_trace (void)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *data = hl_trace_to_data (get_trace ("tls12-rsa"), &len);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *secrets;
+  g_autoptr(HlTrace) altered = NULL;
+  g_autoptr(HlKeySchedule) schedule = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  HlTrace *trace;
+  gboolean flipped = FALSE;
+
+  g_assert_true (json_parser_load_from_data (parser, data, (gssize) len, &error));
+  g_assert_no_error (error);
+  secrets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "secrets");
+  for (guint i = 0; i < json_array_get_length (secrets); i++)
+    {
+      JsonObject *s = json_array_get_object_element (secrets, i);
+
+      if (g_str_equal (json_object_get_string_member (s, "name"), "master_secret"))
+        {
+          g_autofree char *value = g_strdup (json_object_get_string_member (s, "value"));
+
+          value[0] = value[0] == '0' ? '1' : '0';
+          json_object_set_string_member (s, "value", value);
+          flipped = TRUE;
+        }
+    }
+  g_assert_true (flipped);
+
+  /* recompute the schedule on the altered trace and store what it finds */
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  text = json_generator_to_data (generator, &len);
+  altered = hl_trace_load_data (text, (gssize) len, &error);
+  g_assert_no_error (error);
+  schedule = hl_keyschedule_compute (altered, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hl_keyschedule_count (schedule, HL_CHECK_FAILED), >, 0);
+  for (guint i = 0; i < json_array_get_length (secrets); i++)
+    {
+      JsonObject *s = json_array_get_object_element (secrets, i);
+      const HlSecret *ours;
+
+      if (!g_str_equal (json_object_get_string_member (s, "source"), "derived"))
+        continue;
+      ours = hl_keyschedule_find (schedule, json_object_get_string_member (s, "name"),
+                                  (guint) json_object_get_int_member (s, "handshake"));
+      g_assert_nonnull (ours);
+      json_object_set_string_member (s, "check", hl_check_to_string (ours->check));
+      if (ours->note)
+        json_object_set_string_member (s, "note", ours->note);
+      if (ours->value)
+        {
+          gsize n = 0;
+          const guint8 *bytes = g_bytes_get_data (ours->value, &n);
+          GString *hex = g_string_new (NULL);
+
+          for (gsize k = 0; k < n; k++)
+            g_string_append_printf (hex, "%02x", bytes[k]);
+          json_object_set_string_member (s, "value", hex->str);
+          g_string_free (hex, TRUE);
+        }
+    }
+  g_free (text);
+  text = json_generator_to_data (generator, &len);
+  trace = hl_trace_load_data (text, (gssize) len, &error);
+  g_assert_no_error (error);
+  return trace;
+}
+
+static void
+test_secrets_corrupted (void)
+{
+  g_autoptr(HlTrace) trace = corrupted_trace ();
+  HlWindow *window = new_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlSecretsView *secrets = hl_inspector_get_secrets_view (inspector);
+  GtkWidget *master;
+  HlValueRow *ours;
+  g_autofree char *card = NULL;
+
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
+  wait_frames (GTK_WIDGET (window), 2);
+
+  g_assert_cmpuint (hl_secrets_view_count (secrets, HL_CHECK_FAILED), >, 0);
+  master = hl_secrets_view_get_card (secrets, "master_secret", 0);
+  ours = find_value_row (master, "Recomputed by Handshake Lens");
+  g_assert_cmpint (hl_value_row_get_check (ours), ==, HL_CHECK_FAILED);
+  card = hl_secrets_view_dup_card_text (secrets, "master_secret", 0);
+  g_test_message ("%s", card);
+  g_assert_nonnull (strstr (card, "✗ different"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Each Finished shows its transcript (hl_trace_transcript's), the verify_data sent and the
+ * one recomputed, equal. */
+static void
+test_hashes (void)
+{
+  const char *scenarios[] = { "tls12-rsa", "tls13", "tls13-hrr", "tls12-resume-ticket" };
+
+  for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
+    {
+      HlTrace *trace = get_trace (scenarios[s]);
+      HlWindow *window = new_window (trace);
+      HlInspector *inspector = hl_window_get_inspector (window);
+      HlHashesView *hashes = hl_inspector_get_hashes_view (inspector);
+      guint n_finished = 0;
+
+      for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+          g_autoptr(GArray) expected = NULL;
+          GArray *shown;
+          gboolean after_hrr = FALSE;
+
+          if (hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
+              hl_event_get_handshake_type (event) != 20)
+            continue;
+          n_finished++;
+          select_event (window, event);
+          hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_HASHES);
+          wait_frames (GTK_WIDGET (window), 1);
+          g_assert_cmpint (hl_hashes_view_get_message (hashes), ==, (int) i);
+          expected = hl_trace_transcript (trace, i, &after_hrr);
+          shown = hl_hashes_view_get_transcript (hashes);
+          g_assert_cmpuint (shown->len, ==, expected->len);
+          g_assert_cmpmem (shown->data, shown->len * sizeof (guint), expected->data,
+                           expected->len * sizeof (guint));
+          g_assert_cmpint (after_hrr, ==, g_str_equal (scenarios[s], "tls13-hrr"));
+          g_assert_cmpint (hl_hashes_view_get_check (hashes), ==, HL_CHECK_OK);
+        }
+      g_assert_cmpuint (n_finished, >=, 2);
+
+      /* the comparison step opens the hashes of the Finished it compares */
+      {
+        HlEvent *compare = find_event (trace, HL_EVENT_ACTION, -1, HL_SIDE_SERVER,
+                                       "Compare the Finished");
+        HlEvent *finished = find_event (trace, HL_EVENT_MESSAGE, 20, HL_SIDE_CLIENT, NULL);
+
+        hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_FIELDS);
+        select_event (window, compare);
+        g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, HL_INSPECTOR_TAB_HASHES);
+        g_assert_cmpint (hl_hashes_view_get_message (hashes), ==,
+                         (int) hl_event_get_index (finished));
+      }
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
+/* A message that travelled encrypted shows its plaintext, and on request the record. */
+static void
+test_two_forms (void)
+{
+  HlTrace *trace = get_trace ("tls13");
+  HlWindow *window = new_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_SERVER, NULL);
+  HlEvent *record = hl_trace_get_event (trace, (guint) hl_event_get_record (certificate));
+  HlEvent *hello = find_event (trace, HL_EVENT_MESSAGE, 1, HL_SIDE_CLIENT, NULL);
+
+  select_event (window, certificate);
+  g_assert_true (hl_inspector_has_two_forms (inspector));
+  g_assert_true (hl_inspector_get_show_decrypted (inspector));
+  g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector),
+                                hl_event_get_bytes (certificate)));
+  hl_inspector_set_show_decrypted (inspector, FALSE);
+  wait_frames (GTK_WIDGET (window), 1);
+  g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector), hl_event_get_bytes (record)));
+  g_assert_cmpstr (hl_field_get_name (hl_inspector_get_fields (inspector)), ==, "TLSCiphertext");
+
+  /* the record itself opens encrypted and decrypts on request */
+  select_event (window, record);
+  g_assert_false (hl_inspector_get_show_decrypted (inspector));
+  hl_inspector_set_show_decrypted (inspector, TRUE);
+  g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector),
+                                hl_event_get_plaintext (record)));
+
+  /* a plaintext message has one form */
+  select_event (window, hello);
+  g_assert_false (hl_inspector_has_two_forms (inspector));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Ctrl+F: a field by name, a value, bytes in hex; the hits move the playhead there. */
+static void
+test_search (void)
+{
+  HlTrace *trace = get_trace ("tls12-rsa");
+  HlWindow *window = new_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlSequenceView *view = hl_window_get_sequence_view (window);
+  HlField *selected;
+  gsize offset = 0, length = 0;
+
+  g_assert_cmpuint (hl_inspector_find (inspector, "nothing-like-this"), ==, 0);
+  g_assert_false (hl_inspector_find_next (inspector, FALSE));
+
+  /* the ClientHello's host_name: a field found by name (and name_type by its value) */
+  g_assert_cmpuint (hl_inspector_find (inspector, "host_name"), ==, 2);
+  g_assert_true (hl_inspector_find_next (inspector, FALSE));
+  g_assert_cmpstr (hl_event_get_name (hl_sequence_view_get_current_event (view)), ==,
+                   "ClientHello");
+  g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, HL_INSPECTOR_TAB_FIELDS);
+  selected = hl_field_view_get_selected_field (hl_inspector_get_field_view (inspector));
+  g_assert_cmpstr (hl_field_get_name (selected), ==, "host_name");
+
+  /* by value */
+  g_assert_cmpuint (hl_inspector_find (inspector, "TLS_RSA_WITH_AES_128_GCM"), >=, 2);
+
+  /* bytes: "server.test" in ASCII, in the ClientHello and the certificate */
+  g_assert_cmpuint (hl_inspector_find (inspector, "73 65 72 76 65 72 2e 74 65 73 74"), >=, 2);
+  g_assert_true (hl_inspector_find_next (inspector, FALSE));
+  g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, HL_INSPECTOR_TAB_BYTES);
+  g_assert_true (hl_hex_view_get_selection (hl_inspector_get_hex_view (inspector), &offset,
+                                            &length));
+  g_assert_cmpuint (length, ==, 11);
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (hl_inspector_get_bytes (inspector), NULL) +
+                   offset, 11, "server.test", 11);
+  /* and backwards wraps round */
+  g_assert_true (hl_inspector_find_next (inspector, TRUE));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+skip_no_display (void)
+{
+  g_test_skip ("no display");
+}
+
+int
+main (int argc, char *argv[])
+{
+  const struct { const char *path; GTestFunc func; } tests[] = {
+    { "/ui/inspector/every-event", test_every_event },
+    { "/ui/inspector/click-byte", test_click_byte },
+    { "/ui/inspector/certificates", test_certificates },
+    { "/ui/inspector/secrets-rsa", test_secrets_rsa },
+    { "/ui/inspector/secrets-corrupted", test_secrets_corrupted },
+    { "/ui/inspector/hashes", test_hashes },
+    { "/ui/inspector/two-forms", test_two_forms },
+    { "/ui/inspector/search", test_search },
+  };
+  gboolean display;
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+  display = gtk_init_check ();
+  traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  if (display)
+    {
+      g_autoptr(GError) error = NULL;
+
+      adw_init ();
+      app = g_object_new (ADW_TYPE_APPLICATION,
+                          "application-id", APP_ID ".InspectorTest",
+                          "flags", G_APPLICATION_NON_UNIQUE,
+                          "resource-base-path", RESOURCE_PREFIX,
+                          NULL);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
+    g_test_add_func (tests[i].path, display ? tests[i].func : skip_no_display);
+  rc = g_test_run ();
+  g_clear_pointer (&traces, g_hash_table_unref);
+  g_clear_object (&app);
+  return rc;
+}
