@@ -37,6 +37,8 @@ struct _HlApplication
   int             width;         /* --size */
   int             height;
   gboolean        dark;          /* --dark */
+  gboolean        high_contrast; /* --high-contrast */
+  gboolean        present;       /* --present */
   int             step;          /* --step: the playhead for --screenshot (-1: the end) */
   char           *inspector_tab; /* --inspector-tab */
   int             exit_status;
@@ -80,6 +82,10 @@ static const GOptionEntry main_entries[] = {
   { "size", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Window size for --screenshot, frame size for --export-video"), N_("WxH") },
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Use the dark style"), NULL },
+  { "high-contrast", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Use the high-contrast colours for projectors (window and exports)"), NULL },
+  { "present", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start in presentation mode (F5): fullscreen, large type; Esc leaves"), NULL },
   /* a string: GApplication drops integer options equal to 0, and --step 0 means something */
   { "step", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("With --screenshot and the image exports: show the diagram at step N (default: every "
@@ -227,6 +233,7 @@ export_media (HlApplication *self, HlTrace *trace, GVariantDict *options)
   hl_diagram_options_init (&diagram);
   diagram.step = self->step;
   diagram.dark = self->dark;
+  diagram.high_contrast = self->high_contrast;
   if (g_variant_dict_lookup (options, "scale", "&s", &text))
     {
       guint64 scale = 0;
@@ -250,6 +257,7 @@ export_media (HlApplication *self, HlTrace *trace, GVariantDict *options)
 
   hl_video_options_init (&video);
   video.dark = self->dark;
+  video.high_contrast = self->high_contrast;
   if (self->width > 0)
     {
       video.width = self->width;
@@ -362,6 +370,8 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
                    "not “%s”", size);
     self->screenshot = g_strdup (shot);
     self->dark = g_variant_dict_contains (options, "dark");
+    self->high_contrast = g_variant_dict_contains (options, "high-contrast");
+    self->present = g_variant_dict_contains (options, "present");
     self->step = -1;
     if (g_variant_dict_lookup (options, "step", "&s", &step))
       {
@@ -459,12 +469,14 @@ hl_application_activate (GApplication *app)
         }
       if (self->inspector_tab)
         hl_inspector_set_tab (hl_window_get_inspector (win), self->inspector_tab);
+      hl_presenter_set_high_contrast (hl_window_get_presenter (win), self->high_contrast);
 
       if (self->opened)
         hl_window_set_trace (win, self->opened);
       else
         hl_window_run_scenario (win, self->scenario_id ? self->scenario_id
                                      : last ? last : "tls12-rsa");
+      hl_presenter_set_active (hl_window_get_presenter (win), self->present);
       window = GTK_WINDOW (win);
     }
   gtk_window_present (window);

@@ -27,12 +27,38 @@ struct _HlExportDialog
 
 G_DEFINE_FINAL_TYPE (HlExportDialog, hl_export_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
+/* The choices are short (the dialog is narrow); what each means is the row's subtitle. */
 static void
 format_changed_cb (HlExportDialog *self)
 {
+  static const char *formats[] = {
+    N_("Scales to any size: slides, web pages"),
+    N_("One page: print, handouts"),
+    N_("A picture, at the scale below"),
+  };
+  static const char *scales[] = {
+    N_("As on screen"),
+    N_("Sharp on HiDPI screens and projectors"),
+    N_("For print"),
+  };
+  guint format = MIN (adw_combo_row_get_selected (self->format_row), G_N_ELEMENTS (formats) - 1);
+  guint scale = MIN (adw_combo_row_get_selected (self->scale_row), G_N_ELEMENTS (scales) - 1);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->format_row), _(formats[format]));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->scale_row), _(scales[scale]));
   gtk_widget_set_visible (GTK_WIDGET (self->scale_row),
-                          self->kind == HL_EXPORT_DIALOG_IMAGE &&
-                          adw_combo_row_get_selected (self->format_row) == HL_DIAGRAM_PNG);
+                          self->kind == HL_EXPORT_DIALOG_IMAGE && format == HL_DIAGRAM_PNG);
+}
+
+static void
+steps_changed_cb (HlExportDialog *self)
+{
+  g_autofree char *current = g_strdup_printf (_("Steps after %u drawn faint, step %u marked"),
+                                              self->step, self->step);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->steps_row),
+                               adw_combo_row_get_selected (self->steps_row) == 1
+                               ? current : _("Every step"));
 }
 
 HlExportDialogKind
@@ -113,6 +139,10 @@ hl_export_dialog_init (HlExportDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->format_row, "notify::selected",
                             G_CALLBACK (format_changed_cb), self);
+  g_signal_connect_swapped (self->scale_row, "notify::selected",
+                            G_CALLBACK (format_changed_cb), self);
+  g_signal_connect_swapped (self->steps_row, "notify::selected",
+                            G_CALLBACK (steps_changed_cb), self);
 }
 
 HlExportDialog *
@@ -139,8 +169,8 @@ hl_export_dialog_new (GtkWindow          *parent,
                                          "each step’s story under the diagram. Encoded as WebM "
                                          "(VP8), which browsers and video players show."));
 
-  gtk_string_list_append (steps, _("Complete, every step"));
-  current = g_strdup_printf (_("Up to the current step (%u of %u)"), step, n_steps);
+  gtk_string_list_append (steps, _("Complete"));
+  current = g_strdup_printf (_("Up to step %u"), step);
   gtk_string_list_append (steps, current);
   adw_combo_row_set_model (self->steps_row, G_LIST_MODEL (steps));
   /* the picture on screen, when the playhead is somewhere in the middle */
@@ -152,5 +182,6 @@ hl_export_dialog_new (GtkWindow          *parent,
   gtk_widget_set_visible (GTK_WIDGET (self->size_row), !image);
   gtk_widget_set_visible (GTK_WIDGET (self->fps_row), !image);
   format_changed_cb (self);
+  steps_changed_cb (self);
   return self;
 }

@@ -8,6 +8,7 @@
 #include "hl-engine.h"
 #include "hl-file-actions.h"
 #include "hl-inspector.h"
+#include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
 #include "hl-window.h"
 
@@ -41,6 +42,7 @@ struct _HlWindow
   /* owned */
   HlTrace              *trace;
   HlFileActions        *files;         /* save, open, recent, drop, exports */
+  HlPresenter          *presenter;     /* presentation mode (F5) */
   GtkFilterListModel   *filtered;
   GtkCustomFilter      *filter;
   GCancellable         *cancellable;
@@ -427,7 +429,10 @@ play_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HlWindow *self = HL_WINDOW (widget);
 
-  if (hl_sequence_view_get_playing (self->sequence_view))
+  /* presenting, Space is what clickers send for "next" */
+  if (hl_presenter_get_active (self->presenter))
+    hl_sequence_view_step_forward (self->sequence_view);
+  else if (hl_sequence_view_get_playing (self->sequence_view))
     hl_sequence_view_pause (self->sequence_view);
   else
     hl_sequence_view_play (self->sequence_view);
@@ -516,14 +521,19 @@ zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 leave_fullscreen_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
+  hl_presenter_set_active (HL_WINDOW (widget)->presenter, FALSE);
   gtk_window_unfullscreen (GTK_WINDOW (widget));
 }
 
 static void
 fullscreen_changed_cb (HlWindow *self)
 {
-  gboolean full = gtk_window_is_fullscreen (GTK_WINDOW (self));
+  /* presentation mode looks the same even where there is no fullscreen (no window manager) */
+  gboolean full = gtk_window_is_fullscreen (GTK_WINDOW (self)) ||
+                  hl_presenter_get_active (self->presenter);
 
+  if (full == gtk_widget_has_css_class (GTK_WIDGET (self), "presenting"))
+    return;
   /* presenting: the diagram and the story, nothing else */
   gtk_revealer_set_reveal_child (self->header_revealer, !full);
   if (full)
@@ -741,6 +751,13 @@ hl_window_get_file_actions (HlWindow *self)
   return self->files;
 }
 
+HlPresenter *
+hl_window_get_presenter (HlWindow *self)
+{
+  g_return_val_if_fail (HL_IS_WINDOW (self), NULL);
+  return self->presenter;
+}
+
 void
 hl_window_add_toast (HlWindow *self, AdwToast *toast)
 {
@@ -759,6 +776,7 @@ hl_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->files);
+  g_clear_object (&self->presenter);
   g_signal_handlers_disconnect_by_func (adw_style_manager_get_default (),
                                         color_scheme_changed_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_WINDOW);
@@ -827,6 +845,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, side_paned);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, inspector);
   hl_file_actions_install (widget_class);
+  hl_presenter_install (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.run-again", NULL, run_again_action);
   gtk_widget_class_install_action (widget_class, "win.custom", NULL, custom_action);
@@ -884,6 +903,7 @@ hl_window_init (HlWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->files = hl_file_actions_new (self);
+  self->presenter = hl_presenter_new (self);
   self->filter = gtk_custom_filter_new (filter_event_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
 
@@ -902,6 +922,8 @@ hl_window_init (HlWindow *self)
                             self);
   gtk_widget_add_tick_callback (GTK_WIDGET (self), split_tick_cb, NULL, NULL);
   g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (fullscreen_changed_cb),
+                            self);
+  g_signal_connect_swapped (self->presenter, "notify::active", G_CALLBACK (fullscreen_changed_cb),
                             self);
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::color-scheme",
                             G_CALLBACK (color_scheme_changed_cb), self);

@@ -6,6 +6,7 @@
 #include "hl-details-pane.h"
 #include "hl-file-actions.h"
 #include "hl-inspector.h"
+#include "hl-presenter.h"
 #include "hl-scenario.h"
 #include "hl-sequence-view.h"
 #include "hl-story-panel.h"
@@ -42,6 +43,7 @@ HlStoryPanel   *hl_window_get_story_panel (HlWindow *self);
 HlDetailsPane  *hl_window_get_details_pane (HlWindow *self);
 HlInspector    *hl_window_get_inspector (HlWindow *self);
 HlFileActions  *hl_window_get_file_actions (HlWindow *self);
+HlPresenter    *hl_window_get_presenter (HlWindow *self);
 void            hl_window_add_toast (HlWindow *self, AdwToast *toast);
 
 G_END_DECLS
