@@ -379,16 +379,16 @@ open_chosen (HlFileActions *self, GFile *file, gpointer data)
   hl_file_actions_open (self, file);
 }
 
-/* Saving */
+/* Saving. The tasks here have no source object and carry nothing of the UI in their data: the
+ * worker thread may drop the last reference to them. */
 
 static void
 save_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  HlTrace *trace = task_data;
+  HlTrace *trace = g_object_get_data (G_OBJECT (task), "hl-trace");
   GError *error = NULL;
 
-  if (hl_trace_save (trace, g_object_get_data (G_OBJECT (task), "hl-file"), cancellable,
-                     &error))
+  if (hl_trace_save (trace, task_data, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -397,22 +397,23 @@ save_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 static void
 save_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  HlFileActions *self = HL_FILE_ACTIONS (source);
-  GFile *file = g_object_get_data (G_OBJECT (result), "hl-file");
+  g_autoptr(FileCall) call = user_data;
+  HlFileActions *self = call->self;
   g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   self->saving--;
   if (self->window == NULL)
     return;
   update_actions (self);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!ok)
     {
-      show_error (self, _("Could Not Save the Trace"), file, error);
+      show_error (self, _("Could Not Save the Trace"), call->file, error);
       return;
     }
-  add_recent (self, file);
+  add_recent (self, call->file);
   {
-    g_autofree char *name = display_name (file);
+    g_autofree char *name = display_name (call->file);
     g_autofree char *message = g_strdup_printf (_("Saved “%s”"), name);
 
     toast (self, message);
@@ -432,10 +433,10 @@ hl_file_actions_save (HlFileActions *self, GFile *file)
   g_return_if_fail (trace != NULL);
   self->saving++;
   update_actions (self);
-  task = g_task_new (self, NULL, save_done_cb, NULL);
+  task = g_task_new (NULL, NULL, save_done_cb, file_call_new (self, file));
   g_task_set_source_tag (task, hl_file_actions_save);
-  g_task_set_task_data (task, g_object_ref (trace), g_object_unref);
-  g_object_set_data_full (G_OBJECT (task), "hl-file", g_object_ref (file), g_object_unref);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "hl-trace", g_object_ref (trace), g_object_unref);
   g_task_run_in_thread (task, save_thread);
 }
 
@@ -636,13 +637,22 @@ ask_export (HlFileActions *self, HlExportDialogKind kind)
 
 /* The video: recorded in a worker thread, with a progress dialog that can cancel it */
 
+/* The progress callback holds only a weak reference: its data may be freed in the worker
+ * thread, which must never drop the last reference to anything of the UI. */
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
 static void
 recording_progress_cb (guint64 frame, guint64 n_frames, gpointer user_data)
 {
-  HlFileActions *self = user_data;
+  g_autoptr(HlFileActions) self = g_weak_ref_get (user_data);
   g_autofree char *text = NULL;
 
-  if (self->progress_bar == NULL)
+  if (self == NULL || self->progress_bar == NULL)
     return;
   text = g_strdup_printf (_("Frame %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT), frame,
                           n_frames);
@@ -712,6 +722,7 @@ video_chosen (HlFileActions *self, GFile *file, gpointer data)
   g_autofree char *name = display_name (file);
   g_autofree char *body = NULL;
   GtkWidget *dialog, *bar;
+  GWeakRef *weak;
 
   if (trace == NULL || self->recording)
     return;
@@ -736,9 +747,10 @@ video_chosen (HlFileActions *self, GFile *file, gpointer data)
   g_signal_connect_object (dialog, "response", G_CALLBACK (progress_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 
-  hl_video_export_async (trace, options, file, recording_progress_cb, g_object_ref (self),
-                         g_object_unref, self->recording, record_done_cb,
-                         file_call_new (self, file));
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  hl_video_export_async (trace, options, file, recording_progress_cb, weak, weak_ref_free,
+                         self->recording, record_done_cb, file_call_new (self, file));
   update_actions (self);
 }
 
@@ -754,7 +766,7 @@ check_video_thread (GTask *task, gpointer source, gpointer data, GCancellable *c
 static void
 check_video_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  HlFileActions *self = HL_FILE_ACTIONS (source);
+  g_autoptr(HlFileActions) self = user_data;
   GMenu *section;
 
   self->video_checked = TRUE;
@@ -938,7 +950,7 @@ hl_file_actions_new (HlWindow *window)
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   update_actions (self);
 
-  check = g_task_new (self, NULL, check_video_done_cb, NULL);
+  check = g_task_new (NULL, NULL, check_video_done_cb, g_object_ref (self));
   g_task_run_in_thread (check, check_video_thread);
   return self;
 }
