@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <glib/gi18n.h>
 
 #include "hl-presenter.h"
 #include "hl-window.h"

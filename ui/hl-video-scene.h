@@ -25,8 +25,9 @@ G_BEGIN_DECLS
  * @max_seconds: cut the video after this many seconds (0: the whole handshake)
  * @font: the interface font, as a Pango font description string (NULL: Cantarell 11)
  *
- * What a video looks like. The picture is laid out on a 1280 × 720 canvas scaled to the frame,
- * so 720p and 1080p show the same thing, one sharper than the other.
+ * What a video looks like. The picture is laid out on a canvas 1280 units wide (720 high at
+ * 16:9) scaled to the frame's width, so 720p and 1080p show the same thing, one sharper than
+ * the other; other shapes show more or less of the diagram, never a distorted one.
  */
 typedef struct
 {
