@@ -55,7 +55,6 @@ wait_frames (GtkWidget *widget, guint n)
   gboolean timed_out = FALSE;
   guint timer = g_timeout_add_seconds (20, timeout_cb, &timed_out);
 
-  gtk_widget_queue_draw (widget);
   while (frames < n && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
@@ -160,6 +159,19 @@ check_offset (HlInspector *inspector, HlField *fresh, gsize offset)
   g_assert_cmpuint (hl_field_get_length (selected), ==, hl_field_get_length (decoder));
 }
 
+/* Offsets + 1 (0 is no key) of the first and last byte of every field with bytes. */
+static void
+collect_edges (HlField *field, GHashTable *offsets)
+{
+  if (!hl_field_get_derived (field) && hl_field_get_length (field) > 0)
+    {
+      g_hash_table_add (offsets, GSIZE_TO_POINTER (hl_field_get_offset (field) + 1));
+      g_hash_table_add (offsets, GSIZE_TO_POINTER (hl_field_get_end (field)));
+    }
+  for (guint i = 0; i < hl_field_get_n_children (field); i++)
+    collect_edges (hl_field_get_child (field, i), offsets);
+}
+
 /* Every event of every scenario, records included, in every tab. */
 static void
 test_every_event (void)
@@ -207,11 +219,19 @@ test_every_event (void)
           hl_field_view_expand_all (fields);
           g_assert_cmpuint (hl_field_view_get_n_rows (fields), ==, hl_field_count (fresh));
 
-          /* small events byte by byte, big ones (certificates, records) sampled */
-          for (gsize k = 0; k < hl_event_get_length (event);
-               k += hl_event_get_length (event) <= 160 ? 1 : 13)
-            check_offset (inspector, fresh, k);
-          check_offset (inspector, fresh, hl_event_get_length (event) - 1);
+          /* the first and last byte of every field, and every 17th byte between */
+          {
+            g_autoptr(GHashTable) offsets = g_hash_table_new (NULL, NULL);
+            GHashTableIter iter;
+            gpointer key;
+
+            collect_edges (fresh, offsets);
+            for (gsize k = 0; k < hl_event_get_length (event); k += 17)
+              g_hash_table_add (offsets, GSIZE_TO_POINTER (k + 1));
+            g_hash_table_iter_init (&iter, offsets);
+            while (g_hash_table_iter_next (&iter, &key, NULL))
+              check_offset (inspector, fresh, GPOINTER_TO_SIZE (key) - 1);
+          }
         }
       gtk_window_destroy (GTK_WINDOW (window));
     }
@@ -366,6 +386,16 @@ test_secrets_rsa (void)
   premaster = hl_secrets_view_get_card (secrets, "premaster_secret", 0);
   g_assert_nonnull (premaster);
   g_assert_true (gtk_widget_has_css_class (premaster, "focused"));
+  /* … and scrolled to: its top is in view */
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (premaster, GTK_TYPE_SCROLLED_WINDOW);
+    double x = 0, y = 0;
+
+    wait_frames (GTK_WIDGET (window), 10);
+    g_assert_true (gtk_widget_translate_coordinates (premaster, scroller, 0, 0, &x, &y));
+    g_assert_cmpfloat (y, >=, 0);
+    g_assert_cmpfloat (y, <, gtk_widget_get_height (scroller) / 2);
+  }
   card = hl_secrets_view_dup_card_text (secrets, "premaster_secret", 0);
   g_test_message ("%s", card);
   g_assert_nonnull (strstr (card, "Premaster secret\n48 bytes\n"));

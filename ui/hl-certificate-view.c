@@ -140,6 +140,8 @@ step_row_new (const HlVerifyStep *step)
                                                                    : _("not checkable"), -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   gtk_widget_add_css_class (row, "verify-step");
+  if (step->check == HL_CHECK_FAILED)
+    gtk_widget_add_css_class (row, "failed");
   return row;
 }
 

@@ -140,8 +140,18 @@ n_real_children (HlField *field)
   return n;
 }
 
-/* Opens the first two levels, and any node that is the only content of its parent (a record's
- * fragment holding one message): enough to read a message without hunting for it. */
+static gboolean
+has_derived_children (HlField *field)
+{
+  for (guint i = 0; i < hl_field_get_n_children (field); i++)
+    if (hl_field_get_derived (hl_field_get_child (field, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Opens the first two levels, any node that is the only content of its parent (a record's
+ * fragment holding one message) and any node with readable summaries (a certificate's subject,
+ * issuer, validity): enough to read a message without hunting for it. */
 static void
 expand_initially (HlFieldView *self)
 {
@@ -152,7 +162,8 @@ expand_initially (HlFieldView *self)
       HlField *parent = hl_field_get_parent (item->field);
       guint depth = gtk_tree_list_row_get_depth (row);
 
-      if (depth < 2 || (parent && n_real_children (parent) == 1 && depth < 6))
+      if (depth < 2 || (depth < 6 && ((parent && n_real_children (parent) == 1) ||
+                                       has_derived_children (item->field))))
         gtk_tree_list_row_set_expanded (row, TRUE);
     }
 }

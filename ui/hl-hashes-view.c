@@ -241,8 +241,10 @@ cell (const char *text, const char *css_class, gboolean expand, float xalign)
   return label;
 }
 
+/* @hash_length: what a message_hash entry weighs instead of @event (4-byte header + hash) */
 static GtkWidget *
-transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean message_hash)
+transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean message_hash,
+                    gsize hash_length)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
@@ -255,7 +257,8 @@ transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean messag
   if (message_hash)
     {
       name = g_strdup_printf (_("%s → message_hash"), hl_event_get_name (event));
-      size = g_strdup_printf (_("%" G_GSIZE_FORMAT " B as its hash"), len);
+      size = g_strdup_printf (_("%" G_GSIZE_FORMAT " B → %" G_GSIZE_FORMAT " B"), len,
+                              4 + hash_length);
       tooltip = g_strdup (_("After a HelloRetryRequest the first ClientHello is hashed on its "
                             "own and only that hash enters the transcript, in a message_hash "
                             "message (RFC 8446 §4.4.1)."));
@@ -503,7 +506,7 @@ show (HlHashesView *self, int index)
 {
   HlEvent *message;
   gboolean after_hrr = FALSE;
-  gsize total = 0;
+  gsize total = 0, hash_length;
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;
   gboolean finished;
@@ -550,13 +553,22 @@ show (HlHashesView *self, int index)
   gtk_label_set_text (self->title_label, title);
 
   self->transcript = hl_trace_transcript (self->trace, (guint) index, &after_hrr);
+  {
+    const char *side = hl_event_get_side (message) == HL_SIDE_CLIENT ? "client" : "server";
+    const HlSecret *hash = find_secret (self, "transcript_hash.", side, "_finished",
+                                        hl_event_get_handshake (message));
+
+    hash_length = hash && hash->value ? g_bytes_get_size (hash->value) : 32;
+  }
   for (guint i = 0; i < self->transcript->len; i++)
     {
       HlEvent *event = hl_trace_get_event (self->trace, g_array_index (self->transcript, guint, i));
+      gboolean message_hash = after_hrr && i == 0;
 
-      total += hl_event_get_length (event);
+      /* RFC 8446 §4.4.1: what is hashed is the message_hash message, not ClientHello1 */
+      total += message_hash ? 4 + hash_length : hl_event_get_length (event);
       gtk_list_box_append (self->transcript_list,
-                           transcript_row_new (self, i + 1, event, after_hrr && i == 0));
+                           transcript_row_new (self, i + 1, event, message_hash, hash_length));
     }
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "1. The transcript: %u message, %" G_GSIZE_FORMAT

@@ -33,7 +33,11 @@ struct _HlSecretsView
   GPtrArray         *entries;      /* of Entry */
   GHashTable        *cards;        /* "handshake:name" → GtkWidget (borrowed) */
   char              *pending;      /* card key to scroll to once allocated */
-  guint              scroll_id;
+  GdkFrameClock     *scroll_clock;  /* while scrolling to a card */
+  gulong             scroll_id;
+  guint              scroll_frames;
+  guint              scroll_stable;
+  double             scroll_value;  /* where the last frame scrolled to */
 };
 
 enum
@@ -612,21 +616,36 @@ rebuild (HlSecretsView *self)
 
 /* Following the selected step */
 
-/* Scrolls to the pending card at the start of a frame, once the cards have their places. */
-static gboolean
-scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+static void
+stop_scrolling (HlSecretsView *self)
 {
-  HlSecretsView *self = HL_SECRETS_VIEW (widget);
+  if (self->scroll_clock)
+    g_signal_handler_disconnect (self->scroll_clock, self->scroll_id);
+  self->scroll_id = 0;
+  g_clear_object (&self->scroll_clock);
+  g_clear_pointer (&self->pending, g_free);
+}
+
+/* Scrolls to the pending card right after each layout, until its place settles (cards above it
+ * may still be rewrapping to a new width) or someone scrolls. Setting the adjustment there asks
+ * the frame clock for one more layout in the same frame, so the card is in place when drawn. */
+static void
+layout_cb (GdkFrameClock *clock, HlSecretsView *self)
+{
   GtkWidget *card = self->pending ? g_hash_table_lookup (self->cards, self->pending) : NULL;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
   graphene_point_t point = GRAPHENE_POINT_INIT (0, 0);
   gboolean placed;
+  double target;
 
   if (card != NULL && gtk_widget_get_mapped (card) && gtk_widget_get_height (card) <= 0)
-    return G_SOURCE_CONTINUE;
-  self->scroll_id = 0;
-  if (card == NULL || !gtk_widget_get_mapped (card))
-    return G_SOURCE_REMOVE;
+    return;
+  if (card == NULL || !gtk_widget_get_mapped (card) || self->scroll_frames++ > 30 ||
+      (self->scroll_frames > 1 && gtk_adjustment_get_value (adj) != self->scroll_value))
+    {
+      stop_scrolling (self);
+      return;
+    }
 #if GTK_CHECK_VERSION (4, 10, 0)
   placed = gtk_widget_compute_point (card, GTK_WIDGET (self->content),
                                      &GRAPHENE_POINT_INIT (0, 0), &point);
@@ -638,18 +657,40 @@ scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
     point.y = (float) y;
   }
 #endif
-  if (placed)
-    gtk_adjustment_set_value (adj, point.y - 40);
-  g_clear_pointer (&self->pending, g_free);
-  return G_SOURCE_REMOVE;
+  if (!placed)
+    {
+      stop_scrolling (self);
+      return;
+    }
+  target = MAX (point.y - 12, 0);
+  if (target != gtk_adjustment_get_value (adj))
+    {
+      self->scroll_stable = 0;
+      gtk_adjustment_set_value (adj, target);
+    }
+  else if (++self->scroll_stable >= 3)
+    {
+      stop_scrolling (self);
+      return;
+    }
+  self->scroll_value = gtk_adjustment_get_value (adj);
 }
 
 static void
 schedule_scroll (HlSecretsView *self)
 {
-  if (self->scroll_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->scroll_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL,
-                                                    NULL);
+  GdkFrameClock *clock;
+
+  self->scroll_frames = 0;
+  self->scroll_stable = 0;
+  if (self->scroll_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock == NULL)
+    return;
+  self->scroll_clock = g_object_ref (clock);
+  self->scroll_id = g_signal_connect_after (clock, "layout", G_CALLBACK (layout_cb), self);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 static void
@@ -751,6 +792,16 @@ map_cb (HlSecretsView *self)
 {
   if (self->pending)
     schedule_scroll (self);
+}
+
+static void
+unmap_cb (HlSecretsView *self)
+{
+  /* keep the wish, not the frame clock: scroll when shown again */
+  if (self->scroll_clock)
+    g_signal_handler_disconnect (self->scroll_clock, self->scroll_id);
+  self->scroll_id = 0;
+  g_clear_object (&self->scroll_clock);
 }
 
 /* Public API */
@@ -906,9 +957,7 @@ hl_secrets_view_dispose (GObject *object)
 {
   HlSecretsView *self = HL_SECRETS_VIEW (object);
 
-  if (self->scroll_id)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_id);
-  self->scroll_id = 0;
+  stop_scrolling (self);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_SECRETS_VIEW);
   g_clear_pointer (&self->cards, g_hash_table_unref);
@@ -961,6 +1010,7 @@ hl_secrets_view_init (HlSecretsView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cards = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (unmap_cb), NULL);
 }
 
 GtkWidget *
