@@ -83,6 +83,8 @@ struct _HlFieldView
   GtkTreeListModel   *tree;
   GtkSingleSelection *selection;
   gboolean            selecting;   /* selection changes made by the API, not by people */
+  guint               fit_id;      /* tick callback fitting the name column */
+  int                 fitted_width;
 };
 
 enum
@@ -498,6 +500,40 @@ copy_shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
   return hl_field_view_copy_value (HL_FIELD_VIEW (widget));
 }
 
+/* Names get about two fifths of the width: set at the start of a frame (never during a layout)
+ * after the view got a new width. */
+static gboolean
+fit_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  HlFieldView *self = HL_FIELD_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+
+  if (width <= 0)
+    return G_SOURCE_CONTINUE;
+  self->fit_id = 0;
+  self->fitted_width = width;
+  gtk_column_view_column_set_fixed_width (self->name_column, CLAMP (width * 2 / 5, 180, 300));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fit_name_column (HlFieldView *self)
+{
+  if (self->fit_id == 0)
+    self->fit_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), fit_tick_cb, NULL, NULL);
+}
+
+static void
+hl_field_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HlFieldView *self = HL_FIELD_VIEW (widget);
+
+  GTK_WIDGET_CLASS (hl_field_view_parent_class)->size_allocate (widget, width, height, baseline);
+  /* a new width: fit the names at the next frame, not in this layout */
+  if (width != self->fitted_width)
+    fit_name_column (self);
+}
+
 /* Public API */
 
 void
@@ -524,6 +560,7 @@ hl_field_view_set_data (HlFieldView *self, GBytes *bytes, HlField *root)
       g_list_store_append (store, item);
     }
 
+  fit_name_column (self);
   self->selecting = TRUE;
   g_clear_object (&self->tree);
   self->tree = gtk_tree_list_model_new (G_LIST_MODEL (g_steal_pointer (&store)), FALSE, FALSE,
@@ -619,6 +656,9 @@ hl_field_view_dispose (GObject *object)
 {
   HlFieldView *self = HL_FIELD_VIEW (object);
 
+  if (self->fit_id)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_id);
+  self->fit_id = 0;
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_FIELD_VIEW);
   g_clear_object (&self->selection);
@@ -644,6 +684,7 @@ hl_field_view_class_init (HlFieldViewClass *klass)
 
   object_class->dispose = hl_field_view_dispose;
   object_class->finalize = hl_field_view_finalize;
+  widget_class->size_allocate = hl_field_view_size_allocate;
 
   /**
    * HlFieldView::field-selected:
