@@ -272,7 +272,8 @@ innermost_at (HlHexView *self, gsize offset)
 static gboolean
 field_contains (HlField *field, gsize offset)
 {
-  return field != NULL && offset >= hl_field_get_offset (field) && offset < hl_field_get_end (field);
+  return field != NULL && offset >= hl_field_get_offset (field) &&
+         offset < hl_field_get_end (field);
 }
 
 static gboolean
@@ -407,17 +408,16 @@ paint_cursor (HlHexView *self, GtkSnapshot *snapshot, const GdkRGBA *color)
   const HlHexLayout *l = &self->layout;
   double y = hl_hex_layout_row_y (l, hl_hex_layout_row_of (l, self->cursor));
   double cw = l->char_width;
-  GskRoundedRect rect;
+  double hex_x = hl_hex_layout_hex_x (l, self->cursor) - cw / 2;
+  double ascii_x = hl_hex_layout_ascii_x (l, self->cursor) - 1;
   const float widths[4] = { 2, 2, 2, 2 };
   const GdkRGBA colors[4] = { *color, *color, *color, *color };
+  GskRoundedRect rect;
 
-  gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (hl_hex_layout_hex_x (l, self->cursor)
-                                                               - cw / 2, y, 3 * cw,
-                                                               l->row_height), 3);
+  gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (hex_x, y, 3 * cw, l->row_height), 3);
   gtk_snapshot_append_border (snapshot, &rect, widths, colors);
-  gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (hl_hex_layout_ascii_x (l, self->cursor)
-                                                               - 1, y, cw + 2,
-                                                               l->row_height), 3);
+  gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (ascii_x, y, cw + 2, l->row_height),
+                                   3);
   gtk_snapshot_append_border (snapshot, &rect, widths, colors);
 }
 
@@ -518,14 +518,16 @@ extend_to (HlHexView *self, gsize offset)
 static gboolean
 offset_at_point (HlHexView *self, double x, double y, gsize *offset)
 {
-  return hl_hex_layout_offset_at (&self->layout, x, y + gtk_adjustment_get_value (self->vadjustment),
-                                  offset);
+  double top = gtk_adjustment_get_value (self->vadjustment);
+
+  return hl_hex_layout_offset_at (&self->layout, x, y + top, offset);
 }
 
 static void
 drag_begin_cb (GtkGestureDrag *gesture, double x, double y, HlHexView *self)
 {
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (controller);
   gsize offset;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));

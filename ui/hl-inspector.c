@@ -685,6 +685,14 @@ find_shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
   return TRUE;
 }
 
+/* Records shown or hidden: the steps moved, and with them the matches. */
+static void
+steps_changed_cb (HlInspector *self)
+{
+  if (self->matches->len > 0)
+    search_changed_cb (self);
+}
+
 /* Public API */
 
 void
@@ -699,7 +707,12 @@ hl_inspector_set_trace (HlInspector *self, HlTrace *trace, GListModel *steps)
   g_hash_table_remove_all (self->decoded);
   g_hash_table_remove_all (self->decrypted);
   g_set_object (&self->trace, trace);
+  if (self->steps)
+    g_signal_handlers_disconnect_by_func (self->steps, steps_changed_cb, self);
   g_set_object (&self->steps, steps);
+  if (steps)
+    g_signal_connect_object (steps, "items-changed", G_CALLBACK (steps_changed_cb), self,
+                             G_CONNECT_SWAPPED);
   clear_matches (self);
   hl_certificate_view_set_trace (self->certificate_view, trace);
   hl_secrets_view_set_trace (self->secrets_view, trace);
@@ -932,6 +945,8 @@ hl_inspector_dispose (GObject *object)
   g_clear_pointer (&self->decoded, g_hash_table_unref);
   g_clear_pointer (&self->decrypted, g_hash_table_unref);
   g_clear_object (&self->event);
+  if (self->steps)
+    g_signal_handlers_disconnect_by_func (self->steps, steps_changed_cb, self);
   g_clear_object (&self->steps);
   g_clear_object (&self->trace);
   G_OBJECT_CLASS (hl_inspector_parent_class)->dispose (object);
