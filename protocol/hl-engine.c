@@ -1302,12 +1302,6 @@ deliver_alert (Run *run)
 
 /* Negotiated values */
 
-static char *
-dup_or_null (const char *s)
-{
-  return s ? g_strdup (s) : NULL;
-}
-
 static void
 collect_negotiated (Run *run)
 {
@@ -1322,18 +1316,18 @@ collect_negotiated (Run *run)
 
   neg->handshake = run->handshake;
   if (version != GNUTLS_VERSION_UNKNOWN)
-    neg->version = dup_or_null (gnutls_protocol_get_name (version));
+    neg->version = g_strdup (gnutls_protocol_get_name (version));
   if (known)
     {
-      neg->cipher_suite = dup_or_null (gnutls_ciphersuite_get (s));
+      neg->cipher_suite = g_strdup (gnutls_ciphersuite_get (s));
       neg->kx = version == GNUTLS_TLS1_3 ? g_strdup ("(EC)DHE")
-                                         : dup_or_null (gnutls_kx_get_name (gnutls_kx_get (s)));
-      neg->cipher = dup_or_null (gnutls_cipher_get_name (gnutls_cipher_get (s)));
-      neg->mac = dup_or_null (gnutls_mac_get_name (gnutls_mac_get (s)));
+                                         : g_strdup (gnutls_kx_get_name (gnutls_kx_get (s)));
+      neg->cipher = g_strdup (gnutls_cipher_get_name (gnutls_cipher_get (s)));
+      neg->mac = g_strdup (gnutls_mac_get_name (gnutls_mac_get (s)));
       if (group != GNUTLS_GROUP_INVALID)
-        neg->group = dup_or_null (gnutls_group_get_name (group));
+        neg->group = g_strdup (gnutls_group_get_name (group));
       if (sign != GNUTLS_SIGN_UNKNOWN)
-        neg->signature = dup_or_null (gnutls_sign_get_name (sign));
+        neg->signature = g_strdup (gnutls_sign_get_name (sign));
       neg->ems = gnutls_session_ext_master_secret_status (s) != 0;
       neg->etm = gnutls_session_etm_status (s) != 0;
       neg->resumed = gnutls_session_is_resumed (s) != 0;
