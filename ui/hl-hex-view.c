@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-hex-view.h"
+#include "hl-swatch.h"
 
 /* Order of this file: style nodes, the struct, geometry and scrolling, drawing, selection,
  * input, GtkScrollable, public API, GObject.
@@ -17,29 +18,6 @@
 
 #define PADDING   8.0
 #define ROW_EXTRA 5.0   /* pixels between rows on top of the font's line height */
-
-/* Style nodes: invisible children whose CSS `color` is one colour of the palette each. */
-
-#define HL_TYPE_HEX_SWATCH (hl_hex_swatch_get_type ())
-G_DECLARE_FINAL_TYPE (HlHexSwatch, hl_hex_swatch, HL, HEX_SWATCH, GtkWidget)
-
-struct _HlHexSwatch
-{
-  GtkWidget parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (HlHexSwatch, hl_hex_swatch, GTK_TYPE_WIDGET)
-
-static void
-hl_hex_swatch_class_init (HlHexSwatchClass *klass)
-{
-  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "swatch");
-}
-
-static void
-hl_hex_swatch_init (HlHexSwatch *self)
-{
-}
 
 typedef enum
 {
@@ -56,16 +34,6 @@ typedef enum
 static const char *const paint_classes[N_PAINTS] = {
   NULL, "selection", "child-a", "child-b", "hover", "dim", "cursor",
 };
-
-static void
-widget_get_color (GtkWidget *widget, GdkRGBA *color)
-{
-#if GTK_CHECK_VERSION (4, 10, 0)
-  gtk_widget_get_color (widget, color);
-#else
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
-#endif
-}
 
 struct _HlHexView
 {
@@ -434,9 +402,9 @@ hl_hex_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (n_bytes (self) == 0)
     return;
 
-  widget_get_color (widget, &fg);
+  hl_swatch_get_color (widget, &fg);
   for (guint i = 1; i < N_PAINTS; i++)
-    widget_get_color (self->swatches[i], &colors[i]);
+    hl_swatch_get_color (self->swatches[i], &colors[i]);
 
   hl_hex_layout_visible_rows (&self->layout, value, height, &first, &end);
   layout = gtk_widget_create_pango_layout (widget, NULL);
@@ -999,7 +967,7 @@ hl_hex_view_init (HlHexView *self)
     {
       const char *classes[] = { paint_classes[i], NULL };
 
-      self->swatches[i] = g_object_new (HL_TYPE_HEX_SWATCH, "css-classes", classes,
+      self->swatches[i] = g_object_new (HL_TYPE_SWATCH, "css-classes", classes,
                                         "visible", FALSE, NULL);
       gtk_widget_set_parent (self->swatches[i], GTK_WIDGET (self));
     }

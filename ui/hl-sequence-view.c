@@ -8,6 +8,7 @@
 
 #include "hl-sequence-painter.h"
 #include "hl-sequence-view.h"
+#include "hl-swatch.h"
 
 /* Order of this file: the style nodes the palette comes from, the object, caching of the
  * static drawing, scrolling and zoom, the playhead and its animation, input, GtkWidget and
@@ -30,39 +31,6 @@
 #define ACTION_MS          650
 #define HOLD_MS            1000
 #define SCROLL_MS          420
-
-/* Style nodes: invisible children whose CSS `color` is one palette entry each. */
-
-#define HL_TYPE_SEQUENCE_SWATCH (hl_sequence_swatch_get_type ())
-G_DECLARE_FINAL_TYPE (HlSequenceSwatch, hl_sequence_swatch, HL, SEQUENCE_SWATCH, GtkWidget)
-
-struct _HlSequenceSwatch
-{
-  GtkWidget parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (HlSequenceSwatch, hl_sequence_swatch, GTK_TYPE_WIDGET)
-
-static void
-hl_sequence_swatch_class_init (HlSequenceSwatchClass *klass)
-{
-  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "swatch");
-}
-
-static void
-hl_sequence_swatch_init (HlSequenceSwatch *self)
-{
-}
-
-static void
-swatch_get_color (GtkWidget *swatch, GdkRGBA *color)
-{
-#if GTK_CHECK_VERSION (4, 10, 0)
-  gtk_widget_get_color (swatch, color);
-#else
-  gtk_style_context_get_color (gtk_widget_get_style_context (swatch), color);
-#endif
-}
 
 struct _HlSequenceView
 {
@@ -218,7 +186,7 @@ reload_style (HlSequenceView *self)
   gboolean changed;
 
   for (guint i = 0; i < HL_SEQUENCE_N_COLORS; i++)
-    swatch_get_color (self->swatches[i], &palette.colors[i]);
+    hl_swatch_get_color (self->swatches[i], &palette.colors[i]);
   changed = hl_sequence_painter_set_palette (self->painter, &palette);
   if (hl_sequence_painter_set_font (self->painter, pango_context_get_font_description (
                                       gtk_widget_get_pango_context (GTK_WIDGET (self)))))
@@ -1227,7 +1195,7 @@ hl_sequence_view_init (HlSequenceView *self)
     {
       const char *classes[] = { hl_sequence_color_to_class (i), NULL };
 
-      self->swatches[i] = g_object_new (HL_TYPE_SEQUENCE_SWATCH, "css-classes", classes,
+      self->swatches[i] = g_object_new (HL_TYPE_SWATCH, "css-classes", classes,
                                         "visible", FALSE, NULL);
       gtk_widget_set_parent (self->swatches[i], GTK_WIDGET (self));
     }
