@@ -44,6 +44,8 @@ struct _HlApplication
   char           *inspector_tab; /* --inspector-tab */
   int             exit_status;
   GSettings      *settings;      /* NULL when the schema is not installed */
+  HlLiveOptions  *live;          /* --connect/--listen in the window */
+  gboolean        live_listen;
 };
 
 G_DEFINE_FINAL_TYPE (HlApplication, hl_application, ADW_TYPE_APPLICATION)
@@ -596,9 +598,33 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
     if (g_variant_dict_contains (options, "export-ca") && listen == NULL)
       return fail (EXIT_USAGE, "--export-ca goes with --listen: each run makes its demo CA "
                    "anew, so the CA must come from the process that serves");
-    if (connect)
+    if ((connect || listen) && !(print || json_requested || exporting))
+      {
+        /* in the window: its dialog, filled in and started */
+        g_autoptr(GError) error = NULL;
+        HlLiveOptions *live = g_new0 (HlLiveOptions, 1);
+        int rc = live_options (options, live);
+        gboolean parsed = rc == EXIT_OK &&
+                          (connect ? hl_live_parse_address (connect, NULL, 443, &live->host,
+                                                            &live->port, &error)
+                                   : hl_live_parse_address (listen, "127.0.0.1", 0,
+                                                            &live->address, &live->port, &error));
+
+        if (!parsed)
+          {
+            if (rc == EXIT_OK)
+              rc = fail (EXIT_USAGE, "--%s: %s", connect ? "connect" : "listen",
+                         error->message);
+            hl_live_options_clear (live);
+            g_free (live);
+            return rc;
+          }
+        self->live = live;
+        self->live_listen = listen != NULL;
+      }
+    else if (connect)
       return run_connect (self, options, connect, print, verbose, exports);
-    if (listen)
+    else if (listen)
       return run_listen (self, options, listen, print, verbose, exports);
   }
 
@@ -692,6 +718,12 @@ hl_application_activate (GApplication *app)
                                      : last ? last : "tls12-rsa");
       hl_presenter_set_active (hl_window_get_presenter (win), self->present);
       window = GTK_WINDOW (win);
+      gtk_window_present (window);
+      if (self->live && self->live_listen)
+        hl_window_show_listen (win, self->live, TRUE);
+      else if (self->live)
+        hl_window_show_connect (win, self->live, TRUE);
+      return;
     }
   gtk_window_present (window);
 }
@@ -785,6 +817,11 @@ hl_application_finalize (GObject *object)
   g_free (self->inspector_tab);
   g_clear_object (&self->settings);
   g_clear_object (&self->opened);
+  if (self->live)
+    {
+      hl_live_options_clear (self->live);
+      g_free (self->live);
+    }
   G_OBJECT_CLASS (hl_application_parent_class)->finalize (object);
 }
 

@@ -747,6 +747,8 @@ connect_run (Live *live, GCancellable *cancellable, GError **error)
   if (!client_credentials (live, error))
     return NULL;
 
+  /* direct: a proxy would put its own hop (and lookups of its own) into the capture */
+  g_socket_client_set_enable_proxy (client, FALSE);
   g_socket_client_set_timeout (client, MAX (1u, (o->connect_timeout_ms + 999) / 1000));
   connection = g_socket_client_connect_to_host (client, o->host, port, cancellable,
                                                 &local_error);
@@ -759,8 +761,15 @@ connect_run (Live *live, GCancellable *cancellable, GError **error)
                      "could not connect to %s port %u: timed out after %u s", o->host, port,
                      MAX (1u, (o->connect_timeout_ms + 999) / 1000));
       else
-        g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_NETWORK,
-                     "could not connect to %s port %u: %s", o->host, port, local_error->message);
+        {
+          /* GIO says "Could not connect to HOST: reason"; keep the reason */
+          const char *reason = strrchr (local_error->message, ':');
+
+          reason = reason && g_str_has_prefix (local_error->message, "Could not connect")
+                     ? reason + 2 : local_error->message;
+          g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_NETWORK,
+                       "could not connect to %s port %u: %s", o->host, port, reason);
+        }
       return NULL;
     }
   socket = g_socket_connection_get_socket (connection);
