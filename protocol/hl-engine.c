@@ -295,10 +295,25 @@ alert_event (Run *run, HlSide sender, guint level, guint desc)
   hl_event_set_content_type (event, HL_CONTENT_ALERT);
   hl_event_set_technical (event, tech);
   if (desc == GNUTLS_A_CLOSE_NOTIFY)
-    hl_event_set_caption (event, sender == HL_SIDE_CLIENT
-                                   ? "The client has nothing more to send and closes the "
-                                     "connection cleanly (close_notify)."
-                                   : "The server closes its side too (close_notify).");
+    {
+      /* Either side may close first (a live server often does). */
+      gboolean first = TRUE;
+      g_autofree char *cap = NULL;
+
+      for (guint i = hl_trace_get_n_events (run->trace); i-- > 0 && first;)
+        {
+          HlEvent *e = hl_trace_get_event (run->trace, i);
+
+          if (hl_event_get_handshake (e) != run->handshake)
+            break;
+          first = !(hl_event_get_kind (e) == HL_EVENT_ALERT &&
+                    hl_event_get_alert_description (e) == GNUTLS_A_CLOSE_NOTIFY);
+        }
+      cap = first ? g_strdup_printf ("The %s has nothing more to send and closes the connection "
+                                     "cleanly (close_notify).", who (sender))
+                  : g_strdup_printf ("The %s closes its side too (close_notify).", who (sender));
+      hl_event_set_caption (event, cap);
+    }
   else
     {
       g_autofree char *cap = g_strdup_printf ("The %s aborts the handshake and tells the %s why: "

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "hl-socket-transport.h"
 
@@ -327,6 +329,10 @@ hl_socket_transport_new (GSocket *socket, HlSide local, gsize capture_limit,
   self->capture_limit = capture_limit;
   self->start = g_get_monotonic_time ();
   g_socket_set_blocking (socket, FALSE);
+  /* Each record goes out when GnuTLS pushes it: without this, Nagle's algorithm holds a small
+   * record back until the peer's delayed acknowledgement (40 ms on Linux) */
+  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   return self;
 }
 
