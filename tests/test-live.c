@@ -9,6 +9,7 @@
 #include "hl-error.h"
 #include "hl-keyschedule.h"
 #include "hl-live.h"
+#include "hl-trace-io.h"
 #include "hl-pki.h"
 
 /*
@@ -469,6 +470,17 @@ test_connect_openssl (Fixture *fx, gconstpointer data)
 
   assert_same_keylog (trace, keylog);
   assert_schedule_clean (trace);
+  /* a saved live trace opens as it was, live facts included */
+  {
+    g_autoptr(JsonNode) root = hl_trace_to_json (trace);
+    g_autoptr(HlTrace) back = hl_trace_from_json (root, &error);
+    g_autoptr(GString) why = g_string_new (NULL);
+
+    g_assert_no_error (error);
+    g_assert_true (hl_trace_equal (trace, back, why));
+    g_assert_nonnull (hl_trace_get_live (back));
+    g_assert_cmpstr (hl_trace_get_live (back)->address, ==, live->address);
+  }
   /* what s_server -www answered, decrypted: its status page names the cipher it used */
   response = app_data (trace, HL_SIDE_SERVER);
   g_assert_true (g_str_has_prefix (response->str, "HTTP/1.0 200 ok"));
