@@ -474,10 +474,10 @@ test_connect_openssl (Fixture *fx, gconstpointer data)
   {
     g_autoptr(JsonNode) root = hl_trace_to_json (trace);
     g_autoptr(HlTrace) back = hl_trace_from_json (root, &error);
-    g_autoptr(GString) why = g_string_new (NULL);
+    g_autoptr(GString) difference = g_string_new (NULL);
 
     g_assert_no_error (error);
-    g_assert_true (hl_trace_equal (trace, back, why));
+    g_assert_true (hl_trace_equal (trace, back, difference));
     g_assert_nonnull (hl_trace_get_live (back));
     g_assert_cmpstr (hl_trace_get_live (back)->address, ==, live->address);
   }
