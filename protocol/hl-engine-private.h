@@ -59,6 +59,12 @@ struct _Run
   guint                             handshake;
   GError                           *error;      /* first engine error (sticks) */
 
+  /* causal order: a key per event (by index), taken when it happened or was processed */
+  GArray                           *keys;       /* guint64 */
+  guint64                           moment;
+  GQueue                            unread_records[2];  /* by sender: indices, not yet read */
+  GQueue                            unread_messages[2]; /* by sender: handshake messages */
+
   /* live mode: one side is a real peer (HL_SIDE_NONE when both run here) */
   HlSide                            local;
   HlSocketTransport                *transport;
@@ -86,5 +92,7 @@ void     hl_engine_add_secret (Run *run, const char *name, const char *label, GB
 void     hl_engine_collect_negotiated (Run *run);
 void     hl_engine_flush_leftovers (Run *run);
 void     hl_engine_set_outcome (Run *run);
+void     hl_engine_settle_order (Run *run);
+void     hl_engine_clear_order (Run *run);
 
 G_END_DECLS

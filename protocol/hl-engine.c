@@ -122,11 +122,103 @@ new_event (Run *run, HlEventKind kind, HlSide side, HlSide peer, const char *nam
   return event;
 }
 
+/* Causal order (see hl-event.h): every event takes the next key when it is appended, and a
+ * wire item a new one when its receiver processes it; the trace is sorted by them at the end. */
+static void
+take_key (Run *run, HlEvent *event)
+{
+  guint index = hl_event_get_index (event);
+
+  if (run->keys == NULL)
+    run->keys = g_array_new (FALSE, TRUE, sizeof (guint64));
+  if (run->keys->len <= index)
+    g_array_set_size (run->keys, index + 1);
+  /* spaced, so that unread items can be slotted in after their flight (settle_order) */
+  g_array_index (run->keys, guint64, index) = ++run->moment * 1024;
+}
+
+static HlEvent *
+append_at (Run *run, HlEvent *event, gint64 timestamp)
+{
+  hl_event_set_timestamp (event, timestamp);
+  event = hl_trace_append (run->trace, event);
+  take_key (run, event);
+  return event;
+}
+
 static HlEvent *
 append (Run *run, HlEvent *event)
 {
+  return append_at (run, event, run_time (run));
+}
+
+static guint
+side_index (HlSide side)
+{
+  return side == HL_SIDE_CLIENT ? 0 : 1;
+}
+
+/* The receiver processed the wire item at @index now: it moves there. */
+static void
+mark_processed (Run *run, guint index)
+{
+  HlEvent *event = hl_trace_get_event (run->trace, index);
+
+  if (hl_event_get_moment (event) == HL_MOMENT_PROCESSED)
+    return;
+  hl_event_set_moment (event, HL_MOMENT_PROCESSED, hl_event_get_timestamp (event));
   hl_event_set_timestamp (event, run_time (run));
-  return hl_trace_append (run->trace, event);
+  take_key (run, event);
+}
+
+/* The pipe: @receiver starts reading the oldest record it has not read. Alerts, CCS and
+ * application data in it are processed with it; handshake messages when the receiver's hook
+ * sees them (hook_cb), each in turn. */
+static void
+record_read_cb (HlSide receiver, gpointer user_data)
+{
+  Run *run = user_data;
+  HlSide sender = receiver == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  gpointer head = g_queue_pop_head (&run->unread_records[side_index (sender)]);
+  guint record;
+
+  if (head == NULL)
+    return;
+  record = GPOINTER_TO_UINT (head) - 1;
+  mark_processed (run, record);
+  for (guint i = record + 1; i < hl_trace_get_n_events (run->trace); i++)
+    {
+      HlEvent *item = hl_trace_get_event (run->trace, i);
+
+      if (hl_event_get_record (item) == (int) record &&
+          hl_event_get_kind (item) != HL_EVENT_MESSAGE)
+        mark_processed (run, i);
+      else if (hl_event_get_record (item) == (int) record &&
+               hl_event_get_content_type (item) == HL_CONTENT_CHANGE_CIPHER_SPEC)
+        mark_processed (run, i);
+    }
+}
+
+/* The receiver's hook saw a handshake message of @sender's (wire type @type). */
+static void
+message_processed (Run *run, HlSide sender, guint type)
+{
+  GQueue *queue = &run->unread_messages[side_index (sender)];
+
+  for (GList *l = queue->head; l != NULL; l = l->next)
+    {
+      guint index = GPOINTER_TO_UINT (l->data) - 1;
+      HlEvent *event = hl_trace_get_event (run->trace, index);
+
+      if ((guint) hl_event_get_handshake_type (event) != type)
+        continue;
+      /* messages before it that the receiver skipped are not read any more */
+      while (queue->head != l)
+        g_queue_pop_head (queue);
+      g_queue_pop_head (queue);
+      mark_processed (run, index);
+      return;
+    }
 }
 
 static HlEvent *
@@ -274,7 +366,11 @@ static void
 append_item (Run *run, HlEvent *item, int record_index)
 {
   hl_event_set_record (item, record_index);
-  append (run, item);
+  item = append (run, item);
+  if (run->local == HL_SIDE_NONE && hl_event_get_kind (item) == HL_EVENT_MESSAGE &&
+      hl_event_get_content_type (item) == HL_CONTENT_HANDSHAKE)
+    g_queue_push_tail (&run->unread_messages[side_index (hl_event_get_side (item))],
+                       GUINT_TO_POINTER (hl_event_get_index (item) + 1));
 }
 
 static HlEvent *
@@ -350,10 +446,14 @@ record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer user_data)
   hl_event_set_bytes (rec, record);
   hl_event_set_content_type (rec, type);
   hl_event_set_epoch (rec, protected ? peer->write_epoch : HL_EPOCH_PLAINTEXT);
-  hl_event_set_timestamp (rec, timestamp);
-  rec = hl_trace_append (run->trace, rec);
+  rec = append_at (run, rec, timestamp);
   rec_index = hl_event_get_index (rec);
   peer->last_record = rec_index;
+  if (peer->remote)
+    hl_event_set_moment (rec, HL_MOMENT_PROCESSED, -1); /* read now; sent who knows when */
+  else if (run->local == HL_SIDE_NONE)
+    g_queue_push_tail (&run->unread_records[side_index (sender)],
+                       GUINT_TO_POINTER (rec_index + 1));
 
   if (peer->remote && (type == HL_CONTENT_HANDSHAKE || protected))
     {
@@ -604,6 +704,9 @@ hook_cb (gnutls_session_t session, unsigned int htype, unsigned when, unsigned i
     }
   else if (incoming && when == GNUTLS_HOOK_PRE)
     {
+      if (run->local == HL_SIDE_NONE)
+        message_processed (run, other, htype == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST
+                                         ? GNUTLS_HANDSHAKE_SERVER_HELLO : htype);
       if (other_of (peer)->remote && msg != NULL)
         {
           /* The remote peer's message, as our session reads it (PRE: POST may hand a consumed
@@ -760,10 +863,14 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
   add_record_state (peer, epoch);
   if (epoch == HL_EPOCH_HANDSHAKE)
     {
-      cap = g_strdup_printf ("The %s combines its private key share with the %s's public one "
-                             "(ECDHE) and runs the HKDF key schedule: handshake traffic secrets "
-                             "and keys. Everything after ServerHello is encrypted with them.",
-                             who (peer->side), who (other_of (peer)->side));
+      if (peer->side == HL_SIDE_CLIENT)
+        cap = g_strdup ("The client reads ServerHello: it combines the server's public key share "
+                        "with its own private one (ECDHE) and runs the HKDF key schedule to get "
+                        "the handshake keys — only now can it decrypt what follows.");
+      else
+        cap = g_strdup ("The server combines the client's public key share with its own private "
+                        "one (ECDHE) and runs the HKDF key schedule: handshake keys. Everything "
+                        "it sends after ServerHello is encrypted with them.");
       add_action (run, peer->side, HL_SIDE_NONE, "Derive the handshake keys", HL_CHECK_NONE, cap,
                   "HKDF: (EC)DHE shared secret → handshake secret → "
                   "c/s hs traffic secrets → keys and IVs; the shared secret and handshake "
@@ -1458,6 +1565,7 @@ run_clear (Run *run)
       run->ticket_key.data = NULL;
     }
   g_clear_pointer (&run->pipe, hl_pipe_free);
+  hl_engine_clear_order (run);
   g_clear_error (&run->error);
 }
 
@@ -1585,7 +1693,10 @@ run_all (Run *run, GCancellable *cancellable, GError **error)
   run->pipe = hl_pipe_new ();
   hl_pipe_set_one_record_per_pull (run->pipe, TRUE);
   if (run->capture)
-    hl_pipe_set_record_func (run->pipe, record_cb, run);
+    {
+      hl_pipe_set_record_func (run->pipe, record_cb, run);
+      hl_pipe_set_read_func (run->pipe, record_read_cb, run);
+    }
 
   if (!setup_credentials (run, error))
     {
@@ -1629,6 +1740,8 @@ run_all (Run *run, GCancellable *cancellable, GError **error)
         }
     }
 
+  if (run->capture)
+    hl_engine_settle_order (run);
   if (run->capture && !hl_keyschedule_apply (run->trace, error))
     return FALSE;
   if (run->capture)
@@ -1637,6 +1750,95 @@ run_all (Run *run, GCancellable *cancellable, GError **error)
 }
 
 /* Shared with live mode (hl-engine-private.h) */
+
+static gboolean
+is_wire_item (HlEvent *event)
+{
+  HlEventKind kind = hl_event_get_kind (event);
+
+  return kind == HL_EVENT_RECORD || kind == HL_EVENT_MESSAGE || kind == HL_EVENT_ALERT ||
+         kind == HL_EVENT_APP_DATA;
+}
+
+/* Wire items nobody was seen processing stand where they were sent; then the events are put
+ * in causal order. */
+void
+hl_engine_settle_order (Run *run)
+{
+  guint n = hl_trace_get_n_events (run->trace);
+  guint64 last[2] = { 0, 0 };   /* the latest key of each sender's wire items so far */
+  guint slotted = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *event = hl_trace_get_event (run->trace, i);
+      guint64 *key = run->keys && i < run->keys->len ? &g_array_index (run->keys, guint64, i)
+                                                     : NULL;
+      guint s = side_index (hl_event_get_side (event));
+
+      if (!is_wire_item (event))
+        continue;
+      if (hl_event_get_moment (event) == HL_MOMENT_NONE)
+        {
+          hl_event_set_moment (event, run->local == HL_SIDE_NONE ? HL_MOMENT_UNREAD
+                                                                 : HL_MOMENT_SENT,
+                               hl_event_get_timestamp (event));
+          if (run->local == HL_SIDE_NONE && hl_event_get_kind (event) != HL_EVENT_RECORD)
+            {
+              g_autofree char *tech = g_strdup_printf ("%s%snever read: the %s stopped before "
+                                                       "it", hl_event_get_technical (event),
+                                                       *hl_event_get_technical (event) ? " · "
+                                                                                       : "",
+                                                       who (hl_event_get_peer (event)));
+
+              hl_event_set_technical (event, tech);
+            }
+          /* A message the receiver never read still left after the ones before it in its
+           * flight (TCP keeps their order): it stands after them and after what the receiver
+           * did with them, just before the next thing on the wire. */
+          if (key && *key < last[s])
+            {
+              guint64 next = G_MAXUINT64;
+
+              for (guint j = 0; j < n; j++)
+                {
+                  guint64 k = g_array_index (run->keys, guint64, j);
+                  HlEvent *other = hl_trace_get_event (run->trace, j);
+
+                  if (k > last[s] && k < next && is_wire_item (other) &&
+                      hl_event_get_moment (other) == HL_MOMENT_PROCESSED)
+                    next = k;
+                }
+              *key = next == G_MAXUINT64 ? run->moment * 1024 + 512 + ++slotted
+                                         : next - 512 + ++slotted;
+            }
+        }
+      if (key)
+        last[s] = MAX (last[s], *key);
+    }
+  if (run->keys != NULL && run->keys->len == n)
+    hl_trace_sort_events (run->trace, (const guint64 *) (gpointer) run->keys->data);
+  /* an unread item shown after later steps takes their time (its own is in sent_us) */
+  for (guint i = 1; i < n; i++)
+    {
+      HlEvent *event = hl_trace_get_event (run->trace, i);
+      gint64 before = hl_event_get_timestamp (hl_trace_get_event (run->trace, i - 1));
+
+      if (hl_event_get_timestamp (event) < before)
+        hl_event_set_timestamp (event, before);
+    }
+}
+
+void
+hl_engine_clear_order (Run *run)
+{
+  g_clear_pointer (&run->keys, g_array_unref);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_queue_clear (&run->unread_records[i]);
+      g_queue_clear (&run->unread_messages[i]);
+    }
+}
 
 Peer *
 hl_engine_peer_of (Run *run, HlSide side)
@@ -1707,6 +1909,7 @@ hl_engine_add_remote_item (Run *run, HlEvent *event)
 
       hl_event_set_epoch (event, hl_event_get_epoch (record));
     }
+  hl_event_set_moment (event, HL_MOMENT_PROCESSED, -1);
   append_item (run, event, remote->last_record);
 }
 

@@ -12,6 +12,7 @@ HlEvent *hl_event_new (HlEventKind kind, HlSide side, HlSide peer, const char *n
 void hl_event_set_index (HlEvent *self, guint index);
 void hl_event_set_handshake (HlEvent *self, guint handshake);
 void hl_event_set_timestamp (HlEvent *self, gint64 timestamp);
+void hl_event_set_moment (HlEvent *self, HlMoment moment, gint64 sent_timestamp);
 void hl_event_set_name (HlEvent *self, const char *name);
 void hl_event_set_caption (HlEvent *self, const char *caption);
 void hl_event_set_technical (HlEvent *self, const char *technical);

@@ -14,6 +14,8 @@ struct _HlEvent
   HlSide       peer;
   guint        handshake;
   gint64       timestamp;
+  gint64       sent_timestamp;
+  HlMoment     moment;
   char        *name;
   char        *caption;
   char        *technical;
@@ -105,6 +107,7 @@ hl_event_init (HlEvent *self)
 {
   self->record = -1;
   self->handshake_type = -1;
+  self->sent_timestamp = -1;
   self->peer = HL_SIDE_NONE;
 }
 
@@ -133,6 +136,8 @@ GETTER (HlSide, side)
 GETTER (HlSide, peer)
 GETTER (guint, handshake)
 GETTER (gint64, timestamp)
+GETTER (gint64, sent_timestamp)
+GETTER (HlMoment, moment)
 GETTER (HlEpoch, epoch)
 GETTER (guint, content_type)
 GETTER (int, handshake_type)
@@ -202,6 +207,13 @@ void
 hl_event_set_timestamp (HlEvent *self, gint64 timestamp)
 {
   self->timestamp = timestamp;
+}
+
+void
+hl_event_set_moment (HlEvent *self, HlMoment moment, gint64 sent_timestamp)
+{
+  self->moment = moment;
+  self->sent_timestamp = sent_timestamp;
 }
 
 void

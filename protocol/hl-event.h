@@ -22,6 +22,12 @@ G_DECLARE_FINAL_TYPE (HlEvent, hl_event, HL, EVENT, GObject)
  * - alert: an alert sent by `side` (bytes = level, description).
  * - app-data: application data plaintext sent by `side`.
  * - note: a remark that belongs to no exchange (e.g. a value the library does not expose).
+ *
+ * Order: a trace lists its events in causal order. A wire item stands where its receiver
+ * processed it (the receiver's incoming hook for a handshake message; the moment its record
+ * was read for ChangeCipherSpec, alerts and application data), so what a side does with a
+ * message follows the message; items a receiver never read, and items sent to a remote peer,
+ * stand where they were sent.
  */
 
 guint        hl_event_get_index (HlEvent *self);
@@ -29,7 +35,13 @@ HlEventKind  hl_event_get_kind (HlEvent *self);
 HlSide       hl_event_get_side (HlEvent *self);
 HlSide       hl_event_get_peer (HlEvent *self);
 guint        hl_event_get_handshake (HlEvent *self);
+/* When the event stands in the trace (µs on the trace's clock): for a wire item, the moment
+ * hl_event_get_moment() names; for an action, when it happened. */
 gint64       hl_event_get_timestamp (HlEvent *self);
+/* Which moment of a wire item the trace shows it at, and when it was sent (-1: unknown, e.g.
+ * sent by a remote peer, or not a wire item). */
+HlMoment     hl_event_get_moment (HlEvent *self);
+gint64       hl_event_get_sent_timestamp (HlEvent *self);
 const char  *hl_event_get_name (HlEvent *self);
 const char  *hl_event_get_caption (HlEvent *self);
 const char  *hl_event_get_technical (HlEvent *self);

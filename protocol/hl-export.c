@@ -594,6 +594,10 @@ md_events (HlTrace *trace, GString *out)
   int current = -1;
 
   g_string_append (out, "## Steps\n");
+  if (hl_trace_is_order_approximate (trace))
+    g_string_append (out, "\nThis trace comes from an older file that kept the steps in the "
+                          "order they were sent: what a side did with a message may stand before "
+                          "the message.\n");
   for (guint i = 0; i < n; i++)
     {
       HlEvent *event = hl_trace_get_event (trace, i);
@@ -608,8 +612,8 @@ md_events (HlTrace *trace, GString *out)
           current = (int) hl_event_get_handshake (event);
           if (several)
             g_string_append_printf (out, "\n### Connection %d\n", current + 1);
-          g_string_append (out, "\n| # | Who | Kind | Step | Size | Caption |\n"
-                                "|--:|:----|:-----|:-----|-----:|:--------|\n");
+          g_string_append (out, "\n| # | Who | Kind | Step | Size | When | Caption |\n"
+                                "|--:|:----|:-----|:-----|-----:|:-----|:--------|\n");
         }
       step = g_strdup_printf ("%s%s", hl_event_get_name (event),
                               check == HL_CHECK_OK ? " ✓" : check == HL_CHECK_FAILED ? " ✗" : "");
@@ -619,6 +623,11 @@ md_events (HlTrace *trace, GString *out)
       md_cell (out, hl_event_kind_to_string (hl_event_get_kind (event)));
       md_cell (out, step);
       md_cell (out, size);
+      {
+        g_autofree char *when = hl_event_dup_when (event);
+
+        md_cell (out, when);
+      }
       g_string_append_c (out, ' ');
       md_append (out, hl_event_get_caption (event), TRUE);
       if (hl_event_get_kind (event) == HL_EVENT_RECORD ||

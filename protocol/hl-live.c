@@ -212,6 +212,7 @@ run_free_live (Run *run)
   g_clear_pointer (&run->client_cred, gnutls_certificate_free_credentials);
   g_clear_pointer (&run->server_cred, gnutls_certificate_free_credentials);
   g_clear_pointer (&run->transport, hl_socket_transport_free);
+  hl_engine_clear_order (run);
   g_clear_pointer (&run->hostname, g_free);
   g_clear_pointer (&run->trust, g_free);
   g_clear_error (&run->error);
@@ -634,6 +635,7 @@ finish_live (Live *live, GError **error)
 
   hl_engine_collect_negotiated (run);
   hl_engine_flush_leftovers (run);
+  hl_engine_settle_order (run);
   if (!hl_keyschedule_apply (run->trace, error))
     return NULL;
   live_outcome (live);

@@ -35,6 +35,8 @@ struct _HlPipe
   gint64            start;
   HlPipeRecordFunc  record_func;
   gpointer          record_data;
+  HlPipeReadFunc    read_func;
+  gpointer          read_data;
 };
 
 static Direction *
@@ -98,6 +100,8 @@ hl_pipe_read (HlPipe *pipe, HlSide receiver, void *data, gsize len)
     {
       if (dir->record_left == 0)
         {
+          if (pipe->read_func)
+            pipe->read_func (receiver, pipe->read_data);
           if (dir->queue->len >= RECORD_HEADER)
             dir->record_left = RECORD_HEADER + ((gsize) dir->queue->data[3] << 8 |
                                                 dir->queue->data[4]);
@@ -241,4 +245,12 @@ hl_pipe_reset (HlPipe *pipe)
       g_byte_array_set_size (dir->assembling, 0);
       dir->record_left = 0;
     }
+}
+
+void
+hl_pipe_set_read_func (HlPipe *pipe, HlPipeReadFunc func, gpointer user_data)
+{
+  g_return_if_fail (pipe != NULL);
+  pipe->read_func = func;
+  pipe->read_data = user_data;
 }

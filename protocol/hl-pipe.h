@@ -29,6 +29,10 @@ void     hl_pipe_free (HlPipe *pipe);
 /* Installs the transport functions on @session for @side (client or server). */
 void     hl_pipe_attach (HlPipe *pipe, HlSide side, gnutls_session_t session);
 void     hl_pipe_set_record_func (HlPipe *pipe, HlPipeRecordFunc func, gpointer user_data);
+/* Called when @receiver starts reading the next record of its queue (one-record mode only):
+ * the moment its TLS library takes that record in. */
+typedef void (*HlPipeReadFunc) (HlSide receiver, gpointer user_data);
+void     hl_pipe_set_read_func (HlPipe *pipe, HlPipeReadFunc func, gpointer user_data);
 /* When set, a pull never returns bytes past the end of the record being read, so every
  * gnutls call sees at most one new record at a time. */
 void     hl_pipe_set_one_record_per_pull (HlPipe *pipe, gboolean one_record);

@@ -42,6 +42,29 @@ arrow (HlEvent *event)
   return "";
 }
 
+char *
+hl_event_dup_when (HlEvent *event)
+{
+  gint64 sent = hl_event_get_sent_timestamp (event);
+  gint64 shown = hl_event_get_timestamp (event);
+
+  switch (hl_event_get_moment (event))
+    {
+    case HL_MOMENT_PROCESSED:
+      if (sent >= 0 && shown - sent >= 1000)
+        return g_strdup_printf ("processed · sent %.1f ms earlier", (shown - sent) / 1000.0);
+      if (sent >= 0 && shown > sent)
+        return g_strdup_printf ("processed · sent %" G_GINT64_FORMAT " µs earlier", shown - sent);
+      return g_strdup (sent >= 0 ? "processed" : "processed · sent by the peer");
+    case HL_MOMENT_SENT:
+      return g_strdup ("sent");
+    case HL_MOMENT_UNREAD:
+      return g_strdup ("sent · never read");
+    default:
+      return g_strdup ("");
+    }
+}
+
 /* --verbose: the field tree under its event, indented past the event columns. */
 static void
 print_fields (HlTrace *trace, HlEvent *event, GString *out)
@@ -74,7 +97,10 @@ print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
   guint n = hl_trace_get_n_events (trace);
   guint last_handshake = 0;
 
-  g_string_append (out, "Events\n");
+  g_string_append (out, hl_trace_is_order_approximate (trace)
+                          ? "Events (as they were sent: this file is from an older version, so "
+                            "what a receiver did may stand before the message)\n"
+                          : "Events (each wire item where its receiver processed it)\n");
   for (guint i = 0; i < n; i++)
     {
       HlEvent *event = hl_trace_get_event (trace, i);
@@ -82,6 +108,7 @@ print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
       HlCheck check = hl_event_get_check (event);
       const char *mark = check == HL_CHECK_OK ? " ✓" : check == HL_CHECK_FAILED ? " ✗" : "";
       const char *direction = arrow (event);
+      g_autofree char *when = hl_event_dup_when (event);
 
       if (hl_event_get_handshake (event) != last_handshake)
         {
@@ -94,6 +121,8 @@ print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
                               *direction ? direction : "", hl_event_get_name (event),
                               hl_event_get_length (event), mark,
                               hl_event_get_caption (event));
+      if (*when)
+        g_string_append_printf (out, "      when: %s\n", when);
       if (kind == HL_EVENT_RECORD || kind == HL_EVENT_MESSAGE)
         g_string_append_printf (out, "      %s · %s\n", hl_event_get_technical (event),
                                 hl_epoch_to_string (hl_event_get_epoch (event)));

@@ -18,4 +18,8 @@ char *hl_trace_dup_text (HlTrace *trace, HlPrintFlags flags);
 /* Lowercase hex of @bytes (NULL gives ""). */
 char *hl_bytes_to_hex (GBytes *bytes);
 
+/* When the event stands (the "when" column): "processed", "sent", "sent · never read", or "" for
+ * local steps; with the sending time where it differs from the time shown. Newly allocated. */
+char *hl_event_dup_when (HlEvent *event);
+
 G_END_DECLS

@@ -11,7 +11,7 @@
 #include "hl-trace-private.h"
 
 /*
- * The trace file format, version 1.
+ * The trace file format, version 2 (version 1 is read too).
  *
  * One JSON object (RFC 8259, UTF-8). Every member of every struct of the model is written; on
  * reading every member listed here must be present, with its type, and `null` only where noted.
@@ -19,7 +19,8 @@
  * without breaking older readers; a change older readers must not misread bumps format_version.
  *
  *   format          "handshake-lens-trace"
- *   format_version  1
+ *   format_version  2 (1: as 2 without the event members moment and sent_us; such a trace
+ *                   is in sending order, which hl_trace_is_order_approximate() reports)
  *   scenario, title, description, library_version          string or null
  *   created         "2024-05-01T12:00:00.123456Z": ISO 8601 in UTC, fraction only when non-zero
  *   n_handshakes    1 … 8
@@ -38,8 +39,10 @@
  *   event           {index, kind, side, peer, handshake, timestamp_us, name, caption, technical,
  *                    epoch, content_type 0…255, handshake_type -1…255, record -1…index-1,
  *                    alert: {level 1…2, description 0…255} or null, check, bytes, plaintext,
- *                    inner_type 0…255 (optional: the content type inside a decrypted record)}
- *                    timestamp_us is ≥ 0 and never less than the previous event's
+ *                    inner_type 0…255 (optional: the content type inside a decrypted record),
+ *                    moment "none"|"processed"|"sent"|"unread", sent_us ≥ 0 or null}
+ *                    timestamp_us is ≥ 0 and never less than the previous event's; events are
+ *                    in causal order (hl-event.h); sent_us is never later than timestamp_us
  *   secret          {name, label, holder, source, handshake, check, formula|null,
  *                    inputs: [string …]|null, note|null, value}
  *   negotiated      {handshake, version, cipher_suite, kx, cipher, mac, group, signature
@@ -202,6 +205,11 @@ event_to_json (HlEvent *event)
   set_hex (object, "bytes", hl_event_get_bytes (event));
   set_hex (object, "plaintext", hl_event_get_plaintext (event));
   json_object_set_int_member (object, "inner_type", hl_event_get_inner_type (event));
+  json_object_set_string_member (object, "moment", hl_moment_to_string (hl_event_get_moment (event)));
+  if (hl_event_get_sent_timestamp (event) < 0)
+    json_object_set_null_member (object, "sent_us");
+  else
+    json_object_set_int_member (object, "sent_us", hl_event_get_sent_timestamp (event));
 
   json_node_take_object (node, object);
   return node;
@@ -854,6 +862,7 @@ typedef struct
 {
   GString *path;   /* of the object being read: "", "events[3]", "events[3].alert" */
   GError  *error;
+  gint64   version; /* format_version of the document */
 } Reader;
 
 static gboolean fail (Reader *r, int code, const char *member, const char *format, ...)
@@ -1096,6 +1105,7 @@ DEFINE_READ_ENUM (HlEventKind, kind, hl_event_kind_from_string)
 DEFINE_READ_ENUM (HlEpoch, epoch, hl_epoch_from_string)
 DEFINE_READ_ENUM (HlCheck, check, hl_check_from_string)
 DEFINE_READ_ENUM (HlSource, source, hl_source_from_string)
+DEFINE_READ_ENUM (HlMoment, moment, hl_moment_from_string)
 
 /* Decodes the hex string in @node; @member names it in messages (NULL: the path is enough). */
 static GBytes *
@@ -1328,6 +1338,8 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   guint inner_type = 0;
   guint level = 0;
   guint description = 0;
+  HlMoment moment = HL_MOMENT_NONE;
+  gint64 sent = -1;
 
   if (read_int (r, object, "index", 0, G_MAXINT64, &position) && position != index)
     invalid (r, "index", "%" G_GINT64_FORMAT ", expected %u (its position in events)",
@@ -1363,6 +1375,16 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   /* added after format_version 1 was first written: optional */
   if (json_object_has_member (object, "inner_type"))
     read_uint (r, object, "inner_type", 0, 255, &inner_type);
+  if (r->version >= 2)
+    {
+      JsonNode *node = NULL;
+
+      read_moment (r, object, "moment", &moment);
+      if (get_member (r, object, "sent_us", TYPE_INTEGER, MEMBER_NULLABLE, &node) && node &&
+          read_int (r, object, "sent_us", 0, G_MAXINT64, &sent) && sent > timestamp)
+        invalid (r, "sent_us", "%" G_GINT64_FORMAT " is later than the event's timestamp_us %"
+                 G_GINT64_FORMAT, sent, timestamp);
+    }
   if (r->error != NULL)
     return NULL;
 
@@ -1380,6 +1402,7 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   hl_event_set_bytes (event, bytes);
   hl_event_set_plaintext (event, plaintext);
   hl_event_set_inner_type (event, inner_type);
+  hl_event_set_moment (event, moment, sent);
   return g_steal_pointer (&event);
 }
 
@@ -1638,11 +1661,14 @@ read_trace (Reader *r, JsonNode *root_node)
       invalid (r, "format", "%s, expected “%s”; this is not a Handshake Lens trace", quoted,
                HL_TRACE_FORMAT_NAME);
     }
-  if (get_member (r, root, "format_version", TYPE_INTEGER, MEMBER_REQUIRED, &version) &&
-      json_node_get_int (version) != HL_TRACE_FORMAT_VERSION)
-    fail (r, HL_TRACE_ERROR_VERSION, "format_version",
-          "unsupported version %" G_GINT64_FORMAT "; this version of Handshake Lens reads "
-          "version %d", json_node_get_int (version), HL_TRACE_FORMAT_VERSION);
+  if (get_member (r, root, "format_version", TYPE_INTEGER, MEMBER_REQUIRED, &version))
+    {
+      r->version = json_node_get_int (version);
+      if (r->version < 1 || r->version > HL_TRACE_FORMAT_VERSION)
+        fail (r, HL_TRACE_ERROR_VERSION, "format_version",
+              "unsupported version %" G_GINT64_FORMAT "; this version of Handshake Lens reads "
+              "versions 1 to %d", r->version, HL_TRACE_FORMAT_VERSION);
+    }
 
   read_string (r, root, "scenario", MEMBER_NULLABLE, &scenario);
   read_string (r, root, "title", MEMBER_NULLABLE, &title);
@@ -1660,6 +1686,7 @@ read_trace (Reader *r, JsonNode *root_node)
     return NULL;
 
   trace = hl_trace_new (scenario, title, description);
+  hl_trace_set_order_approximate (trace, r->version < 2);
   hl_trace_set_library_version (trace, library_version);
   hl_trace_set_created (trace, created);
   hl_trace_set_n_handshakes (trace, n_handshakes);
@@ -2080,6 +2107,10 @@ same_event (GString *why, const char *where, HlEvent *a, HlEvent *b)
          SAME_INT (handshake) &&
          same_int (why, where, "timestamp_us", hl_event_get_timestamp (a),
                    hl_event_get_timestamp (b)) &&
+         same_int (why, where, "sent_us", hl_event_get_sent_timestamp (a),
+                   hl_event_get_sent_timestamp (b)) &&
+         same_string (why, where, "moment", hl_moment_to_string (hl_event_get_moment (a)),
+                      hl_moment_to_string (hl_event_get_moment (b))) &&
          same_string (why, where, "name", hl_event_get_name (a), hl_event_get_name (b)) &&
          same_string (why, where, "caption", hl_event_get_caption (a), hl_event_get_caption (b)) &&
          same_string (why, where, "technical", hl_event_get_technical (a),

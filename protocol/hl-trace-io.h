@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 
 /* The saved-trace format (`.hltrace`): one JSON object, described in hl-trace-io.c. */
 #define HL_TRACE_FORMAT_NAME "handshake-lens-trace"
-#define HL_TRACE_FORMAT_VERSION 1
+/* 2: events in causal order, each wire item with its moment and sending time. Version 1 files
+ * still open; their order is approximate (events as they were sent). */
+#define HL_TRACE_FORMAT_VERSION 2
 
 /* What the loader accepts at most. The size is checked before anything is parsed. */
 #define HL_TRACE_MAX_DOCUMENT_SIZE (64 * 1024 * 1024)  /* bytes of JSON text */

@@ -25,6 +25,10 @@ void     hl_trace_set_ca_certificate (HlTrace *self, GBytes *der);
 void     hl_trace_set_server_key (HlTrace *self, GBytes *pem);
 void     hl_trace_set_n_handshakes (HlTrace *self, guint n);
 void     hl_trace_set_live (HlTrace *self, const HlLive *live);             /* copies */
+void     hl_trace_set_order_approximate (HlTrace *self, gboolean approximate);
+/* Puts the events in the order of @keys (one per event, by index; ties keep their order) and
+ * renumbers them and their record links. */
+void     hl_trace_sort_events (HlTrace *self, const guint64 *keys);
 /* Makes the trace immutable. A trace is handed to other threads (the UI) only once finished, so
  * the list model never changes while anyone watches it. */
 void     hl_trace_finish (HlTrace *self);

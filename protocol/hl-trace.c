@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "hl-trace"
 #include "config.h"
 
+#include <stdlib.h>
 #include <gnutls/gnutls.h>
 
 #include "hl-trace-private.h"
@@ -28,6 +29,7 @@ struct _HlTrace
   GBytes     *ca_certificate;
   GBytes     *server_key;
   HlLive     *live;
+  gboolean    order_approximate;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -581,4 +583,65 @@ hl_trace_dup_participant_label (HlTrace *self, HlSide side)
         g_string_append_printf (label, " · %s", self->live->software);
     }
   return g_string_free (label, FALSE);
+}
+
+gboolean
+hl_trace_is_order_approximate (HlTrace *self)
+{
+  g_return_val_if_fail (HL_IS_TRACE (self), FALSE);
+  return self->order_approximate;
+}
+
+void
+hl_trace_set_order_approximate (HlTrace *self, gboolean approximate)
+{
+  RETURN_IF_FINISHED (self);
+  self->order_approximate = approximate;
+}
+
+typedef struct
+{
+  HlEvent *event;
+  guint64  key;
+  guint    old;
+} Sortable;
+
+static int
+compare_sortable (gconstpointer a, gconstpointer b)
+{
+  const Sortable *x = a, *y = b;
+
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->old < y->old ? -1 : x->old > y->old;
+}
+
+void
+hl_trace_sort_events (HlTrace *self, const guint64 *keys)
+{
+  guint n;
+  g_autofree Sortable *items = NULL;
+  g_autofree guint *new_index = NULL;
+
+  RETURN_IF_FINISHED (self);
+  n = self->events->len;
+  items = g_new (Sortable, MAX (n, 1));
+  new_index = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    items[i] = (Sortable) { g_ptr_array_index (self->events, i), keys[i], i };
+  qsort (items, n, sizeof *items, compare_sortable);
+  for (guint i = 0; i < n; i++)
+    {
+      new_index[items[i].old] = i;
+      self->events->pdata[i] = items[i].event;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *event = g_ptr_array_index (self->events, i);
+      int record = hl_event_get_record (event);
+
+      hl_event_set_index (event, i);
+      if (record >= 0 && (guint) record < n)
+        hl_event_set_record (event, (int) new_index[record]);
+    }
 }

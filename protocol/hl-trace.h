@@ -144,6 +144,9 @@ GBytes            *hl_trace_get_ca_certificate (HlTrace *self); /* the client's 
  * decrypt an RSA premaster secret from the wire. */
 GBytes            *hl_trace_get_server_key (HlTrace *self);
 
+/* TRUE for a trace from a file of format_version 1, which kept events in the order they were
+ * sent: what a receiver did with a message may stand before the message. */
+gboolean           hl_trace_is_order_approximate (HlTrace *self);
 /* NULL for traces whose two sides both ran in this process. */
 const HlLive      *hl_trace_get_live (HlTrace *self);
 /* The label of a participant: "Server" in memory; for the remote side of a live trace, what we

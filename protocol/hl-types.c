@@ -13,6 +13,7 @@ static const char *const kind_names[] = { "record", "message", "action", "alert"
 static const char *const epoch_names[] = { "plaintext", "handshake", "application" };
 static const char *const check_names[] = { "none", "ok", "failed" };
 static const char *const source_names[] = { "library", "decrypted", "derived", "wire" };
+static const char *const moment_names[] = { "none", "processed", "sent", "unread" };
 
 static gboolean
 lookup (const char *const *table, guint n, const char *str, int *out)
@@ -48,6 +49,7 @@ DEFINE_ENUM_STRINGS (HlEventKind, hl_event_kind, kind_names, HL_EVENT_NOTE)
 DEFINE_ENUM_STRINGS (HlEpoch, hl_epoch, epoch_names, HL_EPOCH_APPLICATION)
 DEFINE_ENUM_STRINGS (HlCheck, hl_check, check_names, HL_CHECK_FAILED)
 DEFINE_ENUM_STRINGS (HlSource, hl_source, source_names, HL_SOURCE_WIRE)
+DEFINE_ENUM_STRINGS (HlMoment, hl_moment, moment_names, HL_MOMENT_UNREAD)
 
 const char *
 hl_side_to_label (HlSide side)

@@ -45,6 +45,17 @@ typedef enum
   HL_CHECK_FAILED,
 } HlCheck;
 
+/* Where a wire item (record, message, alert, application data) stands in the trace's order
+ * (RFC-free: our own model). Actions and notes stand where they happened. */
+typedef enum
+{
+  HL_MOMENT_NONE,        /* not a wire item */
+  HL_MOMENT_PROCESSED,   /* shown when the receiver's TLS library processed it */
+  HL_MOMENT_SENT,        /* shown when it was sent: the receiver is a remote peer (its
+                          * processing is not observable) */
+  HL_MOMENT_UNREAD,      /* shown when it was sent: the receiver stopped before reading it */
+} HlMoment;
+
 /* How a secret became known to us. */
 typedef enum
 {
@@ -72,6 +83,8 @@ const char *hl_epoch_to_string (HlEpoch epoch);     /* "plaintext", "handshake",
 gboolean    hl_epoch_from_string (const char *str, HlEpoch *out);
 const char *hl_check_to_string (HlCheck check);     /* "none", "ok", "failed" */
 gboolean    hl_check_from_string (const char *str, HlCheck *out);
+const char *hl_moment_to_string (HlMoment moment);   /* "none", "processed", "sent", "unread" */
+gboolean    hl_moment_from_string (const char *str, HlMoment *out);
 const char *hl_source_to_string (HlSource source);  /* "library", "decrypted", "derived", "wire" */
 gboolean    hl_source_from_string (const char *str, HlSource *out);
 

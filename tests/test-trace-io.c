@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "hl-error.h"
+#include "hl-engine.h"
 #include "hl-trace-io.h"
 #include "hl-trace-private.h"
 
@@ -638,7 +639,8 @@ static const Broken broken[] = {
     "format: expected a string, found an integer" },
   { "format-missing", NULL, "format", REMOVE, INVALID, "format: missing" },
   { "version-99", NULL, "format_version", "99", VERSION,
-    "format_version: unsupported version 99; this version of Handshake Lens reads version 1" },
+    "format_version: unsupported version 99; this version of Handshake Lens reads versions 1 "
+    "to 2" },
   { "version-0", NULL, "format_version", "0", VERSION, "format_version: unsupported version 0" },
   { "version-negative", NULL, "format_version", "-1", VERSION, "unsupported version -1" },
   { "version-string", NULL, "format_version", "\"1\"", INVALID,
@@ -1193,19 +1195,80 @@ test_file_async (Fixture *fixture, gconstpointer data)
   g_assert_true (hl_trace_equal (trace, loaded, NULL));
 
   g_assert_true (g_file_set_contents (path, "{\"format\": \"handshake-lens-trace\", "
-                                      "\"format_version\": 2}", -1, NULL));
+                                      "\"format_version\": 3}", -1, NULL));
   g_clear_object (&loaded);
   loaded = load_async (fixture->file, &error);
   g_assert_null (loaded);
   g_assert_error (error, HL_TRACE_ERROR, HL_TRACE_ERROR_VERSION);
-  g_assert_cmpstr (error->message, ==, "format_version: unsupported version 2; this version of "
-                   "Handshake Lens reads version 1");
+  g_assert_cmpstr (error->message, ==, "format_version: unsupported version 3; this version of "
+                   "Handshake Lens reads versions 1 to 2");
+}
+
+/* Version 1 files (sending order, no moments) still open, and say their order is approximate;
+ * version 2 keeps the moments and rejects a sending time after the shown one. */
+static void
+test_version1 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlTrace) trace = hl_engine_run_scenario ("tls13", NULL, &error);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(HlTrace) loaded = NULL;
+  g_autoptr(HlTrace) again = NULL;
+  JsonArray *events;
+  guint processed = 0;
+
+  g_assert_no_error (error);
+  g_assert_false (hl_trace_is_order_approximate (trace));
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_moment (event) == HL_MOMENT_PROCESSED)
+        {
+          processed++;
+          g_assert_cmpint (hl_event_get_sent_timestamp (event), >=, 0);
+          g_assert_cmpint (hl_event_get_sent_timestamp (event), <=,
+                           hl_event_get_timestamp (event));
+        }
+    }
+  g_assert_cmpuint (processed, >, 10);
+
+  root = hl_trace_to_json (trace);
+  again = hl_trace_from_json (root, &error);
+  g_assert_no_error (error);
+  g_assert_true (hl_trace_equal (trace, again, NULL));
+
+  events = json_object_get_array_member (json_node_get_object (root), "events");
+  json_object_set_int_member (json_array_get_object_element (events, 3), "sent_us",
+                              G_MAXINT64);
+  g_clear_object (&again);
+  again = hl_trace_from_json (root, &error);
+  g_assert_null (again);
+  g_assert_error (error, HL_TRACE_ERROR, HL_TRACE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "events[3].sent_us"));
+  g_clear_error (&error);
+
+  json_object_set_int_member (json_node_get_object (root), "format_version", 1);
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *object = json_array_get_object_element (events, i);
+
+      json_object_remove_member (object, "moment");
+      json_object_remove_member (object, "sent_us");
+    }
+  loaded = hl_trace_from_json (root, &error);
+  g_assert_no_error (error);
+  g_assert_true (hl_trace_is_order_approximate (loaded));
+  g_assert_cmpuint (hl_trace_get_n_events (loaded), ==, hl_trace_get_n_events (trace));
+  g_assert_cmpint (hl_event_get_moment (hl_trace_get_event (loaded, 3)), ==, HL_MOMENT_NONE);
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/protocol/trace-io/version-1", test_version1);
 
   g_test_add_func ("/protocol/trace-io/round-trip/full", test_round_trip_full);
   g_test_add_func ("/protocol/trace-io/round-trip/minimal", test_round_trip_minimal);

@@ -551,6 +551,14 @@ describe_step (HlSequenceItem *item, HlEvent *event, GPtrArray *all, gboolean tl
     }
   item->detail = g_strdup_printf ("%s%s%s", protection_text (epoch, tls13), record ? " · " : "",
                                   record ? record : "");
+  if (hl_event_get_moment (event) == HL_MOMENT_UNREAD)
+    {
+      /* sent with its flight, but the receiver stopped before it (a failure scenario) */
+      char *detail = g_strdup_printf (_("sent, never read · %s"), item->detail);
+
+      g_free (item->detail);
+      item->detail = detail;
+    }
 }
 
 /* Measured sizes of one step, before placement. */
@@ -845,7 +853,8 @@ add_record_group (HlSequenceLayout *self, const Columns *c, int first, int last)
 }
 
 /* Flights (RFC 8446 §2, RFC 5246 §7.3): the handshake messages one side sends before the other
- * answers. Its own local steps in between belong to it; anything else ends it. */
+ * answers. Local steps in between do not end it: its own, and the receiver's, which stand
+ * where the receiver processed each message (causal order, hl-event.h); anything else does. */
 static void
 add_groups (HlSequenceLayout *self, const Columns *c, GPtrArray *events, GPtrArray *all,
             const Handshake *hs, guint n_hs, double gutter)
@@ -875,7 +884,7 @@ add_groups (HlSequenceLayout *self, const Columns *c, GPtrArray *events, GPtrArr
               if (kind == HL_EVENT_MESSAGE)
                 n_messages++;
             }
-          else if (!(event && kind == HL_EVENT_ACTION && hl_event_get_side (event) == side))
+          else if (!(event && kind == HL_EVENT_ACTION))
             {
               if (start >= 0 && ++flight && n_messages >= 2)
                 add_group (self, c, start, last_wire, flight, all, gutter);

@@ -257,6 +257,9 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
                                hl_sequence_view_get_n_steps (self->sequence_view));
   update_story (self);
   update_actions (self);
+  if (hl_trace_is_order_approximate (trace))
+    hl_window_add_toast (self, adw_toast_new (_("This trace is from an older version: its steps "
+                                                "are in the order they were sent")));
 }
 
 HlTrace *
