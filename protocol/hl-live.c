@@ -1000,6 +1000,34 @@ server_credentials (Live *live, GError **error)
   return TRUE;
 }
 
+/* What our server sent in its Certificate message: its chain, leaf first (the client's side
+ * records the server chain in memory runs; here the client is not ours). */
+static void
+record_own_chain (Live *live)
+{
+  Run *run = &live->run;
+  gnutls_x509_crt_t *crts = NULL;
+  unsigned n = 0;
+
+  if (hl_trace_get_server_chain (run->trace)->len > 0 ||
+      gnutls_certificate_get_x509_crt (run->server_cred, 0, &crts, &n) < 0)
+    return;
+  for (unsigned i = 0; i < n; i++)
+    {
+      gnutls_datum_t der = { NULL, 0 };
+
+      if (gnutls_x509_crt_export2 (crts[i], GNUTLS_X509_FMT_DER, &der) == 0)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new (der.data, der.size);
+
+          hl_trace_add_server_certificate (run->trace, bytes);
+          gnutls_free (der.data);
+        }
+      gnutls_x509_crt_deinit (crts[i]);
+    }
+  gnutls_free (crts);
+}
+
 static char *
 server_response (void)
 {
@@ -1044,6 +1072,7 @@ serve_run (Live *live, GSocket *socket, GCancellable *cancellable, GError **erro
 
   if (!handshake (live, error))
     return NULL;
+  record_own_chain (live);
   {
     char name[256];
     size_t size = sizeof name;

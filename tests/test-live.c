@@ -557,7 +557,7 @@ test_connect_refuse (Fixture *fx, gconstpointer data)
 #define CLIENT_REQUEST "GET / HTTP/1.1\r\nHost: server.test\r\nUser-Agent: test-live\r\n\r\n"
 
 static HlLiveListener *
-listen_here (gboolean client_auth)
+listen_with (gboolean client_auth, const char *cert, const char *key)
 {
   HlLiveOptions o;
   g_autoptr(GError) error = NULL;
@@ -566,11 +566,19 @@ listen_here (gboolean client_auth)
   hl_live_options_init (&o);
   o.address = g_strdup ("127.0.0.1");
   o.client_auth = client_auth;
+  o.cert_file = g_strdup (cert);
+  o.key_file = g_strdup (key);
   listener = hl_live_listener_new (&o, &error);
   hl_live_options_clear (&o);
   g_assert_no_error (error);
   g_assert_cmpuint (hl_live_listener_get_port (listener), >, 0);
   return listener;
+}
+
+static HlLiveListener *
+listen_here (gboolean client_auth)
+{
+  return listen_with (client_auth, NULL, NULL);
 }
 
 static HlTrace *
@@ -771,6 +779,65 @@ test_listen_gnutls_cli (Fixture *fx, gconstpointer data)
   g_assert_true (hl_live_trace_succeeded (trace, &why));
   request = app_data (trace, HL_SIDE_CLIENT);
   g_assert_cmpstr (request->str, ==, CLIENT_REQUEST);
+  assert_same_keylog (trace, keylog);
+  assert_schedule_clean (trace);
+}
+
+/* Our server with a certificate of the user's (--cert/--key, here the ECDSA one), asking for
+ * a client certificate (--client-auth) that s_client presents: both chains are in the trace,
+ * the server's check of the client's chain passed, and the key logs agree. */
+static void
+test_listen_own_cert_mtls (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(HlLiveListener) listener = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(HlTrace) trace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL, *key = NULL, *ccert = NULL, *ckey = NULL;
+  g_autofree char *connect = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *keylog = g_build_filename (fx->dir, "mtls.keys", NULL);
+  GOutputStream *stdin_pipe;
+  const HlVerification *v;
+
+  if (!have_program ("openssl"))
+    return;
+  identity_files (fx, HL_IDENTITY_SERVER_ECDSA, &cert, &key);
+  identity_files (fx, HL_IDENTITY_CLIENT, &ccert, &ckey);
+  listener = listen_with (TRUE, cert, key);
+  connect = g_strdup_printf ("127.0.0.1:%u", hl_live_listener_get_port (listener));
+  {
+    const char *argv[] = { "openssl", "s_client", "-connect", connect, "-servername",
+                           HL_PKI_SERVER_NAME, "-CAfile", fx->ca, "-verify_return_error",
+                           "-cert", ccert, "-key", ckey, "-ign_eof", "-keylogfile", keylog,
+                           NULL };
+
+    client = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL, argv);
+  }
+  stdin_pipe = g_subprocess_get_stdin_pipe (client);
+  g_output_stream_write_all (stdin_pipe, CLIENT_REQUEST, strlen (CLIENT_REQUEST), NULL, NULL,
+                             &error);
+  g_assert_no_error (error);
+  g_output_stream_close (stdin_pipe, NULL, NULL);
+  trace = accept_one (listener, &error);
+  reap (client);
+  g_assert_no_error (error);
+
+  g_assert_true (hl_live_trace_succeeded (trace, &why));
+  g_assert_cmpuint (hl_trace_get_server_chain (trace)->len, ==, 1);
+  g_assert_true (g_bytes_equal (g_ptr_array_index (hl_trace_get_server_chain (trace), 0),
+                                hl_pki_get_certificate_der (hl_pki_get_default (NULL),
+                                                            HL_IDENTITY_SERVER_ECDSA)));
+  /* OpenSSL sends the chain it can build: the client certificate first, maybe its CA after */
+  g_assert_cmpuint (hl_trace_get_client_chain (trace)->len, >=, 1);
+  g_assert_true (g_bytes_equal (g_ptr_array_index (hl_trace_get_client_chain (trace), 0),
+                                hl_pki_get_certificate_der (hl_pki_get_default (NULL),
+                                                            HL_IDENTITY_CLIENT)));
+  g_assert_cmpuint (hl_trace_get_verifications (trace)->len, ==, 1);
+  v = g_ptr_array_index (hl_trace_get_verifications (trace), 0);
+  g_assert_cmpint (v->verifier, ==, HL_SIDE_SERVER);
+  g_assert_true (v->trusted);
   assert_same_keylog (trace, keylog);
   assert_schedule_clean (trace);
 }
@@ -1051,6 +1118,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/live/listen/gnutls-cli", Fixture, NULL, fixture_setup, test_listen_gnutls_cli,
               fixture_teardown);
+  g_test_add ("/live/listen/own-certificate-and-client-certificate", Fixture, NULL,
+              fixture_setup, test_listen_own_cert_mtls, fixture_teardown);
   g_test_add ("/live/listen/refused-by-client", Fixture, NULL, fixture_setup,
               test_listen_refused, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)

@@ -364,9 +364,20 @@ dup_header_subtitle (HlSequenceLayout *self, HlSide side)
 
   if (live != NULL && side == live->local)
     return g_strdup (_("Handshake Lens · this app"));
+  if (live != NULL && side == HL_SIDE_CA && live->local == HL_SIDE_CLIENT && live->trust)
+    {
+      /* what the client trusted: "system trust store", or the CA file by its name */
+      const char *file = g_str_has_prefix (live->trust, "the CA file ")
+                           ? live->trust + strlen ("the CA file ") : NULL;
+      g_autofree char *base = file ? g_path_get_basename (file) : NULL;
+
+      return base ? g_strdup_printf (_("CA file %s · never on the wire"), base)
+                  : g_strdup_printf (_("%s · never on the wire"),
+                                     g_str_has_prefix (live->trust, "the ") ? live->trust + 4
+                                                                            : live->trust);
+    }
   if (live != NULL && side == HL_SIDE_CA)
-    return g_strdup (live->local == HL_SIDE_CLIENT ? _("the client’s trust store")
-                                                   : _("demo CA · never on the wire"));
+    return g_strdup (_("demo CA · never on the wire"));
   if (live != NULL && (side == HL_SIDE_CLIENT || side == HL_SIDE_SERVER))
     {
       GString *text = g_string_new (side == HL_SIDE_SERVER ? _("real server") : _("real client"));
