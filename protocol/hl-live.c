@@ -10,6 +10,7 @@
 #include "hl-engine-private.h"
 #include "hl-error.h"
 #include "hl-keyschedule.h"
+#include "hl-signature.h"
 #include "hl-live.h"
 
 /*
@@ -638,6 +639,7 @@ finish_live (Live *live, GError **error)
   hl_engine_settle_order (run);
   if (!hl_keyschedule_apply (run->trace, error))
     return NULL;
+  hl_signature_apply (run->trace);
   live_outcome (live);
   live->live.truncated = hl_socket_transport_is_truncated (run->transport);
   live->live.bytes_sent = hl_socket_transport_get_sent (run->transport);

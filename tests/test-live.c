@@ -9,6 +9,7 @@
 #include "hl-error.h"
 #include "hl-keyschedule.h"
 #include "hl-live.h"
+#include "hl-signature.h"
 #include "hl-trace-io.h"
 #include "hl-pki.h"
 
@@ -343,6 +344,15 @@ assert_schedule_clean (HlTrace *trace)
       n_ok++;
     }
   g_assert_cmpuint (n_ok, >, 2);
+
+  /* the peer's signatures (and ours) verify with our own check */
+  {
+    g_autoptr(GPtrArray) checks = hl_trace_check_signatures (trace);
+
+    for (guint i = 0; i < checks->len; i++)
+      g_assert_cmpint (((HlSignatureCheck *) g_ptr_array_index (checks, i))->check, ==,
+                       HL_CHECK_OK);
+  }
 }
 
 /* The application data of @side, concatenated. */
