@@ -53,6 +53,7 @@ typedef struct
   double           y;
   double           height;
   double           arrow_y;  /* offset of the arrows from y */
+  gboolean         tint[2];  /* the side is in its encrypted part here */
   Cell             cells[2];
   PangoLayout     *mark;
 } Row;
@@ -62,8 +63,11 @@ struct _HlComparePainter
   GObject                parent_instance;
 
   PangoContext          *context;
+  PangoFontDescription  *base;
   PangoFontDescription  *fonts[N_FONTS];
-  double                 unit;       /* 1 at an 11-point interface font */
+  double                 base_unit;  /* 1 at an 11-point interface font */
+  double                 zoom;       /* the fonts grow with the width (see layout) */
+  double                 unit;       /* base_unit × zoom: every length is in these */
   HlSequencePalette      palette;
   HlTrace               *traces[2];
   GArray                *alignment;  /* of HlCompareRow */
@@ -128,6 +132,7 @@ hl_compare_painter_finalize (GObject *object)
   g_clear_object (&self->traces[1]);
   for (guint i = 0; i < N_FONTS; i++)
     g_clear_pointer (&self->fonts[i], pango_font_description_free);
+  g_clear_pointer (&self->base, pango_font_description_free);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (hl_compare_painter_parent_class)->finalize (object);
 }
@@ -142,7 +147,7 @@ static void
 hl_compare_painter_init (HlComparePainter *self)
 {
   self->width = -1;
-  self->unit = 1;
+  self->unit = self->base_unit = self->zoom = 1;
   hl_sequence_palette_init_default (&self->palette, FALSE);
 }
 
@@ -188,31 +193,39 @@ hl_compare_painter_get_rows (HlComparePainter *self)
   return self->alignment;
 }
 
-gboolean
-hl_compare_painter_set_font (HlComparePainter *self, const PangoFontDescription *base)
+/* The fonts at @zoom times the base size. */
+static void
+make_fonts (HlComparePainter *self, double zoom)
 {
-  int size;
+  int size = pango_font_description_get_size (self->base);
 
-  g_return_val_if_fail (HL_IS_COMPARE_PAINTER (self), FALSE);
-  g_return_val_if_fail (base != NULL, FALSE);
-
-  size = pango_font_description_get_size (base);
-  if (size <= 0)
-    size = 11 * PANGO_SCALE;
-  if (self->fonts[FONT_LABEL] &&
-      pango_font_description_get_size (self->fonts[FONT_LABEL]) == size &&
-      g_strcmp0 (pango_font_description_get_family (self->fonts[FONT_LABEL]),
-                 pango_font_description_get_family (base)) == 0)
-    return FALSE;
   for (guint i = 0; i < N_FONTS; i++)
     {
       g_clear_pointer (&self->fonts[i], pango_font_description_free);
-      self->fonts[i] = pango_font_description_copy (base);
-      pango_font_description_set_size (self->fonts[i], (int) (size * font_specs[i].scale));
+      self->fonts[i] = pango_font_description_copy (self->base);
+      pango_font_description_set_size (self->fonts[i],
+                                       (int) (size * zoom * font_specs[i].scale));
       pango_font_description_set_weight (self->fonts[i], font_specs[i].weight);
       pango_font_description_set_style (self->fonts[i], font_specs[i].style);
     }
-  self->unit = (double) size / (11 * PANGO_SCALE);
+  self->zoom = zoom;
+  self->unit = self->base_unit * zoom;
+}
+
+gboolean
+hl_compare_painter_set_font (HlComparePainter *self, const PangoFontDescription *base)
+{
+  g_return_val_if_fail (HL_IS_COMPARE_PAINTER (self), FALSE);
+  g_return_val_if_fail (base != NULL, FALSE);
+
+  if (self->base && pango_font_description_equal (self->base, base))
+    return FALSE;
+  g_clear_pointer (&self->base, pango_font_description_free);
+  self->base = pango_font_description_copy (base);
+  if (pango_font_description_get_size (self->base) <= 0)
+    pango_font_description_set_size (self->base, 11 * PANGO_SCALE);
+  self->base_unit = (double) pango_font_description_get_size (self->base) / (11 * PANGO_SCALE);
+  make_fonts (self, 1);
   clear_rows (self);
   return TRUE;
 }
@@ -283,6 +296,7 @@ static char *
 wire_detail (HlEvent *event)
 {
   gsize len = hl_event_get_length (event);
+  g_autofree char *size = g_strdup_printf (ngettext ("%zu byte", "%zu bytes", len), len);
   guint handshake = hl_event_get_handshake (event);
   g_autofree char *connection = handshake > 0
                                 ? g_strdup_printf (_(" · connection %u"), handshake + 1)
@@ -291,12 +305,12 @@ wire_detail (HlEvent *event)
   switch (hl_event_get_epoch (event))
     {
     case HL_EPOCH_HANDSHAKE:
-      return g_strdup_printf (_("%zu bytes · encrypted (handshake keys)%s"), len, connection);
+      return g_strdup_printf (_("%s · encrypted (handshake keys)%s"), size, connection);
     case HL_EPOCH_APPLICATION:
-      return g_strdup_printf (_("%zu bytes · encrypted%s"), len, connection);
+      return g_strdup_printf (_("%s · encrypted%s"), size, connection);
     case HL_EPOCH_PLAINTEXT:
     default:
-      return g_strdup_printf (_("%zu bytes · in the clear%s"), len, connection);
+      return g_strdup_printf (_("%s · in the clear%s"), size, connection);
     }
 }
 
@@ -360,6 +374,7 @@ double
 hl_compare_painter_layout (HlComparePainter *self, double width)
 {
   double margin, gutter, y, th = 0, sh = 0, nh = 0;
+  gboolean tint[2] = { FALSE, FALSE };
 
   g_return_val_if_fail (HL_IS_COMPARE_PAINTER (self), 0);
 
@@ -367,6 +382,13 @@ hl_compare_painter_layout (HlComparePainter *self, double width)
   if (self->rows && self->width == width)
     return self->height;
   clear_rows (self);
+  /* a wide window (a projector) gets larger type, up to half as large again */
+  {
+    double zoom = CLAMP (width / (1100 * self->base_unit), 1, 1.5);
+
+    if (fabs (zoom - self->zoom) > 0.01)
+      make_fonts (self, zoom);
+  }
   self->width = width;
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   if (self->alignment == NULL)
@@ -449,6 +471,14 @@ hl_compare_painter_layout (HlComparePainter *self, double width)
               cell->box_y = (row.height - cell->box_h) / 2;
             }
         }
+      /* the encrypted part of each side: from an encrypted message on, through local steps
+       * and gaps, until a message goes in the clear again */
+      for (guint s = 0; s < 2; s++)
+        {
+          if (events[s] && is_wire (events[s]))
+            tint[s] = hl_event_get_epoch (events[s]) != HL_EPOCH_PLAINTEXT;
+          row.tint[s] = tint[s];
+        }
       row.mark = text_layout (self, FONT_MARK, mark, -1, FALSE);
       g_array_append_val (self->rows, row);
       y += row.height;
@@ -476,7 +506,7 @@ hl_compare_painter_get_min_width (HlComparePainter *self)
 {
   g_return_val_if_fail (HL_IS_COMPARE_PAINTER (self), 0);
   /* room for "EncryptedExtensions" between the lifelines of each side */
-  return U (760);
+  return 760 * self->base_unit;
 }
 
 /* Hit-testing */
@@ -607,13 +637,6 @@ draw_cell (HlComparePainter *self, cairo_t *cr, const Row *row, guint side, doub
       double cx = (cell->x1 + cell->x2) / 2;
       const GdkRGBA *c = color (self, arrow_color (cell->event));
 
-      if (hl_event_get_epoch (cell->event) != HL_EPOCH_PLAINTEXT)
-        {
-          /* the encrypted part of the conversation, tinted as the diagram's symmetric band */
-          set_color (cr, color (self, HL_SEQUENCE_COLOR_SYMMETRIC), alpha);
-          cairo_rectangle (cr, self->side_x[side], row->y, self->side_w, row->height);
-          cairo_fill (cr);
-        }
       set_color (cr, c, alpha);
       cairo_set_line_width (cr, U (2.2));
       cairo_move_to (cr, cell->x1, y);
@@ -746,6 +769,15 @@ hl_compare_painter_draw (HlComparePainter         *self,
           int shown = state->shown[s];
           double alpha = shown < 0 || (int) i < shown ? 1 : 0.22;
 
+          if (row->tint[s])
+            {
+              /* tinted as the diagram's symmetric band */
+              set_color (cr, color (self, HL_SEQUENCE_COLOR_SYMMETRIC), 1);
+              cairo_rectangle (cr, self->side_x[s] - U (8), row->y, self->side_w + U (16),
+                               row->height);
+              cairo_fill (cr);
+            }
+
           if (shown > 0 && (int) i == shown - 1 && row->cells[s].event)
             {
               set_color (cr, color (self, HL_SEQUENCE_COLOR_CURRENT), 1);
@@ -801,7 +833,31 @@ hl_compare_painter_draw_summary (HlComparePainter *self, cairo_t *cr, double y, 
   label_w = (width - 2 * margin) * 0.3;
   value_w = (width - 2 * margin - label_w) / 2 - U (12);
 
-  y += U (12);
+  y += U (16);
+  {
+    /* the column heads: which handshake is which */
+    g_autoptr(PangoLayout) head = text_layout (self, FONT_TITLE, _("Summary"), label_w, FALSE);
+    double h = 0, hh = 0;
+
+    layout_size (head, NULL, &h);
+    if (cr)
+      {
+        set_color (cr, color (self, HL_SEQUENCE_COLOR_FOREGROUND), 1);
+        show_layout (cr, head, margin + U (8), y);
+      }
+    for (guint s = 0; s < 2; s++)
+      {
+        g_autofree char *text = g_strdup_printf ("%s (%s)", hl_trace_get_title (self->traces[s]),
+                                                 hl_trace_get_scenario (self->traces[s]));
+        g_autoptr(PangoLayout) title = text_layout (self, FONT_LABEL, text, value_w, TRUE);
+
+        layout_size (title, NULL, &hh);
+        h = MAX (h, hh);
+        if (cr)
+          show_layout (cr, title, margin + label_w + s * (value_w + U (24)), y + U (4));
+      }
+    y += h + U (10);
+  }
   for (guint i = 0; i < lines->len; i++)
     {
       const HlCompareLine *line = lines->pdata[i];

@@ -449,6 +449,8 @@ hl_compare_window_set_traces (HlCompareWindow *self, HlTrace *left, HlTrace *rig
   adw_window_title_set_subtitle (self->window_title, title);
   gtk_window_set_title (GTK_WINDOW (self), title);
   fill_summary (self);
+  /* the first row (the two ClientHellos) already compared: what the pane is for */
+  hl_compare_view_select (self->view, 0, 0);
   update_differences (self);
   update_position (self);
 }
