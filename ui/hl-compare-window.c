@@ -358,8 +358,8 @@ step (HlCompareWindow *self, int direction)
       if (direction > 0 && shown < n)
         shown++;
       else if (direction < 0)
-        shown = MAX (hl_compare_view_get_shown (self->view, 0),
-                     hl_compare_view_get_shown (self->view, 1)) - 1;
+        shown = MAX (MAX (hl_compare_view_get_shown (self->view, 0),
+                          hl_compare_view_get_shown (self->view, 1)), 1) - 1;
       shown = MIN (shown, n);
       set_shown (self, 0, shown);
       set_shown (self, 1, shown);
@@ -496,14 +496,10 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 }
 
-void
-hl_compare_window_load (HlCompareWindow *self, const char *left, const char *right)
+/* Loads the sides whose @specs are given; the others must be in self->loaded already. */
+static void
+load (HlCompareWindow *self, const char *const specs[2])
 {
-  const char *specs[2] = { left, right };
-
-  g_return_if_fail (HL_IS_COMPARE_WINDOW (self));
-  g_return_if_fail (left != NULL && right != NULL);
-
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -512,16 +508,42 @@ hl_compare_window_load (HlCompareWindow *self, const char *left, const char *rig
   g_clear_object (&self->traces[1]);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_spinner_start (self->spinner);
-  self->pending = 2;
+  self->pending = 0;
   for (guint s = 0; s < 2; s++)
-    {
-      LoadData *data = g_new0 (LoadData, 1);
+    if (specs[s])
+      {
+        LoadData *data = g_new0 (LoadData, 1);
 
-      data->self = g_object_ref (self);
-      data->side = s;
-      hl_compare_load_async (specs[s], self->cancellable, loaded_cb, data);
-    }
+        data->self = g_object_ref (self);
+        data->side = s;
+        self->pending++;
+        hl_compare_load_async (specs[s], self->cancellable, loaded_cb, data);
+      }
   update_position (self);
+}
+
+void
+hl_compare_window_load (HlCompareWindow *self, const char *left, const char *right)
+{
+  const char *specs[2] = { left, right };
+
+  g_return_if_fail (HL_IS_COMPARE_WINDOW (self));
+  g_return_if_fail (left != NULL && right != NULL);
+
+  load (self, specs);
+}
+
+void
+hl_compare_window_compare_with (HlCompareWindow *self, HlTrace *left, const char *right)
+{
+  const char *specs[2] = { NULL, right };
+
+  g_return_if_fail (HL_IS_COMPARE_WINDOW (self));
+  g_return_if_fail (HL_IS_TRACE (left));
+  g_return_if_fail (right != NULL);
+
+  g_set_object (&self->loaded[0], left);
+  load (self, specs);
 }
 
 gboolean

@@ -20,6 +20,10 @@ void             hl_compare_window_set_traces   (HlCompareWindow *self,
 void             hl_compare_window_load         (HlCompareWindow *self,
                                                  const char      *left,
                                                  const char      *right);
+/* @left as it is, against @right loaded in the background (the window's Compare With). */
+void             hl_compare_window_compare_with (HlCompareWindow *self,
+                                                 HlTrace         *left,
+                                                 const char      *right);
 /* TRUE once both traces are shown (for --screenshot). */
 gboolean         hl_compare_window_is_ready     (HlCompareWindow *self);
 HlCompareView   *hl_compare_window_get_view     (HlCompareWindow *self);
