@@ -59,16 +59,19 @@ is_tls13 (HlTrace *trace)
 }
 
 /* How much pairing @a with @b is worth, 0 when they do not mean the same. Messages outweigh
- * everything so that no number of matched actions can pull two messages apart. @same_family:
+ * everything so that no number of matched actions can pull two messages apart. Connections
+ * are paired from the last one back (@shift_a, @shift_b): a single handshake stands next to
+ * the resumed connection of a resumption scenario, which is what comparing them is about, and
+ * the first (full) connection shows on its own above. @same_family:
  * both traces are TLS 1.3, or neither: a TLS 1.3 ChangeCipherSpec is a dummy for middleboxes
  * (RFC 8446 §D.4) and means something else than TLS 1.2's switch to the new keys. */
 static guint
-match_weight (HlEvent *a, HlEvent *b, gboolean same_family)
+match_weight (HlEvent *a, HlEvent *b, gboolean same_family, guint shift_a, guint shift_b)
 {
   HlEventKind kind = hl_event_get_kind (a);
 
   if (kind != hl_event_get_kind (b) || hl_event_get_side (a) != hl_event_get_side (b) ||
-      hl_event_get_handshake (a) != hl_event_get_handshake (b))
+      hl_event_get_handshake (a) + shift_a != hl_event_get_handshake (b) + shift_b)
     return 0;
   switch (kind)
     {
@@ -153,6 +156,7 @@ hl_compare_align (HlTrace *left, HlTrace *right)
   g_autofree guint64 *score = NULL;
   GArray *rows;
   gboolean same_family;
+  guint shift_a, shift_b;
   guint n, m, i = 0, j = 0;
 
   g_return_val_if_fail (HL_IS_TRACE (left), NULL);
@@ -163,6 +167,13 @@ hl_compare_align (HlTrace *left, HlTrace *right)
   n = a->len;
   m = b->len;
   same_family = is_tls13 (left) == is_tls13 (right);
+  {
+    guint na = MAX (1, hl_trace_get_n_handshakes (left));
+    guint nb = MAX (1, hl_trace_get_n_handshakes (right));
+
+    shift_a = MAX (na, nb) - na;
+    shift_b = MAX (na, nb) - nb;
+  }
   rows = g_array_new (FALSE, FALSE, sizeof (HlCompareRow));
 
   /* score[i][j]: the best total weight of matches between the suffixes a[i…] and b[j…]; the
@@ -173,7 +184,7 @@ hl_compare_align (HlTrace *left, HlTrace *right)
   for (guint x = n; x-- > 0;)
     for (guint y = m; y-- > 0;)
       {
-        guint w = match_weight (a->pdata[x], b->pdata[y], same_family);
+        guint w = match_weight (a->pdata[x], b->pdata[y], same_family, shift_a, shift_b);
         guint64 best = MAX (S (x + 1, y), S (x, y + 1));
 
         if (w > 0)
@@ -183,7 +194,7 @@ hl_compare_align (HlTrace *left, HlTrace *right)
 
   while (i < n || j < m)
     {
-      guint w = i < n && j < m ? match_weight (a->pdata[i], b->pdata[j], same_family) : 0;
+      guint w = i < n && j < m ? match_weight (a->pdata[i], b->pdata[j], same_family, shift_a, shift_b) : 0;
 
       if (w > 0 && S (i, j) == S (i + 1, j + 1) + w)
         {
@@ -400,8 +411,7 @@ eavesdropper_text (const HlCompareSummary *s)
 {
   if (!s->certificate_sent)
     return g_strdup ("no certificate sent");
-  return g_strdup (s->certificate_clear ? "readable: name, key, issuer"
-                                        : "encrypted");
+  return g_strdup (s->certificate_clear ? "readable" : "encrypted");
 }
 
 static char *
@@ -447,7 +457,7 @@ static char *fs_text (const HlCompareSummary *s)
 {
   if (s->forward_secrecy < 0)
     return g_strdup ("—");
-  return g_strdup (s->forward_secrecy ? "yes: ephemeral keys" : "no: RSA key transport");
+  return g_strdup (s->forward_secrecy ? "yes" : "no");
 }
 
 static char *secrets_text (const HlCompareSummary *s)
@@ -477,7 +487,7 @@ hl_compare_summary_lines (const HlCompareSummary *left, const HlCompareSummary *
     { "Bytes on the wire in the clear / encrypted", wire_bytes_text },
     { "Server certificate, to an eavesdropper", eavesdropper_text },
     { "An eavesdropper reads", clear_names_text },
-    { "Forward secrecy", fs_text },
+    { "Forward secrecy (ephemeral key exchange)", fs_text },
     { "Secrets re-derived and checked", secrets_text },
     { "Resumed", resumed_text },
     { "Outcome", outcome_text },
@@ -607,6 +617,16 @@ diff_pair (GPtrArray *out, HlField *left, HlField *right, guint depth)
   return same;
 }
 
+/* A message only one side has: all of it, for reading. */
+static void
+add_tree (GPtrArray *out, HlFieldDiffKind kind, HlField *field, guint depth)
+{
+  add_diff (out, kind, depth, kind == HL_FIELD_DIFF_LEFT_ONLY ? field : NULL,
+            kind == HL_FIELD_DIFF_RIGHT_ONLY ? field : NULL);
+  for (guint i = 0; i < hl_field_get_n_children (field); i++)
+    add_tree (out, kind, hl_field_get_child (field, i), depth + 1);
+}
+
 GPtrArray *
 hl_compare_fields (HlField *left, HlField *right)
 {
@@ -615,9 +635,9 @@ hl_compare_fields (HlField *left, HlField *right)
   if (left && right)
     diff_pair (out, left, right, 0);
   else if (left)
-    add_diff (out, HL_FIELD_DIFF_LEFT_ONLY, 0, left, NULL);
+    add_tree (out, HL_FIELD_DIFF_LEFT_ONLY, left, 0);
   else if (right)
-    add_diff (out, HL_FIELD_DIFF_RIGHT_ONLY, 0, NULL, right);
+    add_tree (out, HL_FIELD_DIFF_RIGHT_ONLY, right, 0);
   return out;
 }
 

@@ -47,8 +47,10 @@ gboolean  hl_compare_is_step (HlEvent *event);
  * hl_compare_align:
  * Aligns two traces by meaning: a weighted longest common subsequence of their steps, where
  * handshake messages weigh most (ClientHello ↔ ClientHello, Finished ↔ Finished), then alerts
- * and application data, then ChangeCipherSpec, then actions with the same name. Every step of
- * each trace appears in exactly one row, in trace order on both sides.
+ * and application data, then ChangeCipherSpec, then actions with the same name. Steps match only
+ * within paired connections, counted from the last one back (a full handshake faces the resumed
+ * connection of a resumption scenario). Every step of each trace appears in exactly one row, in
+ * trace order on both sides.
  *
  * Returns: (transfer full): an array of #HlCompareRow
  */
@@ -138,7 +140,8 @@ void       hl_field_diff_free (HlFieldDiff *diff);
  * Field-by-field difference of two decoded messages, depth first. Children are paired by name
  * and, for repeated names (list entries), by their position among the ones of that name; a
  * field present on one side only is listed without its children. A field with children is
- * %HL_FIELD_DIFF_CHANGED when anything inside it differs. Either side may be NULL.
+ * %HL_FIELD_DIFF_CHANGED when anything inside it differs. Either side may be NULL: the other
+ * is then listed whole, every field one-sided.
  *
  * Returns: (transfer full): an array of #HlFieldDiff
  */

@@ -149,7 +149,8 @@ test_click_both_sides (void)
   g_assert_cmpuint (hl_compare_view_get_selected_side (view), ==, 1);
   g_assert_nonnull (strstr (hl_compare_window_get_difference_title (window),
                             "EncryptedExtensions"));
-  g_assert_cmpuint (hl_compare_window_get_n_differences (window), ==, 1);
+  /* a message only one side has: all its fields */
+  g_assert_cmpuint (hl_compare_window_get_n_differences (window), >, 1);
 
   /* equal fields on request */
   click_at (GTK_WIDGET (view), x, 0);   /* the headers: nothing changes */

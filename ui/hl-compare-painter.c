@@ -314,21 +314,47 @@ wire_detail (HlEvent *event)
     }
 }
 
+/* Connections are paired from the last one back (hl_compare_align()): how many more the other
+ * trace has than @side's, or 0. */
+static guint
+shift (HlComparePainter *self, guint side)
+{
+  guint n[2];
+
+  for (guint s = 0; s < 2; s++)
+    n[s] = MAX (1, hl_trace_get_n_handshakes (self->traces[s]));
+  return MAX (n[0], n[1]) - n[side];
+}
+
 /* A cell's layouts and its height (without the row's padding). */
 static double
-layout_cell (HlComparePainter *self, Cell *cell, guint side, HlEvent *opposite)
+layout_cell (HlComparePainter *self, Cell *cell, guint side, HlEvent *opposite,
+             gboolean *unpaired_said)
 {
   double cx = self->lifeline[side][0], sx = self->lifeline[side][1];
   double span = sx - cx, h = 0, lh = 0, dh = 0;
 
   if (cell->event == NULL)
     {
-      /* a gap: name what is missing where the other side has a message */
+      /* a gap: name what is missing where the other side has a message — unless the other
+       * side's connection has no counterpart here at all (the first connection of a
+       * resumption scenario): then say that once */
       g_autofree char *text = NULL;
 
-      if (opposite == NULL || !is_wire (opposite))
+      if (opposite == NULL)
         return 0;
-      text = g_strdup_printf (_("no %s"), hl_compare_step_label (opposite));
+      if (hl_event_get_handshake (opposite) + shift (self, 1 - side) < shift (self, side))
+        {
+          if (*unpaired_said)
+            return 0;
+          *unpaired_said = TRUE;
+          text = g_strdup_printf (_("%s has no connection to pair with this one"),
+                                  hl_trace_get_scenario (self->traces[side]));
+        }
+      else if (!is_wire (opposite))
+        return 0;
+      else
+        text = g_strdup_printf (_("no %s"), hl_compare_step_label (opposite));
       cell->label = text_layout (self, FONT_DETAIL, text, span - U (16), FALSE);
       layout_size (cell->label, NULL, &lh);
       return lh + U (14);
@@ -375,6 +401,7 @@ hl_compare_painter_layout (HlComparePainter *self, double width)
 {
   double margin, gutter, y, th = 0, sh = 0, nh = 0;
   gboolean tint[2] = { FALSE, FALSE };
+  gboolean unpaired_said[2] = { FALSE, FALSE };
 
   g_return_val_if_fail (HL_IS_COMPARE_PAINTER (self), 0);
 
@@ -440,7 +467,7 @@ hl_compare_painter_layout (HlComparePainter *self, double width)
       for (guint s = 0; s < 2; s++)
         {
           row.cells[s].event = events[s];
-          h = MAX (h, layout_cell (self, &row.cells[s], s, events[1 - s]));
+          h = MAX (h, layout_cell (self, &row.cells[s], s, events[1 - s], &unpaired_said[s]));
         }
       /* arrows of both sides at one height: under the taller label */
       for (guint s = 0; s < 2; s++)

@@ -23,7 +23,8 @@ struct _HlCompareView
   guint             selected_side;
   int               hover;
   double            font_scale;
-  gboolean          fonts_set;
+  int               pending_scroll;  /* a row to bring into view once laid out, or -1 */
+  guint             scroll_idle;
 };
 
 enum
@@ -113,10 +114,29 @@ hl_compare_view_measure (GtkWidget      *widget,
     }
 }
 
+static void scroll_to_row (HlCompareView *self, guint row);
+
+static gboolean
+scroll_idle_cb (gpointer user_data)
+{
+  HlCompareView *self = user_data;
+
+  self->scroll_idle = 0;
+  if (self->pending_scroll >= 0)
+    scroll_to_row (self, (guint) self->pending_scroll);
+  self->pending_scroll = -1;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 hl_compare_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
-  hl_compare_painter_layout (HL_COMPARE_VIEW (widget)->painter, width);
+  HlCompareView *self = HL_COMPARE_VIEW (widget);
+
+  hl_compare_painter_layout (self->painter, width);
+  /* scrolling changes the adjustment: not while allocating */
+  if (self->pending_scroll >= 0 && self->scroll_idle == 0)
+    self->scroll_idle = g_idle_add (scroll_idle_cb, self);
 }
 
 static void
@@ -185,17 +205,22 @@ scroll_to_row (HlCompareView *self, guint row)
   GtkAdjustment *adj;
   double y, h, top, page;
 
-  if (scroller == NULL || row >= hl_compare_view_get_n_rows (self) ||
-      hl_compare_painter_get_height (self->painter) <= 0)
+  if (row >= hl_compare_view_get_n_rows (self))
     return;
+  if (scroller == NULL || hl_compare_painter_get_height (self->painter) <= 0 ||
+      gtk_widget_get_height (GTK_WIDGET (self)) <= 0)
+    {
+      self->pending_scroll = (int) row;
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+      return;
+    }
   adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   hl_compare_painter_get_row_extent (self->painter, row, &y, &h);
   top = gtk_adjustment_get_value (adj);
   page = gtk_adjustment_get_page_size (adj);
-  if (y < top)
-    gtk_adjustment_set_value (adj, MAX (0, y - h));
-  else if (y + h > top + page)
-    gtk_adjustment_set_value (adj, y + 2 * h - page);
+  /* out of view: to a third of the way down, with what led to it above */
+  if (y < top || y + h > top + page)
+    gtk_adjustment_set_value (adj, MAX (0, y - page / 3));
 }
 
 /* Public API */
@@ -301,6 +326,8 @@ hl_compare_view_select (HlCompareView *self, int row, guint side)
     return;
   self->selected = row;
   self->selected_side = side;
+  if (row >= 0)
+    scroll_to_row (self, (guint) row);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
 }
@@ -337,6 +364,7 @@ hl_compare_view_dispose (GObject *object)
 
   g_signal_handlers_disconnect_by_func (adw_style_manager_get_default (), style_changed_cb,
                                         self);
+  g_clear_handle_id (&self->scroll_idle, g_source_remove);
   g_clear_object (&self->painter);
   G_OBJECT_CLASS (hl_compare_view_parent_class)->dispose (object);
 }
@@ -373,6 +401,7 @@ hl_compare_view_init (HlCompareView *self)
 
   self->selected = -1;
   self->hover = -1;
+  self->pending_scroll = -1;
   self->font_scale = 1;
   self->painter = hl_compare_painter_new (context);
   g_object_unref (context);

@@ -449,8 +449,16 @@ hl_compare_window_set_traces (HlCompareWindow *self, HlTrace *left, HlTrace *rig
   adw_window_title_set_subtitle (self->window_title, title);
   gtk_window_set_title (GTK_WINDOW (self), title);
   fill_summary (self);
-  /* the first row (the two ClientHellos) already compared: what the pane is for */
-  hl_compare_view_select (self->view, 0, 0);
+  /* the first matched row (the two ClientHellos) already compared: what the pane is for */
+  {
+    GArray *rows = hl_compare_view_get_rows (self->view);
+    guint first = 0;
+
+    while (first + 1 < rows->len &&
+           g_array_index (rows, HlCompareRow, first).kind != HL_COMPARE_ROW_MATCH)
+      first++;
+    hl_compare_view_select (self->view, rows->len > 0 ? (int) first : -1, 0);
+  }
   update_differences (self);
   update_position (self);
 }
