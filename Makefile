@@ -23,6 +23,8 @@ test: build
 bench: build
 	./$(BUILD)/tests/bench/bench-engine
 	@echo
+	./$(BUILD)/tests/bench/bench-live
+	@echo
 	@# the diagram benchmark needs a display: Xvfb when there is none (like make test)
 	if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 	  GTK_A11Y=none GSK_RENDERER=cairo ./$(BUILD)/tests/bench/bench-render; \

@@ -13,6 +13,7 @@
 #include "hl-diagram-export.h"
 #include "hl-engine.h"
 #include "hl-export.h"
+#include "hl-live.h"
 #include "hl-print.h"
 #include "hl-screenshot.h"
 #include "hl-settings.h"
@@ -47,6 +48,8 @@ struct _HlApplication
   int             exit_status;
   GSettings      *settings;      /* NULL when the schema is not installed */
   char           *compare[2];    /* --compare A B: scenario ids or trace files */
+  HlLiveOptions  *live;          /* --connect/--listen in the window */
+  gboolean        live_listen;
 };
 
 G_DEFINE_FINAL_TYPE (HlApplication, hl_application, ADW_TYPE_APPLICATION)
@@ -116,6 +119,35 @@ static const GOptionEntry main_entries[] = {
     N_("Run headless and record the animation as a WebM video (VP8)"), N_("FILE") },
   { "fps", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("With --export-video: frames per second (default 30)"), N_("N") },
+  { "connect", 'c', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Live: connect our client to a real server (default port 443)"), N_("HOST[:PORT]") },
+  { "listen", 'l', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Live: our server waits for a real client (default address 127.0.0.1)"),
+    N_("[ADDR:]PORT") },
+  { "once", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --listen: serve one client, then exit"), NULL },
+  { "server-name", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --connect: the name to send (SNI) and check (default: the host)"), N_("NAME") },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --connect: trust these PEM certificates instead of the system trust store"),
+    N_("FILE") },
+  { "request", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --connect: what to send after the handshake (C escapes such as \\r\\n work; "
+       "default: HEAD / HTTP/1.1)"), N_("TEXT") },
+  { "tls", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --connect/--listen: 1.2, 1.3 or any (default any)"), N_("VERSION") },
+  { "cert", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --listen: our server's PEM certificate chain (default: the demo server.test)"),
+    N_("FILE") },
+  { "key", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --listen and --cert: its PEM private key"), N_("FILE") },
+  { "client-auth", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --listen: ask the client for a certificate (mutual TLS)"), NULL },
+  { "export-ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --listen: write the demo CA certificate that clients must trust"), N_("FILE") },
+  { "timeouts", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Live: seconds for connect, handshake and the whole exchange (default 10,10,30)"),
+    N_("C,H,T") },
   { "compare", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Compare two handshakes side by side (scenario ids or .hltrace files); with --print, "
        "--export-svg/-pdf/-png or --screenshot for the pair"), N_("A B") },
@@ -410,6 +442,171 @@ handle_compare_options (HlApplication *self, GVariantDict *options, gboolean pri
   return -1;
 }
 
+/* Live mode: --connect and --listen */
+
+static int
+live_options (GVariantDict *options, HlLiveOptions *live)
+{
+  const char *text = NULL;
+  const char *path = NULL;
+
+  hl_live_options_init (live);
+  g_variant_dict_lookup (options, "server-name", "s", &live->server_name);
+  if (g_variant_dict_lookup (options, "ca-file", "^&ay", &path))
+    live->ca_file = g_strdup (path);
+  g_variant_dict_lookup (options, "request", "s", &live->request);
+  if (g_variant_dict_lookup (options, "cert", "^&ay", &path))
+    live->cert_file = g_strdup (path);
+  if (g_variant_dict_lookup (options, "key", "^&ay", &path))
+    live->key_file = g_strdup (path);
+  live->client_auth = g_variant_dict_contains (options, "client-auth");
+  if (g_variant_dict_lookup (options, "tls", "&s", &text))
+    {
+      if (g_str_equal (text, "1.2"))
+        live->versions = HL_LIVE_VERSIONS_TLS12;
+      else if (g_str_equal (text, "1.3"))
+        live->versions = HL_LIVE_VERSIONS_TLS13;
+      else if (!g_str_equal (text, "any"))
+        return fail (EXIT_USAGE, "--tls wants 1.2, 1.3 or any, not “%s”", text);
+    }
+  if (g_variant_dict_lookup (options, "timeouts", "&s", &text))
+    {
+      guint c = 0, h = 0, t = 0;
+      char end;
+
+      if (sscanf (text, "%u,%u,%u%c", &c, &h, &t, &end) != 3 || c < 1 || h < 1 || t < 1 ||
+          c > 600 || h > 600 || t > 3600)
+        return fail (EXIT_USAGE, "--timeouts wants three numbers of seconds, connect, handshake "
+                     "and total (such as 10,10,30), not “%s”", text);
+      live->connect_timeout_ms = c * 1000;
+      live->handshake_timeout_ms = h * 1000;
+      live->total_timeout_ms = t * 1000;
+    }
+  return EXIT_OK;
+}
+
+/* Prints and exports a live trace like a scenario's; a failed handshake is still shown, then
+ * reported with exit status 1. */
+static int
+live_output (HlApplication *self, GVariantDict *options, HlTrace *trace, gboolean print,
+             gboolean verbose, const char *const *exports)
+{
+  g_autofree char *why = NULL;
+  int rc = EXIT_OK;
+
+  if (print)
+    {
+      g_autofree char *text = hl_trace_dup_text (trace, verbose ? HL_PRINT_VERBOSE
+                                                                : HL_PRINT_DEFAULT);
+      rc = write_output ("-", text, strlen (text));
+    }
+  if (rc == EXIT_OK && json_requested)
+    {
+      g_autoptr(JsonNode) root = hl_trace_to_json (trace);
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      gsize len = 0;
+      g_autofree char *json = NULL;
+
+      hl_trace_json_add_fields (trace, root);
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      json = json_generator_to_data (gen, &len);
+      rc = write_output (json_target, json, len);
+    }
+  for (HlExportFormat f = HL_EXPORT_PCAPNG; rc == EXIT_OK && f <= HL_EXPORT_MARKDOWN; f++)
+    if (exports[f])
+      rc = export_trace (trace, f, exports[f]);
+  if (rc == EXIT_OK)
+    rc = export_media (self, trace, options);
+  if (rc == EXIT_OK && !hl_live_trace_succeeded (trace, &why))
+    rc = fail (EXIT_ENGINE, "the handshake failed: %s", why);
+  return rc;
+}
+
+static int
+run_connect (HlApplication *self, GVariantDict *options, const char *target, gboolean print,
+             gboolean verbose, const char *const *exports)
+{
+  HlLiveOptions live;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlTrace) trace = NULL;
+  int rc = live_options (options, &live);
+
+  if (rc == EXIT_OK && !hl_live_parse_address (target, NULL, 443, &live.host, &live.port, &error))
+    rc = fail (EXIT_USAGE, "--connect: %s", error->message);
+  if (rc == EXIT_OK)
+    {
+      trace = hl_live_connect (&live, NULL, &error);
+      if (trace == NULL)
+        rc = fail (EXIT_ENGINE, "%s", error->message);
+      else
+        rc = live_output (self, options, trace, print, verbose, exports);
+    }
+  hl_live_options_clear (&live);
+  return rc;
+}
+
+static int
+run_listen (HlApplication *self, GVariantDict *options, const char *target, gboolean print,
+            gboolean verbose, const char *const *exports)
+{
+  HlLiveOptions live;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlLiveListener) listener = NULL;
+  g_autofree char *commands = NULL;
+  g_autofree char *host = NULL;
+  const char *ca_path = NULL;
+  gboolean once = g_variant_dict_contains (options, "once");
+  int rc = live_options (options, &live);
+
+  if (rc == EXIT_OK &&
+      !hl_live_parse_address (target, "127.0.0.1", 0, &host, &live.port, &error))
+    rc = fail (EXIT_USAGE, "--listen: %s", error->message);
+  if (rc == EXIT_OK)
+    {
+      live.address = g_steal_pointer (&host);
+      listener = hl_live_listener_new (&live, &error);
+      if (listener == NULL)
+        rc = fail (EXIT_ENGINE, "cannot listen on %s: %s", target, error->message);
+    }
+  if (rc == EXIT_OK && g_variant_dict_lookup (options, "export-ca", "^&ay", &ca_path))
+    {
+      g_autoptr(GBytes) pem = hl_live_dup_demo_ca_pem (&error);
+
+      if (pem == NULL || !g_file_set_contents (ca_path, g_bytes_get_data (pem, NULL),
+                                               g_bytes_get_size (pem), &error))
+        rc = fail (EXIT_USAGE, "--export-ca: %s", error->message);
+    }
+  if (rc != EXIT_OK)
+    {
+      hl_live_options_clear (&live);
+      return rc;
+    }
+
+  commands = hl_live_listener_dup_commands (listener, ca_path ? ca_path : "demo-ca.pem");
+  g_printerr ("handshake-lens: listening on %s port %u; %s\n%s%s",
+              hl_live_listener_get_address (listener), hl_live_listener_get_port (listener),
+              ca_path ? "a client can connect with:"
+                      : "write the CA clients must trust with --export-ca demo-ca.pem, then "
+                        "connect with:",
+              commands, once ? "" : "(Ctrl+C stops)\n");
+  do
+    {
+      g_autoptr(HlTrace) trace = hl_live_listener_accept (listener, NULL, &error);
+
+      if (trace == NULL)
+        {
+          rc = fail (EXIT_ENGINE, "%s", error->message);
+          g_clear_error (&error);
+        }
+      else
+        rc = live_output (self, options, trace, print, verbose, exports);
+    }
+  while (!once);
+  hl_live_options_clear (&live);
+  return rc;
+}
+
 static int
 hl_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -482,6 +679,49 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
 
     if (rc != -2)
       return rc;
+  }
+
+  {
+    const char *connect = NULL, *listen = NULL;
+
+    g_variant_dict_lookup (options, "connect", "&s", &connect);
+    g_variant_dict_lookup (options, "listen", "&s", &listen);
+    if (connect && listen)
+      return fail (EXIT_USAGE, "--connect and --listen do not go together");
+    if ((connect || listen) && (scenario_id || open_path))
+      return fail (EXIT_USAGE, "--connect and --listen make their own trace: leave out "
+                   "--scenario and --open");
+    if (g_variant_dict_contains (options, "export-ca") && listen == NULL)
+      return fail (EXIT_USAGE, "--export-ca goes with --listen: each run makes its demo CA "
+                   "anew, so the CA must come from the process that serves");
+    if ((connect || listen) && !(print || json_requested || exporting))
+      {
+        /* in the window: its dialog, filled in and started */
+        g_autoptr(GError) error = NULL;
+        HlLiveOptions *live = g_new0 (HlLiveOptions, 1);
+        int rc = live_options (options, live);
+        gboolean parsed = rc == EXIT_OK &&
+                          (connect ? hl_live_parse_address (connect, NULL, 443, &live->host,
+                                                            &live->port, &error)
+                                   : hl_live_parse_address (listen, "127.0.0.1", 0,
+                                                            &live->address, &live->port, &error));
+
+        if (!parsed)
+          {
+            if (rc == EXIT_OK)
+              rc = fail (EXIT_USAGE, "--%s: %s", connect ? "connect" : "listen",
+                         error->message);
+            hl_live_options_clear (live);
+            g_free (live);
+            return rc;
+          }
+        self->live = live;
+        self->live_listen = listen != NULL;
+      }
+    else if (connect)
+      return run_connect (self, options, connect, print, verbose, exports);
+    else if (listen)
+      return run_listen (self, options, listen, print, verbose, exports);
   }
 
   if (print || json_requested || exporting)
@@ -621,6 +861,12 @@ hl_application_activate (GApplication *app)
                                      : last ? last : "tls12-rsa");
       hl_presenter_set_active (hl_window_get_presenter (win), self->present);
       window = GTK_WINDOW (win);
+      gtk_window_present (window);
+      if (self->live && self->live_listen)
+        hl_window_show_listen (win, self->live, TRUE);
+      else if (self->live)
+        hl_window_show_connect (win, self->live, TRUE);
+      return;
     }
   gtk_window_present (window);
 }
@@ -716,6 +962,11 @@ hl_application_finalize (GObject *object)
   g_free (self->compare[1]);
   g_clear_object (&self->settings);
   g_clear_object (&self->opened);
+  if (self->live)
+    {
+      hl_live_options_clear (self->live);
+      g_free (self->live);
+    }
   G_OBJECT_CLASS (hl_application_parent_class)->finalize (object);
 }
 

@@ -7,6 +7,7 @@
 #include <gnutls/abstract.h>
 
 #include "hl-engine.h"
+#include "hl-engine-private.h"
 #include "hl-error.h"
 #include "hl-keyschedule.h"
 #include "hl-pipe.h"
@@ -27,49 +28,6 @@
 #define REQUEST "GET / HTTP/1.1\r\nHost: " HL_PKI_SERVER_NAME "\r\n\r\n"
 #define RESPONSE "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\n" \
                  "Hello from the server"
-
-typedef enum
-{
-  PEER_RUNNING,
-  PEER_DONE,
-  PEER_FAILED,
-} PeerState;
-
-typedef struct _Run Run;
-
-typedef struct
-{
-  Run              *run;
-  HlSide            side;
-  gnutls_session_t  session;
-  PeerState         state;
-  int               rc;            /* the fatal error code when FAILED */
-  HlEpoch           write_epoch;   /* keys this side is writing with */
-  GQueue            pending;       /* HlEvent* queued by GnuTLS, waiting for their record */
-  gsize             plain_left;    /* bytes of the current plaintext handshake message to come */
-  gboolean          ccs_sent;
-  HlEvent          *pms_action;    /* the RSA "generate premaster" action to complete */
-  gboolean          verified;      /* its verify callback ran in this handshake */
-  HlCheck           verify_result;
-  guint             verify_status;
-} Peer;
-
-struct _Run
-{
-  const HlConfig                   *config;
-  gboolean                          capture;
-  HlTrace                          *trace;
-  HlPipe                           *pipe;
-  HlPki                            *pki;
-  HlIdentity                        server_identity;
-  gnutls_certificate_credentials_t  client_cred;
-  gnutls_certificate_credentials_t  server_cred;
-  gnutls_privkey_t                  server_privkey;
-  gnutls_datum_t                    ticket_key;
-  Peer                              peers[2];
-  guint                             handshake;
-  GError                           *error;      /* first engine error (sticks) */
-};
 
 static Peer *
 peer_of (Run *run, HlSide side)
@@ -95,10 +53,25 @@ Who (HlSide side)
   return side == HL_SIDE_CLIENT ? "Client" : "Server";
 }
 
+/* The session that speaks for @peer: its own, or ours when it is a remote peer (both ends of
+ * one connection agree on what was negotiated). */
+static gnutls_session_t
+session_of (Peer *peer)
+{
+  return peer->session != NULL ? peer->session : other_of (peer)->session;
+}
+
 static gboolean
 is_tls13 (Peer *peer)
 {
-  return gnutls_protocol_get_version (peer->session) == GNUTLS_TLS1_3;
+  return gnutls_protocol_get_version (session_of (peer)) == GNUTLS_TLS1_3;
+}
+
+static gint64
+run_time (Run *run)
+{
+  return run->transport ? hl_socket_transport_get_time (run->transport)
+                        : hl_pipe_get_time (run->pipe);
 }
 
 static void
@@ -152,7 +125,7 @@ new_event (Run *run, HlEventKind kind, HlSide side, HlSide peer, const char *nam
 static HlEvent *
 append (Run *run, HlEvent *event)
 {
-  hl_event_set_timestamp (event, hl_pipe_get_time (run->pipe));
+  hl_event_set_timestamp (event, run_time (run));
   return hl_trace_append (run->trace, event);
 }
 
@@ -174,6 +147,11 @@ add_secret (Run *run, const char *name, const char *label, GBytes *value, HlSide
 {
   HlSecret *secret;
   GPtrArray *secrets = hl_trace_get_secrets (run->trace);
+
+  /* Live: what our session reports are the connection's shared secrets, known to both ends;
+   * the peer's private values never reach this function. */
+  if (run->local != HL_SIDE_NONE && holder == run->local)
+    holder = HL_SIDE_BOTH;
 
   /* Both sides usually report the same value; keep one entry, held by both. */
   for (guint i = 0; i < secrets->len; i++)
@@ -208,7 +186,7 @@ message_caption (Peer *peer, guint type, gboolean hrr, gsize body_len)
 {
   const char *w = Who (peer->side);
   gboolean tls13 = is_tls13 (peer);
-  gnutls_kx_algorithm_t kx = gnutls_kx_get (peer->session);
+  gnutls_kx_algorithm_t kx = gnutls_kx_get (session_of (peer));
 
   if (hrr)
     return g_strdup_printf ("The server cannot use the client's key share and asks it to try "
@@ -317,10 +295,25 @@ alert_event (Run *run, HlSide sender, guint level, guint desc)
   hl_event_set_content_type (event, HL_CONTENT_ALERT);
   hl_event_set_technical (event, tech);
   if (desc == GNUTLS_A_CLOSE_NOTIFY)
-    hl_event_set_caption (event, sender == HL_SIDE_CLIENT
-                                   ? "The client has nothing more to send and closes the "
-                                     "connection cleanly (close_notify)."
-                                   : "The server closes its side too (close_notify).");
+    {
+      /* Either side may close first (a live server often does). */
+      gboolean first = TRUE;
+      g_autofree char *cap = NULL;
+
+      for (guint i = hl_trace_get_n_events (run->trace); i-- > 0 && first;)
+        {
+          HlEvent *e = hl_trace_get_event (run->trace, i);
+
+          if (hl_event_get_handshake (e) != run->handshake)
+            break;
+          first = !(hl_event_get_kind (e) == HL_EVENT_ALERT &&
+                    hl_event_get_alert_description (e) == GNUTLS_A_CLOSE_NOTIFY);
+        }
+      cap = first ? g_strdup_printf ("The %s has nothing more to send and closes the connection "
+                                     "cleanly (close_notify).", who (sender))
+                  : g_strdup_printf ("The %s closes its side too (close_notify).", who (sender));
+      hl_event_set_caption (event, cap);
+    }
   else
     {
       g_autofree char *cap = g_strdup_printf ("The %s aborts the handshake and tells the %s why: "
@@ -360,8 +353,23 @@ record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer user_data)
   hl_event_set_timestamp (rec, timestamp);
   rec = hl_trace_append (run->trace, rec);
   rec_index = hl_event_get_index (rec);
+  peer->last_record = rec_index;
 
-  if (!protected && type == HL_CONTENT_HANDSHAKE)
+  if (peer->remote && (type == HL_CONTENT_HANDSHAKE || protected))
+    {
+      /* A remote peer's messages are known once our session has read them: its incoming hook
+       * links each one to this record (hl_engine_add_remote_item()). */
+      hl_event_set_caption (rec, protected
+                                   ? "An encrypted record from the peer: on the wire it is opaque "
+                                     "bytes; what is inside shows once it has been read."
+                                   : "A record in the clear: anyone on the path can read it.");
+      tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes (5 header + %"
+                              G_GSIZE_FORMAT ") · %s", hl_content_type_name (type)
+                                                         ? hl_content_type_name (type) : "?",
+                              len, frag_len,
+                              protected ? "protected" : "plaintext");
+    }
+  else if (!protected && type == HL_CONTENT_HANDSHAKE)
     {
       gsize left = frag_len;
       GString *names = g_string_new (NULL);
@@ -584,10 +592,28 @@ hook_cb (gnutls_session_t session, unsigned int htype, unsigned when, unsigned i
       queue_message (peer, htype, msg);
       if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
           gnutls_kx_get (session) == GNUTLS_KX_RSA)
-        decrypt_premaster (peer, msg);
+        {
+          if (run->server_privkey != NULL)
+            decrypt_premaster (peer, msg);
+          else
+            add_secret (run, "premaster_secret", "Premaster secret", NULL, HL_SIDE_BOTH,
+                        HL_SOURCE_LIBRARY, "Made inside GnuTLS, which does not expose it; only "
+                        "the server's private key could open it from the wire. The in-memory "
+                        "tls12-rsa scenario shows it.");
+        }
     }
   else if (incoming && when == GNUTLS_HOOK_PRE)
     {
+      if (other_of (peer)->remote && msg != NULL)
+        {
+          /* The remote peer's message, as our session reads it (PRE: POST may hand a consumed
+           * buffer). It lives in the record our transport handed over last. */
+          queue_message (other_of (peer), htype, msg);
+          hl_engine_add_remote_item (run, g_queue_pop_tail (&other_of (peer)->pending));
+          if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
+              gnutls_kx_get (session) == GNUTLS_KX_RSA && run->server_privkey != NULL)
+            decrypt_premaster (other_of (peer), msg);
+        }
       if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
           gnutls_kx_get (session) == GNUTLS_KX_RSA)
         add_action (run, HL_SIDE_SERVER, HL_SIDE_NONE, "Decrypt the premaster secret",
@@ -723,6 +749,9 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
 
   if (secret_write != NULL)
     peer->write_epoch = epoch;
+  /* A remote peer writes with what we read with. */
+  if (secret_read != NULL && other_of (peer)->remote)
+    other_of (peer)->write_epoch = epoch;
 
   /* Both directions' keys are installed together on the first call for a level. */
   if (secret_read == NULL || secret_write == NULL)
@@ -794,7 +823,9 @@ verify_cb (gnutls_session_t session)
 {
   Peer *peer = gnutls_session_get_ptr (session);
   Run *run = peer->run;
-  const char *hostname = peer->side == HL_SIDE_CLIENT ? HL_PKI_SERVER_NAME : NULL;
+  const char *hostname = peer->side != HL_SIDE_CLIENT ? NULL
+                         : run->hostname ? run->hostname : HL_PKI_SERVER_NAME;
+  const char *anchor = run->trust ? run->trust : "the authority it trusts";
   unsigned status = 0;
   int rc = gnutls_certificate_verify_peers3 (session, hostname, &status);
   gboolean trusted = rc == 0 && status == 0;
@@ -835,9 +866,9 @@ verify_cb (gnutls_session_t session)
   hl_trace_add_verification (run->trace, v);
 
   if (trusted)
-    cap = g_strdup_printf ("The %s checks the %s's certificate against the authority it trusts "
-                           "— trusted%s.", who (peer->side), who (other_of (peer)->side),
-                           hostname ? ", and it is for " HL_PKI_SERVER_NAME : "");
+    cap = g_strdup_printf ("The %s checks the %s's certificate against %s — trusted%s%s.",
+                           who (peer->side), who (other_of (peer)->side), anchor,
+                           hostname ? ", and it is for " : "", hostname ? hostname : "");
   else
     {
       const char *why = rc < 0 ? text
@@ -845,9 +876,8 @@ verify_cb (gnutls_session_t session)
                         : (status & GNUTLS_CERT_EXPIRED) ? "it has expired"
                         : (status & GNUTLS_CERT_UNEXPECTED_OWNER) ? "it was issued for another name"
                         : text;
-      cap = g_strdup_printf ("The %s checks the %s's certificate against the authority it trusts "
-                             "— rejected: %s.", who (peer->side), who (other_of (peer)->side),
-                             why);
+      cap = g_strdup_printf ("The %s checks the %s's certificate against %s — rejected: %s.",
+                             who (peer->side), who (other_of (peer)->side), anchor, why);
     }
   add_action (run, peer->side, HL_SIDE_CA, "Verify the certificate chain",
               trusted ? HL_CHECK_OK : HL_CHECK_FAILED, cap, text);
@@ -938,6 +968,7 @@ setup_peer (Run *run, HlSide side)
   memset (peer, 0, sizeof *peer);
   peer->run = run;
   peer->side = side;
+  peer->last_record = -1;
   g_queue_init (&peer->pending);
 
   rc = gnutls_init (&peer->session, (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK);
@@ -1146,25 +1177,28 @@ drive_handshake (Run *run, GCancellable *cancellable, GError **error)
 
 /* Application data */
 
+static char *
+app_data_caption (HlSide sender, gsize len)
+{
+  return g_strdup_printf ("The %s sends %" G_GSIZE_FORMAT " bytes of %s, encrypted and "
+                          "authenticated with the session keys: an eavesdropper sees only their "
+                          "length.", who (sender), len,
+                          sender == HL_SIDE_CLIENT ? "an HTTP request" : "an HTTP response");
+}
+
 static gboolean
-send_data (Peer *peer, const char *text, GError **error)
+send_bytes (Peer *peer, const char *name, const char *caption, const char *text, gsize len,
+            GError **error)
 {
   Run *run = peer->run;
-  gsize len = strlen (text);
   ssize_t rc;
 
   if (run->capture)
     {
       HlSide other = other_of (peer)->side;
-      HlEvent *event = new_event (run, HL_EVENT_APP_DATA, peer->side, other,
-                                  peer->side == HL_SIDE_CLIENT ? "Request" : "Response");
+      HlEvent *event = new_event (run, HL_EVENT_APP_DATA, peer->side, other, name);
       g_autoptr(GBytes) bytes = g_bytes_new (text, len);
-      g_autofree char *cap = g_strdup_printf ("The %s sends %" G_GSIZE_FORMAT " bytes of %s, "
-                                              "encrypted and authenticated with the session "
-                                              "keys: an eavesdropper sees only their length.",
-                                              who (peer->side), len,
-                                              peer->side == HL_SIDE_CLIENT ? "an HTTP request"
-                                                                           : "an HTTP response");
+      g_autofree char *cap = caption ? g_strdup (caption) : app_data_caption (peer->side, len);
       g_autofree char *tech = g_strdup_printf ("application_data · %" G_GSIZE_FORMAT
                                                " bytes of plaintext", len);
 
@@ -1175,17 +1209,29 @@ send_data (Peer *peer, const char *text, GError **error)
       peer->write_epoch = HL_EPOCH_APPLICATION;
       queue_item (peer, event);
     }
-  do
-    rc = gnutls_record_send (peer->session, text, len);
-  while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
-  if (rc < 0)
+  while (len > 0)
     {
-      g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_GNUTLS,
-                   "%s could not send application data: %s (%d)", who (peer->side),
-                   gnutls_strerror ((int) rc), (int) rc);
-      return FALSE;
+      do
+        rc = gnutls_record_send (peer->session, text, len);
+      while (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED);
+      if (rc < 0)
+        {
+          g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_GNUTLS,
+                       "%s could not send application data: %s (%d)", who (peer->side),
+                       gnutls_strerror ((int) rc), (int) rc);
+          return FALSE;
+        }
+      text += rc;
+      len -= (gsize) rc;
     }
   return TRUE;
+}
+
+static gboolean
+send_data (Peer *peer, const char *text, GError **error)
+{
+  return send_bytes (peer, peer->side == HL_SIDE_CLIENT ? "Request" : "Response", NULL, text,
+                     strlen (text), error);
 }
 
 /* Reads whatever is queued for @peer. Returns the GnuTLS result of the last read: bytes,
@@ -1305,7 +1351,8 @@ deliver_alert (Run *run)
 static void
 collect_negotiated (Run *run)
 {
-  Peer *c = peer_of (run, HL_SIDE_CLIENT);
+  /* the client's view, or ours when the client is a remote peer */
+  Peer *c = peer_of (run, run->local == HL_SIDE_SERVER ? HL_SIDE_SERVER : HL_SIDE_CLIENT);
   gnutls_session_t s = c->session;
   HlNegotiated *neg = g_new0 (HlNegotiated, 1);
   gnutls_datum_t cr = { 0 }, sr = { 0 }, id = { 0 };
@@ -1377,8 +1424,9 @@ collect_negotiated (Run *run)
           add_secret (run, "master_secret", "Master secret", value, HL_SIDE_BOTH,
                       HL_SOURCE_LIBRARY, neg->resumed ? "Reused from the resumed session." : NULL);
         }
-      add_record_state (c, HL_EPOCH_APPLICATION);
-      add_record_state (peer_of (run, HL_SIDE_SERVER), HL_EPOCH_APPLICATION);
+      for (guint i = 0; i < 2; i++)
+        if (run->peers[i].session != NULL)
+          add_record_state (&run->peers[i], HL_EPOCH_APPLICATION);
     }
 }
 
@@ -1588,6 +1636,124 @@ run_all (Run *run, GCancellable *cancellable, GError **error)
   return check_outcome (run, error);
 }
 
+/* Shared with live mode (hl-engine-private.h) */
+
+Peer *
+hl_engine_peer_of (Run *run, HlSide side)
+{
+  return peer_of (run, side);
+}
+
+gboolean
+hl_engine_is_tls13 (Peer *peer)
+{
+  return is_tls13 (peer);
+}
+
+/* The callbacks that record what @peer's session does. */
+void
+hl_engine_attach_capture (Run *run, Peer *peer)
+{
+  g_assert (peer->run == run && peer->session != NULL);
+  gnutls_session_set_ptr (peer->session, peer);
+  gnutls_handshake_set_hook_function (peer->session, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH,
+                                      hook_cb);
+  gnutls_session_set_keylog_function (peer->session, keylog_cb);
+  gnutls_handshake_set_secret_function (peer->session, secret_cb);
+}
+
+int
+hl_engine_verify_cb (gnutls_session_t session)
+{
+  return verify_cb (session);
+}
+
+void
+hl_engine_record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer user_data)
+{
+  record_cb (sender, record, timestamp, user_data);
+}
+
+void
+hl_engine_peer_failed (Peer *peer, int rc)
+{
+  peer_failed (peer, rc);
+}
+
+gboolean
+hl_engine_send_data (Peer *peer, const char *name, const char *caption, const char *data,
+                     gsize len, GError **error)
+{
+  return send_bytes (peer, name, caption, data, len, error);
+}
+
+void
+hl_engine_add_close_notify (Peer *peer)
+{
+  add_close_notify (peer);
+}
+
+/* An item of the remote peer (message, alert, application data) that our session just read:
+ * it lives in the remote's last record, and it is shown now, when it was processed. */
+void
+hl_engine_add_remote_item (Run *run, HlEvent *event)
+{
+  Peer *remote = peer_of (run, hl_event_get_side (event));
+
+  g_assert (remote->remote);
+  if (remote->last_record >= 0)
+    {
+      HlEvent *record = hl_trace_get_event (run->trace, (guint) remote->last_record);
+
+      hl_event_set_epoch (event, hl_event_get_epoch (record));
+    }
+  append_item (run, event, remote->last_record);
+}
+
+HlEvent *
+hl_engine_alert_event (Run *run, HlSide sender, guint level, guint desc)
+{
+  return alert_event (run, sender, level, desc);
+}
+
+HlEvent *
+hl_engine_new_event (Run *run, HlEventKind kind, HlSide side, HlSide peer, const char *name)
+{
+  return new_event (run, kind, side, peer, name);
+}
+
+HlEvent *
+hl_engine_add_action (Run *run, HlSide side, HlSide peer, const char *name, HlCheck check,
+                      const char *caption, const char *technical)
+{
+  return add_action (run, side, peer, name, check, caption, technical);
+}
+
+void
+hl_engine_add_secret (Run *run, const char *name, const char *label, GBytes *value,
+                      HlSide holder, HlSource source, const char *note)
+{
+  add_secret (run, name, label, value, holder, source, note);
+}
+
+void
+hl_engine_collect_negotiated (Run *run)
+{
+  collect_negotiated (run);
+}
+
+void
+hl_engine_flush_leftovers (Run *run)
+{
+  flush_leftovers (run);
+}
+
+void
+hl_engine_set_outcome (Run *run)
+{
+  set_outcome (run);
+}
+
 /* Public API */
 
 HlTrace *
@@ -1604,6 +1770,7 @@ hl_engine_run (const HlConfig *config, const char *scenario_id, const char *titl
   trace = hl_trace_new (scenario_id ? scenario_id : "custom", title ? title : "Custom",
                         description ? description : "");
   run.config = config;
+  run.local = HL_SIDE_NONE;
   run.capture = TRUE;
   run.trace = trace;
   ok = run_all (&run, cancellable, error);
@@ -1641,6 +1808,7 @@ hl_engine_run_bare (const HlConfig *config, GError **error)
   g_return_val_if_fail (config != NULL, FALSE);
 
   run.config = config;
+  run.local = HL_SIDE_NONE;
   run.capture = FALSE;
   ok = run_all (&run, NULL, error);
   run_clear (&run);

@@ -26,6 +26,9 @@ typedef enum
   HL_ENGINE_ERROR_STALLED,   /* neither side made progress */
   HL_ENGINE_ERROR_UNEXPECTED,/* the run did not end the way the scenario designs */
   HL_ENGINE_ERROR_REFUSED,   /* the library refuses a required mechanism (e.g. RSA kx in 3.8) */
+  HL_ENGINE_ERROR_NETWORK,   /* live mode: name not resolved, refused, reset, closed early */
+  HL_ENGINE_ERROR_TIMED_OUT, /* live mode: a phase took longer than its limit */
+  HL_ENGINE_ERROR_NOT_TLS,   /* live mode: the peer does not speak TLS */
 } HlEngineError;
 
 /* Loading a saved trace. */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "hl-print.h"
+#include "hl-certificate.h"
 #include "hl-trace-decode.h"
 
 char *
@@ -136,6 +137,67 @@ print_negotiated (HlTrace *trace, GString *out)
       g_string_append_printf (out, "  client cert    %s\n", yes_no (neg->client_auth));
       g_string_append_printf (out, "  client random  %s\n", *cr ? cr : "—");
       g_string_append_printf (out, "  server random  %s\n", *sr ? sr : "—");
+    }
+}
+
+/* Live traces: who the other side was, and what we could and could not see of it. */
+static void
+print_live (HlTrace *trace, GString *out)
+{
+  const HlLive *live = hl_trace_get_live (trace);
+  HlSide remote;
+
+  if (live == NULL)
+    return;
+  remote = live->local == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  g_string_append (out, "Live\n");
+  g_string_append_printf (out, "  ours           the %s (this GnuTLS)\n",
+                          hl_side_to_string (live->local));
+  g_string_append_printf (out, "  peer           the %s at %s\n", hl_side_to_string (remote),
+                          live->address ? live->address : "?");
+  if (live->server_name)
+    g_string_append_printf (out, "  server name    %s\n", live->server_name);
+  if (live->software)
+    g_string_append_printf (out, "  software       %s (as it says of itself)\n", live->software);
+  if (live->trust)
+    g_string_append_printf (out, "  trust          %s\n", live->trust);
+  g_string_append_printf (out, "  bytes          %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT
+                          " received%s\n", live->bytes_sent, live->bytes_received,
+                          live->truncated ? "; capture stopped at its size limit" : "");
+  g_string_append_printf (out, "  unknown        the %s's private key and key share stay with "
+                          "it\n\n", hl_side_to_string (remote));
+}
+
+static void
+print_chain (const char *title, GPtrArray *chain, GString *out)
+{
+  for (guint i = 0; i < chain->len; i++)
+    {
+      g_autoptr(HlCertInfo) info = hl_cert_info_new (g_ptr_array_index (chain, i), NULL);
+
+      if (info == NULL)
+        g_string_append_printf (out, "  %s[%u]  (not a readable certificate)\n", title, i);
+      else
+        g_string_append_printf (out, "  %s[%u]  %s\n             issued by %s\n", title, i,
+                                info->subject, info->issuer);
+    }
+}
+
+static void
+print_chains (HlTrace *trace, GString *out)
+{
+  GBytes *ca = hl_trace_get_ca_certificate (trace);
+
+  if (hl_trace_get_server_chain (trace)->len == 0 && hl_trace_get_client_chain (trace)->len == 0)
+    return;
+  g_string_append (out, "\nCertificates\n");
+  print_chain ("server", hl_trace_get_server_chain (trace), out);
+  print_chain ("client", hl_trace_get_client_chain (trace), out);
+  if (ca != NULL)
+    {
+      g_autoptr(HlCertInfo) info = hl_cert_info_new (ca, NULL);
+
+      g_string_append_printf (out, "  trust anchor  %s\n", info ? info->subject : "?");
     }
 }
 
@@ -277,8 +339,10 @@ hl_trace_dup_text (HlTrace *trace, HlPrintFlags flags)
 
   g_string_append_printf (out, "%s — %s (GnuTLS %s)\n\n", hl_trace_get_scenario (trace),
                           hl_trace_get_title (trace), hl_trace_get_library_version (trace));
+  print_live (trace, out);
   print_events (trace, flags, out);
   print_negotiated (trace, out);
+  print_chains (trace, out);
   print_verifications (trace, out);
   print_secrets (trace, out);
   return g_string_free (out, FALSE);

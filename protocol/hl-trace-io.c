@@ -31,6 +31,9 @@
  *                    alert 0…255}
  *   certificates    {server_chain: [hex DER …], client_chain: [hex DER …], ca: hex DER|null}
  *   server_key      PEM text, or null; {"hex": …} should the key not be text
+ *   live            (optional) null, or {local: "client"|"server", address, server_name,
+ *                    software, trust (strings or null), truncated, bytes_sent, bytes_received}:
+ *                    one side was a real peer over a socket
  *
  *   event           {index, kind, side, peer, handshake, timestamp_us, name, caption, technical,
  *                    epoch, content_type 0…255, handshake_type -1…255, record -1…index-1,
@@ -325,6 +328,7 @@ hl_trace_to_json (HlTrace *trace)
   JsonNode *node;
   GPtrArray *items;
   GBytes *key;
+  const HlLive *live;
   g_autofree char *created = NULL;
 
   g_return_val_if_fail (HL_IS_TRACE (trace), NULL);
@@ -389,6 +393,26 @@ hl_trace_to_json (HlTrace *trace)
 
       set_hex (wrapped, "hex", key);
       json_object_set_object_member (root, "server_key", wrapped);
+    }
+
+  live = hl_trace_get_live (trace);
+  if (live == NULL)
+    json_object_set_null_member (root, "live");
+  else
+    {
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "local", hl_side_to_string (live->local));
+      set_string (object, "address", live->address);
+      set_string (object, "server_name", live->server_name);
+      set_string (object, "software", live->software);
+      set_string (object, "trust", live->trust);
+      json_object_set_boolean_member (object, "truncated", live->truncated);
+      json_object_set_int_member (object, "bytes_sent", (gint64) MIN (live->bytes_sent,
+                                                                       G_MAXINT64));
+      json_object_set_int_member (object, "bytes_received",
+                                  (gint64) MIN (live->bytes_received, G_MAXINT64));
+      json_object_set_object_member (root, "live", object);
     }
 
   node = json_node_new (JSON_NODE_OBJECT);
@@ -1534,6 +1558,44 @@ read_server_key (Reader *r, JsonObject *root, HlTrace *trace)
   return TRUE;
 }
 
+/* Added after format_version 1 was first written: optional, and null for in-memory traces. */
+static gboolean
+read_live (Reader *r, JsonObject *root, HlTrace *trace)
+{
+  JsonNode *node = json_object_get_member (root, "live");
+  g_autoptr(HlLive) live = NULL;
+  JsonObject *object;
+  gint64 sent = 0, received = 0;
+  gsize saved;
+
+  if (r->error != NULL)
+    return FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!check_node (r, "live", node, TYPE_OBJECT))
+    return FALSE;
+  object = json_node_get_object (node);
+  live = g_new0 (HlLive, 1);
+  saved = enter (r, "live", -1);
+  if (read_side (r, object, "local", &live->local) &&
+      live->local != HL_SIDE_CLIENT && live->local != HL_SIDE_SERVER)
+    invalid (r, "local", "“%s”, expected “client” or “server”", hl_side_to_string (live->local));
+  read_string (r, object, "address", MEMBER_NULLABLE, &live->address);
+  read_string (r, object, "server_name", MEMBER_NULLABLE, &live->server_name);
+  read_string (r, object, "software", MEMBER_NULLABLE, &live->software);
+  read_string (r, object, "trust", MEMBER_NULLABLE, &live->trust);
+  read_bool (r, object, "truncated", &live->truncated);
+  read_int (r, object, "bytes_sent", 0, G_MAXINT64, &sent);
+  read_int (r, object, "bytes_received", 0, G_MAXINT64, &received);
+  leave (r, saved);
+  if (r->error != NULL)
+    return FALSE;
+  live->bytes_sent = (guint64) sent;
+  live->bytes_received = (guint64) received;
+  hl_trace_set_live (trace, live);
+  return TRUE;
+}
+
 static HlTrace *
 read_trace (Reader *r, JsonNode *root_node)
 {
@@ -1677,6 +1739,7 @@ read_trace (Reader *r, JsonNode *root_node)
   read_outcome (r, root, trace);
   read_certificates (r, root, trace);
   read_server_key (r, root, trace);
+  read_live (r, root, trace);
   if (r->error != NULL)
     return NULL;
 
@@ -2114,6 +2177,25 @@ same_outcome (GString *why, const HlOutcome *a, const HlOutcome *b)
 }
 
 static gboolean
+same_live (GString *why, const HlLive *a, const HlLive *b)
+{
+  const char *where = "live";
+
+  if (a == NULL || b == NULL)
+    return a == b || differ (why, "", "live", "%s vs %s", a ? "present" : "null",
+                             b ? "present" : "null");
+  return same_string (why, where, "local", hl_side_to_string (a->local),
+                      hl_side_to_string (b->local)) &&
+         same_string (why, where, "address", a->address, b->address) &&
+         same_string (why, where, "server_name", a->server_name, b->server_name) &&
+         same_string (why, where, "software", a->software, b->software) &&
+         same_string (why, where, "trust", a->trust, b->trust) &&
+         same_int (why, where, "truncated", !!a->truncated, !!b->truncated) &&
+         same_int (why, where, "bytes_sent", a->bytes_sent, b->bytes_sent) &&
+         same_int (why, where, "bytes_received", a->bytes_received, b->bytes_received);
+}
+
+static gboolean
 same_chain (GString *why, const char *field, GPtrArray *a, GPtrArray *b)
 {
   if (!same_int (why, "certificates", field, a->len, b->len))
@@ -2197,6 +2279,9 @@ hl_trace_equal (HlTrace *a, HlTrace *b, GString *why)
                    same_negotiated) ||
       !same_items (why, "verifications", hl_trace_get_verifications (a),
                    hl_trace_get_verifications (b), same_verification))
+    return FALSE;
+
+  if (!same_live (why, hl_trace_get_live (a), hl_trace_get_live (b)))
     return FALSE;
 
   return same_outcome (why, hl_trace_get_outcome (a), hl_trace_get_outcome (b)) &&

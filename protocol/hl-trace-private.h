@@ -24,6 +24,7 @@ void     hl_trace_add_client_certificate (HlTrace *self, GBytes *der);
 void     hl_trace_set_ca_certificate (HlTrace *self, GBytes *der);
 void     hl_trace_set_server_key (HlTrace *self, GBytes *pem);
 void     hl_trace_set_n_handshakes (HlTrace *self, guint n);
+void     hl_trace_set_live (HlTrace *self, const HlLive *live);             /* copies */
 /* Makes the trace immutable. A trace is handed to other threads (the UI) only once finished, so
  * the list model never changes while anyone watches it. */
 void     hl_trace_finish (HlTrace *self);

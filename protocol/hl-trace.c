@@ -27,6 +27,7 @@ struct _HlTrace
   GPtrArray  *client_chain;  /* GBytes */
   GBytes     *ca_certificate;
   GBytes     *server_key;
+  HlLive     *live;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -35,6 +36,34 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HlTrace, hl_trace, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 /* Secrets and records */
+
+HlLive *
+hl_live_info_copy (const HlLive *live)
+{
+  HlLive *copy;
+
+  if (live == NULL)
+    return NULL;
+  copy = g_new0 (HlLive, 1);
+  *copy = *live;
+  copy->address = g_strdup (live->address);
+  copy->server_name = g_strdup (live->server_name);
+  copy->software = g_strdup (live->software);
+  copy->trust = g_strdup (live->trust);
+  return copy;
+}
+
+void
+hl_live_info_free (HlLive *live)
+{
+  if (live == NULL)
+    return;
+  g_free (live->address);
+  g_free (live->server_name);
+  g_free (live->software);
+  g_free (live->trust);
+  g_free (live);
+}
 
 HlSecret *
 hl_secret_new (const char *name, const char *label, GBytes *value, HlSide holder,
@@ -168,6 +197,7 @@ hl_trace_finalize (GObject *object)
   g_ptr_array_unref (self->client_chain);
   g_clear_pointer (&self->ca_certificate, g_bytes_unref);
   g_clear_pointer (&self->server_key, g_bytes_unref);
+  g_clear_pointer (&self->live, hl_live_info_free);
 
   G_OBJECT_CLASS (hl_trace_parent_class)->finalize (object);
 }
@@ -510,4 +540,45 @@ hl_trace_finish (HlTrace *self)
 {
   g_return_if_fail (HL_IS_TRACE (self));
   self->finished = TRUE;
+}
+
+const HlLive *
+hl_trace_get_live (HlTrace *self)
+{
+  g_return_val_if_fail (HL_IS_TRACE (self), NULL);
+  return self->live;
+}
+
+void
+hl_trace_set_live (HlTrace *self, const HlLive *live)
+{
+  g_return_if_fail (HL_IS_TRACE (self));
+  g_return_if_fail (!self->finished);
+  g_clear_pointer (&self->live, hl_live_info_free);
+  self->live = hl_live_info_copy (live);
+}
+
+char *
+hl_trace_dup_participant_label (HlTrace *self, HlSide side)
+{
+  GString *label;
+
+  g_return_val_if_fail (HL_IS_TRACE (self), NULL);
+
+  label = g_string_new (hl_side_to_label (side));
+  if (self->live == NULL || (side != HL_SIDE_CLIENT && side != HL_SIDE_SERVER))
+    return g_string_free (label, FALSE);
+  if (side == self->live->local)
+    g_string_append (label, " (Handshake Lens)");
+  else
+    {
+      if (side == HL_SIDE_SERVER && self->live->server_name && self->live->address &&
+          !g_str_has_prefix (self->live->address, self->live->server_name))
+        g_string_append_printf (label, " · %s", self->live->server_name);
+      if (self->live->address)
+        g_string_append_printf (label, " · %s", self->live->address);
+      if (self->live->software)
+        g_string_append_printf (label, " · %s", self->live->software);
+    }
+  return g_string_free (label, FALSE);
 }

@@ -93,6 +93,28 @@ typedef struct
   guint     alert;         /* its description code */
 } HlOutcome;
 
+/**
+ * HlLive:
+ * Present when one side of the trace was a real peer over a socket (live mode). Everything the
+ * trace says about that side comes from its bytes on the wire; its private values (private keys,
+ * key shares) stay with it and are never invented.
+ */
+typedef struct
+{
+  HlSide    local;        /* the side that was ours: client (--connect) or server (--listen) */
+  char     *address;      /* the remote end, "127.0.0.1:4433" or "[::1]:443" */
+  char     *server_name;  /* the SNI name: the one we sent, or the one the client sent us */
+  char     *software;     /* what the peer says it is (HTTP Server:/User-Agent:), or NULL */
+  char     *trust;        /* what validated the peer's chain: "system trust store", a file … */
+  gboolean  truncated;    /* capture stopped at the size limit; later bytes are not in the trace */
+  guint64   bytes_sent;   /* bytes we wrote to the socket, and read from it */
+  guint64   bytes_received;
+} HlLive;
+
+HlLive *hl_live_info_copy (const HlLive *live);
+void    hl_live_info_free (HlLive *live);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlLive, hl_live_info_free)
+
 #define HL_TYPE_TRACE (hl_trace_get_type ())
 G_DECLARE_FINAL_TYPE (HlTrace, hl_trace, HL, TRACE, GObject)
 
@@ -121,6 +143,12 @@ GBytes            *hl_trace_get_ca_certificate (HlTrace *self); /* the client's 
 /* The server's private key (PEM) — the demo key generated for this process; it is what lets us
  * decrypt an RSA premaster secret from the wire. */
 GBytes            *hl_trace_get_server_key (HlTrace *self);
+
+/* NULL for traces whose two sides both ran in this process. */
+const HlLive      *hl_trace_get_live (HlTrace *self);
+/* The label of a participant: "Server" in memory; for the remote side of a live trace, what we
+ * know of it ("Server · 127.0.0.1:4433"). Newly allocated. */
+char              *hl_trace_dup_participant_label (HlTrace *self, HlSide side);
 
 char              *hl_trace_dup_keylog (HlTrace *self);       /* NSS key log format text */
 

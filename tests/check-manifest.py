@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 manifest, app_id, command, desktop, metainfo = sys.argv[1:6]
-ALLOWED = ["--share=ipc", "--socket=fallback-x11", "--socket=wayland", "--device=dri"]
+# network: live mode connects to the server the user names, or listens for a client
+ALLOWED = ["--share=ipc", "--share=network", "--socket=fallback-x11", "--socket=wayland", "--device=dri"]
 
 failures = []
 

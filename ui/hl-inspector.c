@@ -172,6 +172,9 @@ update_form_bar (HlInspector *self)
   gboolean bytes_tab = g_strcmp0 (tab, "fields") == 0 || g_strcmp0 (tab, "bytes") == 0;
   g_autofree char *text = NULL;
   HlEvent *wire = self->wire_event;
+  const HlLive *live = self->trace ? hl_trace_get_live (self->trace) : NULL;
+  /* live: the remote peer's records were read by our GnuTLS, not sent by it */
+  gboolean from_peer = live != NULL && wire != NULL && hl_event_get_side (wire) != live->local;
 
   gtk_widget_set_visible (self->form_bar, wire != NULL && bytes_tab);
   if (wire == NULL)
@@ -181,13 +184,17 @@ update_form_bar (HlInspector *self)
                               "encrypted with %s. Only its header is readable."),
                             hl_event_get_length (wire), epoch_words (wire));
   else if (hl_event_get_check (wire) == HL_CHECK_OK)
-    text = g_strdup_printf (_("Decrypted by Handshake Lens with %s of the %s ✓ — equal to what "
-                              "GnuTLS sent."), epoch_words (wire),
+    text = g_strdup_printf (from_peer ? _("Decrypted by Handshake Lens with %s of the %s ✓ — "
+                                          "equal to what our GnuTLS read from the peer.")
+                                      : _("Decrypted by Handshake Lens with %s of the %s ✓ — "
+                                          "equal to what GnuTLS sent."), epoch_words (wire),
                             hl_event_get_side (wire) == HL_SIDE_CLIENT ? _("client")
                                                                         : _("server"));
   else if (hl_event_get_check (wire) == HL_CHECK_FAILED)
-    text = g_strdup_printf (_("Decrypted with %s ✗ — it does not match what GnuTLS sent."),
-                            epoch_words (wire));
+    text = g_strdup_printf (from_peer ? _("Decrypted with %s ✗ — it does not match what our "
+                                          "GnuTLS read from the peer.")
+                                      : _("Decrypted with %s ✗ — it does not match what GnuTLS "
+                                          "sent."), epoch_words (wire));
   else
     text = g_strdup_printf (_("As GnuTLS handed it over, before encryption with %s."),
                             epoch_words (wire));

@@ -355,15 +355,42 @@ append (GArray *array, HlSequenceItemKind kind)
   return &g_array_index (array, HlSequenceItem, array->len - 1);
 }
 
-static const char *
-header_subtitle (HlSide side)
+/* The second line of a participant's card. In a live trace the remote side is named by what
+ * we know of it (its address, the server name, the software it says it runs), ours as ours. */
+static char *
+dup_header_subtitle (HlSequenceLayout *self, HlSide side)
 {
+  const HlLive *live = self->trace ? hl_trace_get_live (self->trace) : NULL;
+
+  if (live != NULL && side == live->local)
+    return g_strdup (_("Handshake Lens · this app"));
+  if (live != NULL && side == HL_SIDE_CA)
+    return g_strdup (live->local == HL_SIDE_CLIENT ? _("the client’s trust store")
+                                                   : _("demo CA · never on the wire"));
+  if (live != NULL && (side == HL_SIDE_CLIENT || side == HL_SIDE_SERVER))
+    {
+      GString *text = g_string_new (side == HL_SIDE_SERVER ? _("real server") : _("real client"));
+
+      if (live->address)
+        g_string_append_printf (text, " · %s", live->address);
+      if (side == HL_SIDE_SERVER && live->server_name && live->address &&
+          !g_str_has_prefix (live->address, live->server_name))
+        g_string_append_printf (text, " · %s", live->server_name);
+      if (live->software)
+        {
+          g_autofree char *sw = g_utf8_substring (live->software, 0,
+                                                  MIN (g_utf8_strlen (live->software, -1), 32));
+
+          g_string_append_printf (text, " · %s", sw);
+        }
+      return g_string_free (text, FALSE);
+    }
   switch (side)
     {
-    case HL_SIDE_CLIENT: return _("starts the connection");
-    case HL_SIDE_SERVER: return _("holds the certificate’s key");
-    case HL_SIDE_CA: return _("trust anchor · never on the wire");
-    default: return "";
+    case HL_SIDE_CLIENT: return g_strdup (_("starts the connection"));
+    case HL_SIDE_SERVER: return g_strdup (_("holds the certificate’s key"));
+    case HL_SIDE_CA: return g_strdup (_("trust anchor · never on the wire"));
+    default: return g_strdup ("");
     }
 }
 
@@ -592,10 +619,11 @@ compute_columns (HlSequenceLayout *self,
   for (HlSide side = HL_SIDE_CLIENT; side <= HL_SIDE_CA; side++)
     {
       HeaderMetrics *h = &c->header[side];
+      g_autofree char *subtitle = dup_header_subtitle (self, side);
 
       measure (self, HL_SEQUENCE_FONT_TITLE, hl_side_to_label (side), -1, &h->title_w,
                &h->title_h);
-      measure (self, HL_SEQUENCE_FONT_SUBTITLE, header_subtitle (side), -1, &h->sub_w, &h->sub_h);
+      measure (self, HL_SEQUENCE_FONT_SUBTITLE, subtitle, -1, &h->sub_w, &h->sub_h);
       h->card_w = MAX (h->title_w, h->sub_w) + 2 * HEADER_PAD_X;
       h->card_h = h->title_h + HEADER_TEXT_GAP + h->sub_h + 2 * HEADER_PAD_Y;
     }
@@ -1026,7 +1054,7 @@ layout (HlSequenceLayout *self)
       item->text_font = HL_SEQUENCE_FONT_TITLE;
       item->text_rect = (HlSequenceRect) { c.x[side] - m->title_w / 2, top + HEADER_PAD_Y,
                                            m->title_w, m->title_h };
-      item->detail = g_strdup (header_subtitle (side));
+      item->detail = dup_header_subtitle (self, side);
       item->detail_rect = (HlSequenceRect) { c.x[side] - m->sub_w / 2,
                                              top + HEADER_PAD_Y + m->title_h + HEADER_TEXT_GAP,
                                              m->sub_w, m->sub_h };

@@ -6,6 +6,8 @@
 
 #include "hl-compare-actions.h"
 #include "hl-custom-dialog.h"
+#include "hl-connect-dialog.h"
+#include "hl-listen-dialog.h"
 #include "hl-engine.h"
 #include "hl-file-actions.h"
 #include "hl-inspector.h"
@@ -59,6 +61,9 @@ struct _HlWindow
   gboolean              show_records;
   double                speed;
   gboolean              details_before_fullscreen;
+
+  /* borrowed */
+  HlListenDialog       *listen_dialog; /* one at a time (weak pointer) */
 };
 
 enum
@@ -419,6 +424,63 @@ custom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Live mode: a real server or a real client on one side */
+
+static void
+live_trace_cb (GObject *dialog, HlTrace *trace, HlWindow *self)
+{
+  self->autoplay = TRUE;
+  hl_window_set_trace (self, trace);
+}
+
+void
+hl_window_show_connect (HlWindow *self, const HlLiveOptions *options, gboolean start)
+{
+  HlConnectDialog *dialog;
+
+  g_return_if_fail (HL_IS_WINDOW (self));
+
+  dialog = hl_connect_dialog_new (GTK_WINDOW (self));
+  if (options)
+    hl_connect_dialog_set_options (dialog, options);
+  g_signal_connect_object (dialog, "trace-ready", G_CALLBACK (live_trace_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  if (start)
+    hl_connect_dialog_connect (dialog);
+}
+
+void
+hl_window_show_listen (HlWindow *self, const HlLiveOptions *options, gboolean start)
+{
+  g_return_if_fail (HL_IS_WINDOW (self));
+
+  if (self->listen_dialog == NULL)
+    {
+      self->listen_dialog = hl_listen_dialog_new (GTK_WINDOW (self));
+      g_object_add_weak_pointer (G_OBJECT (self->listen_dialog),
+                                 (gpointer *) &self->listen_dialog);
+      g_signal_connect_object (self->listen_dialog, "trace-ready", G_CALLBACK (live_trace_cb),
+                               self, 0);
+    }
+  if (options)
+    hl_listen_dialog_set_options (self->listen_dialog, options);
+  gtk_window_present (GTK_WINDOW (self->listen_dialog));
+  if (start)
+    hl_listen_dialog_start (self->listen_dialog);
+}
+
+static void
+connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  hl_window_show_connect (HL_WINDOW (widget), NULL, FALSE);
+}
+
+static void
+listen_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  hl_window_show_listen (HL_WINDOW (widget), NULL, FALSE);
+}
+
 static void
 choose_scenario_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -776,6 +838,12 @@ hl_window_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->listen_dialog)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->listen_dialog),
+                                    (gpointer *) &self->listen_dialog);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->listen_dialog)));
+    }
   g_clear_object (&self->files);
   g_clear_object (&self->presenter);
   g_signal_handlers_disconnect_by_func (adw_style_manager_get_default (),
@@ -851,6 +919,8 @@ hl_window_class_init (HlWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.run-again", NULL, run_again_action);
   gtk_widget_class_install_action (widget_class, "win.custom", NULL, custom_action);
+  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "win.listen", NULL, listen_action);
   gtk_widget_class_install_action (widget_class, "win.choose-scenario", NULL,
                                    choose_scenario_action);
   gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);

@@ -6,6 +6,7 @@
 #include "hl-details-pane.h"
 #include "hl-file-actions.h"
 #include "hl-inspector.h"
+#include "hl-live.h"
 #include "hl-presenter.h"
 #include "hl-scenario.h"
 #include "hl-sequence-view.h"
@@ -45,5 +46,13 @@ HlInspector    *hl_window_get_inspector (HlWindow *self);
 HlFileActions  *hl_window_get_file_actions (HlWindow *self);
 HlPresenter    *hl_window_get_presenter (HlWindow *self);
 void            hl_window_add_toast (HlWindow *self, AdwToast *toast);
+/* Live mode: the Connect to Server and Listen for a Client dialogs, filled from @options
+ * (nullable), and started right away when @start. */
+void            hl_window_show_connect (HlWindow            *self,
+                                        const HlLiveOptions *options,
+                                        gboolean             start);
+void            hl_window_show_listen (HlWindow            *self,
+                                       const HlLiveOptions *options,
+                                       gboolean             start);
 
 G_END_DECLS

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Shared by the in-memory engine (hl-engine.c) and live mode (hl-live.c): the state of a run and
+ * the GnuTLS callbacks that turn what a session does into trace events. Not installed, not API. */
+
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+
+#include "hl-pipe.h"
+#include "hl-pki.h"
+#include "hl-scenario.h"
+#include "hl-socket-transport.h"
+#include "hl-trace-private.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PEER_RUNNING,
+  PEER_DONE,
+  PEER_FAILED,
+} PeerState;
+
+typedef struct _Run Run;
+
+typedef struct
+{
+  Run              *run;
+  HlSide            side;
+  gnutls_session_t  session;
+  PeerState         state;
+  int               rc;            /* the fatal error code when FAILED */
+  HlEpoch           write_epoch;   /* keys this side is writing with */
+  GQueue            pending;       /* HlEvent* queued by GnuTLS, waiting for their record */
+  gsize             plain_left;    /* bytes of the current plaintext handshake message to come */
+  gboolean          ccs_sent;
+  HlEvent          *pms_action;    /* the RSA "generate premaster" action to complete */
+  gboolean          verified;      /* its verify callback ran in this handshake */
+  HlCheck           verify_result;
+  guint             verify_status;
+  gboolean          remote;        /* a real peer over a socket: no session of ours */
+  int               last_record;   /* index of the last record this side sent, or -1 */
+} Peer;
+
+struct _Run
+{
+  const HlConfig                   *config;
+  gboolean                          capture;
+  HlTrace                          *trace;
+  HlPipe                           *pipe;
+  HlPki                            *pki;
+  HlIdentity                        server_identity;
+  gnutls_certificate_credentials_t  client_cred;
+  gnutls_certificate_credentials_t  server_cred;
+  gnutls_privkey_t                  server_privkey;
+  gnutls_datum_t                    ticket_key;
+  Peer                              peers[2];
+  guint                             handshake;
+  GError                           *error;      /* first engine error (sticks) */
+
+  /* live mode: one side is a real peer (HL_SIDE_NONE when both run here) */
+  HlSide                            local;
+  HlSocketTransport                *transport;
+  char                             *hostname;   /* the name the client checks */
+  char                             *trust;      /* what the client's trust anchors are */
+};
+
+Peer    *hl_engine_peer_of (Run *run, HlSide side);
+gboolean hl_engine_is_tls13 (Peer *peer);
+void     hl_engine_attach_capture (Run *run, Peer *peer);
+int      hl_engine_verify_cb (gnutls_session_t session);
+void     hl_engine_record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer user_data);
+void     hl_engine_peer_failed (Peer *peer, int rc);
+gboolean hl_engine_send_data (Peer *peer, const char *name, const char *caption, const char *data,
+                              gsize len, GError **error);
+void     hl_engine_add_close_notify (Peer *peer);
+void     hl_engine_add_remote_item (Run *run, HlEvent *event);
+HlEvent *hl_engine_alert_event (Run *run, HlSide sender, guint level, guint desc);
+HlEvent *hl_engine_new_event (Run *run, HlEventKind kind, HlSide side, HlSide peer,
+                              const char *name);
+HlEvent *hl_engine_add_action (Run *run, HlSide side, HlSide peer, const char *name,
+                               HlCheck check, const char *caption, const char *technical);
+void     hl_engine_add_secret (Run *run, const char *name, const char *label, GBytes *value,
+                               HlSide holder, HlSource source, const char *note);
+void     hl_engine_collect_negotiated (Run *run);
+void     hl_engine_flush_leftovers (Run *run);
+void     hl_engine_set_outcome (Run *run);
+
+G_END_DECLS

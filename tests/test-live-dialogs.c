@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "hl-connect-dialog.h"
+#include "hl-listen-dialog.h"
+#include "hl-screenshot.h"
+
+/*
+ * The live-mode dialogs with real peers on loopback: the Listen dialog serves curl (and shows
+ * the command that does it), the Connect dialog reports a refused port in the dialog and an
+ * incomplete form before anything is sent. HL_TEST_SCREENSHOTS=DIR saves each dialog as PNG.
+ */
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *@flag is set (or 30 s pass, which fails the test). */
+static void
+wait_for (gboolean *flag)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static void
+maybe_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("HL_TEST_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  path = g_build_filename (dir, name, NULL);
+  hl_widget_save_png (widget, path, &error);
+  g_assert_no_error (error);
+}
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+trace_ready_cb (GObject *dialog, HlTrace *trace, gpointer user_data)
+{
+  HlTrace **out = user_data;
+
+  g_set_object (out, trace);
+}
+
+static void
+curl_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  char **body = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, body, NULL, &error);
+  g_assert_no_error (error);
+  if (*body == NULL)
+    *body = g_strdup ("");
+}
+
+static void
+test_listen_curl (void)
+{
+  g_autofree char *curl = g_find_program_in_path ("curl");
+  g_autoptr(HlTrace) trace = NULL;
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) words = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *body = NULL;
+  HlListenDialog *dialog;
+  HlLiveOptions options;
+  const char *commands;
+  GBytes *request;
+
+  if (curl == NULL)
+    {
+      g_test_skip ("curl is not installed (build-aux/install-deps installs it)");
+      return;
+    }
+  dialog = hl_listen_dialog_new (NULL);
+  g_signal_connect (dialog, "trace-ready", G_CALLBACK (trace_ready_cb), &trace);
+  hl_live_options_init (&options);
+  options.port = free_port ();
+  hl_listen_dialog_set_options (dialog, &options);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (hl_listen_dialog_start (dialog));
+  g_assert_true (hl_listen_dialog_is_listening (dialog));
+  g_assert_cmpuint (hl_listen_dialog_get_port (dialog), ==, options.port);
+
+  /* the first command is the one a user pastes: run exactly it */
+  commands = hl_listen_dialog_get_commands (dialog);
+  g_assert_nonnull (commands);
+  first = g_strndup (commands, strcspn (commands, "\n"));
+  g_assert_true (g_str_has_prefix (first, "curl --cacert "));
+  g_assert_nonnull (strstr (first, "127.0.0.1"));
+  maybe_screenshot (GTK_WIDGET (dialog), "listen-dialog.png");
+  g_shell_parse_argv (first, NULL, &words, &error);
+  g_assert_no_error (error);
+  client = g_subprocess_newv ((const char *const *) words, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (client, NULL, NULL, curl_done_cb, &body);
+
+  wait_for ((gboolean *) &trace);
+  while (body == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_successful (client));
+  g_assert_true (g_str_has_prefix (body, "Hello from Handshake Lens."));
+  g_assert_nonnull (hl_trace_get_live (trace));
+  g_assert_cmpint (hl_trace_get_live (trace)->local, ==, HL_SIDE_SERVER);
+  request = NULL;
+  for (guint i = 0; i < hl_trace_get_n_events (trace) && request == NULL; i++)
+    if (hl_event_get_kind (hl_trace_get_event (trace, i)) == HL_EVENT_APP_DATA)
+      request = hl_event_get_bytes (hl_trace_get_event (trace, i));
+  g_assert_nonnull (request);
+  g_assert_cmpmem (g_bytes_get_data (request, NULL), 6, "GET / ", 6);
+
+  /* still listening for the next client until stopped */
+  g_assert_true (hl_listen_dialog_is_listening (dialog));
+  hl_listen_dialog_stop (dialog);
+  g_assert_false (hl_listen_dialog_is_listening (dialog));
+  while (hl_listen_dialog_get_port (dialog) != 0)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  hl_live_options_clear (&options);
+}
+
+static void
+test_connect_refused (void)
+{
+  HlConnectDialog *dialog = hl_connect_dialog_new (NULL);
+  HlLiveOptions options;
+  g_autoptr(HlTrace) trace = NULL;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  g_signal_connect (dialog, "trace-ready", G_CALLBACK (trace_ready_cb), &trace);
+  hl_live_options_init (&options);
+  options.host = g_strdup ("127.0.0.1");
+  options.port = free_port ();
+  hl_connect_dialog_set_options (dialog, &options);
+  gtk_window_present (GTK_WINDOW (dialog));
+  hl_connect_dialog_connect (dialog);
+  g_assert_true (hl_connect_dialog_is_connecting (dialog));
+  g_assert_nonnull (strstr (hl_connect_dialog_get_status (dialog), "Connecting to 127.0.0.1"));
+
+  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  while (hl_connect_dialog_is_connecting (dialog) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  /* the dialog stays, says what happened, and can be used again */
+  g_assert_null (trace);
+  g_assert_nonnull (strstr (hl_connect_dialog_get_status (dialog), "refused"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  maybe_screenshot (GTK_WIDGET (dialog), "connect-dialog-refused.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  hl_live_options_clear (&options);
+}
+
+static void
+test_connect_incomplete (void)
+{
+  HlConnectDialog *dialog = hl_connect_dialog_new (NULL);
+  HlLiveOptions options;
+  g_autofree char *problem = NULL;
+
+  g_assert_false (hl_connect_dialog_get_options (dialog, &options, &problem));
+  g_assert_nonnull (strstr (problem, "host"));
+  hl_live_options_clear (&options);
+  hl_connect_dialog_connect (dialog);
+  g_assert_false (hl_connect_dialog_is_connecting (dialog));
+  g_assert_nonnull (strstr (hl_connect_dialog_get_status (dialog), "host"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+skip_no_display (void)
+{
+  g_test_skip ("no display");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *cache = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/ui/live/listen-dialog/curl", skip_no_display);
+      return g_test_run ();
+    }
+  adw_init ();
+  /* the Listen dialog writes the demo CA under the cache folder: keep it out of $HOME */
+  cache = g_dir_make_tmp ("hl-live-dialogs-XXXXXX", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_test_add_func ("/ui/live/listen-dialog/curl", test_listen_curl);
+  g_test_add_func ("/ui/live/connect-dialog/refused", test_connect_refused);
+  g_test_add_func ("/ui/live/connect-dialog/incomplete", test_connect_incomplete);
+  return g_test_run ();
+}
