@@ -339,7 +339,12 @@ test_export (void)
       data = g_bytes_get_data (bytes, &len);
       g_assert_cmpuint (len, >, 10000);
       if (f == HL_DIAGRAM_SVG)
-        g_assert_nonnull (g_strstr_len (data, MIN (len, 400), "<svg"));
+        {
+          g_assert_nonnull (g_strstr_len (data, MIN (len, 400), "<svg"));
+          g_assert_nonnull (g_strstr_len (data, MIN (len, 1000),
+                                          "<title>TLS 1.2 with RSA key exchange — TLS 1.3"
+                                          "</title>"));
+        }
       else if (f == HL_DIAGRAM_PDF)
         g_assert_true (memcmp (data, "%PDF", 4) == 0);
       else

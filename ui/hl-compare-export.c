@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <glib/gi18n.h>
@@ -35,6 +36,25 @@ check_surface (cairo_surface_t *surface, GError **error)
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not draw the comparison: %s"),
                cairo_status_to_string (status));
   return FALSE;
+}
+
+/* The document's title (what browsers and screen readers name the picture by), right after the
+ * opening <svg …> that Cairo writes. */
+static void
+title_svg (GByteArray *svg, HlTrace *left, HlTrace *right)
+{
+  g_autoptr(GString) out = g_string_new_len ((const char *) svg->data, svg->len);
+  g_autofree char *title = g_markup_printf_escaped ("\n<title>%s — %s</title>",
+                                                    hl_trace_get_title (left),
+                                                    hl_trace_get_title (right));
+  const char *open = strstr (out->str, "<svg");
+
+  open = open ? strchr (open, '>') : NULL;
+  if (open == NULL)
+    return;
+  g_string_insert (out, (open - out->str) + 1, title);
+  g_byte_array_set_size (svg, 0);
+  g_byte_array_append (svg, (const guint8 *) out->str, out->len);
 }
 
 GBytes *
@@ -142,6 +162,8 @@ hl_compare_render (HlTrace                *left,
       return NULL;
     }
   cairo_surface_destroy (surface);
+  if (format == HL_DIAGRAM_SVG)
+    title_svg (data, left, right);
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
