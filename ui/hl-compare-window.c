@@ -747,11 +747,6 @@ hl_compare_window_class_init (HlCompareWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const struct { guint key; GdkModifierType mods; const char *action; } keys[] = {
-    { GDK_KEY_Right, 0, "win.step-forward" },
-    { GDK_KEY_Page_Down, 0, "win.step-forward" },
-    { GDK_KEY_space, 0, "win.step-forward" },
-    { GDK_KEY_Left, 0, "win.step-back" },
-    { GDK_KEY_Page_Up, 0, "win.step-back" },
     { GDK_KEY_Home, 0, "win.first" },
     { GDK_KEY_End, 0, "win.last" },
     { GDK_KEY_Right, GDK_CONTROL_MASK, "win.next-phase" },
@@ -812,6 +807,29 @@ hl_compare_window_class_init (HlCompareWindowClass *klass)
                                          keys[i].action, NULL);
 }
 
+/* What presenter clickers send (Page Down/Up, Right/Left, Space) steps even while a button or
+ * the scrolled window has the focus: these run in the capture phase. */
+static void
+add_clicker_shortcuts (HlCompareWindow *self)
+{
+  static const struct { guint key; const char *action; } keys[] = {
+    { GDK_KEY_Right, "win.step-forward" },
+    { GDK_KEY_Page_Down, "win.step-forward" },
+    { GDK_KEY_space, "win.step-forward" },
+    { GDK_KEY_Left, "win.step-back" },
+    { GDK_KEY_Page_Up, "win.step-back" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (controller),
+      gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
+                        gtk_named_action_new (keys[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 static void
 hl_compare_window_init (HlCompareWindow *self)
 {
@@ -823,6 +841,7 @@ hl_compare_window_init (HlCompareWindow *self)
                             self);
   g_signal_connect_swapped (self->view, "shown-changed", G_CALLBACK (update_position), self);
   gtk_widget_add_tick_callback (GTK_WIDGET (self), split_tick_cb, NULL, NULL);
+  add_clicker_shortcuts (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-present", FALSE);
   update_differences (self);
   update_position (self);
