@@ -7,6 +7,9 @@
 #include <glib/gi18n.h>
 
 #include "hl-application.h"
+#include "hl-compare.h"
+#include "hl-compare-export.h"
+#include "hl-compare-window.h"
 #include "hl-diagram-export.h"
 #include "hl-engine.h"
 #include "hl-export.h"
@@ -44,6 +47,7 @@ struct _HlApplication
   char           *inspector_tab; /* --inspector-tab */
   int             exit_status;
   GSettings      *settings;      /* NULL when the schema is not installed */
+  char           *compare[2];    /* --compare A B: scenario ids or trace files */
   HlLiveOptions  *live;          /* --connect/--listen in the window */
   gboolean        live_listen;
 };
@@ -144,6 +148,11 @@ static const GOptionEntry main_entries[] = {
   { "timeouts", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Live: seconds for connect, handshake and the whole exchange (default 10,10,30)"),
     N_("C,H,T") },
+  { "compare", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Compare two handshakes side by side (scenario ids or .hltrace files); with --print, "
+       "--export-svg/-pdf/-png or --screenshot for the pair"), N_("A B") },
+  /* the B of --compare A B, moved here by hl_application_run() */
+  { "compare-with", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
   { NULL }
 };
 
@@ -351,6 +360,86 @@ run_headless (HlApplication *self, GVariantDict *options, const char *scenario_i
   if (rc == EXIT_OK)
     rc = export_media (self, trace, options);
   return rc;
+}
+
+/* --compare A B: the aligned table and summary (--print) and the side-by-side images
+ * (--export-svg/-pdf/-png) of two handshakes, headless. */
+static int
+run_compare_headless (HlApplication *self, GVariantDict *options, gboolean print)
+{
+  g_autoptr(GPtrArray) traces = g_ptr_array_new_with_free_func (g_object_unref);
+  HlDiagramOptions diagram;
+  const char *text = NULL;
+  int rc = EXIT_OK;
+
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autoptr(GError) error = NULL;
+      HlTrace *trace = hl_compare_load (self->compare[s], NULL, &error);
+
+      if (trace == NULL)
+        return fail (hl_scenario_lookup (self->compare[s]) ? EXIT_ENGINE : EXIT_USAGE,
+                     "cannot compare %s: %s", self->compare[s], error->message);
+      g_ptr_array_add (traces, trace);
+    }
+  if (print)
+    {
+      g_autofree char *out = hl_compare_dup_text (traces->pdata[0], traces->pdata[1]);
+
+      rc = write_output ("-", out, strlen (out));
+    }
+
+  hl_diagram_options_init (&diagram);
+  diagram.step = self->step;
+  diagram.dark = self->dark;
+  diagram.high_contrast = self->high_contrast;
+  if (g_variant_dict_lookup (options, "scale", "&s", &text))
+    {
+      guint64 scale = 0;
+
+      if (!g_ascii_string_to_unsigned (text, 10, 1, (guint64) HL_DIAGRAM_MAX_SCALE, &scale,
+                                       NULL))
+        return fail (EXIT_USAGE, "--scale wants a whole number from 1 to %d, not “%s”",
+                     (int) HL_DIAGRAM_MAX_SCALE, text);
+      diagram.scale = scale;
+    }
+  for (HlDiagramFormat f = HL_DIAGRAM_SVG; rc == EXIT_OK && f <= HL_DIAGRAM_PNG; f++)
+    {
+      const char *path = NULL;
+
+      if (g_variant_dict_lookup (options, media_options[f], "^&ay", &path))
+        {
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+          g_autoptr(GError) error = NULL;
+
+          if (!hl_compare_export (traces->pdata[0], traces->pdata[1], f, &diagram, file, &error))
+            rc = fail (EXIT_USAGE, "%s", error->message);
+        }
+    }
+  return rc;
+}
+
+/* --compare: checks the pair and what goes with it. Returns -1 to go on (a window), else the
+ * exit status. */
+static int
+handle_compare_options (HlApplication *self, GVariantDict *options, gboolean print,
+                        gboolean exporting)
+{
+  const char *a = NULL, *b = NULL;
+
+  if (!g_variant_dict_lookup (options, "compare", "^&ay", &a))
+    return -2;
+  if (!g_variant_dict_lookup (options, "compare-with", "^&ay", &b))
+    return fail (EXIT_USAGE, "--compare wants two handshakes: scenario ids or .hltrace files, "
+                 "e.g. --compare tls12-rsa tls13");
+  if (g_variant_dict_contains (options, "export-video") || json_requested)
+    return fail (EXIT_USAGE, "--compare goes with --print, --export-svg/-pdf/-png and "
+                 "--screenshot, not with --json or --export-video");
+  self->compare[0] = g_strdup (a);
+  self->compare[1] = g_strdup (b);
+  if (print || exporting)
+    return run_compare_headless (self, options, print);
+  return -1;
 }
 
 /* Live mode: --connect and --listen */
@@ -586,6 +675,13 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
   }
 
   {
+    int rc = handle_compare_options (self, options, print, exporting);
+
+    if (rc != -2)
+      return rc;
+  }
+
+  {
     const char *connect = NULL, *listen = NULL;
 
     g_variant_dict_lookup (options, "connect", "&s", &connect);
@@ -676,12 +772,59 @@ screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* --compare A B in the window: a comparison window of its own (and its --screenshot). */
+static gboolean
+compare_screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  HlApplication *self = user_data;
+  int *frames = g_object_get_data (G_OBJECT (widget), "hl-frames");
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_widget_get_mapped (widget) ||
+      !hl_compare_window_is_ready (HL_COMPARE_WINDOW (widget)))
+    return G_SOURCE_CONTINUE;
+  if (++*frames < 3)
+    return G_SOURCE_CONTINUE;
+  if (!hl_widget_save_png (widget, self->screenshot, &error) && *frames < 60)
+    return G_SOURCE_CONTINUE;
+  if (error)
+    {
+      g_printerr ("handshake-lens: %s\n", error->message);
+      self->exit_status = EXIT_ENGINE;
+    }
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
+static GtkWindow *
+activate_compare (HlApplication *self)
+{
+  HlCompareWindow *win = hl_compare_window_new (GTK_APPLICATION (self));
+
+  if (self->width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (win), self->width, self->height);
+  if (self->dark)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                        ADW_COLOR_SCHEME_FORCE_DARK);
+  if (self->screenshot)
+    {
+      g_object_set_data_full (G_OBJECT (win), "hl-frames", g_new0 (int, 1), g_free);
+      gtk_widget_add_tick_callback (GTK_WIDGET (win), compare_screenshot_tick_cb, self, NULL);
+    }
+  hl_compare_window_load (win, self->compare[0], self->compare[1]);
+  if (self->present)
+    hl_compare_window_set_presenting (win, TRUE);
+  return GTK_WINDOW (win);
+}
+
 static void
 hl_application_activate (GApplication *app)
 {
   HlApplication *self = HL_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
+  if (window == NULL && self->compare[0])
+    window = activate_compare (self);
   if (window == NULL)
     {
       HlWindow *win = hl_window_new (GTK_APPLICATION (app));
@@ -815,6 +958,8 @@ hl_application_finalize (GObject *object)
   g_free (self->scenario_id);
   g_free (self->screenshot);
   g_free (self->inspector_tab);
+  g_free (self->compare[0]);
+  g_free (self->compare[1]);
   g_clear_object (&self->settings);
   g_clear_object (&self->opened);
   if (self->live)
@@ -862,10 +1007,33 @@ hl_application_new (void)
                        NULL);
 }
 
+/* GOption gives an option one value: `--compare A B` becomes `--compare A --compare-with B`.
+ * Returns a new argument vector. */
+static char **
+split_compare_arguments (int argc, char **argv)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (int i = 0; i < argc; i++)
+    {
+      g_ptr_array_add (out, g_strdup (argv[i]));
+      if (g_strcmp0 (argv[i], "--compare") == 0 && i + 2 < argc && argv[i + 2][0] != '-')
+        {
+          g_ptr_array_add (out, g_strdup (argv[i + 1]));
+          g_ptr_array_add (out, g_strdup ("--compare-with"));
+          g_ptr_array_add (out, g_strdup (argv[i + 2]));
+          i += 2;
+        }
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
 int
 hl_application_run (HlApplication *self, int argc, char **argv)
 {
-  int status = g_application_run (G_APPLICATION (self), argc, argv);
+  g_auto(GStrv) args = split_compare_arguments (argc, argv);
+  int status = g_application_run (G_APPLICATION (self), (int) g_strv_length (args), args);
 
   return status != 0 ? status : self->exit_status;
 }

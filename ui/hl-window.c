@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hl-compare-actions.h"
 #include "hl-custom-dialog.h"
 #include "hl-connect-dialog.h"
 #include "hl-listen-dialog.h"
@@ -917,6 +918,7 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, inspector);
   hl_file_actions_install (widget_class);
   hl_presenter_install (widget_class);
+  hl_compare_actions_install (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.run-again", NULL, run_again_action);
   gtk_widget_class_install_action (widget_class, "win.custom", NULL, custom_action);
@@ -977,6 +979,7 @@ hl_window_init (HlWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->files = hl_file_actions_new (self);
   self->presenter = hl_presenter_new (self);
+  hl_compare_actions_init (self);
   self->filter = gtk_custom_filter_new (filter_event_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
 
