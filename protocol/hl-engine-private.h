@@ -37,6 +37,9 @@ typedef struct
   gboolean          ccs_sent;
   HlEvent          *pms_action;    /* the RSA "generate premaster" action to complete */
   gboolean          verified;      /* its verify callback ran in this handshake */
+  gboolean          after_hrr;     /* (client) it has read a HelloRetryRequest */
+  gboolean          read_finished; /* it has read the peer's Finished */
+  guint             levels_seen;   /* bit per HlEpoch whose keys its secret callback reported */
   HlCheck           verify_result;
   guint             verify_status;
   gboolean          remote;        /* a real peer over a socket: no session of ours */

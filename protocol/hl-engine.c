@@ -274,8 +274,39 @@ add_secret (Run *run, const char *name, const char *label, GBytes *value, HlSide
 
 /* Captions: plain words built from what was captured. */
 
+/* The length in the 3-byte field at @at of @body, or 0 when the body is too short. */
+static gsize
+u24_at (const guint8 *body, gsize len, gsize at)
+{
+  return at + 3 <= len ? (gsize) body[at] << 16 | (gsize) body[at + 1] << 8 | body[at + 2] : 0;
+}
+
+/* The first certificate's DER size in a Certificate body (RFC 5246 §7.4.2; RFC 8446 §4.4.2 puts
+ * a request context first). */
+static gsize
+leaf_size (const guint8 *body, gsize len, gboolean tls13)
+{
+  gsize at = tls13 ? (len > 0 ? 1 + (gsize) body[0] : 0) : 0;
+
+  return u24_at (body, len, at + 3);
+}
+
+/* The ticket's size in a NewSessionTicket body (RFC 5077 §3.3; RFC 8446 §4.6.1). */
+static gsize
+ticket_size (const guint8 *body, gsize len, gboolean tls13)
+{
+  gsize at;
+
+  if (!tls13)
+    return len >= 6 ? (gsize) body[4] << 8 | body[5] : 0;
+  if (len < 9)
+    return 0;
+  at = 9 + (gsize) body[8];
+  return at + 2 <= len ? (gsize) body[at] << 8 | body[at + 1] : 0;
+}
+
 static char *
-message_caption (Peer *peer, guint type, gboolean hrr, gsize body_len)
+message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *body, gsize body_len)
 {
   const char *w = Who (peer->side);
   gboolean tls13 = is_tls13 (peer);
@@ -288,9 +319,14 @@ message_caption (Peer *peer, guint type, gboolean hrr, gsize body_len)
   switch (type)
     {
     case GNUTLS_HANDSHAKE_CLIENT_HELLO:
+      if (peer->after_hrr)
+        /* RFC 8446 §4.1.2: the same random, a key share for the group the server named */
+        return g_strdup_printf ("The client says hello again, now with a key share for the "
+                                "group the server asked for; its random value and the rest stay "
+                                "the same (a %" G_GSIZE_FORMAT "-byte body).", body_len);
       return g_strdup_printf ("The client says hello: the protocol versions, cipher suites and "
                               "extensions it supports, and a fresh random value — all in the "
-                              "clear (%" G_GSIZE_FORMAT " bytes).", body_len);
+                              "clear (a %" G_GSIZE_FORMAT "-byte body).", body_len);
     case GNUTLS_HANDSHAKE_SERVER_HELLO:
       /* The suite's name is only known once the handshake completes (collect_negotiated()
        * names it then). */
@@ -301,17 +337,20 @@ message_caption (Peer *peer, guint type, gboolean hrr, gsize body_len)
                        "keys.");
     case GNUTLS_HANDSHAKE_CERTIFICATE_PKT:
       if (peer->side == HL_SIDE_SERVER)
-        return g_strdup_printf ("The server sends its certificate (%" G_GSIZE_FORMAT " bytes): "
-                                "its name and public key, signed by a certificate authority%s.",
-                                body_len, tls13 ? ", encrypted" : "");
+        return g_strdup_printf ("The server sends its certificate (%" G_GSIZE_FORMAT " bytes of "
+                                "DER): its name and public key, signed by a certificate "
+                                "authority%s.", leaf_size (body, body_len, tls13),
+                                tls13 ? ", encrypted" : "");
       return body_len <= (tls13 ? 4u : 3u)
                ? g_strdup ("The client has no certificate to offer and sends an empty list.")
                : g_strdup_printf ("The client sends its own certificate (%" G_GSIZE_FORMAT
-                                  " bytes) so the server can check who it is.", body_len);
+                                  " bytes of DER) so the server can check who it is.",
+                                  leaf_size (body, body_len, tls13));
     case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE:
+      /* RFC 8422 §5.4: curve_type, named_curve, then the point with a 1-byte length */
       return g_strdup_printf ("The server sends a fresh elliptic-curve public key for this "
-                              "connection, signed with its certificate's private key "
-                              "(%" G_GSIZE_FORMAT " bytes).", body_len);
+                              "connection (a %u-byte point), signed with its certificate's "
+                              "private key.", body_len > 3 ? body[3] : 0);
     case GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST:
       return g_strdup ("The server asks the client to prove its identity with a certificate.");
     case GNUTLS_HANDSHAKE_SERVER_HELLO_DONE:
@@ -323,7 +362,8 @@ message_caption (Peer *peer, guint type, gboolean hrr, gsize body_len)
                                 "ciphertext): only the server's private key can open it.",
                                 body_len > 2 ? body_len - 2 : body_len);
       return g_strdup_printf ("The client sends its own fresh elliptic-curve public key "
-                              "(%" G_GSIZE_FORMAT " bytes).", body_len);
+                              "(a %" G_GSIZE_FORMAT "-byte point).",
+                              body_len > 1 ? body_len - 1 : body_len);
     case GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY:
       return g_strdup_printf ("The %s signs a hash of the handshake so far with its private key, "
                               "proving it owns the certificate it sent.", who (peer->side));
@@ -332,9 +372,15 @@ message_caption (Peer *peer, guint type, gboolean hrr, gsize body_len)
                               "handshake message so far. If the other side computes the same "
                               "value, nobody tampered with the conversation.", w, body_len);
     case GNUTLS_HANDSHAKE_NEW_SESSION_TICKET:
+      if (tls13 && !peer->read_finished)
+        /* GnuTLS sends its tickets right after its own Finished */
+        return g_strdup_printf ("The server gives the client a session ticket (%" G_GSIZE_FORMAT
+                                " bytes) to resume this session later. It sends it before the "
+                                "client's Finished has arrived, which RFC 8446 §4.6.1 allows.",
+                                ticket_size (body, body_len, tls13));
       return g_strdup_printf ("The server gives the client a session ticket (%" G_GSIZE_FORMAT
                               " bytes) to resume this session later without a full handshake.",
-                              body_len);
+                              ticket_size (body, body_len, tls13));
     case GNUTLS_HANDSHAKE_END_OF_EARLY_DATA:
       return g_strdup ("The client ends its early data.");
     default:
@@ -548,8 +594,9 @@ record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer user_data)
 
       if (item)
         hl_event_set_epoch (rec, hl_event_get_epoch (item));
-      cap = g_strdup_printf ("An encrypted record: on the wire it is %" G_GSIZE_FORMAT " opaque "
-                             "bytes; inside is %s.", len, what);
+      cap = g_strdup_printf ("An encrypted record: %" G_GSIZE_FORMAT " bytes on the wire, a "
+                             "5-byte header anyone can read and %" G_GSIZE_FORMAT " opaque bytes; "
+                             "inside is %s.", len, frag_len, what);
       hl_event_set_caption (rec, cap);
       tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes · protected with %s keys",
                               hl_content_type_name (type) ? hl_content_type_name (type) : "?",
@@ -575,7 +622,7 @@ queue_message (Peer *peer, guint htype, const gnutls_datum_t *msg)
   guint8 header[4] = { wire, (msg->size >> 16) & 0xff, (msg->size >> 8) & 0xff,
                        msg->size & 0xff };
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *caption = message_caption (peer, wire, hrr, msg->size);
+  g_autofree char *caption = message_caption (peer, wire, hrr, msg->data, msg->size);
   g_autofree char *tech = NULL;
 
   /* Hooks hand the body; the wire form has the 4-byte header (type, 24-bit length). */
@@ -705,6 +752,10 @@ hook_cb (gnutls_session_t session, unsigned int htype, unsigned when, unsigned i
     }
   else if (incoming && when == GNUTLS_HOOK_PRE)
     {
+      if (htype == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST)
+        peer->after_hrr = TRUE;
+      if (htype == GNUTLS_HANDSHAKE_FINISHED)
+        peer->read_finished = TRUE;
       if (run->local == HL_SIDE_NONE)
         message_processed (run, other, htype == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST
                                          ? GNUTLS_HANDSHAKE_SERVER_HELLO : htype);
@@ -756,9 +807,17 @@ hook_cb (gnutls_session_t session, unsigned int htype, unsigned when, unsigned i
         case GNUTLS_HANDSHAKE_SERVER_HELLO:
           if (gnutls_session_is_resumed (session))
             add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE, "Resume the session", HL_CHECK_OK,
-                        "The server accepted the ticket: the client reuses the secret of the "
-                        "earlier session and skips certificates and key exchange.",
-                        "session resumed");
+                        tls13 ? "The server accepted the ticket. The keys of this connection come "
+                                "from a pre-shared key, made from the earlier session's "
+                                "resumption master secret and the ticket's nonce, together with "
+                                "a fresh ECDHE exchange (psk_dhe_ke); only the certificates are "
+                                "skipped."
+                              : "The server accepted the ticket: both sides reuse the earlier "
+                                "session's master secret with fresh random values, so there are "
+                                "no certificates and no key exchange this time.",
+                        tls13 ? "session resumed · PSK from resumption_master_secret and "
+                                "ticket_nonce (RFC 8446 §4.6.1) · psk_dhe_ke"
+                              : "session resumed · master secret from the ticket (RFC 5077)");
           break;
         default:
           break;
@@ -799,8 +858,10 @@ keylog_cb (gnutls_session_t session, const char *label, const gnutls_datum_t *se
   return 0;
 }
 
+/* The keys @peer's record layer installed for @epoch: its write keys and/or its read keys
+ * (the peer's write keys). */
 static void
-add_record_state (Peer *peer, HlEpoch epoch)
+add_record_state (Peer *peer, HlEpoch epoch, gboolean want_read, gboolean want_write)
 {
   Run *run = peer->run;
   const char *phase = epoch == HL_EPOCH_HANDSHAKE ? "handshake_" : "";
@@ -814,7 +875,8 @@ add_record_state (Peer *peer, HlEpoch epoch)
         { "write_mac_key", &mac }, { "write_key", &key }, { "write_iv", &iv },
       };
 
-      if (gnutls_record_get_state (peer->session, read, &mac, &iv, &key, NULL) < 0)
+      if ((read ? !want_read : !want_write) ||
+          gnutls_record_get_state (peer->session, read, &mac, &iv, &key, NULL) < 0)
         continue;
       for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
         {
@@ -858,12 +920,29 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
   if (secret_read != NULL && other_of (peer)->remote)
     other_of (peer)->write_epoch = epoch;
 
-  /* Both directions' keys are installed together on the first call for a level. */
-  if (secret_read == NULL || secret_write == NULL)
+  /* The keys of each direction as they are installed: GnuTLS installs both handshake
+   * directions at once, but a server's application write keys (after its Finished) before its
+   * read keys (after the client's). */
+  add_record_state (peer, epoch, secret_read != NULL, secret_write != NULL);
+  if (peer->levels_seen & (1u << epoch))
     return 0;
+  peer->levels_seen |= 1u << epoch;
 
-  add_record_state (peer, epoch);
-  if (epoch == HL_EPOCH_HANDSHAKE)
+  if (epoch == HL_EPOCH_HANDSHAKE && gnutls_session_is_resumed (session))
+    {
+      cap = g_strdup_printf ("The %s runs the HKDF key schedule from the pre-shared key of the "
+                             "ticket (the early secret) and a fresh ECDHE shared secret: the "
+                             "handshake keys of this resumed connection.", who (peer->side));
+      add_action (run, peer->side, HL_SIDE_NONE, "Derive the handshake keys", HL_CHECK_NONE, cap,
+                  "HKDF: PSK → early secret → (+ ECDHE shared secret) handshake secret → "
+                  "c/s hs traffic secrets → keys and IVs; the PSK, early, shared and handshake "
+                  "secrets stay inside GnuTLS");
+      add_secret (run, "ecdhe_shared_secret", "(EC)DHE shared secret", NULL, HL_SIDE_BOTH,
+                  HL_SOURCE_LIBRARY, "Held inside GnuTLS: no API exposes it.");
+      add_secret (run, "handshake_secret", "Handshake secret", NULL, HL_SIDE_BOTH,
+                  HL_SOURCE_LIBRARY, "Held inside GnuTLS: no API exposes it.");
+    }
+  else if (epoch == HL_EPOCH_HANDSHAKE)
     {
       if (peer->side == HL_SIDE_CLIENT)
         cap = g_strdup ("The client reads ServerHello: it combines the server's public key share "
@@ -884,9 +963,13 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
     }
   else
     {
-      cap = g_strdup_printf ("The %s derives the application traffic secrets and keys from the "
-                             "master secret and the transcript up to the server's Finished.",
-                             who (peer->side));
+      cap = peer->side == HL_SIDE_SERVER
+              ? g_strdup ("With its whole flight on the wire, up to its Finished, the server "
+                          "already derives the application traffic secrets and keys from the "
+                          "master secret and that transcript; the client will derive the same "
+                          "ones once it has read the flight.")
+              : g_strdup ("The client derives the application traffic secrets and keys from the "
+                          "master secret and the transcript up to the server's Finished.");
       add_action (run, peer->side, HL_SIDE_NONE, "Derive the application keys", HL_CHECK_NONE,
                   cap, "HKDF: master secret → c/s ap traffic secrets → keys and IVs");
       add_secret (run, "master_secret_13", "Master secret (TLS 1.3)", NULL, HL_SIDE_BOTH,
@@ -987,6 +1070,25 @@ verify_cb (gnutls_session_t session)
                         : text;
       cap = g_strdup_printf ("The %s checks the %s's certificate against %s — rejected: %s.",
                              who (peer->side), who (other_of (peer)->side), anchor, why);
+    }
+  /* The name check (RFC 6125) does not involve the authority: when the chain itself is fine
+   * and only the name is wrong, show two steps, the CA's and the client's own. */
+  if (!trusted && rc == 0 && hostname != NULL && (status & GNUTLS_CERT_UNEXPECTED_OWNER) &&
+      (status & ~(GNUTLS_CERT_UNEXPECTED_OWNER | GNUTLS_CERT_INVALID)) == 0)
+    {
+      g_autofree char *chain_cap = g_strdup_printf ("The %s checks the %s's certificate against "
+                                                    "%s — the signature chain is trusted.",
+                                                    who (peer->side),
+                                                    who (other_of (peer)->side), anchor);
+      g_autofree char *name_cap = g_strdup_printf ("The %s checks the name: the certificate was "
+                                                   "issued for another name, not %s — rejected "
+                                                   "(RFC 6125).", who (peer->side), hostname);
+
+      add_action (run, peer->side, HL_SIDE_CA, "Verify the certificate chain", HL_CHECK_OK,
+                  chain_cap, "chain trusted; only the name does not match");
+      add_action (run, peer->side, HL_SIDE_NONE, "Check the host name", HL_CHECK_FAILED,
+                  name_cap, text);
+      return -1;
     }
   add_action (run, peer->side, HL_SIDE_CA, "Verify the certificate chain",
               trusted ? HL_CHECK_OK : HL_CHECK_FAILED, cap, text);
@@ -1476,8 +1578,10 @@ collect_negotiated (Run *run)
   if (known)
     {
       neg->cipher_suite = g_strdup (gnutls_ciphersuite_get (s));
-      neg->kx = version == GNUTLS_TLS1_3 ? g_strdup ("(EC)DHE")
-                                         : g_strdup (gnutls_kx_get_name (gnutls_kx_get (s)));
+      if (version == GNUTLS_TLS1_3)
+        neg->kx = g_strdup (gnutls_session_is_resumed (s) ? "PSK + (EC)DHE" : "(EC)DHE");
+      else
+        neg->kx = g_strdup (gnutls_kx_get_name (gnutls_kx_get (s)));
       neg->cipher = g_strdup (gnutls_cipher_get_name (gnutls_cipher_get (s)));
       neg->mac = g_strdup (gnutls_mac_get_name (gnutls_mac_get (s)));
       if (group != GNUTLS_GROUP_INVALID)
@@ -1535,7 +1639,7 @@ collect_negotiated (Run *run)
         }
       for (guint i = 0; i < 2; i++)
         if (run->peers[i].session != NULL)
-          add_record_state (&run->peers[i], HL_EPOCH_APPLICATION);
+          add_record_state (&run->peers[i], HL_EPOCH_APPLICATION, TRUE, TRUE);
     }
 }
 

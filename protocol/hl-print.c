@@ -34,7 +34,7 @@ arrow (HlEvent *event)
   HlSide peer = hl_event_get_peer (event);
 
   if (hl_event_get_kind (event) == HL_EVENT_ACTION)
-    return peer == HL_SIDE_CA ? "client ·· CA" : "";
+    return peer != HL_SIDE_CA ? "" : side == HL_SIDE_SERVER ? "server ·· CA" : "client ·· CA";
   if (side == HL_SIDE_CLIENT && peer == HL_SIDE_SERVER)
     return "C → S";
   if (side == HL_SIDE_SERVER && peer == HL_SIDE_CLIENT)
@@ -160,8 +160,12 @@ print_negotiated (HlTrace *trace, GString *out)
       g_string_append_printf (out, "  group          %s\n", neg->group ? neg->group : "—");
       g_string_append_printf (out, "  signature      %s\n",
                               neg->signature ? neg->signature : "—");
-      g_string_append_printf (out, "  EMS / ETM      %s / %s\n", yes_no (neg->ems),
-                              yes_no (neg->etm));
+      if (neg->version && g_str_equal (neg->version, "TLS1.3"))
+        g_string_append (out, "  EMS / ETM      not applicable (TLS 1.3 hashes the transcript "
+                              "into every secret and uses AEAD only)\n");
+      else
+        g_string_append_printf (out, "  EMS / ETM      %s / %s\n", yes_no (neg->ems),
+                                yes_no (neg->etm));
       g_string_append_printf (out, "  resumed        %s\n", yes_no (neg->resumed));
       g_string_append_printf (out, "  client cert    %s\n", yes_no (neg->client_auth));
       g_string_append_printf (out, "  client random  %s\n", *cr ? cr : "—");
