@@ -234,6 +234,19 @@ add_action (Run *run, HlSide side, HlSide peer, const char *name, HlCheck check,
   return append (run, event);
 }
 
+/* Appends an action that happened right after the event at @after (a step only known once the
+ * handshake is over, e.g. that a TLS 1.2 session was resumed): its key puts it there. */
+static void
+add_action_after (Run *run, guint after, HlSide side, const char *name, const char *caption,
+                  const char *technical)
+{
+  HlEvent *event = add_action (run, side, HL_SIDE_NONE, name, HL_CHECK_NONE, caption, technical);
+  guint index = hl_event_get_index (event);
+
+  g_array_index (run->keys, guint64, index) = g_array_index (run->keys, guint64, after) + 1;
+  hl_event_set_timestamp (event, hl_event_get_timestamp (hl_trace_get_event (run->trace, after)));
+}
+
 static void
 add_secret (Run *run, const char *name, const char *label, GBytes *value, HlSide holder,
             HlSource source, const char *note)
@@ -1622,6 +1635,37 @@ collect_negotiated (Run *run)
             hl_event_set_caption (event, cap);
         }
     }
+
+  /* A resumed TLS 1.2 handshake reports no key derivation (no key log call, no hook for it):
+   * each side took the master secret of the ticket when it read the other's hello (RFC 5077
+   * §3.1) and expanded it with the new random values. */
+  if (known && version != GNUTLS_TLS1_3 && neg->resumed && run->local == HL_SIDE_NONE)
+    for (guint i = 0; i < hl_trace_get_n_events (run->trace); i++)
+      {
+        HlEvent *event = hl_trace_get_event (run->trace, i);
+        gboolean sh = g_strcmp0 (hl_event_get_name (event), "ServerHello") == 0;
+
+        if (hl_event_get_handshake (event) != run->handshake ||
+            hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
+            (!sh && g_strcmp0 (hl_event_get_name (event), "ClientHello") != 0))
+          continue;
+        if (sh)
+          add_action_after (run, i, HL_SIDE_CLIENT, "Resume the session",
+                            "The server accepted the ticket: the client takes the master secret "
+                            "of the earlier session and expands it with the two new random "
+                            "values into this connection's session keys — no certificates, no "
+                            "key exchange.",
+                            "session resumed · key_block = PRF(master_secret, \"key expansion\", "
+                            "server_random ‖ client_random) (RFC 5077, RFC 5246 §6.3)");
+        else
+          add_action_after (run, i, HL_SIDE_SERVER, "Resume the session",
+                            "The server opens the client's ticket with its ticket key, finds the "
+                            "master secret of the earlier session in it, and expands it with the "
+                            "two new random values into this connection's session keys.",
+                            "ticket decrypted with the server's ticket key (RFC 5077 §4) · "
+                            "key_block = PRF(master_secret, \"key expansion\", server_random ‖ "
+                            "client_random)");
+      }
 
   /* TLS 1.2 keys: the key block's pieces as the record layer uses them. A resumed TLS 1.2
    * session never calls the key log, so take its master secret directly. */

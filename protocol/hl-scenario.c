@@ -38,8 +38,9 @@ static const HlScenario scenarios[] = {
       .ems = TRUE, .etm = TRUE } },
   { "tls12-mtls", "TLS 1.2 mutual TLS", HL_SCENARIO_GROUP_TLS12,
     "The server asks the client for a certificate too. The client sends its certificate and signs "
-    "the handshake so far with its private key (CertificateVerify); the server checks both against "
-    "the same authority.",
+    "the handshake so far with its private key (CertificateVerify). The server checks the "
+    "certificate's chain against the authority it trusts, and the signature with the public key "
+    "in that certificate.",
     { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .client_auth = TRUE } },
   { "tls12-resume-ticket", "TLS 1.2 session ticket resumption", HL_SCENARIO_GROUP_TLS12,
     "Two connections. In the first, the server hands the client an encrypted session ticket; in "
