@@ -323,16 +323,12 @@ export_media (HlApplication *self, HlTrace *trace, GVariantDict *options)
   return EXIT_OK;
 }
 
+/* What --print, --json and --export-* make of a trace, in that order; the first failure stops. */
 static int
-run_headless (HlApplication *self, GVariantDict *options, const char *scenario_id,
-              const char *open_path, gboolean print, gboolean verbose,
-              const char *const *exports)
+output_trace (HlApplication *self, GVariantDict *options, HlTrace *trace, gboolean print,
+              gboolean verbose, const char *const *exports)
 {
   int rc = EXIT_OK;
-  g_autoptr(HlTrace) trace = headless_trace (scenario_id, open_path, &rc);
-
-  if (trace == NULL)
-    return rc;
 
   if (print)
     {
@@ -360,6 +356,20 @@ run_headless (HlApplication *self, GVariantDict *options, const char *scenario_i
   if (rc == EXIT_OK)
     rc = export_media (self, trace, options);
   return rc;
+}
+
+static int
+run_headless (HlApplication *self, GVariantDict *options, const char *scenario_id,
+              const char *open_path, gboolean print, gboolean verbose,
+              const char *const *exports)
+{
+  int rc = EXIT_OK;
+  g_autoptr(HlTrace) trace = headless_trace (scenario_id, open_path, &rc);
+
+  if (trace == NULL)
+    return rc;
+
+  return output_trace (self, options, trace, print, verbose, exports);
 }
 
 /* --compare A B: the aligned table and summary (--print) and the side-by-side images
@@ -492,32 +502,8 @@ live_output (HlApplication *self, GVariantDict *options, HlTrace *trace, gboolea
              gboolean verbose, const char *const *exports)
 {
   g_autofree char *why = NULL;
-  int rc = EXIT_OK;
+  int rc = output_trace (self, options, trace, print, verbose, exports);
 
-  if (print)
-    {
-      g_autofree char *text = hl_trace_dup_text (trace, verbose ? HL_PRINT_VERBOSE
-                                                                : HL_PRINT_DEFAULT);
-      rc = write_output ("-", text, strlen (text));
-    }
-  if (rc == EXIT_OK && json_requested)
-    {
-      g_autoptr(JsonNode) root = hl_trace_to_json (trace);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      gsize len = 0;
-      g_autofree char *json = NULL;
-
-      hl_trace_json_add_fields (trace, root);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      json = json_generator_to_data (gen, &len);
-      rc = write_output (json_target, json, len);
-    }
-  for (HlExportFormat f = HL_EXPORT_PCAPNG; rc == EXIT_OK && f <= HL_EXPORT_MARKDOWN; f++)
-    if (exports[f])
-      rc = export_trace (trace, f, exports[f]);
-  if (rc == EXIT_OK)
-    rc = export_media (self, trace, options);
   if (rc == EXIT_OK && !hl_live_trace_succeeded (trace, &why))
     rc = fail (EXIT_ENGINE, "the handshake failed: %s", why);
   return rc;
