@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The inspector in the window under a display (Xvfb in CI): every event of every scenario in
- * every tab without a critical; the field tree has as many rows as the decoder's tree has
+ * every tab without a critical, checked on the tabs' models in a window never shown, and every
+ * step of tls12-rsa drawn in every tab of a shown one; the field tree has as many rows as the decoder's tree has
  * fields; the byte at offset K selects the field the decoder maps K to; the certificates tab
  * explains the three certificate failures; the keys tab shows the RSA premaster secret and
  * all ✓, and ✗ for a trace whose master secret was corrupted; the hashes tab shows the
@@ -95,6 +96,19 @@ new_window (HlTrace *trace)
   return window;
 }
 
+/* The same window never shown: no frame is drawn, the widgets and their models still follow. */
+static HlWindow *
+new_hidden_window (HlTrace *trace)
+{
+  HlWindow *window = hl_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  hl_window_set_autoplay (window, FALSE);
+  hl_window_set_start_step (window, 0);
+  hl_window_set_trace (window, trace);
+  return window;
+}
+
 /* Moves the playhead to @event (showing records when it is one). */
 static void
 select_event (HlWindow *window, HlEvent *event)
@@ -172,7 +186,67 @@ collect_edges (HlField *field, GHashTable *offsets)
     collect_edges (hl_field_get_child (field, i), offsets);
 }
 
-/* Every event of every scenario, records included, in every tab. */
+/* Every event of @trace, records included, in every tab: no critical, the inspector never
+ * wider than 480 px, and the Fields and Bytes tabs on the decoder's tree. With @draw each tab
+ * of each step is also laid out and painted; without, the checks run on what the tabs hold
+ * (their models: rows, selections, cards) in a window that is never shown, so no frame is drawn
+ * and hidden tabs are built only when selected, as in the app. */
+static void
+walk_events (HlWindow *window, HlTrace *trace, gboolean draw)
+{
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlFieldView *fields = hl_inspector_get_field_view (inspector);
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HlField) fresh = hl_trace_decode_event (trace, event, &error);
+      int min_width = 0;
+
+      g_assert_no_error (error);
+      select_event (window, event);
+      for (guint t = 0; t < G_N_ELEMENTS (tabs); t++)
+        {
+          g_assert_true (hl_inspector_set_tab (inspector, tabs[t]));
+          g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, tabs[t]);
+          if (draw)
+            wait_frames (GTK_WIDGET (window), 1);
+        }
+
+      /* whatever the step shows, the inspector never pushes the diagram aside */
+      gtk_widget_measure (GTK_WIDGET (inspector), GTK_ORIENTATION_HORIZONTAL, -1, &min_width,
+                          NULL, NULL, NULL);
+      g_assert_cmpint (min_width, <=, 480);
+
+      /* the default form is the decoder's tree of the event's own bytes */
+      if (fresh == NULL)
+        {
+          g_assert_null (hl_inspector_get_fields (inspector));
+          continue;
+        }
+      g_assert_false (hl_inspector_get_show_decrypted (inspector) &&
+                      hl_event_get_kind (event) == HL_EVENT_RECORD);
+      hl_field_view_expand_all (fields);
+      g_assert_cmpuint (hl_field_view_get_n_rows (fields), ==, hl_field_count (fresh));
+
+      /* the first and last byte of every field, and every 17th byte between */
+      {
+        g_autoptr(GHashTable) offsets = g_hash_table_new (NULL, NULL);
+        GHashTableIter iter;
+        gpointer key;
+
+        collect_edges (fresh, offsets);
+        for (gsize k = 0; k < hl_event_get_length (event); k += 17)
+          g_hash_table_add (offsets, GSIZE_TO_POINTER (k + 1));
+        g_hash_table_iter_init (&iter, offsets);
+        while (g_hash_table_iter_next (&iter, &key, NULL))
+          check_offset (inspector, fresh, GPOINTER_TO_SIZE (key) - 1);
+      }
+    }
+}
+
+/* Every event of every scenario in every tab, checked on the tabs' models. */
 static void
 test_every_event (void)
 {
@@ -182,59 +256,24 @@ test_every_event (void)
   for (guint s = 0; s < n; s++)
     {
       HlTrace *trace = get_trace (all[s].id);
-      HlWindow *window = new_window (trace);
-      HlInspector *inspector = hl_window_get_inspector (window);
-      HlFieldView *fields = hl_inspector_get_field_view (inspector);
+      HlWindow *window = new_hidden_window (trace);
 
       g_test_message ("%s: %u events", all[s].id, hl_trace_get_n_events (trace));
-      for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
-        {
-          HlEvent *event = hl_trace_get_event (trace, i);
-          g_autoptr(GError) error = NULL;
-          g_autoptr(HlField) fresh = hl_trace_decode_event (trace, event, &error);
-          int min_width = 0;
-
-          g_assert_no_error (error);
-          select_event (window, event);
-          for (guint t = 0; t < G_N_ELEMENTS (tabs); t++)
-            {
-              g_assert_true (hl_inspector_set_tab (inspector, tabs[t]));
-              g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, tabs[t]);
-              wait_frames (GTK_WIDGET (window), 1);
-            }
-
-          /* whatever the step shows, the inspector never pushes the diagram aside */
-          gtk_widget_measure (GTK_WIDGET (inspector), GTK_ORIENTATION_HORIZONTAL, -1, &min_width,
-                              NULL, NULL, NULL);
-          g_assert_cmpint (min_width, <=, 480);
-
-          /* the default form is the decoder's tree of the event's own bytes */
-          if (fresh == NULL)
-            {
-              g_assert_null (hl_inspector_get_fields (inspector));
-              continue;
-            }
-          g_assert_false (hl_inspector_get_show_decrypted (inspector) &&
-                          hl_event_get_kind (event) == HL_EVENT_RECORD);
-          hl_field_view_expand_all (fields);
-          g_assert_cmpuint (hl_field_view_get_n_rows (fields), ==, hl_field_count (fresh));
-
-          /* the first and last byte of every field, and every 17th byte between */
-          {
-            g_autoptr(GHashTable) offsets = g_hash_table_new (NULL, NULL);
-            GHashTableIter iter;
-            gpointer key;
-
-            collect_edges (fresh, offsets);
-            for (gsize k = 0; k < hl_event_get_length (event); k += 17)
-              g_hash_table_add (offsets, GSIZE_TO_POINTER (k + 1));
-            g_hash_table_iter_init (&iter, offsets);
-            while (g_hash_table_iter_next (&iter, &key, NULL))
-              check_offset (inspector, fresh, GPOINTER_TO_SIZE (key) - 1);
-          }
-        }
+      walk_events (window, trace, FALSE);
       gtk_window_destroy (GTK_WINDOW (window));
     }
+}
+
+/* The representative walk on screen: every step of tls12-rsa (records, messages, local steps,
+ * application data, the alert) in every tab, each laid out and painted. */
+static void
+test_every_event_drawn (void)
+{
+  HlTrace *trace = get_trace ("tls12-rsa");
+  HlWindow *window = new_window (trace);
+
+  walk_events (window, trace, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A real click on a byte (through the hex view's gesture) selects its field. */
@@ -685,6 +724,7 @@ main (int argc, char *argv[])
 {
   const struct { const char *path; GTestFunc func; } tests[] = {
     { "/ui/inspector/every-event", test_every_event },
+    { "/ui/inspector/every-event-drawn", test_every_event_drawn },
     { "/ui/inspector/click-byte", test_click_byte },
     { "/ui/inspector/certificates", test_certificates },
     { "/ui/inspector/secrets-rsa", test_secrets_rsa },

@@ -260,12 +260,51 @@ new_cell_label (gboolean numeric)
   return label;
 }
 
+/* Tooltips are asked for when the pointer rests on a cell, not set on every bind: setting one
+ * makes GTK query the pointer position (a round trip to the X server) each time a row is
+ * bound, which made selecting and scrolling slow. */
+static gboolean
+name_tooltip_cb (GtkWidget  *widget,
+                 int         x,
+                 int         y,
+                 gboolean    keyboard,
+                 GtkTooltip *tooltip,
+                 gpointer    user_data)
+{
+  HlField *field = list_item_field (user_data);
+  const char *explanation = field ? hl_field_get_explanation (field) : NULL;
+
+  if (explanation == NULL || *explanation == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, explanation);
+  return TRUE;
+}
+
+static gboolean
+value_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  HlField *field = list_item_field (user_data);
+  const char *value = field ? hl_field_get_value (field) : NULL;
+
+  if (value == NULL || *value == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, value);
+  return TRUE;
+}
+
 static void
 name_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
   GtkWidget *expander = gtk_tree_expander_new ();
 
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), new_cell_label (FALSE));
+  gtk_widget_set_has_tooltip (expander, TRUE);
+  g_signal_connect (expander, "query-tooltip", G_CALLBACK (name_tooltip_cb), list_item);
   gtk_list_item_set_child (list_item, expander);
 }
 
@@ -288,7 +327,10 @@ name_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   gtk_tree_expander_set_list_row (expander, list_item_row (list_item));
   gtk_label_set_text (GTK_LABEL (label), hl_field_get_name (field));
   set_derived_style (label, field);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (expander), hl_field_get_explanation (field));
+  /* what the tooltip says, for screen readers */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  hl_field_get_explanation (field)
+                                  ? hl_field_get_explanation (field) : "", -1);
 }
 
 static void
@@ -300,7 +342,16 @@ name_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpoin
 static void
 text_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
-  gtk_list_item_set_child (list_item, new_cell_label (GPOINTER_TO_INT (user_data) != COLUMN_VALUE));
+  gboolean value = GPOINTER_TO_INT (user_data) == COLUMN_VALUE;
+  GtkWidget *label = new_cell_label (!value);
+
+  if (value)
+    {
+      /* the whole value, however narrow the column */
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (value_tooltip_cb), list_item);
+    }
+  gtk_list_item_set_child (list_item, label);
 }
 
 static void
@@ -312,7 +363,6 @@ value_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpoint
 
   gtk_label_set_text (GTK_LABEL (label), value ? value : "");
   set_derived_style (label, field);
-  gtk_widget_set_tooltip_text (label, value);
 }
 
 static void

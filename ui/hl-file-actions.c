@@ -898,6 +898,8 @@ hl_file_actions_dispose (GObject *object)
   if (self->recent)
     g_signal_handlers_disconnect_by_data (self->recent, self);
   self->recent = NULL;
+  if (self->window)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
   self->window = NULL;
   G_OBJECT_CLASS (hl_file_actions_parent_class)->dispose (object);
 }
@@ -936,6 +938,8 @@ hl_file_actions_new (HlWindow *window)
 
   self = g_object_new (HL_TYPE_FILE_ACTIONS, NULL);
   self->window = window;
+  /* the video check below may finish after the window is gone */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
 
   self->recent = gtk_recent_manager_get_default ();
   g_signal_connect_swapped (self->recent, "changed", G_CALLBACK (rebuild_recent), self);
