@@ -324,6 +324,9 @@ name_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   GtkWidget *label = gtk_tree_expander_get_child (expander);
   HlField *field = list_item_field (list_item);
 
+  /* GTK 4.8 unbinds and binds again every row whose selection changes: keeping the row between
+   * the two spares rebuilding the expander (its indent and arrow) each time, and setting the
+   * same row is free; the next bind replaces it. */
   gtk_tree_expander_set_list_row (expander, list_item_row (list_item));
   gtk_label_set_text (GTK_LABEL (label), hl_field_get_name (field));
   set_derived_style (label, field);
@@ -331,12 +334,6 @@ name_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   hl_field_get_explanation (field)
                                   ? hl_field_get_explanation (field) : "", -1);
-}
-
-static void
-name_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
-{
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item)), NULL);
 }
 
 static void
@@ -781,8 +778,8 @@ hl_field_view_init (HlFieldView *self)
                             G_CALLBACK (selection_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  set_factory (self->name_column, G_CALLBACK (name_setup_cb), G_CALLBACK (name_bind_cb),
-               G_CALLBACK (name_unbind_cb), NULL);
+  set_factory (self->name_column, G_CALLBACK (name_setup_cb), G_CALLBACK (name_bind_cb), NULL,
+               NULL);
   set_factory (self->value_column, G_CALLBACK (text_setup_cb), G_CALLBACK (value_bind_cb), NULL,
                GINT_TO_POINTER (COLUMN_VALUE));
   set_factory (self->offset_column, G_CALLBACK (text_setup_cb), G_CALLBACK (offset_bind_cb), NULL,
