@@ -754,8 +754,8 @@ video_chosen (HlFileActions *self, GFile *file, gpointer data)
   update_actions (self);
 }
 
-/* Whether GStreamer and its plugins are there: asked once, in a thread (the first run of
- * GStreamer builds its plugin registry, which takes a while). */
+/* Whether GStreamer and its plugins are there: asked once, in a thread, a moment after the
+ * window opens (the first run of GStreamer builds its plugin registry, which takes a while). */
 
 static void
 check_video_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
@@ -779,6 +779,21 @@ check_video_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   /* menus have no tooltips: the reason goes under the item, insensitive too */
   if (section && self->video_unavailable)
     g_menu_append (section, self->video_unavailable, "win.video-unavailable");
+}
+
+#define VIDEO_CHECK_DELAY_S 2
+
+static gboolean
+start_video_check_cb (gpointer user_data)
+{
+  HlFileActions *self = user_data;
+  g_autoptr(GTask) check = NULL;
+
+  if (self->window == NULL)
+    return G_SOURCE_REMOVE;
+  check = g_task_new (NULL, NULL, check_video_done_cb, g_object_ref (self));
+  g_task_run_in_thread (check, check_video_thread);
+  return G_SOURCE_REMOVE;
 }
 
 /* Actions */
@@ -932,7 +947,6 @@ hl_file_actions_new (HlWindow *window)
 {
   HlFileActions *self;
   GtkDropTarget *drop;
-  g_autoptr(GTask) check = NULL;
 
   g_return_val_if_fail (HL_IS_WINDOW (window), NULL);
 
@@ -954,7 +968,9 @@ hl_file_actions_new (HlWindow *window)
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   update_actions (self);
 
-  check = g_task_new (NULL, NULL, check_video_done_cb, g_object_ref (self));
-  g_task_run_in_thread (check, check_video_thread);
+  /* off the path to the first frame: starting GStreamer loads its plugin registry (CPU and
+   * memory the window does not need to appear) */
+  g_timeout_add_seconds_full (G_PRIORITY_LOW, VIDEO_CHECK_DELAY_S, start_video_check_cb,
+                              g_object_ref (self), g_object_unref);
   return self;
 }
