@@ -7,6 +7,7 @@
 
 #include "hl-certificate.h"
 #include "hl-certificate-view.h"
+#include "hl-tooltip.h"
 #include "hl-value-row.h"
 
 /* Order of this file: the struct, helpers, the verification, one certificate, the chain,
@@ -361,7 +362,7 @@ action_button (const char *label, const char *tooltip, GBytes *der, const char *
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
-  gtk_widget_set_tooltip_text (button, tooltip);
+  hl_tooltip_set_text (button, tooltip);
   g_object_set_data_full (G_OBJECT (button), "hl-der", g_bytes_ref (der),
                           (GDestroyNotify) g_bytes_unref);
   g_object_set_data_full (G_OBJECT (button), "hl-name", g_strdup (name), g_free);
