@@ -49,7 +49,6 @@ typedef struct
   gsize             plain_left;    /* bytes of the current plaintext handshake message to come */
   gboolean          ccs_sent;
   HlEvent          *pms_action;    /* the RSA "generate premaster" action to complete */
-  GThread          *pms_thread;    /* decrypting the RSA premaster for the trace (a PmsJob) */
   gboolean          verified;      /* its verify callback ran in this handshake */
   HlCheck           verify_result;
   guint             verify_status;
@@ -486,44 +485,13 @@ queue_message (Peer *peer, guint htype, const gnutls_datum_t *msg)
 }
 
 /* RSA key exchange: the ClientKeyExchange body is a 2-byte length and the PKCS#1 v1.5
- * ciphertext (RFC 5246 §7.4.7.1). The server's private key opens it, as the server does.
- * This is the one private-key operation a bare handshake does not have, so it runs on a
- * thread of its own while the handshake goes on (the server is doing the same decryption at
- * that moment), and its result joins the trace when the connection ends: finish_premaster (). */
-typedef struct
-{
-  gnutls_privkey_t key;     /* borrowed from the run, which outlives the thread */
-  gnutls_datum_t   ct;      /* a copy */
-  gnutls_datum_t   pms;
-  int              rc;
-} PmsJob;
-
-static gpointer
-decrypt_premaster_thread (gpointer data)
-{
-  PmsJob *job = data;
-
-  job->rc = gnutls_privkey_decrypt_data (job->key, 0, &job->ct, &job->pms);
-  return job;
-}
-
-static void
-pms_job_free (PmsJob *job)
-{
-  if (job->pms.data)
-    {
-      gnutls_memset (job->pms.data, 0, job->pms.size);
-      gnutls_free (job->pms.data);
-    }
-  g_free (job->ct.data);
-  g_free (job);
-}
-
+ * ciphertext (RFC 5246 §7.4.7.1). The server's private key opens it, as the server does. */
 static void
 decrypt_premaster (Peer *client, const gnutls_datum_t *body)
 {
   Run *run = client->run;
-  PmsJob *job;
+  gnutls_datum_t ct, pms = { NULL, 0 };
+  int rc;
 
   if (body->size < 2 || (gsize) ((body->data[0] << 8) | body->data[1]) != body->size - 2)
     {
@@ -532,73 +500,45 @@ decrypt_premaster (Peer *client, const gnutls_datum_t *body)
                   "ClientKeyExchange: length prefix does not match the body");
       return;
     }
-  /* its place among the secrets now; its value when the decryption is done */
-  add_secret (run, "premaster_secret", "Premaster secret", NULL, HL_SIDE_BOTH,
-              HL_SOURCE_DECRYPTED,
-              "Decrypted from the ClientKeyExchange with the server's RSA private key.");
-  job = g_new0 (PmsJob, 1);
-  job->key = run->server_privkey;
-  job->ct.data = g_memdup2 (body->data + 2, body->size - 2);
-  job->ct.size = body->size - 2;
-  g_assert (client->pms_thread == NULL);
-  client->pms_thread = g_thread_new ("hl-premaster", decrypt_premaster_thread, job);
-}
-
-/* Waits for decrypt_premaster (), then puts its result in the trace (when @record). */
-static void
-finish_premaster (Peer *client, gboolean record)
-{
-  Run *run = client->run;
-  PmsJob *job;
-  HlSecret *secret;
-
-  if (client->pms_thread == NULL)
-    return;
-  job = g_thread_join (g_steal_pointer (&client->pms_thread));
-  if (!record)
-    {
-      pms_job_free (job);
-      return;
-    }
-  secret = (HlSecret *) hl_trace_find_secret (run->trace, "premaster_secret", run->handshake);
-  g_assert (secret != NULL);
-  if (job->rc < 0)
+  ct.data = body->data + 2;
+  ct.size = body->size - 2;
+  rc = gnutls_privkey_decrypt_data (run->server_privkey, 0, &ct, &pms);
+  if (rc < 0)
     {
       g_autofree char *tech = g_strdup_printf ("gnutls_privkey_decrypt_data: %s (%d)",
-                                               gnutls_strerror (job->rc), job->rc);
-
-      g_free (secret->note);
-      secret->note = g_strdup ("This GnuTLS refuses RSA PKCS#1 v1.5 decryption, so the "
-                               "premaster secret could not be shown.");
+                                               gnutls_strerror (rc), rc);
+      add_secret (run, "premaster_secret", "Premaster secret", NULL, HL_SIDE_BOTH,
+                  HL_SOURCE_DECRYPTED, "This GnuTLS refuses RSA PKCS#1 v1.5 decryption, so the "
+                  "premaster secret could not be shown.");
       add_action (run, HL_SIDE_SERVER, HL_SIDE_NONE, "Premaster secret not decrypted",
                   HL_CHECK_FAILED, "The library refused to decrypt the premaster secret with the "
                   "server's key (RSA PKCS#1 v1.5 encryption is disabled here).", tech);
-      pms_job_free (job);
       return;
     }
   {
-    g_autoptr(GBytes) value = g_bytes_new (job->pms.data, job->pms.size);
+    g_autoptr(GBytes) value = g_bytes_new (pms.data, pms.size);
     g_autofree char *hex = short_hex (value);
-    guint size = job->pms.size;
-    const guint8 *pms = job->pms.data;
     g_autofree char *cap = g_strdup_printf ("The client makes up a %u-byte premaster secret (2 "
                                             "version bytes and %u random bytes) and encrypts it "
                                             "with the RSA public key from the server's "
-                                            "certificate.", size, size > 2 ? size - 2 : 0);
+                                            "certificate.", pms.size,
+                                            pms.size > 2 ? pms.size - 2 : 0);
     g_autofree char *tech = g_strdup_printf ("premaster_secret = %s · version %02x %02x · "
                                              "RSAES-PKCS1-v1_5 → %u-byte ciphertext", hex,
-                                             size > 1 ? pms[0] : 0, size > 1 ? pms[1] : 0,
-                                             job->ct.size);
+                                             pms.size > 1 ? pms.data[0] : 0,
+                                             pms.size > 1 ? pms.data[1] : 0, ct.size);
 
-    g_clear_pointer (&secret->value, g_bytes_unref);
-    secret->value = g_bytes_ref (value);
+    add_secret (run, "premaster_secret", "Premaster secret", value, HL_SIDE_BOTH,
+                HL_SOURCE_DECRYPTED,
+                "Decrypted from the ClientKeyExchange with the server's RSA private key.");
     if (client->pms_action)
       {
         hl_event_set_caption (client->pms_action, cap);
         hl_event_set_technical (client->pms_action, tech);
       }
   }
-  pms_job_free (job);
+  gnutls_memset (pms.data, 0, pms.size);
+  gnutls_free (pms.data);
 }
 
 static int
@@ -981,7 +921,6 @@ setup_credentials (Run *run, GError **error)
 static void
 peer_clear (Peer *peer)
 {
-  finish_premaster (peer, FALSE);
   g_queue_clear_full (&peer->pending, g_object_unref);
   g_clear_pointer (&peer->session, gnutls_deinit);
 }
@@ -1511,7 +1450,6 @@ run_connection (Run *run, const gnutls_datum_t *resume_data, GCancellable *cance
 
   if (run->capture)
     {
-      finish_premaster (c, TRUE);
       collect_negotiated (run);
       flush_leftovers (run);
     }
