@@ -339,11 +339,20 @@ test_click_byte (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Shows @trace in @window (as choosing another scenario does), from the first step. */
+static void
+show_trace (HlWindow *window, HlTrace *trace)
+{
+  hl_inspector_set_tab (hl_window_get_inspector (window), HL_INSPECTOR_TAB_FIELDS);
+  g_object_set (window, "show-records", FALSE, NULL);
+  hl_window_set_trace (window, trace);
+  wait_frames (GTK_WIDGET (window), 2);
+}
+
 static char *
-verification_text (const char *scenario)
+verification_text (HlWindow *window, const char *scenario)
 {
   HlTrace *trace = get_trace (scenario);
-  HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_SERVER, NULL);
   char *text;
@@ -355,17 +364,26 @@ verification_text (const char *scenario)
                       hl_inspector_get_certificate_view (inspector)), ==, 2);
   text = hl_certificate_view_dup_verification_text (hl_inspector_get_certificate_view (inspector));
   g_test_message ("%s:\n%s", scenario, text);
-  gtk_window_destroy (GTK_WINDOW (window));
   return text;
 }
 
 static void
 test_certificates (void)
 {
-  g_autofree char *ok = verification_text ("tls12-rsa");
-  g_autofree char *expired = verification_text ("fail-expired");
-  g_autofree char *untrusted = verification_text ("fail-untrusted-ca");
-  g_autofree char *hostname = verification_text ("fail-hostname");
+  /* one window, the scenarios one after the other */
+  HlWindow *window = new_window (get_trace ("tls12-rsa"));
+  g_autofree char *ok = verification_text (window, "tls12-rsa");
+  g_autofree char *expired = NULL;
+  g_autofree char *untrusted = NULL;
+  g_autofree char *hostname = NULL;
+
+  show_trace (window, get_trace ("fail-expired"));
+  expired = verification_text (window, "fail-expired");
+  show_trace (window, get_trace ("fail-untrusted-ca"));
+  untrusted = verification_text (window, "fail-untrusted-ca");
+  show_trace (window, get_trace ("fail-hostname"));
+  hostname = verification_text (window, "fail-hostname");
+  gtk_window_destroy (GTK_WINDOW (window));
 
   g_assert_true (g_str_has_prefix (ok, "The client trusted the server's certificate\n"));
   g_assert_null (strstr (ok, "✗"));
@@ -593,11 +611,11 @@ static void
 test_hashes (void)
 {
   const char *scenarios[] = { "tls12-rsa", "tls13", "tls13-hrr", "tls12-resume-ticket" };
+  HlWindow *window = new_window (get_trace (scenarios[0]));
 
   for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
     {
       HlTrace *trace = get_trace (scenarios[s]);
-      HlWindow *window = new_window (trace);
       HlInspector *inspector = hl_window_get_inspector (window);
       HlHashesView *hashes = hl_inspector_get_hashes_view (inspector);
       guint n_finished = 0;
@@ -639,8 +657,10 @@ test_hashes (void)
         g_assert_cmpint (hl_hashes_view_get_message (hashes), ==,
                          (int) hl_event_get_index (finished));
       }
-      gtk_window_destroy (GTK_WINDOW (window));
+      if (s + 1 < G_N_ELEMENTS (scenarios))
+        show_trace (window, get_trace (scenarios[s + 1]));
     }
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A message that travelled encrypted shows its plaintext, and on request the record. */
