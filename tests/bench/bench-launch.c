@@ -2,8 +2,9 @@
 /* Benchmark: the whole process, from exec to the first full frame written to PNG, of
  * `handshake-lens --scenario tls12-rsa --screenshot FILE --size 1280x800` against
  * bench-launch-bare (a bare libadwaita program of the same shape), interleaved, median of N
- * (10 unless given): wall time, CPU time (user + system) and peak RSS, and their ratios beside
- * the goals. Needs a display (make bench runs it under Xvfb); asserts nothing about time. */
+ * (10 unless given; a second argument names another build of the app): wall time, CPU time
+ * (user + system) and peak RSS, and their ratios beside the goals. Needs a display (make bench
+ * runs it under Xvfb); asserts nothing about time. */
 #include "config.h"
 
 #include <errno.h>
@@ -95,6 +96,8 @@ int
 main (int argc, char *argv[])
 {
   guint n = argc > 1 ? (guint) atoi (argv[1]) : 10;
+  /* another build of the app (an older one, to compare) */
+  const char *app_path = argc > 2 ? argv[2] : BENCH_APP;
   g_autofree char *dir = NULL;
   g_autofree char *shot = NULL;
   g_autofree Run *bare_runs = NULL;
@@ -103,7 +106,7 @@ main (int argc, char *argv[])
   Run bare, app, ignored;
   char *bare_argv[] = { (char *) BENCH_BARE, "--screenshot", NULL, "--size", (char *) SIZE,
                         NULL };
-  char *app_argv[] = { (char *) BENCH_APP, "--scenario", "tls12-rsa", "--screenshot", NULL,
+  char *app_argv[] = { (char *) app_path, "--scenario", "tls12-rsa", "--screenshot", NULL,
                        "--size", (char *) SIZE, NULL };
 
   if (n == 0)
@@ -131,7 +134,7 @@ main (int argc, char *argv[])
   /* one of each first, unmeasured: the page cache and the font cache warm for both */
   if (!run (bare_argv, &ignored) || !run (app_argv, &ignored))
     {
-      g_printerr ("bench-launch: %s or %s failed\n", BENCH_BARE, BENCH_APP);
+      g_printerr ("bench-launch: %s or %s failed\n", BENCH_BARE, app_path);
       return 1;
     }
   for (guint i = 0; i < n; i++)
