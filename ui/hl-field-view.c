@@ -331,9 +331,13 @@ name_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   gtk_label_set_text (GTK_LABEL (label), hl_field_get_name (field));
   set_derived_style (label, field);
   /* what the tooltip says, for screen readers */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  hl_field_get_explanation (field)
-                                  ? hl_field_get_explanation (field) : "", -1);
+  if (hl_field_get_explanation (field))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    hl_field_get_explanation (field), -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (expander),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 static void
