@@ -25,12 +25,14 @@ bench: build
 	@echo
 	./$(BUILD)/tests/bench/bench-live
 	@echo
-	@# the diagram benchmark needs a display: Xvfb when there is none (like make test)
+	@# the diagram and launch benchmarks need a display: Xvfb when there is none (like make test)
 	if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
-	  GTK_A11Y=none GSK_RENDERER=cairo ./$(BUILD)/tests/bench/bench-render; \
+	  GTK_A11Y=none GSK_RENDERER=cairo sh -c './$(BUILD)/tests/bench/bench-render && echo && \
+	    ./$(BUILD)/tests/bench/bench-launch'; \
 	else \
-	  GTK_A11Y=none GSETTINGS_BACKEND=memory GSK_RENDERER=cairo GDK_BACKEND=x11 \
-	    xvfb-run -a -s "-screen 0 1920x1080x24" ./$(BUILD)/tests/bench/bench-render; \
+	  GTK_A11Y=none GSETTINGS_BACKEND=memory GSK_RENDERER=cairo GDK_BACKEND=x11 NO_AT_BRIDGE=1 \
+	    xvfb-run -a -s "-screen 0 1920x1080x24" sh -c './$(BUILD)/tests/bench/bench-render && \
+	    echo && ./$(BUILD)/tests/bench/bench-launch'; \
 	fi
 
 FUZZ_SECONDS ?= 60

@@ -14,6 +14,7 @@
 #include "hl-engine.h"
 #include "hl-export.h"
 #include "hl-live.h"
+#include "hl-pki.h"
 #include "hl-print.h"
 #include "hl-screenshot.h"
 #include "hl-settings.h"
@@ -913,6 +914,44 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 #endif
 }
 
+/* Make New Certificates: every key and certificate of the demo PKI generated again (on this
+ * machine, in a thread) and kept for the next starts; the window runs its scenario again with
+ * them. */
+static void
+renew_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (hl_pki_renew_default (&error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+renew_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (source);
+  GSimpleAction *action = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+  g_autoptr(GError) error = NULL;
+
+  g_simple_action_set_enabled (action, TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("%s", error->message);
+  else if (HL_IS_WINDOW (window))
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.run-again", NULL);
+}
+
+static void
+new_certificates_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (user_data, NULL, renew_done_cb, action);
+
+  g_simple_action_set_enabled (action, FALSE);
+  g_task_run_in_thread (task, renew_thread);
+}
+
 static void
 quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -924,6 +963,7 @@ hl_application_startup (GApplication *app)
 {
   static const GActionEntry entries[] = {
     { "about", about_action },
+    { "new-certificates", new_certificates_action },
     { "quit", quit_action },
   };
   const char *quit_accels[] = { "<Control>q", NULL };
@@ -981,6 +1021,15 @@ hl_application_init (HlApplication *self)
   g_application_add_option_group (G_APPLICATION (self), group);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Run a real TLS handshake and see every step."));
+
+  /* the demo PKI made on the first start is read back on the next ones (two RSA keys less
+   * to generate before the first handshake) */
+  {
+    g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "handshake-lens",
+                                               "demo-pki", NULL);
+
+    hl_pki_set_cache_file (cache);
+  }
 }
 
 HlApplication *

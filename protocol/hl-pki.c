@@ -4,13 +4,16 @@
 
 #include "hl-pki.h"
 
+#include <errno.h>
 #include <gnutls/crypto.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "hl-error.h"
 
-/* Sections: identity table, error helper, generation, public API. */
+/* Sections: identity table, error helper, generation, the demo set kept between runs, the
+ * process-wide set, public API. */
 
 #define DAY ((gint64) 24 * 60 * 60)
 #define SERIAL_SIZE 16
@@ -115,12 +118,6 @@ struct _HlPki
 {
   Entry entries[HL_N_IDENTITIES];
 };
-
-typedef struct
-{
-  HlPki  *pki;
-  GError *error;
-} DefaultPki;
 
 static gboolean set_gnutls_error (GError    **error,
                                   int         rc,
@@ -398,38 +395,315 @@ hl_pki_new (GError **error)
   return g_steal_pointer (&pki);
 }
 
-static gpointer
-generate_default (gpointer data)
+/* The demo set kept between runs */
+
+#define CACHE_GROUP_FORMAT "Handshake Lens demo PKI"
+#define CACHE_FORMAT 1
+/* a cached set is made again before anything meant to be valid gets close to its end */
+#define CACHE_MARGIN (30 * DAY)
+
+static const char *const identity_keys[HL_N_IDENTITIES] = {
+  "ca", "server-rsa", "server-ecdsa", "client", "untrusted-ca", "server-untrusted",
+  "server-expired", "server-wrong-host",
+};
+
+static char *
+dup_base64 (const gnutls_datum_t *datum)
 {
-  DefaultPki *result = g_new0 (DefaultPki, 1);
+  return g_base64_encode (datum->data, datum->size);
+}
 
-  result->pki = hl_pki_new (&result->error);
+/* The set as a key file: per identity its certificate and its key (PKCS #8), base64 DER. */
+static char *
+dup_key_file_data (HlPki *pki, gsize *length, GError **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
 
-  return result;
+  g_key_file_set_integer (file, CACHE_GROUP_FORMAT, "format", CACHE_FORMAT);
+  for (guint id = 0; id < HL_N_IDENTITIES; id++)
+    {
+      Entry *entry = &pki->entries[id];
+      gnutls_datum_t key = { NULL, 0 };
+      gsize n = 0;
+      const guint8 *der = g_bytes_get_data (entry->der, &n);
+      g_autofree char *crt_text = g_base64_encode (der, n);
+      char *key_text;
+      int rc;
+
+      rc = gnutls_x509_privkey_export2_pkcs8 (entry->key, GNUTLS_X509_FMT_DER, NULL,
+                                              GNUTLS_PKCS_PLAIN, &key);
+      if (rc < 0)
+        {
+          set_gnutls_error (error, rc, "export the key of %s", specs[id].label);
+          return NULL;
+        }
+      key_text = dup_base64 (&key);
+      gnutls_memset (key.data, 0, key.size);
+      gnutls_free (key.data);
+      g_key_file_set_string (file, identity_keys[id], "certificate", crt_text);
+      g_key_file_set_string (file, identity_keys[id], "key", key_text);
+      gnutls_memset (key_text, 0, strlen (key_text));
+      g_free (key_text);
+    }
+  return g_key_file_to_data (file, length, error);
+}
+
+static gboolean
+load_entry (GKeyFile *file, HlIdentity id, Entry *entry, time_t now, GError **error)
+{
+  const IdentitySpec *spec = &specs[id];
+  g_autofree char *crt_text = g_key_file_get_string (file, identity_keys[id], "certificate",
+                                                     error);
+  char *key_text = crt_text ? g_key_file_get_string (file, identity_keys[id], "key", error)
+                            : NULL;
+  gnutls_datum_t der = { NULL, 0 }, key = { NULL, 0 };
+  gsize n = 0;
+  time_t not_after, not_before;
+  gboolean expired = spec->not_after < 0;
+  int rc;
+
+  if (key_text == NULL)
+    return FALSE;
+  der.data = g_base64_decode (crt_text, &n);
+  der.size = (unsigned int) n;
+  key.data = g_base64_decode (key_text, &n);
+  key.size = (unsigned int) n;
+  gnutls_memset (key_text, 0, strlen (key_text));
+  g_free (key_text);
+
+  rc = gnutls_x509_crt_init (&entry->crt);
+  if (rc >= 0)
+    rc = gnutls_x509_crt_import (entry->crt, &der, GNUTLS_X509_FMT_DER);
+  if (rc >= 0)
+    rc = gnutls_x509_privkey_init (&entry->key);
+  if (rc >= 0)
+    rc = gnutls_x509_privkey_import_pkcs8 (entry->key, &key, GNUTLS_X509_FMT_DER, NULL,
+                                           GNUTLS_PKCS_PLAIN);
+  gnutls_memset (key.data, 0, key.size);
+  g_free (key.data);
+  if (rc < 0)
+    {
+      g_free (der.data);
+      return set_gnutls_error (error, rc, "read %s from the cache", spec->label);
+    }
+  entry->der = g_bytes_new_take (der.data, der.size);
+
+  /* the key is the certificate's, and the certificate still says what it is meant to */
+  {
+    guint8 crt_id[64], key_id[64];
+    size_t crt_id_size = sizeof crt_id, key_id_size = sizeof key_id;
+
+    if (gnutls_x509_crt_get_key_id (entry->crt, 0, crt_id, &crt_id_size) < 0 ||
+        gnutls_x509_privkey_get_key_id (entry->key, 0, key_id, &key_id_size) < 0 ||
+        crt_id_size != key_id_size || memcmp (crt_id, key_id, crt_id_size) != 0)
+      {
+        g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP,
+                     "The cached key of %s is not its certificate's", spec->label);
+        return FALSE;
+      }
+  }
+  not_before = gnutls_x509_crt_get_activation_time (entry->crt);
+  not_after = gnutls_x509_crt_get_expiration_time (entry->crt);
+  if (not_before == (time_t) -1 || not_after == (time_t) -1 || not_before > now ||
+      (expired ? not_after >= now : not_after < now + CACHE_MARGIN) ||
+      (spec->key_source != KEY_ECDSA_P256) !=
+      (gnutls_x509_privkey_get_pk_algorithm (entry->key) == GNUTLS_PK_RSA))
+    {
+      g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP,
+                   "The cached %s is out of date", spec->label);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A set written by save_to_cache (), or NULL when it is missing, damaged or out of date. */
+static HlPki *
+load_from_cache (const char *path, GError **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(HlPki) pki = g_new0 (HlPki, 1);
+  char *data = NULL;
+  gsize length = 0;
+  time_t now = (time_t) (g_get_real_time () / G_USEC_PER_SEC);
+  gboolean loaded;
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return NULL;
+  loaded = g_key_file_load_from_data (file, data, length, G_KEY_FILE_NONE, error);
+  gnutls_memset (data, 0, length);
+  g_free (data);
+  if (!loaded)
+    return NULL;
+  if (g_key_file_get_integer (file, CACHE_GROUP_FORMAT, "format", NULL) != CACHE_FORMAT)
+    {
+      g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP, "Unknown cache format");
+      return NULL;
+    }
+  for (guint id = 0; id < HL_N_IDENTITIES; id++)
+    {
+      Entry *entry = &pki->entries[id];
+      Entry *issuer = &pki->entries[specs[id].issuer];
+
+      if (!load_entry (file, (HlIdentity) id, entry, now, error))
+        return NULL;
+      if (!gnutls_x509_crt_check_issuer (entry->crt, issuer->crt))
+        {
+          g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP,
+                       "The cached %s has another issuer", specs[id].label);
+          return NULL;
+        }
+      {
+        gnutls_datum_t *pem = g_new0 (gnutls_datum_t, 1);
+        int rc = gnutls_x509_privkey_export2_pkcs8 (entry->key, GNUTLS_X509_FMT_PEM, NULL,
+                                                    GNUTLS_PKCS_PLAIN, pem);
+
+        if (rc < 0)
+          {
+            g_free (pem);
+            set_gnutls_error (error, rc, "export the key of %s", specs[id].label);
+            return NULL;
+          }
+        entry->key_pem = g_bytes_new_with_free_func (pem->data, pem->size, wipe_datum, pem);
+      }
+    }
+  return g_steal_pointer (&pki);
+}
+
+/* Private keys inside: readable by the user alone. */
+static gboolean
+save_to_cache (HlPki *pki, const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  gsize length = 0;
+  char *data;
+  gboolean saved;
+
+  if (g_mkdir_with_parents (dir, 0700) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Could not create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  data = dup_key_file_data (pki, &length, error);
+  if (data == NULL)
+    return FALSE;
+  saved = g_file_set_contents_full (path, data, (gssize) length,
+                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  gnutls_memset (data, 0, length);
+  g_free (data);
+  return saved;
+}
+
+/* The process-wide set */
+
+static GMutex default_lock;
+static HlPki *default_pki;       /* the current set */
+static GError *default_error;    /* or why it could not be made */
+static GPtrArray *retired;       /* sets replaced by hl_pki_renew_default (): runs in flight
+                                  * may still use them, so they live as long as the process */
+static char *cache_path;
+
+/**
+ * hl_pki_set_cache_file:
+ * @path: (nullable): where to keep the demo set between runs, or %NULL for none
+ *
+ * Before the first hl_pki_get_default(): the set is read from @path when it is there, whole
+ * and still valid for a while, and otherwise generated (on this machine, as always) and
+ * written there, readable by the user alone. Without a cache file (tests, benchmarks) every
+ * process generates its own.
+ */
+void
+hl_pki_set_cache_file (const char *path)
+{
+  g_mutex_lock (&default_lock);
+  g_free (cache_path);
+  cache_path = g_strdup (path);
+  g_mutex_unlock (&default_lock);
+}
+
+static HlPki *
+load_or_generate (const char *path, gboolean reuse, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  HlPki *pki = NULL;
+
+  if (path && reuse)
+    {
+      pki = load_from_cache (path, &local_error);
+      if (pki)
+        return pki;
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_debug ("making new demo certificates: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
+  pki = hl_pki_new (error);
+  if (pki && path && !save_to_cache (pki, path, &local_error))
+    g_warning ("The demo certificates could not be kept for the next start: %s",
+               local_error->message);
+  return pki;
 }
 
 /**
  * hl_pki_get_default:
  * @error: return location for a #GError
  *
- * Returns the process-wide set, generating it on the first call. Concurrent first calls wait
- * for one generation. A failure is kept and reported again on every later call.
+ * Returns the process-wide set, read from the cache file or generated on the first call.
+ * Concurrent first calls wait for one generation. A failure is kept and reported again on
+ * every later call.
  *
  * Returns: (transfer none): the set, owned by the process, or %NULL with @error set
  */
 HlPki *
 hl_pki_get_default (GError **error)
 {
-  static GOnce once = G_ONCE_INIT;
-  const DefaultPki *result = g_once (&once, generate_default, NULL);
+  HlPki *pki;
 
-  if (result->error != NULL)
+  g_mutex_lock (&default_lock);
+  if (default_pki == NULL && default_error == NULL)
+    default_pki = load_or_generate (cache_path, TRUE, &default_error);
+  pki = default_pki;
+  if (pki == NULL)
+    g_propagate_error (error, g_error_copy (default_error));
+  g_mutex_unlock (&default_lock);
+  return pki;
+}
+
+/**
+ * hl_pki_renew_default:
+ * @error: return location for a #GError
+ *
+ * Generates a new process-wide set (every key and certificate made again, and written to the
+ * cache file when there is one); runs that start afterwards use it. Slow: never on the main
+ * thread.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+hl_pki_renew_default (GError **error)
+{
+  g_autofree char *path = NULL;
+  HlPki *pki;
+
+  g_mutex_lock (&default_lock);
+  path = g_strdup (cache_path);
+  g_mutex_unlock (&default_lock);
+
+  pki = load_or_generate (path, FALSE, error);
+  if (pki == NULL)
+    return FALSE;
+  g_mutex_lock (&default_lock);
+  if (default_pki)
     {
-      g_propagate_error (error, g_error_copy (result->error));
-      return NULL;
+      if (retired == NULL)
+        retired = g_ptr_array_new ();
+      g_ptr_array_add (retired, default_pki);
     }
-
-  return result->pki;
+  default_pki = pki;
+  g_clear_error (&default_error);
+  g_mutex_unlock (&default_lock);
+  return TRUE;
 }
 
 /**

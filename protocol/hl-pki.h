@@ -33,9 +33,13 @@ typedef struct _HlPki HlPki;
 
 /* Generates a complete, fresh set. Slow (RSA-2048 key generation): never on the main thread. */
 HlPki                *hl_pki_new (GError **error);
-/* The process-wide set, generated on the first call (thread-safe); later calls return the same
- * one. The result is owned by the process and must not be freed. */
+/* Where the process-wide set is kept between runs (before its first use; NULL: nowhere). */
+void                  hl_pki_set_cache_file (const char *path);
+/* The process-wide set, read from the cache file or generated on the first call (thread-safe);
+ * later calls return the same one. The result is owned by the process and must not be freed. */
 HlPki                *hl_pki_get_default (GError **error);
+/* Makes a new process-wide set (and cache file) for the runs that start afterwards. Slow. */
+gboolean              hl_pki_renew_default (GError **error);
 void                  hl_pki_free (HlPki *pki);
 
 gnutls_x509_crt_t     hl_pki_get_certificate (HlPki *pki, HlIdentity id);   /* borrowed */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The inspector in the window under a display (Xvfb in CI): every event of every scenario in
- * every tab without a critical; the field tree has as many rows as the decoder's tree has
+ * every tab without a critical, checked on the tabs' models in a window never shown, and every
+ * step of tls12-rsa drawn in every tab of a shown one; the field tree has as many rows as the decoder's tree has
  * fields; the byte at offset K selects the field the decoder maps K to; the certificates tab
  * explains the three certificate failures; the keys tab shows the RSA premaster secret and
  * all ✓, and ✗ for a trace whose master secret was corrupted; the hashes tab shows the
@@ -95,6 +96,19 @@ new_window (HlTrace *trace)
   return window;
 }
 
+/* The same window never shown: no frame is drawn, the widgets and their models still follow. */
+static HlWindow *
+new_hidden_window (HlTrace *trace)
+{
+  HlWindow *window = hl_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  hl_window_set_autoplay (window, FALSE);
+  hl_window_set_start_step (window, 0);
+  hl_window_set_trace (window, trace);
+  return window;
+}
+
 /* Moves the playhead to @event (showing records when it is one). */
 static void
 select_event (HlWindow *window, HlEvent *event)
@@ -172,69 +186,98 @@ collect_edges (HlField *field, GHashTable *offsets)
     collect_edges (hl_field_get_child (field, i), offsets);
 }
 
-/* Every event of every scenario, records included, in every tab. */
+/* Every event of @trace, records included, in every tab: no critical, the inspector never
+ * wider than 480 px, and the Fields and Bytes tabs on the decoder's tree. With @draw each tab
+ * of each step is also laid out and painted; without, the checks run on what the tabs hold
+ * (their models: rows, selections, cards) in a window that is never shown, so no frame is drawn
+ * and hidden tabs are built only when selected, as in the app. */
+static void
+walk_events (HlWindow *window, HlTrace *trace, gboolean draw)
+{
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlFieldView *fields = hl_inspector_get_field_view (inspector);
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HlField) fresh = hl_trace_decode_event (trace, event, &error);
+      int min_width = 0;
+
+      g_assert_no_error (error);
+      select_event (window, event);
+      for (guint t = 0; t < G_N_ELEMENTS (tabs); t++)
+        {
+          g_assert_true (hl_inspector_set_tab (inspector, tabs[t]));
+          g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, tabs[t]);
+          if (draw)
+            wait_frames (GTK_WIDGET (window), 1);
+        }
+
+      /* whatever the step shows, the inspector never pushes the diagram aside */
+      gtk_widget_measure (GTK_WIDGET (inspector), GTK_ORIENTATION_HORIZONTAL, -1, &min_width,
+                          NULL, NULL, NULL);
+      g_assert_cmpint (min_width, <=, 480);
+
+      /* the default form is the decoder's tree of the event's own bytes */
+      if (fresh == NULL)
+        {
+          g_assert_null (hl_inspector_get_fields (inspector));
+          continue;
+        }
+      g_assert_false (hl_inspector_get_show_decrypted (inspector) &&
+                      hl_event_get_kind (event) == HL_EVENT_RECORD);
+      hl_field_view_expand_all (fields);
+      g_assert_cmpuint (hl_field_view_get_n_rows (fields), ==, hl_field_count (fresh));
+
+      /* the first and last byte of every field, and every 17th byte between */
+      {
+        g_autoptr(GHashTable) offsets = g_hash_table_new (NULL, NULL);
+        GHashTableIter iter;
+        gpointer key;
+
+        collect_edges (fresh, offsets);
+        for (gsize k = 0; k < hl_event_get_length (event); k += 17)
+          g_hash_table_add (offsets, GSIZE_TO_POINTER (k + 1));
+        g_hash_table_iter_init (&iter, offsets);
+        while (g_hash_table_iter_next (&iter, &key, NULL))
+          check_offset (inspector, fresh, GPOINTER_TO_SIZE (key) - 1);
+      }
+    }
+}
+
+/* Every event of every scenario in every tab, checked on the tabs' models. */
 static void
 test_every_event (void)
 {
   guint n;
   const HlScenario *all = hl_scenario_get_all (&n);
+  HlWindow *window = new_hidden_window (get_trace (all[0].id));
 
+  /* one window, its trace replaced as when another scenario is chosen */
   for (guint s = 0; s < n; s++)
     {
       HlTrace *trace = get_trace (all[s].id);
-      HlWindow *window = new_window (trace);
-      HlInspector *inspector = hl_window_get_inspector (window);
-      HlFieldView *fields = hl_inspector_get_field_view (inspector);
 
       g_test_message ("%s: %u events", all[s].id, hl_trace_get_n_events (trace));
-      for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
-        {
-          HlEvent *event = hl_trace_get_event (trace, i);
-          g_autoptr(GError) error = NULL;
-          g_autoptr(HlField) fresh = hl_trace_decode_event (trace, event, &error);
-          int min_width = 0;
-
-          g_assert_no_error (error);
-          select_event (window, event);
-          for (guint t = 0; t < G_N_ELEMENTS (tabs); t++)
-            {
-              g_assert_true (hl_inspector_set_tab (inspector, tabs[t]));
-              g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, tabs[t]);
-              wait_frames (GTK_WIDGET (window), 1);
-            }
-
-          /* whatever the step shows, the inspector never pushes the diagram aside */
-          gtk_widget_measure (GTK_WIDGET (inspector), GTK_ORIENTATION_HORIZONTAL, -1, &min_width,
-                              NULL, NULL, NULL);
-          g_assert_cmpint (min_width, <=, 480);
-
-          /* the default form is the decoder's tree of the event's own bytes */
-          if (fresh == NULL)
-            {
-              g_assert_null (hl_inspector_get_fields (inspector));
-              continue;
-            }
-          g_assert_false (hl_inspector_get_show_decrypted (inspector) &&
-                          hl_event_get_kind (event) == HL_EVENT_RECORD);
-          hl_field_view_expand_all (fields);
-          g_assert_cmpuint (hl_field_view_get_n_rows (fields), ==, hl_field_count (fresh));
-
-          /* the first and last byte of every field, and every 17th byte between */
-          {
-            g_autoptr(GHashTable) offsets = g_hash_table_new (NULL, NULL);
-            GHashTableIter iter;
-            gpointer key;
-
-            collect_edges (fresh, offsets);
-            for (gsize k = 0; k < hl_event_get_length (event); k += 17)
-              g_hash_table_add (offsets, GSIZE_TO_POINTER (k + 1));
-            g_hash_table_iter_init (&iter, offsets);
-            while (g_hash_table_iter_next (&iter, &key, NULL))
-              check_offset (inspector, fresh, GPOINTER_TO_SIZE (key) - 1);
-          }
-        }
-      gtk_window_destroy (GTK_WINDOW (window));
+      hl_inspector_set_tab (hl_window_get_inspector (window), HL_INSPECTOR_TAB_FIELDS);
+      g_object_set (window, "show-records", FALSE, NULL);
+      hl_window_set_trace (window, trace);
+      walk_events (window, trace, FALSE);
     }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The representative walk on screen: every step of tls12-rsa (records, messages, local steps,
+ * application data, the alert) in every tab, each laid out and painted. */
+static void
+test_every_event_drawn (void)
+{
+  HlTrace *trace = get_trace ("tls12-rsa");
+  HlWindow *window = new_window (trace);
+
+  walk_events (window, trace, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A real click on a byte (through the hex view's gesture) selects its field. */
@@ -296,11 +339,20 @@ test_click_byte (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Shows @trace in @window (as choosing another scenario does), from the first step. */
+static void
+show_trace (HlWindow *window, HlTrace *trace)
+{
+  hl_inspector_set_tab (hl_window_get_inspector (window), HL_INSPECTOR_TAB_FIELDS);
+  g_object_set (window, "show-records", FALSE, NULL);
+  hl_window_set_trace (window, trace);
+  wait_frames (GTK_WIDGET (window), 2);
+}
+
 static char *
-verification_text (const char *scenario)
+verification_text (HlWindow *window, const char *scenario)
 {
   HlTrace *trace = get_trace (scenario);
-  HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_SERVER, NULL);
   char *text;
@@ -312,17 +364,26 @@ verification_text (const char *scenario)
                       hl_inspector_get_certificate_view (inspector)), ==, 2);
   text = hl_certificate_view_dup_verification_text (hl_inspector_get_certificate_view (inspector));
   g_test_message ("%s:\n%s", scenario, text);
-  gtk_window_destroy (GTK_WINDOW (window));
   return text;
 }
 
 static void
 test_certificates (void)
 {
-  g_autofree char *ok = verification_text ("tls12-rsa");
-  g_autofree char *expired = verification_text ("fail-expired");
-  g_autofree char *untrusted = verification_text ("fail-untrusted-ca");
-  g_autofree char *hostname = verification_text ("fail-hostname");
+  /* one window, the scenarios one after the other */
+  HlWindow *window = new_window (get_trace ("tls12-rsa"));
+  g_autofree char *ok = verification_text (window, "tls12-rsa");
+  g_autofree char *expired = NULL;
+  g_autofree char *untrusted = NULL;
+  g_autofree char *hostname = NULL;
+
+  show_trace (window, get_trace ("fail-expired"));
+  expired = verification_text (window, "fail-expired");
+  show_trace (window, get_trace ("fail-untrusted-ca"));
+  untrusted = verification_text (window, "fail-untrusted-ca");
+  show_trace (window, get_trace ("fail-hostname"));
+  hostname = verification_text (window, "fail-hostname");
+  gtk_window_destroy (GTK_WINDOW (window));
 
   g_assert_true (g_str_has_prefix (ok, "The client trusted the server's certificate\n"));
   g_assert_null (strstr (ok, "✗"));
@@ -550,11 +611,11 @@ static void
 test_hashes (void)
 {
   const char *scenarios[] = { "tls12-rsa", "tls13", "tls13-hrr", "tls12-resume-ticket" };
+  HlWindow *window = new_window (get_trace (scenarios[0]));
 
   for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
     {
       HlTrace *trace = get_trace (scenarios[s]);
-      HlWindow *window = new_window (trace);
       HlInspector *inspector = hl_window_get_inspector (window);
       HlHashesView *hashes = hl_inspector_get_hashes_view (inspector);
       guint n_finished = 0;
@@ -596,8 +657,10 @@ test_hashes (void)
         g_assert_cmpint (hl_hashes_view_get_message (hashes), ==,
                          (int) hl_event_get_index (finished));
       }
-      gtk_window_destroy (GTK_WINDOW (window));
+      if (s + 1 < G_N_ELEMENTS (scenarios))
+        show_trace (window, get_trace (scenarios[s + 1]));
     }
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A message that travelled encrypted shows its plaintext, and on request the record. */
@@ -685,6 +748,7 @@ main (int argc, char *argv[])
 {
   const struct { const char *path; GTestFunc func; } tests[] = {
     { "/ui/inspector/every-event", test_every_event },
+    { "/ui/inspector/every-event-drawn", test_every_event_drawn },
     { "/ui/inspector/click-byte", test_click_byte },
     { "/ui/inspector/certificates", test_certificates },
     { "/ui/inspector/secrets-rsa", test_secrets_rsa },

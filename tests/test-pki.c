@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "hl-error.h"
 #include "hl-pki.h"
@@ -635,6 +636,117 @@ test_free_null (void)
   hl_pki_free (NULL);
 }
 
+/* The demo set kept between runs. Each step is its own process, as each start of the app is:
+ * it writes the SHA-256 of every certificate of the default set to $HL_TEST_PKI_OUT. */
+
+static void
+print_default_set (void)
+{
+  g_autoptr(GError) error = NULL;
+  HlPki *pki;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("a step of /protocol/pki/cache");
+      return;
+    }
+  hl_pki_set_cache_file (g_getenv ("HL_TEST_PKI_CACHE"));
+  pki = hl_pki_get_default (&error);
+  g_assert_no_error (error);
+  if (g_getenv ("HL_TEST_PKI_RENEW"))
+    {
+      g_assert_true (hl_pki_renew_default (&error));
+      g_assert_no_error (error);
+      g_assert_true (hl_pki_get_default (&error) != pki);
+      pki = hl_pki_get_default (&error);
+    }
+  {
+    g_autoptr(GString) sums = g_string_new (NULL);
+
+    for (guint id = 0; id < HL_N_IDENTITIES; id++)
+      {
+        g_autofree char *sum =
+          g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, hl_pki_get_certificate_der (pki, id));
+
+        g_string_append_printf (sums, "%s\n", sum);
+      }
+    g_assert_true (g_file_set_contents (g_getenv ("HL_TEST_PKI_OUT"), sums->str, -1, &error));
+    g_assert_no_error (error);
+  }
+}
+
+static char *
+run_default_set (const char *renew)
+{
+  if (renew)
+    g_setenv ("HL_TEST_PKI_RENEW", "1", TRUE);
+  else
+    g_unsetenv ("HL_TEST_PKI_RENEW");
+  g_test_trap_subprocess ("/protocol/pki/cache/step", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  {
+    g_autoptr(GError) error = NULL;
+    char *sums = NULL;
+
+    g_assert_true (g_file_get_contents (g_getenv ("HL_TEST_PKI_OUT"), &sums, NULL, &error));
+    g_assert_no_error (error);
+    return sums;
+  }
+}
+
+static void
+test_cache (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-pki-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *first = NULL, *second = NULL, *third = NULL, *fourth = NULL, *fifth = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "sub", "demo-pki", NULL);
+  g_setenv ("HL_TEST_PKI_CACHE", path, TRUE);
+  out = g_build_filename (dir, "sums", NULL);
+  g_setenv ("HL_TEST_PKI_OUT", out, TRUE);
+
+  /* the first start generates the set and keeps it, for the user alone */
+  first = run_default_set (NULL);
+  g_assert_cmpuint (strlen (first), ==, HL_N_IDENTITIES * 65);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* the next one reads it back */
+  second = run_default_set (NULL);
+  g_assert_cmpstr (first, ==, second);
+
+  /* a damaged file is replaced by a new set */
+  g_assert_true (g_file_set_contents (path, "[Handshake Lens demo PKI]\nformat=1\n", -1,
+                                      &error));
+  g_assert_no_error (error);
+  third = run_default_set (NULL);
+  g_assert_cmpstr (third, !=, first);
+  g_assert_cmpuint (strlen (third), ==, HL_N_IDENTITIES * 65);
+  fourth = run_default_set (NULL);
+  g_assert_cmpstr (fourth, ==, third);
+
+  /* Make New Certificates: a new set, kept for the next start */
+  fifth = run_default_set ("renew");
+  g_assert_cmpstr (fifth, !=, fourth);
+  g_free (first);
+  first = run_default_set (NULL);
+  g_assert_cmpstr (first, ==, fifth);
+
+  g_unsetenv ("HL_TEST_PKI_CACHE");
+  g_unsetenv ("HL_TEST_PKI_RENEW");
+  g_unsetenv ("HL_TEST_PKI_OUT");
+  g_remove (out);
+  g_remove (path);
+  sub = g_path_get_dirname (path);
+  g_rmdir (sub);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -658,6 +770,8 @@ main (int   argc,
   g_test_add_func ("/protocol/pki/credentials", test_credentials);
   g_test_add_func ("/protocol/pki/new-is-fresh", test_new_is_fresh);
   g_test_add_func ("/protocol/pki/free-null", test_free_null);
+  g_test_add_func ("/protocol/pki/cache", test_cache);
+  g_test_add_func ("/protocol/pki/cache/step", print_default_set);
 
   return g_test_run ();
 }

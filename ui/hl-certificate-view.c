@@ -7,6 +7,7 @@
 
 #include "hl-certificate.h"
 #include "hl-certificate-view.h"
+#include "hl-tooltip.h"
 #include "hl-value-row.h"
 
 /* Order of this file: the struct, helpers, the verification, one certificate, the chain,
@@ -361,7 +362,7 @@ action_button (const char *label, const char *tooltip, GBytes *der, const char *
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
-  gtk_widget_set_tooltip_text (button, tooltip);
+  hl_tooltip_set_text (button, tooltip);
   g_object_set_data_full (G_OBJECT (button), "hl-der", g_bytes_ref (der),
                           (GDestroyNotify) g_bytes_unref);
   g_object_set_data_full (G_OBJECT (button), "hl-name", g_strdup (name), g_free);
@@ -369,16 +370,14 @@ action_button (const char *label, const char *tooltip, GBytes *der, const char *
   return button;
 }
 
-static GtkWidget *
-certificate_row_new (HlCertificateView *self, GBytes *der, const char *role, gboolean expanded)
+/* The details of one certificate, added under its row when first opened: a collapsed
+ * AdwExpanderRow still measures (and so shapes the text of) every row inside it. */
+static void
+add_details (HlCertificateView *self, AdwExpanderRow *row, GBytes *der)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HlCertInfo) info = hl_cert_info_new (der, &error);
-  GtkWidget *expander = adw_expander_row_new ();
-  AdwExpanderRow *row = ADW_EXPANDER_ROW (expander);
+  g_autoptr(HlCertInfo) info = hl_cert_info_new (der, NULL);
   g_autofree char *name = NULL;
   g_autofree char *validity = NULL;
-  g_autofree char *subtitle = NULL;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *period = NULL;
@@ -387,18 +386,9 @@ certificate_row_new (HlCertificateView *self, GBytes *der, const char *role, gbo
   gint64 now = trace_now (self);
 
   if (info == NULL)
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), role);
-      adw_expander_row_set_subtitle (row, error->message);
-      return expander;
-    }
-
+    return;
   name = dup_common_name (info->subject);
   validity = hl_cert_info_dup_validity_text (info, now);
-  subtitle = g_strdup_printf ("%s · %s", role, validity);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), name);
-  adw_expander_row_set_subtitle (row, subtitle);
-  adw_expander_row_set_expanded (row, expanded);
 
   add_value (row, _("Subject (who it is for)"), info->subject);
   add_value (row, _("Issuer (who signed it)"), info->issuer);
@@ -494,6 +484,47 @@ certificate_row_new (HlCertificateView *self, GBytes *der, const char *role, gbo
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (button_row), FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (button_row), buttons);
   adw_expander_row_add_row (row, button_row);
+}
+
+static void
+expanded_cb (AdwExpanderRow *row, GParamSpec *pspec, HlCertificateView *self)
+{
+  if (!adw_expander_row_get_expanded (row) || g_object_get_data (G_OBJECT (row), "hl-filled"))
+    return;
+  g_object_set_data (G_OBJECT (row), "hl-filled", GINT_TO_POINTER (TRUE));
+  add_details (self, row, g_object_get_data (G_OBJECT (row), "hl-der"));
+}
+
+static GtkWidget *
+certificate_row_new (HlCertificateView *self, GBytes *der, const char *role, gboolean expanded)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlCertInfo) info = hl_cert_info_new (der, &error);
+  GtkWidget *expander = adw_expander_row_new ();
+  AdwExpanderRow *row = ADW_EXPANDER_ROW (expander);
+  g_autofree char *name = NULL;
+  g_autofree char *validity = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (info == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), role);
+      adw_expander_row_set_subtitle (row, error->message);
+      return expander;
+    }
+
+  name = dup_common_name (info->subject);
+  validity = hl_cert_info_dup_validity_text (info, trace_now (self));
+  subtitle = g_strdup_printf ("%s · %s", role, validity);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), name);
+  adw_expander_row_set_subtitle (row, subtitle);
+  g_object_set_data_full (G_OBJECT (expander), "hl-der", g_bytes_ref (der),
+                          (GDestroyNotify) g_bytes_unref);
+  g_signal_connect_object (expander, "notify::expanded", G_CALLBACK (expanded_cb), self, 0);
+  adw_expander_row_set_expanded (row, expanded);
+  /* notify::expanded only fires on a change */
+  if (expanded)
+    expanded_cb (row, NULL, self);
   return expander;
 }
 

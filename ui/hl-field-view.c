@@ -260,12 +260,51 @@ new_cell_label (gboolean numeric)
   return label;
 }
 
+/* Tooltips are asked for when the pointer rests on a cell, not set on every bind: setting one
+ * makes GTK query the pointer position (a round trip to the X server) each time a row is
+ * bound, which made selecting and scrolling slow. */
+static gboolean
+name_tooltip_cb (GtkWidget  *widget,
+                 int         x,
+                 int         y,
+                 gboolean    keyboard,
+                 GtkTooltip *tooltip,
+                 gpointer    user_data)
+{
+  HlField *field = list_item_field (user_data);
+  const char *explanation = field ? hl_field_get_explanation (field) : NULL;
+
+  if (explanation == NULL || *explanation == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, explanation);
+  return TRUE;
+}
+
+static gboolean
+value_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  HlField *field = list_item_field (user_data);
+  const char *value = field ? hl_field_get_value (field) : NULL;
+
+  if (value == NULL || *value == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, value);
+  return TRUE;
+}
+
 static void
 name_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
   GtkWidget *expander = gtk_tree_expander_new ();
 
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), new_cell_label (FALSE));
+  gtk_widget_set_has_tooltip (expander, TRUE);
+  g_signal_connect (expander, "query-tooltip", G_CALLBACK (name_tooltip_cb), list_item);
   gtk_list_item_set_child (list_item, expander);
 }
 
@@ -285,22 +324,35 @@ name_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   GtkWidget *label = gtk_tree_expander_get_child (expander);
   HlField *field = list_item_field (list_item);
 
+  /* GTK 4.8 unbinds and binds again every row whose selection changes: keeping the row between
+   * the two spares rebuilding the expander (its indent and arrow) each time, and setting the
+   * same row is free; the next bind replaces it. */
   gtk_tree_expander_set_list_row (expander, list_item_row (list_item));
   gtk_label_set_text (GTK_LABEL (label), hl_field_get_name (field));
   set_derived_style (label, field);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (expander), hl_field_get_explanation (field));
-}
-
-static void
-name_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
-{
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item)), NULL);
+  /* what the tooltip says, for screen readers */
+  if (hl_field_get_explanation (field))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    hl_field_get_explanation (field), -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (expander),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 static void
 text_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
-  gtk_list_item_set_child (list_item, new_cell_label (GPOINTER_TO_INT (user_data) != COLUMN_VALUE));
+  gboolean value = GPOINTER_TO_INT (user_data) == COLUMN_VALUE;
+  GtkWidget *label = new_cell_label (!value);
+
+  if (value)
+    {
+      /* the whole value, however narrow the column */
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (value_tooltip_cb), list_item);
+    }
+  gtk_list_item_set_child (list_item, label);
 }
 
 static void
@@ -312,7 +364,6 @@ value_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpoint
 
   gtk_label_set_text (GTK_LABEL (label), value ? value : "");
   set_derived_style (label, field);
-  gtk_widget_set_tooltip_text (label, value);
 }
 
 static void
@@ -731,8 +782,8 @@ hl_field_view_init (HlFieldView *self)
                             G_CALLBACK (selection_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  set_factory (self->name_column, G_CALLBACK (name_setup_cb), G_CALLBACK (name_bind_cb),
-               G_CALLBACK (name_unbind_cb), NULL);
+  set_factory (self->name_column, G_CALLBACK (name_setup_cb), G_CALLBACK (name_bind_cb), NULL,
+               NULL);
   set_factory (self->value_column, G_CALLBACK (text_setup_cb), G_CALLBACK (value_bind_cb), NULL,
                GINT_TO_POINTER (COLUMN_VALUE));
   set_factory (self->offset_column, G_CALLBACK (text_setup_cb), G_CALLBACK (offset_bind_cb), NULL,

@@ -754,8 +754,8 @@ video_chosen (HlFileActions *self, GFile *file, gpointer data)
   update_actions (self);
 }
 
-/* Whether GStreamer and its plugins are there: asked once, in a thread (the first run of
- * GStreamer builds its plugin registry, which takes a while). */
+/* Whether GStreamer and its plugins are there: asked once, in a thread, a moment after the
+ * window opens (the first run of GStreamer builds its plugin registry, which takes a while). */
 
 static void
 check_video_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
@@ -779,6 +779,21 @@ check_video_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   /* menus have no tooltips: the reason goes under the item, insensitive too */
   if (section && self->video_unavailable)
     g_menu_append (section, self->video_unavailable, "win.video-unavailable");
+}
+
+#define VIDEO_CHECK_DELAY_S 2
+
+static gboolean
+start_video_check_cb (gpointer user_data)
+{
+  HlFileActions *self = user_data;
+  g_autoptr(GTask) check = NULL;
+
+  if (self->window == NULL)
+    return G_SOURCE_REMOVE;
+  check = g_task_new (NULL, NULL, check_video_done_cb, g_object_ref (self));
+  g_task_run_in_thread (check, check_video_thread);
+  return G_SOURCE_REMOVE;
 }
 
 /* Actions */
@@ -898,6 +913,8 @@ hl_file_actions_dispose (GObject *object)
   if (self->recent)
     g_signal_handlers_disconnect_by_data (self->recent, self);
   self->recent = NULL;
+  if (self->window)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
   self->window = NULL;
   G_OBJECT_CLASS (hl_file_actions_parent_class)->dispose (object);
 }
@@ -930,12 +947,13 @@ hl_file_actions_new (HlWindow *window)
 {
   HlFileActions *self;
   GtkDropTarget *drop;
-  g_autoptr(GTask) check = NULL;
 
   g_return_val_if_fail (HL_IS_WINDOW (window), NULL);
 
   self = g_object_new (HL_TYPE_FILE_ACTIONS, NULL);
   self->window = window;
+  /* the video check below may finish after the window is gone */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
 
   self->recent = gtk_recent_manager_get_default ();
   g_signal_connect_swapped (self->recent, "changed", G_CALLBACK (rebuild_recent), self);
@@ -950,7 +968,9 @@ hl_file_actions_new (HlWindow *window)
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   update_actions (self);
 
-  check = g_task_new (NULL, NULL, check_video_done_cb, g_object_ref (self));
-  g_task_run_in_thread (check, check_video_thread);
+  /* off the path to the first frame: starting GStreamer loads its plugin registry (CPU and
+   * memory the window does not need to appear) */
+  g_timeout_add_seconds_full (G_PRIORITY_LOW, VIDEO_CHECK_DELAY_S, start_video_check_cb,
+                              g_object_ref (self), g_object_unref);
   return self;
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-hashes-view.h"
+#include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 #include "hl-transcript.h"
 #include "hl-value-row.h"
@@ -276,7 +277,7 @@ transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean messag
   gtk_box_append (GTK_BOX (box), cell (size, "numeric", FALSE, 1));
   gtk_widget_add_css_class (box, "transcript-row");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, tooltip);
+  hl_tooltip_set_text (row, tooltip);
   g_object_set_data (G_OBJECT (row), "hl-index", GUINT_TO_POINTER (hl_event_get_index (event)));
   if ((int) hl_event_get_index (event) == self->marked)
     gtk_widget_add_css_class (row, "marked");

@@ -19,6 +19,18 @@
  * whole handshake. It only reads the trace (the protocol library did the decoding and the
  * cryptography); nothing here calls GnuTLS. */
 
+/* The certificates, secrets and hashes tabs build many widgets (every certificate printed,
+ * a card per secret, a row per transcript message) and AdwViewStack measures hidden pages
+ * too, so they are filled only when first shown, and follow the trace and the step only while
+ * shown (or when asked for): nothing off screen is built or shaped. */
+typedef enum
+{
+  LAZY_CERTIFICATES,
+  LAZY_SECRETS,
+  LAZY_HASHES,
+  N_LAZY_TABS
+} LazyTab;
+
 struct _HlInspector
 {
   AdwBin             parent_instance;
@@ -64,6 +76,10 @@ struct _HlInspector
   char              *link_secret;   /* … and which value they show there */
   GArray            *matches;       /* of Match */
   int                match;         /* the current match, or -1 */
+
+  HlEvent           *lazy_event;    /* the last step given to the lazy tabs since the trace */
+  gboolean           trace_stale[N_LAZY_TABS];  /* the tab has not seen the trace yet … */
+  gboolean           event_stale[N_LAZY_TABS];  /* … or lazy_event */
 
   gboolean           show_plain;
   gboolean           switching;     /* tab changes made here, not by people */
@@ -327,9 +343,81 @@ natural_tab (HlEvent *event)
   return NULL;
 }
 
+static int
+lazy_tab_of (const char *name)
+{
+  if (g_strcmp0 (name, HL_INSPECTOR_TAB_CERTIFICATES) == 0)
+    return LAZY_CERTIFICATES;
+  if (g_strcmp0 (name, HL_INSPECTOR_TAB_SECRETS) == 0)
+    return LAZY_SECRETS;
+  if (g_strcmp0 (name, HL_INSPECTOR_TAB_HASHES) == 0)
+    return LAZY_HASHES;
+  return -1;
+}
+
+/* Brings one lazy tab up to the trace and the step. */
+static void
+sync_tab (HlInspector *self, LazyTab tab)
+{
+  if (self->stack == NULL)   /* disposed */
+    return;
+  if (self->trace_stale[tab])
+    {
+      self->trace_stale[tab] = FALSE;
+      switch (tab)
+        {
+        case LAZY_CERTIFICATES:
+          hl_certificate_view_set_trace (self->certificate_view, self->trace);
+          break;
+        case LAZY_SECRETS:
+          hl_secrets_view_set_trace (self->secrets_view, self->trace);
+          break;
+        case LAZY_HASHES:
+          hl_hashes_view_set_trace (self->hashes_view, self->trace, self->steps);
+          break;
+        case N_LAZY_TABS:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  if (self->event_stale[tab] && self->lazy_event)
+    {
+      self->event_stale[tab] = FALSE;
+      switch (tab)
+        {
+        case LAZY_CERTIFICATES:
+          hl_certificate_view_set_event (self->certificate_view, self->lazy_event);
+          break;
+        case LAZY_SECRETS:
+          hl_secrets_view_set_event (self->secrets_view, self->lazy_event);
+          break;
+        case LAZY_HASHES:
+          hl_hashes_view_set_event (self->hashes_view, self->lazy_event);
+          break;
+        case N_LAZY_TABS:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static void
+sync_visible_tab (HlInspector *self)
+{
+  int tab = lazy_tab_of (adw_view_stack_get_visible_child_name (self->stack));
+
+  if (tab >= 0)
+    sync_tab (self, (LazyTab) tab);
+}
+
 static void
 show_tab (HlInspector *self, const char *name)
 {
+  int tab = lazy_tab_of (name);
+
+  /* filled before it is shown, so it never appears with the previous step */
+  if (tab >= 0)
+    sync_tab (self, (LazyTab) tab);
   self->switching = TRUE;
   adw_view_stack_set_visible_child_name (self->stack, name);
   self->switching = FALSE;
@@ -344,6 +432,7 @@ visible_tab_changed_cb (HlInspector *self)
       g_free (self->user_tab);
       self->user_tab = g_strdup (adw_view_stack_get_visible_child_name (self->stack));
     }
+  sync_visible_tab (self);
   update_form_bar (self);
 }
 
@@ -721,9 +810,13 @@ hl_inspector_set_trace (HlInspector *self, HlTrace *trace, GListModel *steps)
     g_signal_connect_object (steps, "items-changed", G_CALLBACK (steps_changed_cb), self,
                              G_CONNECT_SWAPPED);
   clear_matches (self);
-  hl_certificate_view_set_trace (self->certificate_view, trace);
-  hl_secrets_view_set_trace (self->secrets_view, trace);
-  hl_hashes_view_set_trace (self->hashes_view, trace, steps);
+  g_clear_object (&self->lazy_event);
+  for (guint i = 0; i < N_LAZY_TABS; i++)
+    {
+      self->trace_stale[i] = TRUE;
+      self->event_stale[i] = FALSE;
+    }
+  sync_visible_tab (self);
   if (gtk_search_bar_get_search_mode (self->search_bar))
     search_changed_cb (self);
   hl_inspector_set_event (self, NULL);
@@ -759,9 +852,9 @@ hl_inspector_set_event (HlInspector *self, HlEvent *event)
 
   if (event)
     {
-      hl_certificate_view_set_event (self->certificate_view, event);
-      hl_secrets_view_set_event (self->secrets_view, event);
-      hl_hashes_view_set_event (self->hashes_view, event);
+      g_set_object (&self->lazy_event, event);
+      for (guint i = 0; i < N_LAZY_TABS; i++)
+        self->event_stale[i] = TRUE;
     }
   tab = natural_tab (event);
   show_tab (self, tab ? tab : self->user_tab);
@@ -919,6 +1012,8 @@ HlCertificateView *
 hl_inspector_get_certificate_view (HlInspector *self)
 {
   g_return_val_if_fail (HL_IS_INSPECTOR (self), NULL);
+  /* what it shows is up to date even when its tab is hidden */
+  sync_tab (self, LAZY_CERTIFICATES);
   return self->certificate_view;
 }
 
@@ -926,6 +1021,8 @@ HlSecretsView *
 hl_inspector_get_secrets_view (HlInspector *self)
 {
   g_return_val_if_fail (HL_IS_INSPECTOR (self), NULL);
+  /* what it shows is up to date even when its tab is hidden */
+  sync_tab (self, LAZY_SECRETS);
   return self->secrets_view;
 }
 
@@ -933,6 +1030,8 @@ HlHashesView *
 hl_inspector_get_hashes_view (HlInspector *self)
 {
   g_return_val_if_fail (HL_IS_INSPECTOR (self), NULL);
+  /* what it shows is up to date even when its tab is hidden */
+  sync_tab (self, LAZY_HASHES);
   return self->hashes_view;
 }
 
@@ -952,6 +1051,7 @@ hl_inspector_dispose (GObject *object)
   g_clear_pointer (&self->decoded, g_hash_table_unref);
   g_clear_pointer (&self->decrypted, g_hash_table_unref);
   g_clear_object (&self->event);
+  g_clear_object (&self->lazy_event);
   if (self->steps)
     g_signal_handlers_disconnect_by_func (self->steps, steps_changed_cb, self);
   g_clear_object (&self->steps);

@@ -6,6 +6,7 @@
 
 #include "hl-scenario.h"
 #include "hl-scenario-chooser.h"
+#include "hl-tooltip.h"
 
 /* The header bar's scenario menu: every scenario under its group (Classic, TLS 1.2, TLS 1.3,
  * Failures) with its description, and "Custom…". GtkDropDown has section headers only from
@@ -70,7 +71,7 @@ new_row (const HlScenario *scenario)
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (GTK_BOX (box), check);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, scenario->description);
+  hl_tooltip_set_text (row, scenario->description);
   gtk_widget_add_css_class (row, "scenario-row");
   g_object_set_data (G_OBJECT (row), "hl-scenario", (gpointer) scenario);
   g_object_set_data (G_OBJECT (row), "hl-check", check);

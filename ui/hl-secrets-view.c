@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-secrets-view.h"
+#include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 #include "hl-value-row.h"
 
@@ -360,9 +361,8 @@ inputs_box_new (HlSecretsView *self, const Entry *e)
         text = _("the handshake messages");
       button = gtk_button_new_with_label (text);
       gtk_widget_add_css_class (button, "input-link");
-      gtk_widget_set_tooltip_text (button, g_str_equal (input, "handshake_messages")
-                                   ? _("Show which messages were hashed (Hashes)")
-                                   : input);
+      hl_tooltip_set_text (button, g_str_equal (input, "handshake_messages")
+                           ? _("Show which messages were hashed (Hashes)") : input);
       g_object_set_data_full (G_OBJECT (button), "hl-input", g_strdup (input), g_free);
       g_object_set_data (G_OBJECT (button), "hl-handshake", GUINT_TO_POINTER (e->handshake));
       gtk_widget_set_sensitive (button, target != NULL || g_str_equal (input,

@@ -6,6 +6,7 @@
 
 #include "hl-hex-layout.h"
 #include "hl-value-row.h"
+#include "hl-tooltip.h"
 
 /* One value of the inspector in a boxed list: a small title, the value (selectable), an
  * optional ✓/✗ badge and note, a copy button, and for long byte strings an expander that
@@ -41,8 +42,8 @@ show_value (HlValueRow *self)
                       self->short_text && !expanded ? self->short_text
                                                     : (self->full_text ? self->full_text : ""));
   gtk_widget_set_visible (GTK_WIDGET (self->expand_button), self->short_text != NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->expand_button),
-                               expanded ? _("Show less") : _("Show the whole value"));
+  hl_tooltip_set_text (GTK_WIDGET (self->expand_button),
+                       expanded ? _("Show less") : _("Show the whole value"));
   gtk_button_set_icon_name (GTK_BUTTON (self->expand_button),
                             expanded ? "pan-up-symbolic" : "pan-down-symbolic");
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), self->copy_text != NULL);
@@ -52,6 +53,9 @@ static void
 expand_toggled_cb (HlValueRow *self)
 {
   show_value (self);
+  /* clicked under the pointer: the tooltip shown says the new state */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->expand_button)))
+    gtk_widget_trigger_tooltip_query (GTK_WIDGET (self->expand_button));
 }
 
 static void
@@ -270,5 +274,7 @@ hl_value_row_init (HlValueRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "value-row");
+  /* rows come by the dozen: tooltips given when asked for (hl-tooltip.c) */
+  hl_tooltip_set_text (GTK_WIDGET (self->copy_button), _("Copy (Ctrl+C)"));
   show_value (self);
 }
