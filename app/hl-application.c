@@ -145,7 +145,7 @@ static const GOptionEntry main_entries[] = {
   { "client-auth", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --listen: ask the client for a certificate (mutual TLS)"), NULL },
   { "export-ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("With --listen: write the demo CA certificate that clients must trust"), N_("FILE") },
+    N_("Write the demo CA certificate that clients of --listen must trust"), N_("FILE") },
   { "timeouts", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Live: seconds for connect, handshake and the whole exchange (default 10,10,30)"),
     N_("C,H,T") },
@@ -574,7 +574,8 @@ run_listen (HlApplication *self, GVariantDict *options, const char *target, gboo
   g_printerr ("handshake-lens: listening on %s port %u; %s\n%s%s",
               hl_live_listener_get_address (listener), hl_live_listener_get_port (listener),
               ca_path ? "a client can connect with:"
-                      : "write the CA clients must trust with --export-ca demo-ca.pem, then "
+                      : "write the CA clients must trust with handshake-lens --export-ca "
+                        "demo-ca.pem, then "
                         "connect with:",
               commands, once ? "" : "(Ctrl+C stops)\n");
   do
@@ -679,8 +680,21 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
       return fail (EXIT_USAGE, "--connect and --listen make their own trace: leave out "
                    "--scenario and --open");
     if (g_variant_dict_contains (options, "export-ca") && listen == NULL)
-      return fail (EXIT_USAGE, "--export-ca goes with --listen: each run makes its demo CA "
-                   "anew, so the CA must come from the process that serves");
+      {
+        /* the demo PKI is kept between runs (until Make New Certificates), so the CA written
+         * now is the one a later --listen serves under */
+        const char *ca_path = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) pem = NULL;
+
+        g_variant_dict_lookup (options, "export-ca", "^&ay", &ca_path);
+        pem = hl_live_dup_demo_ca_pem (&error);
+        if (pem == NULL || !g_file_set_contents (ca_path, g_bytes_get_data (pem, NULL),
+                                                 g_bytes_get_size (pem), &error))
+          return fail (EXIT_USAGE, "--export-ca: %s", error->message);
+        if (!connect && !print && !json_requested && !exporting && !scenario_id && !open_path)
+          return EXIT_OK;
+      }
     if ((connect || listen) && !(print || json_requested || exporting))
       {
         /* in the window: its dialog, filled in and started */
