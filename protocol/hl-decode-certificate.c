@@ -141,12 +141,13 @@ hl_decode_certificate_der (HlField      *der_field,
 static HlField *
 cert_data (HlReader   *r,
            HlField    *parent,
-           guint      *n)
+           guint      *n,
+           gboolean    tls13)
 {
   HlSpan der;
   HlField *f = dec_opaque (r, parent, "cert_data", 3, &der);
 
-  dec_annotate (f, "RFC 8446 §4.4.2",
+  dec_annotate (f, tls13 ? "RFC 8446 §4.4.2" : "RFC 5246 §7.4.2",
                 "One X.509 certificate in DER encoding. The first is the sender's own; each "
                 "next one certifies the one before it.");
   if (!hl_reader_has_error (r))
@@ -174,7 +175,7 @@ hl_decode_certificate (HlReader              *r,
     }
 
   list = dec_vector (r, msg, "certificate_list", 3, &list_r);
-  dec_annotate (list, "RFC 8446 §4.4.2",
+  dec_annotate (list, context->tls13 ? "RFC 8446 §4.4.2" : "RFC 5246 §7.4.2",
                 "The chain, leaf first. Empty when a client has no certificate to send.");
 
   while (dec_more (&list_r))
@@ -183,7 +184,7 @@ hl_decode_certificate (HlReader              *r,
         {
           gsize start = hl_reader_get_offset (&list_r);
           HlField *entry = dec_node (list, "CertificateEntry", start, 0);
-          HlField *data = cert_data (&list_r, entry, &n);
+          HlField *data = cert_data (&list_r, entry, &n, TRUE);
 
           hl_decode_extensions (&list_r, entry, HL_EXT_CERTIFICATE, context);
           hl_field_set_length (entry, hl_reader_get_offset (&list_r) - start);
@@ -191,7 +192,7 @@ hl_decode_certificate (HlReader              *r,
         }
       else
         {
-          cert_data (&list_r, list, &n);
+          cert_data (&list_r, list, &n, FALSE);
         }
     }
   dec_set_count (list, n, "certificate", "certificates");
@@ -241,10 +242,11 @@ hl_decode_certificate_verify (HlReader              *r,
 
   f = dec_u16 (r, msg, "algorithm", &scheme);
   dec_name16 (f, hl_tls_signature_scheme_name (scheme), scheme);
-  dec_annotate (f, "RFC 8446 §4.4.3", "The signature scheme used.");
+  dec_annotate (f, context->tls13 ? "RFC 8446 §4.4.3" : "RFC 5246 §7.4.8",
+                "The signature scheme used.");
 
   f = dec_opaque (r, msg, "signature", 2, &sig);
-  dec_annotate (f, "RFC 8446 §4.4.3",
+  dec_annotate (f, context->tls13 ? "RFC 8446 §4.4.3" : "RFC 5246 §7.4.8",
                 context->tls13
                 ? "Signature over 64 spaces, a context string and the transcript hash, "
                   "made with the private key of the certificate just sent."

@@ -30,9 +30,10 @@ static const guint8 hello_retry_random[32] = {
 typedef struct
 {
   guint8         type;
-  const char    *rfc;
+  const char    *rfc;          /* where the message is defined (TLS 1.3 when it has both) */
   const char    *explanation;
   HlMessageFunc  decode;
+  const char    *rfc12;        /* its TLS 1.2 definition, when that is elsewhere */
 } MessageDesc;
 
 static const MessageDesc messages[] = {
@@ -42,15 +43,15 @@ static const MessageDesc messages[] = {
   { 1, "RFC 8446 §4.1.2",
     "The client opens the handshake: its random, the cipher suites it supports and its "
     "extensions (groups, key shares, signature algorithms, …).",
-    hl_decode_client_hello },
+    hl_decode_client_hello, "RFC 5246 §7.4.1.2" },
   { 2, "RFC 8446 §4.1.3",
     "The server picks the version, cipher suite and key exchange from what the client "
     "offered, and sends its own random.",
-    hl_decode_server_hello },
+    hl_decode_server_hello, "RFC 5246 §7.4.1.3" },
   { 4, "RFC 8446 §4.6.1",
     "The server hands the client a ticket it can present later to resume this session "
     "without a full handshake.",
-    hl_decode_new_session_ticket },
+    hl_decode_new_session_ticket, "RFC 5077 §3.3" },
   { 5, "RFC 8446 §4.5",
     "The client says its 0-RTT early data is over.",
     hl_decode_empty },
@@ -59,21 +60,21 @@ static const MessageDesc messages[] = {
     hl_decode_encrypted_extensions },
   { 11, "RFC 8446 §4.4.2",
     "The sender's certificate chain, leaf first.",
-    hl_decode_certificate },
+    hl_decode_certificate, "RFC 5246 §7.4.2" },
   { 12, "RFC 5246 §7.4.3",
     "The server's ephemeral key-exchange parameters, signed with its certificate key so the "
     "client knows they come from the server.",
     hl_decode_server_key_exchange },
   { 13, "RFC 8446 §4.3.2",
     "The server asks the client for a certificate (client authentication).",
-    hl_decode_certificate_request },
+    hl_decode_certificate_request, "RFC 5246 §7.4.4" },
   { 14, "RFC 5246 §7.4.5",
     "The server has sent everything for its part of the key exchange.",
     hl_decode_empty },
   { 15, "RFC 8446 §4.4.3",
     "A signature over the handshake so far, made with the private key of the certificate "
     "just sent: proof that the sender holds that key.",
-    hl_decode_certificate_verify },
+    hl_decode_certificate_verify, "RFC 5246 §7.4.8" },
   { 16, "RFC 5246 §7.4.7",
     "The client's part of the key exchange: an encrypted premaster secret (RSA) or its "
     "ephemeral public key (ECDHE).",
@@ -81,7 +82,7 @@ static const MessageDesc messages[] = {
   { 20, "RFC 8446 §4.4.4",
     "A MAC over the whole handshake with a key only the two peers can know: it proves the "
     "handshake was not tampered with.",
-    hl_decode_finished },
+    hl_decode_finished, "RFC 5246 §7.4.9" },
   { 22, "RFC 6066 §8",
     "An OCSP response about the server certificate (TLS 1.2 stapling).",
     hl_decode_certificate_status },
@@ -171,11 +172,13 @@ decode_one_handshake (HlReader              *r,
       type_name = plain = g_strndup (type_name, strlen (type_name) - strlen ("_RESERVED"));
     dec_name8 (f, type_name, type);
   }
-  dec_annotate (f, "RFC 8446 §4", "Which handshake message this is.");
+  dec_annotate (f, context->tls13 ? "RFC 8446 §4" : "RFC 5246 §7.4",
+                "Which handshake message this is.");
 
   f = dec_u24 (r, msg, "length", &length);
   hl_field_set_value_printf (f, "%u", length);
-  dec_annotate (f, "RFC 8446 §4", "How many bytes of message body follow this 4-byte header.");
+  dec_annotate (f, context->tls13 ? "RFC 8446 §4" : "RFC 5246 §7.4",
+                "How many bytes of message body follow this 4-byte header.");
 
   /* The body: exactly @length bytes, or TRUNCATED naming "<Message>.body". */
   hl_reader_read_sub (r, hl_reader_has_error (r) ? 0 : length, "body", &body);
@@ -183,7 +186,8 @@ decode_one_handshake (HlReader              *r,
   desc = find_message (type);
   if (desc != NULL)
     {
-      dec_annotate (msg, desc->rfc, desc->explanation);
+      dec_annotate (msg, !context->tls13 && desc->rfc12 ? desc->rfc12 : desc->rfc,
+                    desc->explanation);
       desc->decode (&body, msg, context);
     }
   else
@@ -325,30 +329,37 @@ decode_record (GBytes                *record,
   guint16 length = 0;
   gsize length_at;
   const char *type_name;
+  const char *rfc;
 
   hl_reader_init (&r, record, base_offset);
   hl_reader_set_scope (&r, context->protected_record ? "TLSCiphertext" : "TLSPlaintext");
 
   root = hl_field_new (context->protected_record ? "TLSCiphertext" : "TLSPlaintext",
                        base_offset, g_bytes_get_size (record));
-  dec_annotate (root, "RFC 8446 §5.1",
+  /* RFC 5246 §6.2.1 defines the TLS 1.2 record, RFC 8446 §5.1 the TLS 1.3 one */
+  rfc = context->tls13 ? "RFC 8446 §5.1" : "RFC 5246 §6.2.1";
+  dec_annotate (root, rfc,
                 "One TLS record: a 5-byte header (content type, legacy version, length) and "
                 "the fragment it carries.");
 
   f = dec_u8 (&r, root, "type", &type);
   type_name = hl_tls_content_type_name (type);
   dec_name8 (f, type_name, type);
-  dec_annotate (f, "RFC 8446 §5.1", "What the record carries.");
+  dec_annotate (f, rfc, context->tls13 && context->protected_record
+                          ? "Always application_data on a protected TLS 1.3 record: a disguise. "
+                            "The real content type is inside, after decryption (RFC 8446 §5.2)."
+                          : "What the record carries.");
 
   f = dec_u16 (&r, root, "legacy_record_version", &version);
   dec_name16 (f, hl_tls_version_name (version), version);
-  dec_annotate (f, "RFC 8446 §5.1",
-                "Kept for compatibility: TLS 1.3 writes 0x0303 (TLS 1.2) here, or 0x0301 in "
-                "an initial ClientHello; the real version is negotiated in the hellos.");
+  dec_annotate (f, rfc, context->tls13
+                ? "Kept for compatibility: TLS 1.3 writes 0x0303 (TLS 1.2) here, or 0x0301 in "
+                "an initial ClientHello; the real version is negotiated in the hellos."
+                : "The protocol version of the record layer (0x0303 for TLS 1.2).");
 
   length_at = hl_reader_get_offset (&r);
   f = dec_u16 (&r, root, "length", &length);
-  dec_annotate (f, "RFC 8446 §5.1", "How many bytes of fragment follow the header.");
+  dec_annotate (f, rfc, "How many bytes of fragment follow the header.");
   if (!hl_reader_has_error (&r) && length > MAX_RECORD_LENGTH)
     hl_reader_fail (&r, HL_PARSE_ERROR_BAD_LENGTH, length_at, "length",
                     "record length %u exceeds the maximum of %u", length, MAX_RECORD_LENGTH);
@@ -356,7 +367,7 @@ decode_record (GBytes                *record,
   hl_reader_read_sub (&r, hl_reader_has_error (&r) ? 0 : length, "fragment", &fragment_r);
   fragment = dec_node (root, "fragment", hl_reader_get_offset (&fragment_r),
                        hl_reader_get_remaining (&fragment_r));
-  dec_annotate (fragment, "RFC 8446 §5.1", NULL);
+  dec_annotate (fragment, rfc, NULL);
   decode_fragment (&fragment_r, fragment, type, context);
   hl_reader_finish (&fragment_r, "fragment");
   hl_reader_finish (&r, NULL);

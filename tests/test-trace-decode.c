@@ -74,6 +74,58 @@ test_scenario (gconstpointer data)
   }
 }
 
+/* The RFC a message's explanation cites is the one of the version on the wire: TLS 1.2
+ * messages cite RFC 5246 (RFC 5077 for its ticket), TLS 1.3 ones RFC 8446. */
+static void
+test_rfc_references (void)
+{
+  static const struct { const char *scenario, *message, *rfc; } table[] = {
+    { "tls12-rsa", "ClientHello", "RFC 5246 §7.4.1.2" },
+    { "tls12-rsa", "ServerHello", "RFC 5246 §7.4.1.3" },
+    { "tls12-rsa", "Certificate", "RFC 5246 §7.4.2" },
+    { "tls12-rsa", "Finished", "RFC 5246 §7.4.9" },
+    { "tls12-mtls", "CertificateRequest", "RFC 5246 §7.4.4" },
+    { "tls12-mtls", "CertificateVerify", "RFC 5246 §7.4.8" },
+    { "tls12-resume-ticket", "NewSessionTicket", "RFC 5077 §3.3" },
+    { "tls13", "ClientHello", "RFC 8446 §4.1.2" },
+    { "tls13", "ServerHello", "RFC 8446 §4.1.3" },
+    { "tls13", "Certificate", "RFC 8446 §4.4.2" },
+    { "tls13", "CertificateVerify", "RFC 8446 §4.4.3" },
+    { "tls13", "Finished", "RFC 8446 §4.4.4" },
+    { "tls13-mtls", "CertificateRequest", "RFC 8446 §4.3.2" },
+    { "tls13-resume-psk", "NewSessionTicket", "RFC 8446 §4.6.1" },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (table); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HlTrace) trace = hl_engine_run_scenario (table[t].scenario, NULL, &error);
+      gboolean seen = FALSE;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < hl_trace_get_n_events (trace) && !seen; i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+          g_autoptr(HlField) root = NULL;
+          HlField *msg;
+
+          if (hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
+              g_strcmp0 (hl_event_get_name (event), table[t].message) != 0)
+            continue;
+          root = hl_trace_decode_event (trace, event, &error);
+          g_assert_no_error (error);
+          /* the message node itself, or the root when the event is the message */
+          msg = g_strcmp0 (hl_field_get_name (root), table[t].message) == 0
+                  ? root : hl_field_get_child (root, 0);
+          g_test_message ("%s %s: %s", table[t].scenario, table[t].message,
+                          hl_field_get_rfc (msg));
+          g_assert_cmpstr (hl_field_get_rfc (msg), ==, table[t].rfc);
+          seen = TRUE;
+        }
+      g_assert_true (seen);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -81,6 +133,7 @@ main (int argc, char *argv[])
   const HlScenario *all = hl_scenario_get_all (&n);
 
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/protocol/trace-decode/rfc-references", test_rfc_references);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *path = g_strdup_printf ("/protocol/trace-decode/%s", all[i].id);
