@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "hl-engine.h"
 #include "hl-trace-decode.h"
 #include "hl-trace-io.h"
@@ -126,6 +128,57 @@ test_rfc_references (void)
     }
 }
 
+/* Byte counts in captions name what they count: the certificate's DER, the key-share point,
+ * the ticket, the opaque part of an encrypted record. */
+static void
+test_caption_counts (void)
+{
+  static const char *const scenarios[] = { "tls12-ecdhe-rsa", "tls12-resume-ticket", "tls13",
+                                           "tls13-resume-psk" };
+
+  for (guint t = 0; t < G_N_ELEMENTS (scenarios); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HlTrace) trace = hl_engine_run_scenario (scenarios[t], NULL, &error);
+      guint checked = 0;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+          const char *name = hl_event_get_name (event);
+          const char *caption = hl_event_get_caption (event);
+          gsize len = hl_event_get_length (event);
+          g_autofree char *expect = NULL;
+
+          if (hl_event_get_kind (event) == HL_EVENT_RECORD &&
+              hl_event_get_epoch (event) != HL_EPOCH_PLAINTEXT && hl_event_get_side (event) ==
+              HL_SIDE_CLIENT)
+            expect = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes on the wire, a 5-byte header "
+                                      "anyone can read and %" G_GSIZE_FORMAT " opaque bytes",
+                                      len, len - 5);
+          else if (hl_event_get_kind (event) != HL_EVENT_MESSAGE)
+            continue;
+          else if (g_str_equal (name, "Certificate") &&
+                   hl_event_get_side (event) == HL_SIDE_SERVER)
+            expect = g_strdup_printf ("(%" G_GSIZE_FORMAT " bytes of DER)", g_bytes_get_size (
+                                        g_ptr_array_index (hl_trace_get_server_chain (trace),
+                                                           0)));
+          else if (g_str_equal (name, "ClientKeyExchange"))
+            expect = g_strdup_printf ("(a %" G_GSIZE_FORMAT "-byte point)", len - 4 - 1);
+          else if (g_str_equal (name, "ClientHello"))
+            expect = g_strdup_printf ("%" G_GSIZE_FORMAT "-byte body", len - 4);
+          if (expect == NULL)
+            continue;
+          if (strstr (caption, expect) == NULL)
+            g_error ("%s event %u (%s): “%s” does not say “%s”", scenarios[t], i, name, caption,
+                     expect);
+          checked++;
+        }
+      g_assert_cmpuint (checked, >=, 3);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -134,6 +187,7 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/protocol/trace-decode/rfc-references", test_rfc_references);
+  g_test_add_func ("/protocol/trace-decode/caption-counts", test_caption_counts);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *path = g_strdup_printf ("/protocol/trace-decode/%s", all[i].id);
