@@ -267,9 +267,18 @@ decode_fragment (HlReader              *r,
   if (context->protected_record)
     {
       f = dec_rest (r, fragment, "encrypted_record", &span);
-      dec_annotate (f, "RFC 8446 §5.2",
-                    "Ciphertext with its authentication tag (and, in TLS 1.2 AEAD, the "
-                    "explicit nonce first). Only the record keys can open it.");
+      if (context->tls13)
+        dec_annotate (f, "RFC 8446 §5.2",
+                      "The AEAD encryption of TLSInnerPlaintext (the content, its real content "
+                      "type, optional zero padding) followed by the 16-byte authentication tag. "
+                      "Only the record keys can open it.");
+      else
+        dec_annotate (f, "RFC 5246 §6.2.3",
+                      "The protected fragment. AES-GCM: an 8-byte explicit nonce, the ciphertext "
+                      "and a 16-byte tag (RFC 5288 §3); ChaCha20-Poly1305: the ciphertext and "
+                      "its tag (RFC 7905); CBC: an explicit IV, then the encrypted data, MAC and "
+                      "padding — with encrypt-then-MAC, IV ‖ ciphertext ‖ MAC (RFC 7366). Only "
+                      "the record keys can open it.");
       hl_field_set_value_printf (fragment, "%" G_GSIZE_FORMAT " encrypted bytes", span.len);
       return;
     }
