@@ -650,12 +650,6 @@ md_events (HlTrace *trace, GString *out)
     }
 }
 
-static const char *
-yes_no (gboolean v)
-{
-  return v ? "yes" : "no";
-}
-
 static void
 md_negotiated (HlTrace *trace, GString *out)
 {
@@ -693,7 +687,10 @@ md_negotiated (HlTrace *trace, GString *out)
 
           switch (r)
             {
-            case 0: md_cell (out, neg->version); break;
+            case 0:
+              text = hl_negotiated_dup_version_text (trace, neg);
+              md_cell (out, text);
+              break;
             case 1: md_code_cell (out, neg->cipher_suite); break;
             case 2: md_cell (out, neg->kx); break;
             case 3:
@@ -704,11 +701,11 @@ md_negotiated (HlTrace *trace, GString *out)
             case 4: md_cell (out, neg->group); break;
             case 5: md_cell (out, neg->signature); break;
             case 6:
-              text = g_strdup_printf ("%s / %s", yes_no (neg->ems), yes_no (neg->etm));
+              text = hl_negotiated_dup_ems_etm_text (neg);
               md_cell (out, text);
               break;
-            case 7: md_cell (out, yes_no (neg->resumed)); break;
-            case 8: md_cell (out, yes_no (neg->client_auth)); break;
+            case 7: md_cell (out, hl_negotiated_flag_text (neg, neg->resumed)); break;
+            case 8: md_cell (out, hl_negotiated_flag_text (neg, neg->client_auth)); break;
             case 9:
               text = hl_bytes_to_hex (neg->client_random);
               md_code_cell (out, text);

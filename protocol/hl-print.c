@@ -139,6 +139,48 @@ yes_no (gboolean v)
   return v ? "yes" : "no";
 }
 
+static gboolean
+finished (const HlNegotiated *neg)
+{
+  return neg->cipher_suite != NULL;
+}
+
+char *
+hl_negotiated_dup_version_text (HlTrace *trace, const HlNegotiated *neg)
+{
+  gboolean server_hello = FALSE;
+
+  if (finished (neg) || neg->version == NULL)
+    return g_strdup (neg->version ? neg->version : "—");
+  for (guint i = 0; i < hl_trace_get_n_events (trace) && !server_hello; i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      server_hello = hl_event_get_handshake (event) == neg->handshake &&
+                     hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
+                     g_strcmp0 (hl_event_get_name (event), "ServerHello") == 0;
+    }
+  return server_hello ? g_strdup_printf ("%s (the handshake did not finish)", neg->version)
+                      : g_strdup_printf ("not negotiated (the client offered %s)", neg->version);
+}
+
+char *
+hl_negotiated_dup_ems_etm_text (const HlNegotiated *neg)
+{
+  if (neg->version && g_str_equal (neg->version, "TLS1.3"))
+    return g_strdup ("not applicable (TLS 1.3 hashes the transcript into every secret and "
+                     "uses AEAD only)");
+  if (!finished (neg))
+    return g_strdup ("not reached");
+  return g_strdup_printf ("%s / %s", yes_no (neg->ems), yes_no (neg->etm));
+}
+
+const char *
+hl_negotiated_flag_text (const HlNegotiated *neg, gboolean value)
+{
+  return finished (neg) ? yes_no (value) : "not reached";
+}
+
 static void
 print_negotiated (HlTrace *trace, GString *out)
 {
@@ -149,9 +191,11 @@ print_negotiated (HlTrace *trace, GString *out)
       const HlNegotiated *neg = g_ptr_array_index (negs, i);
       g_autofree char *cr = hl_bytes_to_hex (neg->client_random);
       g_autofree char *sr = hl_bytes_to_hex (neg->server_random);
+      g_autofree char *version = hl_negotiated_dup_version_text (trace, neg);
+      g_autofree char *ems_etm = hl_negotiated_dup_ems_etm_text (neg);
 
       g_string_append_printf (out, "\nNegotiated (connection %u)\n", neg->handshake + 1);
-      g_string_append_printf (out, "  version        %s\n", neg->version ? neg->version : "—");
+      g_string_append_printf (out, "  version        %s\n", version);
       g_string_append_printf (out, "  cipher suite   %s\n",
                               neg->cipher_suite ? neg->cipher_suite : "—");
       g_string_append_printf (out, "  key exchange   %s\n", neg->kx ? neg->kx : "—");
@@ -160,14 +204,11 @@ print_negotiated (HlTrace *trace, GString *out)
       g_string_append_printf (out, "  group          %s\n", neg->group ? neg->group : "—");
       g_string_append_printf (out, "  signature      %s\n",
                               neg->signature ? neg->signature : "—");
-      if (neg->version && g_str_equal (neg->version, "TLS1.3"))
-        g_string_append (out, "  EMS / ETM      not applicable (TLS 1.3 hashes the transcript "
-                              "into every secret and uses AEAD only)\n");
-      else
-        g_string_append_printf (out, "  EMS / ETM      %s / %s\n", yes_no (neg->ems),
-                                yes_no (neg->etm));
-      g_string_append_printf (out, "  resumed        %s\n", yes_no (neg->resumed));
-      g_string_append_printf (out, "  client cert    %s\n", yes_no (neg->client_auth));
+      g_string_append_printf (out, "  EMS / ETM      %s\n", ems_etm);
+      g_string_append_printf (out, "  resumed        %s\n",
+                              hl_negotiated_flag_text (neg, neg->resumed));
+      g_string_append_printf (out, "  client cert    %s\n",
+                              hl_negotiated_flag_text (neg, neg->client_auth));
       g_string_append_printf (out, "  client random  %s\n", *cr ? cr : "—");
       g_string_append_printf (out, "  server random  %s\n", *sr ? sr : "—");
     }

@@ -22,4 +22,12 @@ char *hl_bytes_to_hex (GBytes *bytes);
  * local steps; with the sending time where it differs from the time shown. Newly allocated. */
 char *hl_event_dup_when (HlEvent *event);
 
+/* What a negotiated parameter set says, honestly for handshakes that did not finish: the
+ * version ("not negotiated (the client offered TLS1.2)" when no ServerHello was sent), EMS/ETM
+ * ("not applicable" in TLS 1.3, "not reached" when unfinished) and a yes/no fact ("not reached"
+ * when unfinished). Newly allocated / static. */
+char       *hl_negotiated_dup_version_text (HlTrace *trace, const HlNegotiated *neg);
+char       *hl_negotiated_dup_ems_etm_text (const HlNegotiated *neg);
+const char *hl_negotiated_flag_text (const HlNegotiated *neg, gboolean value);
+
 G_END_DECLS
