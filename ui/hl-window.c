@@ -10,6 +10,7 @@
 #include "hl-inspector.h"
 #include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
+#include "hl-style.h"
 #include "hl-window.h"
 
 /* Order of this file: the struct, keeping actions and panels in step with the playhead,
@@ -901,6 +902,7 @@ hl_window_init (HlWindow *self)
   self->show_details = TRUE;
   self->speed = 1;
 
+  hl_style_init (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
   self->files = hl_file_actions_new (self);
   self->presenter = hl_presenter_new (self);
