@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 /* Every label and tooltip in the window, to look for a translated string. */
 static void
@@ -57,6 +58,7 @@ main (int argc, char *argv[])
   textdomain (GETTEXT_PACKAGE);
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   if (!gtk_init_check ())
     {
       g_test_add_func ("/ui/i18n/german-window", skip_no_display);

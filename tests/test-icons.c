@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include "hl-test-ui.h"
 
 #define ICON_SIZE 32
 #define ICONS_PER_ROW 8
@@ -175,6 +176,7 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   display = gtk_init_check ();
   if (display)
     {

@@ -21,6 +21,7 @@
 #include "hl-transcript.h"
 #include "hl-value-row.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 static GtkApplication *app;
 static GHashTable *traces;   /* scenario id → HlTrace, each run once */
@@ -697,6 +698,7 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   display = gtk_init_check ();
   traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   if (display)

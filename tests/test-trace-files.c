@@ -16,6 +16,7 @@
 #include "hl-scenario.h"
 #include "hl-trace-io.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 static GtkApplication *app;
 static char *tmpdir;
@@ -463,6 +464,7 @@ main (int argc, char *argv[])
   g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
   display = gtk_init_check ();
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   if (display)
     {
       app = GTK_APPLICATION (adw_application_new ("io.github.handshakelens.HandshakeLens.Test",

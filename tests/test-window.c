@@ -15,6 +15,7 @@
 #include "hl-story-panel.h"
 #include "hl-swatch.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 /* An application like the real one, registered but not run: its startup loads style.css from
  * the resources (and each HlWindow adds dark.css), so the windows look as they do in the app. */
@@ -619,6 +620,7 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   display = gtk_init_check ();
   if (display)
     {
