@@ -8,8 +8,8 @@
 
 /* The dark style's rules live in resources/dark.css. libadwaita used to load a style-dark.css
  * next to style.css by itself; 1.10 deprecates that (with a warning) in favour of
- * `@media (prefers-color-scheme: dark)` in the stylesheet, which GTK evaluates from 4.20 on,
- * following AdwStyleManager's colour scheme. GTK 4.8 rejects @media as a parse error, so the
+ * `@media (prefers-color-scheme: dark)` in the stylesheet, which GTK evaluates from 4.20 on
+ * against the provider's prefers-color-scheme (set here from AdwStyleManager:dark). GTK 4.8 rejects @media as a parse error, so the
  * rules cannot simply move into style.css: they are loaded here, wrapped in the media query
  * where the stack has it, or switched on and off with AdwStyleManager:dark as libadwaita
  * 1.2–1.9 did with style-dark.css. */
@@ -38,8 +38,12 @@ typedef struct
 gboolean
 hl_style_uses_media_queries (void)
 {
+#if GTK_CHECK_VERSION (4, 20, 0)
   return gtk_check_version (4, 20, 0) == NULL &&
          (adw_get_major_version () > 1 || adw_get_minor_version () >= 10);
+#else
+  return FALSE;
+#endif
 }
 
 static void
@@ -70,6 +74,17 @@ dark_changed_cb (DarkStyle *style)
 {
   gboolean dark = adw_style_manager_get_dark (style->manager);
 
+#if GTK_CHECK_VERSION (4, 20, 0)
+  /* a provider evaluates its media queries against its own prefers-color-scheme, which
+   * libadwaita sets only on the providers it made */
+  if (hl_style_uses_media_queries ())
+    {
+      g_object_set (style->provider, "prefers-color-scheme",
+                    dark ? GTK_INTERFACE_COLOR_SCHEME_DARK : GTK_INTERFACE_COLOR_SCHEME_LIGHT,
+                    NULL);
+      return;
+    }
+#endif
   if (dark == style->added)
     return;
   if (dark)
@@ -123,11 +138,9 @@ hl_style_init (GdkDisplay *display)
       style->added = TRUE;
     }
   else
-    {
-      load_css (style->provider, text);
-      style->handler = g_signal_connect_swapped (style->manager, "notify::dark",
-                                                 G_CALLBACK (dark_changed_cb), style);
-      dark_changed_cb (style);
-    }
+    load_css (style->provider, text);
+  style->handler = g_signal_connect_swapped (style->manager, "notify::dark",
+                                             G_CALLBACK (dark_changed_cb), style);
+  dark_changed_cb (style);
   g_object_set_data_full (G_OBJECT (display), "hl-dark-style", style, dark_style_free);
 }
