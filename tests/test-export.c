@@ -625,10 +625,11 @@ tshark_story (const char *fields, guint *n_frames)
   return g_string_free (out, FALSE);
 }
 
-/* tshark before 4.4 names the TLS 1.2 Finished it decrypted (handshake type 20); 4.4 (Debian 13)
- * decrypts the same records but lists the Finished as "Encrypted Handshake Message", with no
- * type. Decryption is then shown by the application data after it (GET and 200 are inside
- * records under the application keys, derived from the same master secret). */
+/* tshark names the TLS 1.2 Finished it decrypted (handshake type 20), except 4.4 (Debian 13):
+ * that decrypts the same records but lists the Finished as "Encrypted Handshake Message", with
+ * no type (4.0 in Debian 12 and 4.6 in sid name it). Decryption is then shown by the
+ * application data after it (GET and 200 are inside records under the application keys,
+ * derived from the same master secret). */
 static gboolean
 tshark_names_tls12_finished (void)
 {
@@ -649,7 +650,7 @@ tshark_names_tls12_finished (void)
       version = strstr (out, ") ");
       g_assert_nonnull (version);
       g_assert_cmpint (sscanf (version + 2, "%u.%u", &major, &minor), ==, 2);
-      names = major < 4 || (major == 4 && minor < 4);
+      names = !(major == 4 && minor == 4);
     }
   return names;
 }

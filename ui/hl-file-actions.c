@@ -75,8 +75,18 @@ show_error (HlFileActions *self, const char *heading, GFile *file, const GError 
   g_autofree char *name = file ? display_name (file) : NULL;
   g_autofree char *body = name ? g_strdup_printf ("“%s”: %s", name, error->message)
                                : g_strdup (error->message);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self->window), heading, body);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self->window), heading, NULL);
+  GtkWidget *label = gtk_label_new (body);
 
+  /* Our own label rather than the dialog's body: a path or a JSON pointer is one long word,
+   * which the body's word wrapping cannot break, so its minimum width exceeded what the
+   * dialog gives it (GTK warns "Trying to measure GtkLabel … but it needs at least …"). */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "body");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_widget_add_css_class (dialog, "hl-file-error");
   gtk_window_present (GTK_WINDOW (dialog));
