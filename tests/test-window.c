@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "hl-details-pane.h"
@@ -582,6 +583,67 @@ test_dark_style (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The first widget of @type under @widget. */
+static GtkWidget *
+find_type (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Run by meson a second time as test-window-rsa-refused, with a GnuTLS system configuration
+ * that switches RSA encryption off (tests/data/gnutls-no-rsa-kx.config): tls12-rsa ends on a
+ * page that says the system refuses RSA key exchange and why, and its button runs the ECDHE
+ * scenario. Skipped in the ordinary run and where GnuTLS has no such override (3.7). */
+static void
+test_rsa_refused (void)
+{
+  HlWindow *window;
+  GtkWidget *page, *button;
+  const char *title;
+
+  if (g_getenv ("GNUTLS_SYSTEM_PRIORITY_FILE") == NULL)
+    {
+      g_test_skip ("runs as test-window-rsa-refused, with the GnuTLS override");
+      return;
+    }
+  window = new_window (FALSE);
+  hl_window_run_scenario (window, "tls12-rsa");
+  wait_for (window, is_idle, 60);
+  wait_frames (window, 2);
+  if (hl_window_get_trace (window) != NULL &&
+      g_strcmp0 (hl_trace_get_scenario (hl_window_get_trace (window)), "tls12-rsa") == 0)
+    {
+      g_test_skip ("this GnuTLS has no allow-rsa-pkcs1-encrypt override: tls12-rsa ran");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  page = find_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+  g_assert_nonnull (page);
+  g_assert_true (gtk_widget_is_drawable (page));
+  title = adw_status_page_get_title (ADW_STATUS_PAGE (page));
+  g_assert_cmpstr (title, ==, "This System Refuses RSA Key Exchange");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)),
+                            "forward secrecy"));
+  button = find_type (page, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_drawable (button));
+  g_signal_emit_by_name (button, "clicked");
+  wait_for (window, is_idle, 60);
+  g_assert_nonnull (hl_window_get_trace (window));
+  g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, "tls12-ecdhe-rsa");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The shortcuts window lists the new shortcuts. */
 static void
 test_help_overlay (void)
@@ -613,6 +675,7 @@ main (int argc, char *argv[])
     { "/ui/window/zoom-and-speed", test_zoom_and_speed },
     { "/ui/window/screenshot", test_screenshot },
     { "/ui/window/dark-style", test_dark_style },
+    { "/ui/window/rsa-refused", test_rsa_refused },
     { "/ui/window/help-overlay", test_help_overlay },
   };
   gboolean display;

@@ -6,6 +6,7 @@
 
 #include "hl-custom-dialog.h"
 #include "hl-engine.h"
+#include "hl-error.h"
 #include "hl-file-actions.h"
 #include "hl-inspector.h"
 #include "hl-presenter.h"
@@ -32,6 +33,7 @@ struct _HlWindow
   GtkStack             *stack;
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
+  GtkWidget            *ecdhe_button;
   GtkPaned             *paned;
   GtkScrolledWindow    *scroller;
   HlSequenceView       *sequence_view;
@@ -205,11 +207,40 @@ filter_event_cb (gpointer item, gpointer user_data)
 /* Running */
 
 static void
-show_error (HlWindow *self, const char *message)
+show_error (HlWindow *self, const GError *error)
 {
-  adw_status_page_set_description (self->error_page, message);
+  g_autofree char *text = g_markup_escape_text (error->message, -1);
+  gboolean refused = g_error_matches (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_REFUSED);
+
+  if (refused)
+    {
+      /* DESIGN.md: GnuTLS 3.8 may be configured without RSAES-PKCS1-v1_5, and then the tls12-rsa
+       * scenarios cannot run; say why that is so, and offer the key exchange that replaced it */
+      g_autofree char *why = g_markup_escape_text (
+        _("RSA key exchange is being retired: the client encrypts the premaster secret with the "
+          "server's long-term key, so anyone who later obtains that key can decrypt every "
+          "recorded session (no forward secrecy), and its PKCS #1 v1.5 padding has allowed "
+          "attacks from Bleichenbacher's in 1998 to ROBOT in 2017. TLS 1.3 removed it. ECDHE "
+          "agrees on fresh keys for every handshake instead."), -1);
+      g_autofree char *description = g_strdup_printf ("%s\n\n<small>%s</small>", why, text);
+
+      adw_status_page_set_title (self->error_page, _("This System Refuses RSA Key Exchange"));
+      adw_status_page_set_description (self->error_page, description);
+    }
+  else
+    {
+      adw_status_page_set_title (self->error_page, _("The Handshake Could Not Run"));
+      adw_status_page_set_description (self->error_page, text);
+    }
+  gtk_widget_set_visible (self->ecdhe_button, refused);
   gtk_stack_set_visible_child_name (self->stack, "error");
   update_actions (self);
+}
+
+static void
+ecdhe_clicked_cb (HlWindow *self)
+{
+  hl_window_run_scenario (self, "tls12-ecdhe-rsa");
 }
 
 void
@@ -291,7 +322,7 @@ run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (trace == NULL)
     {
       self->rerun = FALSE;
-      show_error (self, error->message);
+      show_error (self, error);
       return;
     }
   hl_window_set_trace (self, trace);
@@ -350,8 +381,9 @@ hl_window_run_scenario (HlWindow *self, const char *scenario_id)
   scenario = hl_scenario_lookup (scenario_id);
   if (scenario == NULL)
     {
-      g_autofree char *msg = g_strdup_printf (_("Unknown scenario “%s”"), scenario_id);
-      show_error (self, msg);
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                             _("Unknown scenario “%s”"), scenario_id);
+      show_error (self, error);
       return;
     }
   self->rerun = self->trace != NULL &&
@@ -838,6 +870,8 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, ecdhe_button);
+  gtk_widget_class_bind_template_callback (widget_class, ecdhe_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, sequence_view);
