@@ -293,6 +293,21 @@ hl_window_get_trace (HlWindow *self)
   return self->trace;
 }
 
+/**
+ * hl_window_shows_error:
+ * @self: a window
+ *
+ * Whether the window shows why the handshake could not run instead of a trace.
+ *
+ * Returns: %TRUE while the error page is shown
+ */
+gboolean
+hl_window_shows_error (HlWindow *self)
+{
+  g_return_val_if_fail (HL_IS_WINDOW (self), FALSE);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") == 0;
+}
+
 gboolean
 hl_window_is_busy (HlWindow *self)
 {
