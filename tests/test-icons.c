@@ -72,15 +72,9 @@ test_names_resolve (void)
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
-      g_autoptr(GtkIconPaintable) icon = NULL;
 
       if (!gtk_icon_theme_has_icon (theme, name))
-        {
-          g_string_append_printf (missing, " %s", name);
-          continue;
-        }
-      icon = gtk_icon_theme_lookup_icon (theme, name, NULL, ICON_SIZE, 1, GTK_TEXT_DIR_LTR, 0);
-      g_assert_cmpstr (gtk_icon_paintable_get_icon_name (icon), ==, name);
+        g_string_append_printf (missing, " %s", name);
     }
   g_assert_cmpstr (missing->str, ==, "");
 }
