@@ -85,14 +85,13 @@ mapped (GtkWidget *window)
   return gtk_widget_get_mapped (window);
 }
 
-/* Our own drawings alone (a theme with no search path at all, only the resources): every used
- * name is there, and each draws a visible shape in its cell of one picture. */
+/* Our own drawings alone (each loaded from the resources as an icon file, not through a theme
+ * that may have its own): every used name is there, and each draws a visible shape in its cell
+ * of one picture. */
 static void
 test_own_drawings (void)
 {
   g_autoptr(GPtrArray) names = used_icon_names ();
-  g_autoptr(GtkIconTheme) own = gtk_icon_theme_new ();
-  const char *const no_dirs[] = { NULL };
   g_autofree char *base = g_strconcat (RESOURCE_PREFIX, "/icons", NULL);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
@@ -103,26 +102,28 @@ test_own_drawings (void)
   guint rows = (names->len + ICONS_PER_ROW - 1) / ICONS_PER_ROW;
   int width = ICONS_PER_ROW * ICON_SIZE, height = rows * ICON_SIZE;
   gsize stride = width * 4;
-
-  gtk_icon_theme_set_search_path (own, no_dirs);
-  gtk_icon_theme_set_resource_path (own, no_dirs);
-  gtk_icon_theme_add_resource_path (own, base);
-  gtk_icon_theme_set_theme_name (own, "hl-test-no-such-theme");
+  const GdkRGBA colors[] = {
+    { 0.2, 0.2, 0.2, 1 }, { 0.9, 0.1, 0.1, 1 }, { 0.9, 0.6, 0.1, 1 }, { 0.2, 0.7, 0.3, 1 },
+  };
 
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
-      g_autofree char *file = g_strdup_printf ("%s/scalable/actions/%s.svg", base, name);
+      g_autofree char *path = g_strdup_printf ("%s/scalable/actions/%s.svg", base, name);
+      g_autofree char *uri = g_strconcat ("resource://", path, NULL);
+      g_autoptr(GFile) file = g_file_new_for_uri (uri);
       g_autoptr(GtkIconPaintable) icon = NULL;
 
-      g_assert_true (g_resources_get_info (file, 0, NULL, NULL, NULL));
-      g_assert_true (gtk_icon_theme_has_icon (own, name));
-      icon = gtk_icon_theme_lookup_icon (own, name, NULL, ICON_SIZE, 1, GTK_TEXT_DIR_LTR, 0);
+      g_assert_true (g_resources_get_info (path, 0, NULL, NULL, NULL));
+      icon = gtk_icon_paintable_new_for_file (file, ICON_SIZE, 1);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot,
                               &GRAPHENE_POINT_INIT ((i % ICONS_PER_ROW) * ICON_SIZE,
                                                     (i / ICONS_PER_ROW) * ICON_SIZE));
-      gdk_paintable_snapshot (GDK_PAINTABLE (icon), GDK_SNAPSHOT (snapshot), ICON_SIZE, ICON_SIZE);
+      /* as GtkImage draws a symbolic icon: with the foreground and the three status colours */
+      gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (icon),
+                                                GDK_SNAPSHOT (snapshot), ICON_SIZE, ICON_SIZE,
+                                                colors, G_N_ELEMENTS (colors));
       gtk_snapshot_restore (snapshot);
     }
 

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "hl-alert.h"
 #include "hl-file-actions.h"
 #include "hl-scenario.h"
 #include "hl-trace-io.h"
@@ -130,12 +131,20 @@ action_enabled (HlWindow *window, const char *action)
   return gtk_widget_get_sensitive (probe);
 }
 
-/* The error dialogs the window has shown (transient for it), oldest first. */
+/* The error dialogs the window shows: AdwAlertDialogs presented on it (libadwaita >= 1.6, the
+ * visible one), or AdwMessageDialogs transient for it, oldest first. */
 static GList *
 error_dialogs (HlWindow *window)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
   GList *found = NULL;
+#if ADW_CHECK_VERSION (1, 6, 0)
+  AdwDialog *dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+  if (ADW_IS_ALERT_DIALOG (dialog) &&
+      gtk_widget_has_css_class (GTK_WIDGET (dialog), "hl-file-error"))
+    found = g_list_append (found, dialog);
+#else
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
@@ -146,6 +155,7 @@ error_dialogs (HlWindow *window)
           gtk_widget_get_visible (GTK_WIDGET (w)))
         found = g_list_append (found, w);
     }
+#endif
   return found;
 }
 
@@ -155,7 +165,7 @@ close_dialogs (HlWindow *window)
   GList *dialogs = error_dialogs (window);
 
   for (GList *l = dialogs; l; l = l->next)
-    gtk_window_destroy (l->data);
+    hl_alert_close (l->data);
   g_list_free (dialogs);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -330,7 +340,7 @@ test_broken (void)
       dialogs = error_dialogs (window);
       g_assert_cmpuint (g_list_length (dialogs), ==, 1);
       /* the reason is in our own label (ui/hl-file-actions.c says why) */
-      body = gtk_label_get_text (GTK_LABEL (adw_message_dialog_get_extra_child (dialogs->data)));
+      body = gtk_label_get_text (GTK_LABEL (hl_alert_get_extra_child (dialogs->data)));
       g_test_message ("%s: %s", broken[i].name, body);
       g_assert_nonnull (strstr (body, broken[i].name));
       g_assert_nonnull (strstr (body, broken[i].expect));

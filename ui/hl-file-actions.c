@@ -5,6 +5,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hl-alert.h"
 #include "hl-diagram-export.h"
 #include "hl-export-dialog.h"
 #include "hl-export.h"
@@ -33,7 +34,7 @@ struct _HlFileActions
   GCancellable      *loading;       /* the trace being opened */
   guint              saving;        /* saves in flight */
   GCancellable      *recording;     /* the video being recorded */
-  AdwMessageDialog  *progress;      /* … and its progress dialog */
+  GtkWidget         *progress;      /* … and its progress dialog (an hl_alert) */
   GtkProgressBar    *progress_bar;
   GtkRecentManager  *recent;
   char              *video_unavailable;
@@ -75,7 +76,7 @@ show_error (HlFileActions *self, const char *heading, GFile *file, const GError 
   g_autofree char *name = file ? display_name (file) : NULL;
   g_autofree char *body = name ? g_strdup_printf ("“%s”: %s", name, error->message)
                                : g_strdup (error->message);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self->window), heading, NULL);
+  GtkWidget *dialog = hl_alert_new (heading, NULL);
   GtkWidget *label = gtk_label_new (body);
 
   /* Our own label rather than the dialog's body: a path or a JSON pointer is one long word,
@@ -86,10 +87,10 @@ show_error (HlFileActions *self, const char *heading, GFile *file, const GError 
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "body");
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  hl_alert_set_extra_child (dialog, label);
+  hl_alert_add_response (dialog, "close", _("_Close"));
   gtk_widget_add_css_class (dialog, "hl-file-error");
-  gtk_window_present (GTK_WINDOW (dialog));
+  hl_alert_present (dialog, GTK_WIDGET (self->window));
 }
 
 /* File choosers */
@@ -683,7 +684,7 @@ forget_progress (HlFileActions *self)
 }
 
 static void
-progress_response_cb (AdwMessageDialog *dialog, const char *response, HlFileActions *self)
+progress_response_cb (GtkWidget *dialog, const char *response, HlFileActions *self)
 {
   /* the dialog closes itself */
   forget_progress (self);
@@ -702,10 +703,10 @@ record_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->recording);
   if (self->progress)
     {
-      AdwMessageDialog *dialog = self->progress;
+      GtkWidget *dialog = self->progress;
 
       forget_progress (self);
-      gtk_window_destroy (GTK_WINDOW (dialog));
+      hl_alert_close (dialog);
     }
   if (self->window == NULL)
     return;
@@ -743,19 +744,19 @@ video_chosen (HlFileActions *self, GFile *file, gpointer data)
 
   body = g_strdup_printf (_("“%s”: every frame is drawn at its own moment of the animation, so "
                             "the video is smooth however long this takes."), name);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self->window), _("Recording the Video"), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = hl_alert_new (_("Recording the Video"), body);
+  hl_alert_add_response (dialog, "cancel", _("_Cancel"));
+  hl_alert_set_close_response (dialog, "cancel");
   bar = gtk_progress_bar_new ();
   gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (bar), _("Starting…"));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), bar);
-  self->progress = ADW_MESSAGE_DIALOG (dialog);
+  hl_alert_set_extra_child (dialog, bar);
+  self->progress = dialog;
   self->progress_bar = GTK_PROGRESS_BAR (bar);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->progress);
   g_object_add_weak_pointer (G_OBJECT (bar), (gpointer *) &self->progress_bar);
   g_signal_connect_object (dialog, "response", G_CALLBACK (progress_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  hl_alert_present (dialog, GTK_WIDGET (self->window));
 
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);

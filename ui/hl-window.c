@@ -170,7 +170,9 @@ split_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   if (width <= 0 || max <= 0 || side_max <= 0)
     return G_SOURCE_CONTINUE;
   gtk_paned_set_position (self->paned, MIN (max, width - MAX (440, width * 31 / 100)));
-  gtk_paned_set_position (self->side_paned, side_max * 35 / 100);
+  /* in 64 bits: a pane whose end child is not allocated yet reports G_MAXINT (UBSan caught the
+   * overflow in presentation mode) */
+  gtk_paned_set_position (self->side_paned, (int) ((gint64) side_max * 35 / 100));
   return G_SOURCE_REMOVE;
 }
 
