@@ -51,6 +51,27 @@ hl_alert_set_close_response (GtkWidget *alert, const char *id)
 }
 
 void
+hl_alert_set_default_response (GtkWidget *alert, const char *id)
+{
+#if ADW_CHECK_VERSION (1, 6, 0)
+  adw_alert_dialog_set_default_response (ALERT (alert), id);
+#else
+  adw_message_dialog_set_default_response (ALERT (alert), id);
+#endif
+}
+
+/* Shows the response @id as the suggested action. */
+void
+hl_alert_set_suggested (GtkWidget *alert, const char *id)
+{
+#if ADW_CHECK_VERSION (1, 6, 0)
+  adw_alert_dialog_set_response_appearance (ALERT (alert), id, ADW_RESPONSE_SUGGESTED);
+#else
+  adw_message_dialog_set_response_appearance (ALERT (alert), id, ADW_RESPONSE_SUGGESTED);
+#endif
+}
+
+void
 hl_alert_set_extra_child (GtkWidget *alert, GtkWidget *child)
 {
 #if ADW_CHECK_VERSION (1, 6, 0)

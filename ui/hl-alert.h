@@ -14,6 +14,10 @@ void       hl_alert_add_response       (GtkWidget  *alert,
                                         const char *label);
 void       hl_alert_set_close_response (GtkWidget  *alert,
                                         const char *id);
+void       hl_alert_set_default_response (GtkWidget  *alert,
+                                          const char *id);
+void       hl_alert_set_suggested      (GtkWidget  *alert,
+                                        const char *id);
 void       hl_alert_set_extra_child    (GtkWidget  *alert,
                                         GtkWidget  *child);
 GtkWidget *hl_alert_get_extra_child    (GtkWidget  *alert);

@@ -595,8 +595,10 @@ is_high_contrast (HlFileActions *self)
 }
 
 static void
-export_dialog_response_cb (HlExportDialog *dialog, const char *response, HlFileActions *self)
+export_dialog_response_cb (GtkWidget *alert, const char *response, HlFileActions *self)
 {
+  HlExportDialog *dialog = HL_EXPORT_DIALOG (hl_alert_get_extra_child (alert));
+
   if (g_strcmp0 (response, "export") != 0 || self->window == NULL)
     return;
   if (hl_export_dialog_get_kind (dialog) == HL_EXPORT_DIALOG_IMAGE)
@@ -636,14 +638,22 @@ static void
 ask_export (HlFileActions *self, HlExportDialogKind kind)
 {
   HlSequenceView *view = hl_window_get_sequence_view (self->window);
-  HlExportDialog *dialog =
-    hl_export_dialog_new (GTK_WINDOW (self->window), kind, hl_sequence_view_get_step (view),
+  HlExportDialog *form =
+    hl_export_dialog_new (kind, hl_sequence_view_get_step (view),
                           hl_sequence_view_get_n_steps (view),
                           adw_style_manager_get_dark (adw_style_manager_get_default ()),
                           is_high_contrast (self));
+  GtkWidget *alert = hl_alert_new (hl_export_dialog_get_heading (form),
+                                   hl_export_dialog_get_body (form));
 
-  g_signal_connect_object (dialog, "response", G_CALLBACK (export_dialog_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  hl_alert_add_response (alert, "cancel", _("_Cancel"));
+  hl_alert_add_response (alert, "export", _("_Choose File…"));
+  hl_alert_set_suggested (alert, "export");
+  hl_alert_set_default_response (alert, "export");
+  hl_alert_set_close_response (alert, "cancel");
+  hl_alert_set_extra_child (alert, GTK_WIDGET (form));
+  g_signal_connect_object (alert, "response", G_CALLBACK (export_dialog_response_cb), self, 0);
+  hl_alert_present (alert, GTK_WIDGET (self->window));
 }
 
 /* The video: recorded in a worker thread, with a progress dialog that can cancel it */
