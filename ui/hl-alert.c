@@ -97,6 +97,18 @@ hl_alert_get_extra_child (GtkWidget *alert)
 #endif
 }
 
+/* Room for a form of rows: AdwAlertDialog's narrow layout cut "30 frames a second" short.
+ * AdwMessageDialog sizes itself to its content already. */
+void
+hl_alert_set_wide (GtkWidget *alert)
+{
+#if ADW_CHECK_VERSION (1, 6, 0)
+  adw_alert_dialog_set_prefer_wide_layout (ALERT (alert), TRUE);
+#else
+  (void) alert;
+#endif
+}
+
 /**
  * hl_alert_present:
  * @alert: an alert

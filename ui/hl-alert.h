@@ -21,6 +21,7 @@ void       hl_alert_set_suggested      (GtkWidget  *alert,
 void       hl_alert_set_extra_child    (GtkWidget  *alert,
                                         GtkWidget  *child);
 GtkWidget *hl_alert_get_extra_child    (GtkWidget  *alert);
+void       hl_alert_set_wide           (GtkWidget  *alert);
 void       hl_alert_present            (GtkWidget  *alert,
                                         GtkWidget  *parent);
 void       hl_alert_close              (GtkWidget  *alert);

@@ -652,6 +652,7 @@ ask_export (HlFileActions *self, HlExportDialogKind kind)
   hl_alert_set_default_response (alert, "export");
   hl_alert_set_close_response (alert, "cancel");
   hl_alert_set_extra_child (alert, GTK_WIDGET (form));
+  hl_alert_set_wide (alert);
   g_signal_connect_object (alert, "response", G_CALLBACK (export_dialog_response_cb), self, 0);
   hl_alert_present (alert, GTK_WIDGET (self->window));
 }
