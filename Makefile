@@ -55,4 +55,4 @@ flatpak:
 	flatpak-builder --user --install --force-clean _flatpak $(FLATPAK_MANIFEST)
 
 clean:
-	rm -rf $(BUILD) _build-asan _build-fuzz _flatpak .flatpak-builder
+	rm -rf $(BUILD) _build-asan _build-fuzz _build-ci _flatpak .flatpak-builder

@@ -747,8 +747,9 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
   return -1;
 }
 
-/* --screenshot: wait until the window is mapped and the trace shown, let three frames go by,
- * then render (again on the next frame if the window could not draw yet). */
+/* --screenshot: wait until the window is mapped and the trace (or why there is none) shown,
+ * let three frames go by, then render (again on the next frame if the window could not draw
+ * yet). A picture of the error page still exits with EXIT_ENGINE. */
 static gboolean
 screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
@@ -758,7 +759,7 @@ screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   if (!gtk_widget_get_mapped (widget) || hl_window_is_busy (window) ||
-      hl_window_get_trace (window) == NULL)
+      (hl_window_get_trace (window) == NULL && !hl_window_shows_error (window)))
     return G_SOURCE_CONTINUE;
   if (++*frames < 3)
     return G_SOURCE_CONTINUE;
@@ -769,6 +770,8 @@ screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       g_printerr ("handshake-lens: %s\n", error->message);
       self->exit_status = EXIT_ENGINE;
     }
+  if (hl_window_shows_error (window))
+    self->exit_status = EXIT_ENGINE;
   g_application_quit (G_APPLICATION (self));
   return G_SOURCE_REMOVE;
 }

@@ -1819,6 +1819,10 @@ check_outcome (Run *run, GError **error)
       if (run->config->version == HL_VERSION_TLS12 && run->config->kx == HL_KX_RSA &&
           (rc == GNUTLS_E_UNWANTED_ALGORITHM || rc == GNUTLS_E_INSUFFICIENT_SECURITY ||
            rc == GNUTLS_E_NO_CIPHER_SUITES || rc == GNUTLS_E_UNKNOWN_CIPHER_SUITE ||
+#ifdef GNUTLS_E_UNSUPPORTED_ENCRYPTION_ALGORITHM
+           /* 3.8 with [overrides] allow-rsa-pkcs1-encrypt = false */
+           rc == GNUTLS_E_UNSUPPORTED_ENCRYPTION_ALGORITHM ||
+#endif
            rc == GNUTLS_E_DECRYPTION_FAILED))
         g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_REFUSED,
                      "GnuTLS %s refuses RSA key exchange (RSAES-PKCS1-v1_5), which this scenario "

@@ -40,6 +40,11 @@ app = data["modules"][-1]
 check(app.get("buildsystem") == "meson", "the app module is not built with meson")
 check(app.get("run-tests") is True, "run-tests is not enabled")
 check(any(s.get("type") == "dir" for s in app.get("sources", [])), "the app source is not type dir")
+# the dir source must not copy build trees into the Flatpak build (_build alone is ~50 MB)
+for s in app.get("sources", []):
+    if s.get("type") == "dir":
+        for build_dir in ("_build", "_build-asan", "_build-fuzz", "_flatpak", ".flatpak-builder"):
+            check(build_dir in s.get("skip", []), f"the dir source copies {build_dir}")
 check(all(not a.startswith("--filesystem") for a in args), "filesystem access requested")
 check(desktop.endswith(app_id + ".desktop"), f"desktop file {desktop} is not named after the app id")
 check(open(metainfo).read().count(f"<id>{app_id}</id>") == 1, "metainfo id differs from app id")

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "test-export"
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -624,6 +625,49 @@ tshark_story (const char *fields, guint *n_frames)
   return g_string_free (out, FALSE);
 }
 
+/* tshark names the TLS 1.2 Finished it decrypted (handshake type 20), except 4.4 (Debian 13):
+ * that decrypts the same records but lists the Finished as "Encrypted Handshake Message", with
+ * no type (4.0 in Debian 12 and 4.6 in sid name it). Decryption is then shown by the
+ * application data after it (GET and 200 are inside records under the application keys,
+ * derived from the same master secret). */
+static gboolean
+tshark_names_tls12_finished (void)
+{
+  static int names = -1;
+
+  if (names < 0)
+    {
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *argv[] = { "tshark", "-v", NULL };
+      const char *version;
+      guint major = 0, minor = 0;
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, &out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      /* "TShark (Wireshark) 4.4.7 (Git v4.4.7 packaged as 4.4.7-1)." */
+      version = strstr (out, ") ");
+      g_assert_nonnull (version);
+      g_assert_cmpint (sscanf (version + 2, "%u.%u", &major, &minor), ==, 2);
+      names = !(major == 4 && minor == 4);
+    }
+  return names;
+}
+
+/* @story without its "port:20 " tokens (the TLS 1.2 Finished). */
+static char *
+without_finished (const char *story)
+{
+  g_auto(GStrv) tokens = g_strsplit (story, " ", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; tokens[i]; i++)
+    if (*tokens[i] && !g_str_has_suffix (tokens[i], ":20"))
+      g_string_append_printf (out, "%s ", tokens[i]);
+  return g_string_free (out, FALSE);
+}
+
 static void
 test_tshark (gconstpointer data)
 {
@@ -645,6 +689,8 @@ test_tshark (gconstpointer data)
     "-e", "_ws.malformed", "-e", "tcp.analysis.flags", "-e", "_ws.expert.severity", NULL
   };
   guint n_frames;
+  GPtrArray *negs;
+  gboolean tls12;
 
   if (tshark == NULL)
     {
@@ -662,6 +708,16 @@ test_tshark (gconstpointer data)
   fields = run_tshark (path, field_args);
   seen = tshark_story (fields, &n_frames);
   expected = expected_story (trace);
+  negs = hl_trace_get_negotiated (trace);
+  tls12 = negs->len > 0 &&
+          g_strcmp0 (((HlNegotiated *) g_ptr_array_index (negs, 0))->version, "TLS1.2") == 0;
+  if (tls12 && !tshark_names_tls12_finished ())
+    {
+      char *fewer = without_finished (expected);
+
+      g_free (expected);
+      expected = fewer;
+    }
   g_assert_cmpstr (seen, ==, expected);
 
   {
@@ -677,13 +733,13 @@ test_tshark (gconstpointer data)
   /* what only the keys reveal, where the trace has it */
   if (hl_trace_get_outcome (trace)->client_ok)
     {
-      GPtrArray *negs = hl_trace_get_negotiated (trace);
       const HlNegotiated *neg = negs->len > 0 ? g_ptr_array_index (negs, 0) : NULL;
       gboolean tls13 = neg != NULL && g_strcmp0 (neg->version, "TLS1.3") == 0;
       g_autofree char *finished = g_strdup_printf ("%u:20 ", HL_PCAPNG_CLIENT_PORT);
       g_autofree char *get = g_strdup_printf ("%u:GET ", HL_PCAPNG_CLIENT_PORT);
 
-      g_assert_nonnull (strstr (seen, finished));
+      if (!tls12 || tshark_names_tls12_finished ())
+        g_assert_nonnull (strstr (seen, finished));
       g_assert_nonnull (strstr (seen, get));
       g_assert_nonnull (strstr (seen, "443:200 "));
       if (tls13)

@@ -22,6 +22,7 @@
 #include "hl-transcript.h"
 #include "hl-value-row.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 static GtkApplication *app;
 static GHashTable *traces;   /* scenario id → HlTrace, each run once */
@@ -450,10 +451,24 @@ test_secrets_rsa (void)
   /* … and scrolled to: its top is in view */
   {
     GtkWidget *scroller = gtk_widget_get_ancestor (premaster, GTK_TYPE_SCROLLED_WINDOW);
-    double x = 0, y = 0;
+    double y = 0;
 
     wait_frames (GTK_WIDGET (window), 10);
-    g_assert_true (gtk_widget_translate_coordinates (premaster, scroller, 0, 0, &x, &y));
+#if GTK_CHECK_VERSION (4, 12, 0)
+    {
+      graphene_point_t point;
+
+      g_assert_true (gtk_widget_compute_point (premaster, scroller, &GRAPHENE_POINT_INIT (0, 0),
+                                               &point));
+      y = point.y;
+    }
+#else
+    {
+      double x = 0;
+
+      g_assert_true (gtk_widget_translate_coordinates (premaster, scroller, 0, 0, &x, &y));
+    }
+#endif
     g_assert_cmpfloat (y, >=, 0);
     g_assert_cmpfloat (y, <, gtk_widget_get_height (scroller) / 2);
   }
@@ -761,6 +776,7 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   display = gtk_init_check ();
   traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   if (display)

@@ -10,6 +10,7 @@
 
 #include "hl-presenter.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 static GtkApplication *app;
 
@@ -312,6 +313,7 @@ main (int argc, char *argv[])
 
   display = gtk_init_check ();
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   if (display)
     {
       /* steps land at once; the timing of animations is not what is tested here */

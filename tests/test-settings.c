@@ -5,6 +5,7 @@
 
 #include "hl-settings.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -88,6 +89,7 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   if (!gtk_init_check ())
     {
       g_test_add_func ("/ui/settings/round-trip", skip_no_display);

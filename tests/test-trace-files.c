@@ -12,10 +12,14 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "hl-alert.h"
+#include "hl-export-dialog.h"
 #include "hl-file-actions.h"
 #include "hl-scenario.h"
+#include "hl-screenshot.h"
 #include "hl-trace-io.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 static GtkApplication *app;
 static char *tmpdir;
@@ -129,12 +133,20 @@ action_enabled (HlWindow *window, const char *action)
   return gtk_widget_get_sensitive (probe);
 }
 
-/* The error dialogs the window has shown (transient for it), oldest first. */
+/* The error dialogs the window shows: AdwAlertDialogs presented on it (libadwaita >= 1.6, the
+ * visible one), or AdwMessageDialogs transient for it, oldest first. */
 static GList *
 error_dialogs (HlWindow *window)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
   GList *found = NULL;
+#if ADW_CHECK_VERSION (1, 6, 0)
+  AdwDialog *dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+  if (ADW_IS_ALERT_DIALOG (dialog) &&
+      gtk_widget_has_css_class (GTK_WIDGET (dialog), "hl-file-error"))
+    found = g_list_append (found, dialog);
+#else
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
@@ -145,6 +157,7 @@ error_dialogs (HlWindow *window)
           gtk_widget_get_visible (GTK_WIDGET (w)))
         found = g_list_append (found, w);
     }
+#endif
   return found;
 }
 
@@ -154,10 +167,97 @@ close_dialogs (HlWindow *window)
   GList *dialogs = error_dialogs (window);
 
   for (GList *l = dialogs; l; l = l->next)
-    gtk_window_destroy (l->data);
+    hl_alert_close (l->data);
   g_list_free (dialogs);
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+/* The export dialog: the alert on this libadwaita (AdwAlertDialog from 1.6, else an
+ * AdwMessageDialog) with the export questions inside, the image rows shown for an image and
+ * the video rows for a video; closing it exports nothing. With HL_TEST_EXPORT_SHOT set, the
+ * window with the dialog is saved there as PNG (to look at). */
+static GtkWidget *
+shown_alert (HlWindow *window)
+{
+#if ADW_CHECK_VERSION (1, 6, 0)
+  AdwDialog *dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+  return ADW_IS_ALERT_DIALOG (dialog) ? GTK_WIDGET (dialog) : NULL;
+#else
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && !found; i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (window) &&
+          gtk_widget_get_visible (GTK_WIDGET (w)))
+        found = GTK_WIDGET (w);
+    }
+  return found;
+#endif
+}
+
+static guint
+count_shown_rows (GtkWidget *widget)
+{
+  guint n = ADW_IS_COMBO_ROW (widget) && gtk_widget_get_visible (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_shown_rows (child);
+  return n;
+}
+
+static void
+test_export_dialog (void)
+{
+  HlWindow *window = new_window ();
+  const char *shot = g_getenv ("HL_TEST_EXPORT_SHOT");
+
+  run (window, "tls13");
+  for (int video = 0; video <= 1; video++)
+    {
+      GtkWidget *alert, *form;
+
+      if (video)
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-video",
+                                                   NULL));
+      else
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", "s",
+                                                   "image"));
+      for (int i = 0; i < 50 && !shown_alert (window); i++)
+        g_main_context_iteration (NULL, TRUE);
+      alert = shown_alert (window);
+      g_assert_nonnull (alert);
+      form = hl_alert_get_extra_child (alert);
+      g_assert_true (HL_IS_EXPORT_DIALOG (form));
+      g_assert_cmpint (hl_export_dialog_get_kind (HL_EXPORT_DIALOG (form)), ==,
+                       video ? HL_EXPORT_DIALOG_VIDEO : HL_EXPORT_DIALOG_IMAGE);
+      /* format, steps and style for an image (the scale only for PNG, SVG comes first); size,
+       * frame rate and style for a video */
+      g_assert_cmpuint (count_shown_rows (form), ==, 3);
+      if (shot)
+        {
+          g_autofree char *path = g_strdup_printf ("%s-%s.png", shot, video ? "video" : "image");
+          GtkWidget *picture = GTK_IS_WINDOW (alert) ? alert : GTK_WIDGET (window);
+          g_autoptr(GError) error = NULL;
+
+          for (int i = 0; i < 100; i++)
+            {
+              g_main_context_iteration (NULL, FALSE);
+              g_usleep (10000);
+            }
+          g_assert_true (hl_widget_save_png (picture, path, &error));
+        }
+      hl_alert_close (alert);
+      for (int i = 0; i < 50 && shown_alert (window); i++)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_null (shown_alert (window));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* Save → open round trip, every scenario */
@@ -328,7 +428,8 @@ test_broken (void)
       /* one dialog, naming the file and the problem */
       dialogs = error_dialogs (window);
       g_assert_cmpuint (g_list_length (dialogs), ==, 1);
-      body = adw_message_dialog_get_body (dialogs->data);
+      /* the reason is in our own label (ui/hl-file-actions.c says why) */
+      body = gtk_label_get_text (GTK_LABEL (hl_alert_get_extra_child (dialogs->data)));
       g_test_message ("%s: %s", broken[i].name, body);
       g_assert_nonnull (strstr (body, broken[i].name));
       g_assert_nonnull (strstr (body, broken[i].expect));
@@ -454,6 +555,7 @@ main (int argc, char *argv[])
     { "/ui/trace-files/broken", test_broken },
     { "/ui/trace-files/drop", test_drop },
     { "/ui/trace-files/open-during-run", test_open_during_run },
+    { "/ui/trace-files/export-dialog", test_export_dialog },
   };
   gboolean display;
   int rc;
@@ -463,6 +565,7 @@ main (int argc, char *argv[])
   g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
   display = gtk_init_check ();
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   if (display)
     {
       app = GTK_APPLICATION (adw_application_new ("io.github.handshakelens.HandshakeLens.Test",

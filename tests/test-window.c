@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "hl-details-pane.h"
@@ -13,10 +14,12 @@
 #include "hl-screenshot.h"
 #include "hl-sequence-view.h"
 #include "hl-story-panel.h"
+#include "hl-swatch.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
-/* An application like the real one, registered but not run: its startup loads style.css and
- * style-dark.css from the resources, so the windows look as they do in the app. */
+/* An application like the real one, registered but not run: its startup loads style.css from
+ * the resources (and each HlWindow adds dark.css), so the windows look as they do in the app. */
 static GtkApplication *app;
 
 static gboolean
@@ -519,6 +522,128 @@ test_screenshot (void)
       g_clear_pointer (&pictures[d][i], g_free);
 }
 
+/* The swatch of the diagram's palette with CSS class @name. */
+static GtkWidget *
+find_swatch (GtkWidget *widget, const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (HL_IS_SWATCH (child) && gtk_widget_has_css_class (child, name))
+        return child;
+      if ((found = find_swatch (child, name)))
+        return found;
+    }
+  return NULL;
+}
+
+/* The dark style's own rules (dark.css, loaded by hl_style_init) apply in the dark style only
+ * and follow a switch at run time: the failed-check red is #ff7b63 there and not in the light
+ * style; high contrast turns the diagram's background black on dark. */
+static void
+test_dark_style (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  HlWindow *window = new_window (FALSE);
+  GtkWidget *view = GTK_WIDGET (hl_window_get_sequence_view (window));
+  GtkWidget *failed = find_swatch (view, "failed");
+  GtkWidget *card = find_swatch (view, "card");
+  const GdkRGBA dark_red = { 255 / 255., 123 / 255., 99 / 255., 1 };
+  GdkRGBA color;
+
+  g_assert_nonnull (failed);
+  g_assert_nonnull (card);
+  load (window, "tls13");
+  for (int round = 0; round < 2; round++)
+    {
+      adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+      wait_frames (window, 2);
+      g_assert_true (adw_style_manager_get_dark (manager));
+      hl_swatch_get_color (failed, &color);
+      g_assert_true (gdk_rgba_equal (&color, &dark_red));
+      gtk_widget_add_css_class (GTK_WIDGET (window), "high-contrast");
+      wait_frames (window, 2);
+      hl_swatch_get_color (card, &color);
+      g_assert_cmpfloat (color.red + color.green + color.blue, <, 0.3);
+      gtk_widget_remove_css_class (GTK_WIDGET (window), "high-contrast");
+
+      adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+      wait_frames (window, 2);
+      hl_swatch_get_color (failed, &color);
+      g_assert_false (gdk_rgba_equal (&color, &dark_red));
+      gtk_widget_add_css_class (GTK_WIDGET (window), "high-contrast");
+      wait_frames (window, 2);
+      hl_swatch_get_color (card, &color);
+      g_assert_cmpfloat (color.red + color.green + color.blue, >, 2.7);
+      gtk_widget_remove_css_class (GTK_WIDGET (window), "high-contrast");
+    }
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The first widget of @type under @widget. */
+static GtkWidget *
+find_type (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Run by meson a second time as test-window-rsa-refused, with a GnuTLS system configuration
+ * that switches RSA encryption off (tests/data/gnutls-no-rsa-kx.config): tls12-rsa ends on a
+ * page that says the system refuses RSA key exchange and why, and its button runs the ECDHE
+ * scenario. Skipped in the ordinary run and where GnuTLS has no such override (3.7). */
+static void
+test_rsa_refused (void)
+{
+  HlWindow *window;
+  GtkWidget *page, *button;
+  const char *title;
+
+  if (g_getenv ("GNUTLS_SYSTEM_PRIORITY_FILE") == NULL)
+    {
+      g_test_skip ("runs as test-window-rsa-refused, with the GnuTLS override");
+      return;
+    }
+  window = new_window (FALSE);
+  hl_window_run_scenario (window, "tls12-rsa");
+  wait_for (window, is_idle, 60);
+  wait_frames (window, 2);
+  if (hl_window_get_trace (window) != NULL &&
+      g_strcmp0 (hl_trace_get_scenario (hl_window_get_trace (window)), "tls12-rsa") == 0)
+    {
+      g_test_skip ("this GnuTLS has no allow-rsa-pkcs1-encrypt override: tls12-rsa ran");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  page = find_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+  g_assert_nonnull (page);
+  g_assert_true (gtk_widget_is_drawable (page));
+  title = adw_status_page_get_title (ADW_STATUS_PAGE (page));
+  g_assert_cmpstr (title, ==, "This System Refuses RSA Key Exchange");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)),
+                            "forward secrecy"));
+  button = find_type (page, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_drawable (button));
+  g_signal_emit_by_name (button, "clicked");
+  wait_for (window, is_idle, 60);
+  g_assert_nonnull (hl_window_get_trace (window));
+  g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, "tls12-ecdhe-rsa");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The shortcuts window lists the new shortcuts. */
 static void
 test_help_overlay (void)
@@ -549,6 +674,8 @@ main (int argc, char *argv[])
     { "/ui/window/custom", test_custom },
     { "/ui/window/zoom-and-speed", test_zoom_and_speed },
     { "/ui/window/screenshot", test_screenshot },
+    { "/ui/window/dark-style", test_dark_style },
+    { "/ui/window/rsa-refused", test_rsa_refused },
     { "/ui/window/help-overlay", test_help_overlay },
   };
   gboolean display;
@@ -556,6 +683,7 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   display = gtk_init_check ();
   if (display)
     {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hl-alert.h"
 #include "hl-certificate.h"
 #include "hl-certificate-view.h"
 #include "hl-tooltip.h"
@@ -217,11 +218,10 @@ copy_pem_cb (GtkButton *button, HlCertificateView *self)
 static void
 show_error (HlCertificateView *self, const char *heading, const char *body)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                              heading, body);
+  GtkWidget *dialog = hl_alert_new (heading, body);
 
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  hl_alert_add_response (dialog, "close", _("_Close"));
+  hl_alert_present (dialog, GTK_WIDGET (self));
 }
 
 static void

@@ -189,7 +189,7 @@ annotate_svg (GByteArray             *svg,
   g_autofree char *title = g_markup_printf_escaped ("<title>%s</title>\n", name ? name : "");
   int current = current_step (layout, options);
   const char *open, *close;
-  gsize at;
+  gsize open_at, close_at;
 
   open = strstr (out->str, "<svg");
   open = open ? strchr (open, '>') : NULL;
@@ -200,6 +200,9 @@ annotate_svg (GByteArray             *svg,
                    _("Could not draw the diagram: Cairo wrote no SVG document"));
       return FALSE;
     }
+  /* Offsets, not pointers: every g_string_insert() below may move out->str. */
+  open_at = (gsize) (open - out->str) + 1;
+  close_at = (gsize) (close - out->str);
   for (guint s = 0; s < hl_sequence_layout_get_n_steps (layout); s++)
     {
       const HlSequenceItem *item = hl_sequence_layout_get_step (layout, s);
@@ -224,10 +227,9 @@ annotate_svg (GByteArray             *svg,
   g_string_append (steps, "</g>\n");
 
   /* the steps before </svg>, then the title right after <svg …> (earlier in the text) */
-  g_string_insert (out, close - out->str, steps->str);
-  at = (open - out->str) + 1;
-  g_string_insert (out, at, "\n");
-  g_string_insert (out, at + 1, title);
+  g_string_insert (out, close_at, steps->str);
+  g_string_insert (out, open_at, "\n");
+  g_string_insert (out, open_at + 1, title);
 
   g_byte_array_set_size (svg, 0);
   g_byte_array_append (svg, (const guint8 *) out->str, out->len);

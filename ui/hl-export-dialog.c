@@ -7,11 +7,13 @@
 #include "hl-export-dialog.h"
 
 /* The questions before a diagram image or a video is exported; the file is chosen after. One
- * template for both: the rows that do not apply are hidden. */
+ * template for both: the rows that do not apply are hidden. The widget is the dialog's content
+ * (an AdwPreferencesGroup); hl_file_actions shows it in an hl_alert, which is an
+ * AdwAlertDialog or an AdwMessageDialog depending on the libadwaita version. */
 
 struct _HlExportDialog
 {
-  AdwMessageDialog    parent_instance;
+  AdwPreferencesGroup parent_instance;
 
   /* template widgets */
   AdwComboRow        *format_row;
@@ -25,7 +27,7 @@ struct _HlExportDialog
   guint               step;
 };
 
-G_DEFINE_FINAL_TYPE (HlExportDialog, hl_export_dialog, ADW_TYPE_MESSAGE_DIALOG)
+G_DEFINE_FINAL_TYPE (HlExportDialog, hl_export_dialog, ADW_TYPE_PREFERENCES_GROUP)
 
 /* The choices are short (the dialog is narrow); what each means is the row's subtitle. */
 static void
@@ -59,6 +61,24 @@ steps_changed_cb (HlExportDialog *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->steps_row),
                                adw_combo_row_get_selected (self->steps_row) == 1
                                ? current : _("Every step"));
+}
+
+/* The dialog's heading and body for @kind. */
+const char *
+hl_export_dialog_get_heading (HlExportDialog *self)
+{
+  g_return_val_if_fail (HL_IS_EXPORT_DIALOG (self), NULL);
+  return self->kind == HL_EXPORT_DIALOG_IMAGE ? _("Export the Diagram") : _("Record a Video");
+}
+
+const char *
+hl_export_dialog_get_body (HlExportDialog *self)
+{
+  g_return_val_if_fail (HL_IS_EXPORT_DIALOG (self), NULL);
+  return self->kind == HL_EXPORT_DIALOG_IMAGE
+           ? _("Drawn as in the window, for slides, handouts and documents.")
+           : _("The animation from the first step to the last, with each step’s story under the "
+               "diagram. Encoded as WebM (VP8), which browsers and video players show.");
 }
 
 HlExportDialogKind
@@ -146,29 +166,19 @@ hl_export_dialog_init (HlExportDialog *self)
 }
 
 HlExportDialog *
-hl_export_dialog_new (GtkWindow          *parent,
-                      HlExportDialogKind  kind,
+hl_export_dialog_new (HlExportDialogKind  kind,
                       guint               step,
                       guint               n_steps,
                       gboolean            dark,
                       gboolean            high_contrast)
 {
-  HlExportDialog *self = g_object_new (HL_TYPE_EXPORT_DIALOG, "transient-for", parent, NULL);
+  HlExportDialog *self = g_object_new (HL_TYPE_EXPORT_DIALOG, NULL);
   gboolean image = kind == HL_EXPORT_DIALOG_IMAGE;
   g_autoptr(GtkStringList) steps = gtk_string_list_new (NULL);
   g_autofree char *current = NULL;
 
   self->kind = kind;
   self->step = step;
-  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self),
-                                  image ? _("Export the Diagram") : _("Record a Video"));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
-                               image ? _("Drawn as in the window, for slides, handouts and "
-                                         "documents.")
-                                     : _("The animation from the first step to the last, with "
-                                         "each step’s story under the diagram. Encoded as WebM "
-                                         "(VP8), which browsers and video players show."));
-
   gtk_string_list_append (steps, _("Complete"));
   current = g_strdup_printf (_("Up to step %u"), step);
   gtk_string_list_append (steps, current);

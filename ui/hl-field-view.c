@@ -200,6 +200,8 @@ reveal (HlFieldView *self, HlField *field)
   return position;
 }
 
+#if !GTK_CHECK_VERSION (4, 12, 0)
+/* before gtk_column_view_scroll_to (4.12): the column view's own list view scrolls */
 static GtkWidget *
 inner_list_view (HlFieldView *self)
 {
@@ -209,6 +211,7 @@ inner_list_view (HlFieldView *self)
       return child;
   return NULL;
 }
+#endif
 
 static void
 scroll_to (HlFieldView *self, guint position)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hl-alert.h"
 #include "hl-diagram-export.h"
 #include "hl-export-dialog.h"
 #include "hl-export.h"
@@ -33,7 +34,7 @@ struct _HlFileActions
   GCancellable      *loading;       /* the trace being opened */
   guint              saving;        /* saves in flight */
   GCancellable      *recording;     /* the video being recorded */
-  AdwMessageDialog  *progress;      /* … and its progress dialog */
+  GtkWidget         *progress;      /* … and its progress dialog (an hl_alert) */
   GtkProgressBar    *progress_bar;
   GtkRecentManager  *recent;
   char              *video_unavailable;
@@ -75,11 +76,21 @@ show_error (HlFileActions *self, const char *heading, GFile *file, const GError 
   g_autofree char *name = file ? display_name (file) : NULL;
   g_autofree char *body = name ? g_strdup_printf ("“%s”: %s", name, error->message)
                                : g_strdup (error->message);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self->window), heading, body);
+  GtkWidget *dialog = hl_alert_new (heading, NULL);
+  GtkWidget *label = gtk_label_new (body);
 
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  /* Our own label rather than the dialog's body: a path or a JSON pointer is one long word,
+   * which the body's word wrapping cannot break, so its minimum width exceeded what the
+   * dialog gives it (GTK warns "Trying to measure GtkLabel … but it needs at least …"). */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "body");
+  hl_alert_set_extra_child (dialog, label);
+  hl_alert_add_response (dialog, "close", _("_Close"));
   gtk_widget_add_css_class (dialog, "hl-file-error");
-  gtk_window_present (GTK_WINDOW (dialog));
+  hl_alert_present (dialog, GTK_WIDGET (self->window));
 }
 
 /* File choosers */
@@ -584,8 +595,10 @@ is_high_contrast (HlFileActions *self)
 }
 
 static void
-export_dialog_response_cb (HlExportDialog *dialog, const char *response, HlFileActions *self)
+export_dialog_response_cb (GtkWidget *alert, const char *response, HlFileActions *self)
 {
+  HlExportDialog *dialog = HL_EXPORT_DIALOG (hl_alert_get_extra_child (alert));
+
   if (g_strcmp0 (response, "export") != 0 || self->window == NULL)
     return;
   if (hl_export_dialog_get_kind (dialog) == HL_EXPORT_DIALOG_IMAGE)
@@ -625,14 +638,23 @@ static void
 ask_export (HlFileActions *self, HlExportDialogKind kind)
 {
   HlSequenceView *view = hl_window_get_sequence_view (self->window);
-  HlExportDialog *dialog =
-    hl_export_dialog_new (GTK_WINDOW (self->window), kind, hl_sequence_view_get_step (view),
+  HlExportDialog *form =
+    hl_export_dialog_new (kind, hl_sequence_view_get_step (view),
                           hl_sequence_view_get_n_steps (view),
                           adw_style_manager_get_dark (adw_style_manager_get_default ()),
                           is_high_contrast (self));
+  GtkWidget *alert = hl_alert_new (hl_export_dialog_get_heading (form),
+                                   hl_export_dialog_get_body (form));
 
-  g_signal_connect_object (dialog, "response", G_CALLBACK (export_dialog_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  hl_alert_add_response (alert, "cancel", _("_Cancel"));
+  hl_alert_add_response (alert, "export", _("_Choose File…"));
+  hl_alert_set_suggested (alert, "export");
+  hl_alert_set_default_response (alert, "export");
+  hl_alert_set_close_response (alert, "cancel");
+  hl_alert_set_extra_child (alert, GTK_WIDGET (form));
+  hl_alert_set_wide (alert);
+  g_signal_connect_object (alert, "response", G_CALLBACK (export_dialog_response_cb), self, 0);
+  hl_alert_present (alert, GTK_WIDGET (self->window));
 }
 
 /* The video: recorded in a worker thread, with a progress dialog that can cancel it */
@@ -673,7 +695,7 @@ forget_progress (HlFileActions *self)
 }
 
 static void
-progress_response_cb (AdwMessageDialog *dialog, const char *response, HlFileActions *self)
+progress_response_cb (GtkWidget *dialog, const char *response, HlFileActions *self)
 {
   /* the dialog closes itself */
   forget_progress (self);
@@ -692,10 +714,10 @@ record_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->recording);
   if (self->progress)
     {
-      AdwMessageDialog *dialog = self->progress;
+      GtkWidget *dialog = self->progress;
 
       forget_progress (self);
-      gtk_window_destroy (GTK_WINDOW (dialog));
+      hl_alert_close (dialog);
     }
   if (self->window == NULL)
     return;
@@ -733,19 +755,19 @@ video_chosen (HlFileActions *self, GFile *file, gpointer data)
 
   body = g_strdup_printf (_("“%s”: every frame is drawn at its own moment of the animation, so "
                             "the video is smooth however long this takes."), name);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self->window), _("Recording the Video"), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = hl_alert_new (_("Recording the Video"), body);
+  hl_alert_add_response (dialog, "cancel", _("_Cancel"));
+  hl_alert_set_close_response (dialog, "cancel");
   bar = gtk_progress_bar_new ();
   gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (bar), _("Starting…"));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), bar);
-  self->progress = ADW_MESSAGE_DIALOG (dialog);
+  hl_alert_set_extra_child (dialog, bar);
+  self->progress = dialog;
   self->progress_bar = GTK_PROGRESS_BAR (bar);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->progress);
   g_object_add_weak_pointer (G_OBJECT (bar), (gpointer *) &self->progress_bar);
   g_signal_connect_object (dialog, "response", G_CALLBACK (progress_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  hl_alert_present (dialog, GTK_WIDGET (self->window));
 
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);

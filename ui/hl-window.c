@@ -9,10 +9,12 @@
 #include "hl-connect-dialog.h"
 #include "hl-listen-dialog.h"
 #include "hl-engine.h"
+#include "hl-error.h"
 #include "hl-file-actions.h"
 #include "hl-inspector.h"
 #include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
+#include "hl-style.h"
 #include "hl-window.h"
 
 /* Order of this file: the struct, keeping actions and panels in step with the playhead,
@@ -34,6 +36,7 @@ struct _HlWindow
   GtkStack             *stack;
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
+  GtkWidget            *ecdhe_button;
   GtkPaned             *paned;
   GtkScrolledWindow    *scroller;
   HlSequenceView       *sequence_view;
@@ -173,7 +176,9 @@ split_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   if (width <= 0 || max <= 0 || side_max <= 0)
     return G_SOURCE_CONTINUE;
   gtk_paned_set_position (self->paned, MIN (max, width - MAX (440, width * 31 / 100)));
-  gtk_paned_set_position (self->side_paned, side_max * 35 / 100);
+  /* in 64 bits: a pane whose end child is not allocated yet reports G_MAXINT (UBSan caught the
+   * overflow in presentation mode) */
+  gtk_paned_set_position (self->side_paned, (int) ((gint64) side_max * 35 / 100));
   return G_SOURCE_REMOVE;
 }
 
@@ -210,11 +215,40 @@ filter_event_cb (gpointer item, gpointer user_data)
 /* Running */
 
 static void
-show_error (HlWindow *self, const char *message)
+show_error (HlWindow *self, const GError *error)
 {
-  adw_status_page_set_description (self->error_page, message);
+  g_autofree char *text = g_markup_escape_text (error->message, -1);
+  gboolean refused = g_error_matches (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_REFUSED);
+
+  if (refused)
+    {
+      /* DESIGN.md: GnuTLS 3.8 may be configured without RSAES-PKCS1-v1_5, and then the tls12-rsa
+       * scenarios cannot run; say why that is so, and offer the key exchange that replaced it */
+      g_autofree char *why = g_markup_escape_text (
+        _("RSA key exchange is being retired: the client encrypts the premaster secret with the "
+          "server's long-term key, so anyone who later obtains that key can decrypt every "
+          "recorded session (no forward secrecy), and its PKCS #1 v1.5 padding has allowed "
+          "attacks from Bleichenbacher's in 1998 to ROBOT in 2017. TLS 1.3 removed it. ECDHE "
+          "agrees on fresh keys for every handshake instead."), -1);
+      g_autofree char *description = g_strdup_printf ("%s\n\n<small>%s</small>", why, text);
+
+      adw_status_page_set_title (self->error_page, _("This System Refuses RSA Key Exchange"));
+      adw_status_page_set_description (self->error_page, description);
+    }
+  else
+    {
+      adw_status_page_set_title (self->error_page, _("The Handshake Could Not Run"));
+      adw_status_page_set_description (self->error_page, text);
+    }
+  gtk_widget_set_visible (self->ecdhe_button, refused);
   gtk_stack_set_visible_child_name (self->stack, "error");
   update_actions (self);
+}
+
+static void
+ecdhe_clicked_cb (HlWindow *self)
+{
+  hl_window_run_scenario (self, "tls12-ecdhe-rsa");
 }
 
 void
@@ -270,6 +304,21 @@ hl_window_get_trace (HlWindow *self)
   return self->trace;
 }
 
+/**
+ * hl_window_shows_error:
+ * @self: a window
+ *
+ * Whether the window shows why the handshake could not run instead of a trace.
+ *
+ * Returns: %TRUE while the error page is shown
+ */
+gboolean
+hl_window_shows_error (HlWindow *self)
+{
+  g_return_val_if_fail (HL_IS_WINDOW (self), FALSE);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") == 0;
+}
+
 gboolean
 hl_window_is_busy (HlWindow *self)
 {
@@ -299,7 +348,7 @@ run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (trace == NULL)
     {
       self->rerun = FALSE;
-      show_error (self, error->message);
+      show_error (self, error);
       return;
     }
   hl_window_set_trace (self, trace);
@@ -358,8 +407,9 @@ hl_window_run_scenario (HlWindow *self, const char *scenario_id)
   scenario = hl_scenario_lookup (scenario_id);
   if (scenario == NULL)
     {
-      g_autofree char *msg = g_strdup_printf (_("Unknown scenario “%s”"), scenario_id);
-      show_error (self, msg);
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                             _("Unknown scenario “%s”"), scenario_id);
+      show_error (self, error);
       return;
     }
   self->rerun = self->trace != NULL &&
@@ -909,6 +959,8 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, ecdhe_button);
+  gtk_widget_class_bind_template_callback (widget_class, ecdhe_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, sequence_view);
@@ -976,6 +1028,7 @@ hl_window_init (HlWindow *self)
   self->show_details = TRUE;
   self->speed = 1;
 
+  hl_style_init (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
   self->files = hl_file_actions_new (self);
   self->presenter = hl_presenter_new (self);

@@ -31,6 +31,7 @@ void            hl_window_run_config (HlWindow       *self,
 void            hl_window_set_trace (HlWindow *self, HlTrace *trace);
 HlTrace        *hl_window_get_trace (HlWindow *self);
 gboolean        hl_window_is_busy (HlWindow *self);
+gboolean        hl_window_shows_error (HlWindow *self);
 /* The events drawn as steps, in order (records filtered out unless shown). */
 GListModel     *hl_window_get_event_model (HlWindow *self);
 

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The UI tests' log policy (hl-test-ui.c) in subprocesses: a known toolkit warning is recorded
+ * and the test goes on, through either logging API; our own warnings, criticals from anyone and
+ * unknown toolkit warnings still fail the test. No display needed. */
+#include "config.h"
+
+#include "hl-test-ui.h"
+
+#define FRAME_WARNING "gdk_frame_timings_submitted() called on submitted frame"
+
+static void
+child_structured_toolkit_warning (void)
+{
+  g_log_structured ("Gdk", G_LOG_LEVEL_WARNING, "MESSAGE", "%s", FRAME_WARNING);
+  g_assert_cmpuint (hl_test_ui_get_n_tolerated (), ==, 1);
+}
+
+static void
+child_old_api_toolkit_warning (void)
+{
+  g_log ("Gdk", G_LOG_LEVEL_WARNING, "%s", FRAME_WARNING);
+  g_assert_cmpuint (hl_test_ui_get_n_tolerated (), ==, 1);
+}
+
+static void
+child_own_warning (void)
+{
+  g_log_structured ("hl-window", G_LOG_LEVEL_WARNING, "MESSAGE", "%s", FRAME_WARNING);
+}
+
+static void
+child_toolkit_critical (void)
+{
+  g_log_structured ("Gdk", G_LOG_LEVEL_CRITICAL, "MESSAGE", "%s", FRAME_WARNING);
+}
+
+static void
+child_unknown_toolkit_warning (void)
+{
+  g_log ("Gtk", G_LOG_LEVEL_WARNING, "a warning nobody has judged yet");
+}
+
+static void
+child_no_domain_warning (void)
+{
+  g_log_structured (NULL, G_LOG_LEVEL_WARNING, "MESSAGE", "%s", FRAME_WARNING);
+}
+
+typedef struct
+{
+  const char *name;
+  GTestFunc   child;
+  gboolean    passes;
+} Case;
+
+static const Case cases[] = {
+  { "structured-toolkit-warning", child_structured_toolkit_warning, TRUE },
+  { "old-api-toolkit-warning", child_old_api_toolkit_warning, TRUE },
+  { "own-warning", child_own_warning, FALSE },
+  { "toolkit-critical", child_toolkit_critical, FALSE },
+  { "unknown-toolkit-warning", child_unknown_toolkit_warning, FALSE },
+  { "no-domain-warning", child_no_domain_warning, FALSE },
+};
+
+/* Each case logs in a subprocess (this same test, run again) and the parent reads the result. */
+static void
+test_case (gconstpointer data)
+{
+  const Case *c = data;
+
+  if (g_test_subprocess ())
+    {
+      c->child ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  if (c->passes)
+    {
+      g_test_trap_assert_passed ();
+      g_test_trap_assert_stderr ("*tolerated toolkit warning (Gdk): " FRAME_WARNING "*");
+    }
+  else
+    g_test_trap_assert_failed ();
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ui/log-policy/%s", cases[i].name);
+
+      g_test_add_data_func (path, &cases[i], test_case);
+    }
+  return g_test_run ();
+}
