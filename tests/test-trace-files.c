@@ -55,6 +55,12 @@ is_idle (HlWindow *window)
 }
 
 static gboolean
+is_video_checked (HlWindow *window)
+{
+  return hl_file_actions_is_video_checked (hl_window_get_file_actions (window));
+}
+
+static gboolean
 is_mapped (HlWindow *window)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (window));
@@ -218,6 +224,8 @@ test_export_dialog (void)
   const char *shot = g_getenv ("HL_TEST_EXPORT_SHOT");
 
   run (window, "tls13");
+  /* the video export is offered once GStreamer's plugins were found (checked after start-up) */
+  wait_for (window, is_video_checked, 60);
   for (int video = 0; video <= 1; video++)
     {
       GtkWidget *alert, *form;

@@ -803,6 +803,13 @@ check_video_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     g_menu_append (section, self->video_unavailable, "win.video-unavailable");
 }
 
+gboolean
+hl_file_actions_is_video_checked (HlFileActions *self)
+{
+  g_return_val_if_fail (HL_IS_FILE_ACTIONS (self), FALSE);
+  return self->video_checked;
+}
+
 #define VIDEO_CHECK_DELAY_S 2
 
 static gboolean

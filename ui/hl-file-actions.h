@@ -31,6 +31,8 @@ void           hl_file_actions_save         (HlFileActions  *self,
                                              GFile          *file);
 /* TRUE while a trace is being loaded or saved. */
 gboolean       hl_file_actions_is_busy      (HlFileActions  *self);
+/* TRUE once the check for GStreamer's plugins (a moment after the window opens) is done. */
+gboolean       hl_file_actions_is_video_checked (HlFileActions *self);
 /* TRUE while a video is being recorded. */
 gboolean       hl_file_actions_is_recording (HlFileActions  *self);
 
