@@ -1,0 +1,887 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-trace-check"
+#include "config.h"
+
+#include <string.h>
+
+#include "hl-event-private.h"
+#include "hl-keyschedule.h"
+#include "hl-signature.h"
+#include "hl-trace-check.h"
+#include "hl-trace-decode.h"
+
+/*
+ * Sections: results · timestamps · events (records, messages, links, captions) · plaintext
+ * records · key schedule and decryption · signatures · certificates · public API.
+ *
+ * Each check compares a claim of the file with what its bytes give and adds one difference per
+ * claim that does not hold, on the step it concerns, so one changed byte shows where it was
+ * changed and on what follows from it (a changed secret fails every value computed with it).
+ */
+
+#define HT_CERTIFICATE 11
+#define HT_FINISHED 20
+
+/* The latest time a trace can name: 9999-12-31T23:59:59.999999Z, the end of GDateTime. */
+#define LATEST_TIME (G_GINT64_CONSTANT (253402300800) * G_USEC_PER_SEC - 1)
+
+/* Results */
+
+static void
+difference_free (HlDifference *d)
+{
+  g_free (d->path);
+  g_free (d->claim);
+  g_free (d->found);
+  g_free (d);
+}
+
+static void add (HlTraceCheck *check, int event, char *path, const char *claim,
+                 const char *format, ...) G_GNUC_PRINTF (5, 6);
+
+/* Takes @path. */
+static void
+add (HlTraceCheck *check, int event, char *path, const char *claim, const char *format, ...)
+{
+  HlDifference *d = g_new0 (HlDifference, 1);
+  va_list args;
+
+  d->event = event;
+  d->path = path;
+  d->claim = g_strdup (claim);
+  va_start (args, format);
+  d->found = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (check->differences, d);
+}
+
+static char *
+short_hex (GBytes *bytes)
+{
+  gsize n = 0;
+  const guint8 *p;
+  GString *s;
+
+  if (bytes == NULL)
+    return g_strdup ("none");
+  p = g_bytes_get_data (bytes, &n);
+  s = g_string_new (NULL);
+  for (gsize i = 0; i < MIN (n, 8); i++)
+    g_string_append_printf (s, "%02x", p[i]);
+  if (n > 8)
+    g_string_append (s, "…");
+  g_string_append_printf (s, " (%" G_GSIZE_FORMAT " bytes)", n);
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+check_word (HlCheck check)
+{
+  return check == HL_CHECK_OK ? "✓" : check == HL_CHECK_FAILED ? "✗" : "· (no check)";
+}
+
+static gboolean
+same_bytes (GBytes *a, GBytes *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_bytes_equal (a, b);
+}
+
+/* Timestamps
+ *
+ * Every event's time is the trace's start plus its timestamp_us; both come from the file. A
+ * time past the year 9999 is not a time at all (and the sum may not even fit in 64 bits), so it
+ * is named once, at the first event it concerns. */
+
+static void
+check_timestamps (HlTrace *trace, HlTraceCheck *check)
+{
+  gint64 created = hl_trace_get_created (trace);
+  gint64 limit = LATEST_TIME - MAX (created, 0);
+  guint n = hl_trace_get_n_events (trace);
+  guint n_bad = 0;
+  int first = -1;
+
+  if (created > LATEST_TIME)
+    limit = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_timestamp (event) > limit)
+        {
+          if (first < 0)
+            first = (int) i;
+          n_bad++;
+        }
+    }
+  if (first >= 0)
+    {
+      HlEvent *event = hl_trace_get_event (trace, (guint) first);
+      g_autofree char *claim = g_strdup_printf ("%" G_GINT64_FORMAT " µs after the start",
+                                                hl_event_get_timestamp (event));
+
+      add (check, first, g_strdup_printf ("events[%d].timestamp_us", first), claim,
+           "a time after 9999-12-31, which no clock gives (the trace starts %" G_GINT64_FORMAT
+           " µs after 1970); %u event%s from here on", created, n_bad, n_bad == 1 ? "" : "s");
+    }
+}
+
+/* Events */
+
+static const char *
+kind_word (HlEvent *event)
+{
+  return hl_event_kind_to_string (hl_event_get_kind (event));
+}
+
+/* Byte counts a caption or technical line of @event may name: its length, a record's fragment
+ * and header, a message's body and header, an RSA ciphertext (body less its 2-byte length). */
+static gboolean
+allowed_count (HlEvent *event, guint64 n)
+{
+  guint64 len = hl_event_get_length (event);
+
+  if (n == len || n == 1)
+    return TRUE;
+  if (hl_event_get_kind (event) == HL_EVENT_RECORD)
+    return n == 5 || (len >= 5 && n == len - 5);
+  return n == 4 || (len >= 4 && n == len - 4) || (len >= 6 && n == len - 6);
+}
+
+/* "(908 bytes)", "45 opaque bytes", "a 12-byte keyed hash": the byte counts a caption names,
+ * which are generated from the data and must be the event's. */
+static void
+check_counts (HlTraceCheck *check, HlEvent *event, const char *member, const char *text)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  guint index = hl_event_get_index (event);
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("\\b([0-9]{1,9})(-byte\\b| (opaque )?bytes?\\b)",
+                                                    G_REGEX_OPTIMIZE, 0, NULL));
+  g_regex_match (regex, text, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *number = g_match_info_fetch (match, 1);
+      g_autofree char *whole = g_match_info_fetch (match, 0);
+      guint64 n = g_ascii_strtoull (number, NULL, 10);
+
+      if (allowed_count (event, n))
+        continue;
+      if (hl_event_get_kind (event) == HL_EVENT_MESSAGE && hl_event_get_length (event) >= 4)
+        add (check, (int) index, g_strdup_printf ("events[%u].%s", index, member), whole,
+             "the message has %" G_GSIZE_FORMAT " bytes (a %" G_GSIZE_FORMAT "-byte body)",
+             hl_event_get_length (event), hl_event_get_length (event) - 4);
+      else
+        add (check, (int) index, g_strdup_printf ("events[%u].%s", index, member), whole,
+             "the %s has %" G_GSIZE_FORMAT " bytes", kind_word (event),
+             hl_event_get_length (event));
+      return;
+    }
+}
+
+static void
+check_record (HlTraceCheck *check, HlEvent *event)
+{
+  guint i = hl_event_get_index (event);
+  GBytes *bytes = hl_event_get_bytes (event);
+  gsize len = bytes ? g_bytes_get_size (bytes) : 0;
+  const guint8 *p = bytes ? g_bytes_get_data (bytes, NULL) : NULL;
+
+  if (len < 5)
+    {
+      add (check, (int) i, g_strdup_printf ("events[%u].bytes", i), "a TLS record",
+           "%" G_GSIZE_FORMAT " bytes, shorter than a record header (5 bytes)", len);
+      return;
+    }
+  if (p[0] != hl_event_get_content_type (event))
+    {
+      g_autofree char *claim = g_strdup_printf ("content type %u",
+                                                hl_event_get_content_type (event));
+
+      add (check, (int) i, g_strdup_printf ("events[%u].content_type", i), claim,
+           "the record header says content type %u", p[0]);
+    }
+  if ((gsize) (p[3] << 8 | p[4]) != len - 5)
+    {
+      g_autofree char *claim = g_strdup_printf ("a %" G_GSIZE_FORMAT "-byte fragment", len - 5);
+
+      add (check, (int) i, g_strdup_printf ("events[%u].bytes", i), claim,
+           "the record header gives its length as %u", p[3] << 8 | p[4]);
+    }
+}
+
+static void
+check_message (HlTrace *trace, HlTraceCheck *check, HlEvent *event)
+{
+  guint i = hl_event_get_index (event);
+  GBytes *bytes = hl_event_get_bytes (event);
+  gsize len = bytes ? g_bytes_get_size (bytes) : 0;
+  const guint8 *p = bytes ? g_bytes_get_data (bytes, NULL) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlField) field = NULL;
+
+  if (hl_event_get_content_type (event) == HL_CONTENT_HANDSHAKE)
+    {
+      if (len < 4)
+        {
+          add (check, (int) i, g_strdup_printf ("events[%u].bytes", i), "a handshake message",
+               "%" G_GSIZE_FORMAT " bytes, shorter than its 4-byte header", len);
+          return;
+        }
+      if (p[0] != hl_event_get_handshake_type (event))
+        {
+          g_autofree char *claim = g_strdup_printf ("handshake type %d (%s)",
+                                                    hl_event_get_handshake_type (event),
+                                                    hl_event_get_name (event));
+
+          add (check, (int) i, g_strdup_printf ("events[%u].handshake_type", i), claim,
+               "the message header says type %u", p[0]);
+        }
+      if ((gsize) (p[1] << 16 | p[2] << 8 | p[3]) != len - 4)
+        {
+          g_autofree char *claim = g_strdup_printf ("a %" G_GSIZE_FORMAT "-byte body", len - 4);
+
+          add (check, (int) i, g_strdup_printf ("events[%u].bytes", i), claim,
+               "the message header gives its length as %u", p[1] << 16 | p[2] << 8 | p[3]);
+          return;
+        }
+    }
+  field = hl_trace_decode_event (trace, event, &error);
+  if (field == NULL && error != NULL)
+    add (check, (int) i, g_strdup_printf ("events[%u].bytes", i), hl_event_get_name (event),
+         "the bytes do not decode as one: %s", error->message);
+}
+
+static void
+check_alert (HlTraceCheck *check, HlEvent *event)
+{
+  guint i = hl_event_get_index (event);
+  GBytes *bytes = hl_event_get_bytes (event);
+  const guint8 *p;
+  g_autofree char *claim = NULL;
+
+  if (bytes == NULL)
+    return;
+  p = g_bytes_get_data (bytes, NULL);
+  claim = g_strdup_printf ("level %u, description %u", hl_event_get_alert_level (event),
+                           hl_event_get_alert_description (event));
+  if (g_bytes_get_size (bytes) != 2)
+    add (check, (int) i, g_strdup_printf ("events[%u].bytes", i), claim,
+         "%" G_GSIZE_FORMAT " bytes, where an alert has 2", g_bytes_get_size (bytes));
+  else if (p[0] != hl_event_get_alert_level (event) ||
+           p[1] != hl_event_get_alert_description (event))
+    add (check, (int) i, g_strdup_printf ("events[%u].alert", i), claim,
+         "the alert's bytes say level %u, description %u", p[0], p[1]);
+}
+
+/* A message, alert or application data names the record that carried it: an earlier record of
+ * the same connection, sent by the same side. One difference per record a link is wrong for
+ * (a record moved to another connection breaks the links of everything it carried). Returns
+ * FALSE when any link is wrong: the key schedule cannot then follow the records. */
+static gboolean
+check_links (HlTrace *trace, HlTraceCheck *check)
+{
+  guint n = hl_trace_get_n_events (trace);
+  g_autofree gboolean *reported = g_new0 (gboolean, MAX (n, 1));
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      int r = hl_event_get_record (event);
+      HlEvent *record;
+      g_autofree char *claim = NULL;
+
+      if (r < 0)
+        continue;
+      record = hl_trace_get_event (trace, (guint) r);
+      claim = g_strdup_printf ("carried by event %d", r);
+      if (hl_event_get_kind (record) != HL_EVENT_RECORD)
+        {
+          ok = FALSE;
+          add (check, (int) i, g_strdup_printf ("events[%u].record", i), claim,
+               "event %d is a %s, not a record", r, kind_word (record));
+        }
+      else if (hl_event_get_handshake (record) != hl_event_get_handshake (event))
+        {
+          ok = FALSE;
+          if (!reported[r])
+            {
+              g_autofree char *where = g_strdup_printf ("connection %u",
+                                                        hl_event_get_handshake (record) + 1);
+
+              add (check, r, g_strdup_printf ("events[%d].handshake", r), where,
+                 "the record carries %s (event %u) of connection %u, not of connection %u",
+                 hl_event_get_name (event), i, hl_event_get_handshake (event) + 1,
+                 hl_event_get_handshake (record) + 1);
+            }
+          reported[r] = TRUE;
+        }
+      else if (hl_event_get_side (record) != hl_event_get_side (event))
+        {
+          ok = FALSE;
+          add (check, (int) i, g_strdup_printf ("events[%u].side", i),
+               hl_side_to_string (hl_event_get_side (event)),
+               "it was carried by event %d, a record the %s sent", r,
+               hl_side_to_string (hl_event_get_side (record)));
+        }
+    }
+  return ok;
+}
+
+static void
+check_events (HlTrace *trace, HlTraceCheck *check)
+{
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      guint before = check->differences->len;
+
+      switch (hl_event_get_kind (event))
+        {
+        case HL_EVENT_RECORD:
+          check_record (check, event);
+          break;
+        case HL_EVENT_MESSAGE:
+          check_message (trace, check, event);
+          break;
+        case HL_EVENT_ALERT:
+          check_alert (check, event);
+          break;
+        default:
+          break;
+        }
+      /* counts are only meaningful for bytes that are themselves right */
+      if (check->differences->len == before &&
+          (hl_event_get_kind (event) == HL_EVENT_RECORD ||
+           hl_event_get_kind (event) == HL_EVENT_MESSAGE))
+        {
+          check_counts (check, event, "caption", hl_event_get_caption (event));
+          if (check->differences->len == before)
+            check_counts (check, event, "technical", hl_event_get_technical (event));
+        }
+    }
+}
+
+/* Plaintext records: the fragment of a record in the clear is the bytes of the messages linked
+ * to it, in order; a message may run on into the next records of its direction
+ * (RFC 8446 §5.1). */
+static void
+check_plaintext_records (HlTrace *trace, HlTraceCheck *check)
+{
+  guint n = hl_trace_get_n_events (trace);
+  guint n_streams = hl_trace_get_n_handshakes (trace) * 2;
+  g_autoptr(GPtrArray) streams = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  g_autofree GPtrArray **items = g_new0 (GPtrArray *, MAX (n, 1));
+
+  for (guint s = 0; s < n_streams; s++)
+    g_ptr_array_add (streams, g_byte_array_new ());
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      int r = hl_event_get_record (event);
+
+      if (r < 0 || hl_event_get_kind (event) == HL_EVENT_RECORD)
+        continue;
+      if (items[r] == NULL)
+        items[r] = g_ptr_array_new ();
+      g_ptr_array_add (items[r], event);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *record = hl_trace_get_event (trace, i);
+      HlSide side = hl_event_get_side (record);
+      GByteArray *expected;
+      GBytes *bytes = hl_event_get_bytes (record);
+      const guint8 *fragment;
+      gsize len;
+
+      if (hl_event_get_kind (record) != HL_EVENT_RECORD ||
+          hl_event_get_epoch (record) != HL_EPOCH_PLAINTEXT || bytes == NULL ||
+          g_bytes_get_size (bytes) < 5 ||
+          (side != HL_SIDE_CLIENT && side != HL_SIDE_SERVER))
+        continue;
+      expected = g_ptr_array_index (streams, hl_event_get_handshake (record) * 2 +
+                                              (side == HL_SIDE_CLIENT ? 0 : 1));
+      for (guint k = 0; items[i] && k < items[i]->len; k++)
+        {
+          GBytes *b = hl_event_get_bytes (g_ptr_array_index (items[i], k));
+
+          if (b)
+            g_byte_array_append (expected, g_bytes_get_data (b, NULL),
+                                 (guint) g_bytes_get_size (b));
+        }
+      fragment = (const guint8 *) g_bytes_get_data (bytes, &len) + 5;
+      len -= 5;
+      if (expected->len == 0)
+        continue;   /* nothing linked to compare with: not a claim */
+      if (len > expected->len || memcmp (fragment, expected->data, len) != 0)
+        {
+          const char *first = items[i] && items[i]->len
+                                ? hl_event_get_name (g_ptr_array_index (items[i], 0))
+                                : "the message before it";
+          g_autofree char *claim = g_strdup_printf ("carries %s", first);
+
+          add (check, (int) i, g_strdup_printf ("events[%u].bytes", i), claim,
+               "its %" G_GSIZE_FORMAT "-byte fragment is not the bytes of the %s linked to it",
+               len, items[i] && items[i]->len > 1 ? "messages" : "message");
+          g_byte_array_set_size (expected, 0);
+        }
+      else
+        g_byte_array_remove_range (expected, 0, (guint) len);
+    }
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&items[i], g_ptr_array_unref);
+}
+
+/* Key schedule and decryption */
+
+/* The step a key-schedule value shows on: the Finished a verify_data or transcript hash is for,
+ * else the first step of its connection that derives keys. */
+static int
+secret_event (HlTrace *trace, const HlSecret *secret)
+{
+  gboolean finished = g_str_has_suffix (secret->name, "_finished") ||
+                      g_str_has_suffix (secret->name, "_verify_data");
+  HlSide side = strstr (secret->name, "client") ? HL_SIDE_CLIENT : HL_SIDE_SERVER;
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_handshake (event) != secret->handshake)
+        continue;
+      if (finished)
+        {
+          if (hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
+              hl_event_get_handshake_type (event) == HT_FINISHED &&
+              hl_event_get_side (event) == side)
+            return (int) i;
+        }
+      else if (hl_event_get_kind (event) == HL_EVENT_ACTION &&
+               g_str_has_prefix (hl_event_get_name (event), "Derive"))
+        return (int) i;
+    }
+  return -1;
+}
+
+/* The file's entry for a value the key schedule adds (derived, or taken from the wire). */
+static int
+find_file_secret (GPtrArray *secrets, const HlSecret *ours)
+{
+  for (guint i = 0; i < secrets->len; i++)
+    {
+      const HlSecret *s = g_ptr_array_index (secrets, i);
+
+      if (s->source == ours->source && s->handshake == ours->handshake &&
+          g_str_equal (s->name, ours->name))
+        return (int) i;
+    }
+  return -1;
+}
+
+/* A value the file reports from the library is confirmed when a value computed from it, or
+ * compared with it, checks out, or a record decrypts with it. */
+static gboolean
+confirmed (HlKeySchedule *schedule, const HlSecret *secret)
+{
+  g_autofree char *derived = g_strdup_printf ("%s.derived", secret->name);
+
+  for (guint i = 0; i < schedule->secrets->len; i++)
+    {
+      const HlSecret *s = g_ptr_array_index (schedule->secrets, i);
+
+      if (s->handshake != secret->handshake || s->check != HL_CHECK_OK)
+        continue;
+      if (g_str_equal (s->name, derived) ||
+          (s->inputs && g_strv_contains ((const char *const *) s->inputs, secret->name)))
+        return TRUE;
+    }
+  for (guint i = 0; i < schedule->records->len; i++)
+    {
+      const HlRecordDecryption *rd = g_ptr_array_index (schedule->records, i);
+      g_auto(GStrv) keys = NULL;
+
+      if (rd->handshake != secret->handshake || rd->check != HL_CHECK_OK || rd->keys == NULL)
+        continue;
+      keys = g_strsplit (rd->keys, ", ", -1);
+      if (g_strv_contains ((const char *const *) keys, secret->name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+check_keyschedule (HlTrace *trace, HlTraceCheck *check)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlKeySchedule) schedule = hl_keyschedule_compute (trace, &error);
+  GPtrArray *secrets = hl_trace_get_secrets (trace);
+  g_autofree gboolean *matched = g_new0 (gboolean, MAX (secrets->len, 1));
+  gboolean any_derived = FALSE;
+
+  if (schedule == NULL)
+    return;   /* only on broken links, which check_links() reported */
+
+  for (guint j = 0; j < secrets->len; j++)
+    any_derived |= ((HlSecret *) g_ptr_array_index (secrets, j))->source == HL_SOURCE_DERIVED;
+
+  for (guint i = 0; i < schedule->secrets->len; i++)
+    {
+      const HlSecret *ours = g_ptr_array_index (schedule->secrets, i);
+      int j = find_file_secret (secrets, ours);
+      const HlSecret *theirs;
+
+      if (j < 0)
+        {
+          if (any_derived && ours->value != NULL)
+            {
+              g_autofree char *found = short_hex (ours->value);
+
+              add (check, secret_event (trace, ours),
+                   g_strdup_printf ("secrets (%s, connection %u)", ours->name,
+                                    ours->handshake + 1),
+                   "no such value", "re-derived as %s %s", found, check_word (ours->check));
+            }
+          continue;
+        }
+      matched[j] = TRUE;
+      theirs = g_ptr_array_index (secrets, (guint) j);
+      if (!same_bytes (ours->value, theirs->value))
+        {
+          g_autofree char *claim = short_hex (theirs->value);
+          g_autofree char *found = short_hex (ours->value);
+
+          add (check, secret_event (trace, ours), g_strdup_printf ("secrets[%d].value", j), claim,
+               "%s re-derives to %s", ours->name, found);
+        }
+      else if (ours->check != theirs->check)
+        {
+          g_autofree char *claim = g_strdup_printf ("%s %s", ours->name,
+                                                    check_word (theirs->check));
+
+          add (check, secret_event (trace, ours), g_strdup_printf ("secrets[%d].check", j), claim,
+               "%s — %s", check_word (ours->check), ours->note ? ours->note : "");
+        }
+    }
+  for (guint j = 0; j < secrets->len; j++)
+    {
+      const HlSecret *theirs = g_ptr_array_index (secrets, j);
+
+      if (theirs->source == HL_SOURCE_DERIVED && !matched[j])
+        {
+          g_autofree char *claim = g_strdup_printf ("%s, re-derived", theirs->name);
+
+          add (check, secret_event (trace, theirs), g_strdup_printf ("secrets[%u]", j), claim,
+               "the trace's bytes give no such value");
+        }
+      else if (!matched[j] && theirs->value != NULL && !confirmed (schedule, theirs))
+        g_ptr_array_add (check->unchecked,
+                         g_strdup_printf ("secrets[%u] %s (connection %u)", j, theirs->name,
+                                          theirs->handshake + 1));
+    }
+
+  for (guint i = 0; i < schedule->records->len; i++)
+    {
+      const HlRecordDecryption *rd = g_ptr_array_index (schedule->records, i);
+      HlEvent *record = hl_trace_get_event (trace, rd->record);
+      GBytes *plaintext = hl_event_get_plaintext (record);
+
+      if (!same_bytes (rd->plaintext, plaintext))
+        {
+          g_autofree char *claim = short_hex (plaintext);
+          g_autofree char *found = short_hex (rd->plaintext);
+
+          add (check, (int) rd->record, g_strdup_printf ("events[%u].plaintext", rd->record),
+               claim, "the record decrypts to %s — %s", found, rd->detail ? rd->detail : "");
+        }
+      else if (rd->check != hl_event_get_check (record) ||
+               (rd->plaintext && rd->inner_type != hl_event_get_inner_type (record)))
+        {
+          g_autofree char *claim = g_strdup_printf ("%s, inner type %u",
+                                                    check_word (hl_event_get_check (record)),
+                                                    hl_event_get_inner_type (record));
+
+          add (check, (int) rd->record, g_strdup_printf ("events[%u].check", rd->record), claim,
+               "%s, inner type %u — %s", check_word (rd->check), rd->inner_type,
+               rd->detail ? rd->detail : "");
+        }
+    }
+}
+
+/* Signatures: the ✓ or ✗ on a "Check the … signature" step is what our own check of the signed
+ * content against the signer's certificate gives. */
+static void
+check_signatures (HlTrace *trace, HlTraceCheck *check)
+{
+  g_autoptr(GPtrArray) checks = hl_trace_check_signatures (trace);
+
+  for (guint c = 0; c < checks->len; c++)
+    {
+      HlSignatureCheck *sc = g_ptr_array_index (checks, c);
+      HlSide verifier = sc->signer == HL_SIDE_SERVER ? HL_SIDE_CLIENT : HL_SIDE_SERVER;
+
+      for (guint i = sc->message + 1; i < hl_trace_get_n_events (trace); i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+          g_autofree char *claim = NULL;
+
+          if (hl_event_get_handshake (event) != sc->handshake ||
+              hl_event_get_kind (event) != HL_EVENT_ACTION ||
+              hl_event_get_side (event) != verifier ||
+              !g_str_has_suffix (hl_event_get_name (event), "signature"))
+            continue;
+          if (hl_event_get_check (event) != sc->check)
+            {
+              claim = g_strdup_printf ("%s %s", hl_event_get_name (event),
+                                       check_word (hl_event_get_check (event)));
+              add (check, (int) i, g_strdup_printf ("events[%u].check", i), claim, "%s — %s",
+                   check_word (sc->check), sc->detail ? sc->detail : "");
+            }
+          break;
+        }
+    }
+}
+
+/* Certificates: the chains the file lists are the certificates in the Certificate messages
+ * (RFC 5246 §7.4.2: a 3-byte list of 3-byte-length DER; RFC 8446 §4.4.2: a context first and
+ * extensions after each entry). */
+
+static GPtrArray *
+parse_certificate_list (GBytes *message, gboolean tls13)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gsize len = 0;
+  const guint8 *p = g_bytes_get_data (message, &len);
+  gsize at = 4;
+  gsize end;
+
+  if (len < 4)
+    return NULL;
+  if (tls13)
+    {
+      if (at >= len || at + 1 + p[at] > len)
+        return NULL;
+      at += 1 + p[at];
+    }
+  if (at + 3 > len)
+    return NULL;
+  end = at + 3 + ((gsize) p[at] << 16 | (gsize) p[at + 1] << 8 | p[at + 2]);
+  at += 3;
+  if (end != len)
+    return NULL;
+  while (at < end)
+    {
+      gsize n;
+
+      if (end - at < 3)
+        return NULL;
+      n = (gsize) p[at] << 16 | (gsize) p[at + 1] << 8 | p[at + 2];
+      at += 3;
+      if (end - at < n)
+        return NULL;
+      g_ptr_array_add (list, g_bytes_new_from_bytes (message, at, n));
+      at += n;
+      if (tls13)
+        {
+          if (end - at < 2 || end - at - 2 < (gsize) (p[at] << 8 | p[at + 1]))
+            return NULL;
+          at += 2 + (p[at] << 8 | p[at + 1]);
+        }
+    }
+  return g_steal_pointer (&list);
+}
+
+static void
+check_chain (HlTrace *trace, HlTraceCheck *check, HlSide side)
+{
+  GPtrArray *chain = side == HL_SIDE_SERVER ? hl_trace_get_server_chain (trace)
+                                            : hl_trace_get_client_chain (trace);
+  const char *member = side == HL_SIDE_SERVER ? "server_chain" : "client_chain";
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      g_autoptr(GPtrArray) list = NULL;
+      GBytes *bytes = hl_event_get_bytes (event);
+
+      if (hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
+          hl_event_get_content_type (event) != HL_CONTENT_HANDSHAKE ||
+          hl_event_get_handshake_type (event) != HT_CERTIFICATE ||
+          hl_event_get_side (event) != side || bytes == NULL)
+        continue;
+      list = parse_certificate_list (bytes, TRUE);
+      if (list == NULL)
+        list = parse_certificate_list (bytes, FALSE);
+      if (list == NULL)
+        return;   /* the decoder check names a message that does not parse */
+      if (list->len != chain->len)
+        {
+          g_autofree char *claim = g_strdup_printf ("%u certificates", chain->len);
+
+          add (check, (int) i, g_strdup_printf ("certificates.%s", member), claim,
+               "the %s's Certificate message (event %u) holds %u", hl_side_to_string (side), i,
+               list->len);
+          return;
+        }
+      for (guint c = 0; c < chain->len; c++)
+        if (!g_bytes_equal (g_ptr_array_index (chain, c), g_ptr_array_index (list, c)))
+          {
+            g_autofree char *claim = short_hex (g_ptr_array_index (chain, c));
+
+            add (check, (int) i, g_strdup_printf ("certificates.%s[%u]", member, c), claim,
+                 "not certificate %u of the %s's Certificate message (event %u)", c,
+                 hl_side_to_string (side), i);
+          }
+      return;   /* the first Certificate of the side; a resumption sends none */
+    }
+}
+
+/* Public API */
+
+/**
+ * hl_trace_check:
+ * @trace: a finished trace, typically just loaded from a file
+ *
+ * Re-derives what @trace's bytes allow and compares it with what the trace claims (see the top
+ * of this file). Any input is safe: the trace was accepted by the loader, whose range checks
+ * this relies on, and every number is checked again before it is used for arithmetic.
+ *
+ * Returns: (transfer full): the differences and the unchecked values
+ */
+HlTraceCheck *
+hl_trace_check (HlTrace *trace)
+{
+  HlTraceCheck *check;
+
+  g_return_val_if_fail (HL_IS_TRACE (trace), NULL);
+
+  check = g_new0 (HlTraceCheck, 1);
+  check->differences = g_ptr_array_new_with_free_func ((GDestroyNotify) difference_free);
+  check->unchecked = g_ptr_array_new_with_free_func (g_free);
+
+  check_timestamps (trace, check);
+  check_events (trace, check);
+  if (check_links (trace, check))
+    {
+      check_plaintext_records (trace, check);
+      check_keyschedule (trace, check);
+    }
+  check_signatures (trace, check);
+  check_chain (trace, check, HL_SIDE_SERVER);
+  check_chain (trace, check, HL_SIDE_CLIENT);
+  return check;
+}
+
+void
+hl_trace_check_free (HlTraceCheck *check)
+{
+  if (check == NULL)
+    return;
+  g_ptr_array_unref (check->differences);
+  g_ptr_array_unref (check->unchecked);
+  g_free (check);
+}
+
+guint
+hl_trace_check_count (HlTraceCheck *check)
+{
+  g_return_val_if_fail (check != NULL, 0);
+  return check->differences->len;
+}
+
+static void
+append_difference (GString *out, const HlDifference *d)
+{
+  g_string_append_printf (out, "%s: the file says %s; its bytes say %s", d->path, d->claim,
+                          d->found);
+}
+
+char *
+hl_trace_check_dup_event_text (HlTraceCheck *check, guint index)
+{
+  GString *out = NULL;
+
+  g_return_val_if_fail (check != NULL, NULL);
+
+  for (guint i = 0; i < check->differences->len; i++)
+    {
+      const HlDifference *d = g_ptr_array_index (check->differences, i);
+
+      if (d->event != (int) index)
+        continue;
+      if (out == NULL)
+        out = g_string_new (NULL);
+      else
+        g_string_append_c (out, '\n');
+      append_difference (out, d);
+    }
+  return out ? g_string_free (out, FALSE) : NULL;
+}
+
+char *
+hl_trace_check_dup_text (HlTraceCheck *check)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (check != NULL, NULL);
+
+  if (check->differences->len > 0)
+    {
+      g_string_append_printf (out, "This file's claims do not match its bytes: %u difference%s\n",
+                              check->differences->len, check->differences->len == 1 ? "" : "s");
+      for (guint i = 0; i < check->differences->len; i++)
+        {
+          const HlDifference *d = g_ptr_array_index (check->differences, i);
+
+          if (d->event >= 0)
+            g_string_append_printf (out, "  ✗ step %d  ", d->event);
+          else
+            g_string_append (out, "  ✗ ");
+          append_difference (out, d);
+          g_string_append_c (out, '\n');
+        }
+    }
+  if (check->unchecked->len > 0)
+    {
+      g_string_append (out, "From the file, not checked (nothing in it recomputes or confirms "
+                            "them):\n");
+      for (guint i = 0; i < check->unchecked->len; i++)
+        g_string_append_printf (out, "  · %s\n", (char *) g_ptr_array_index (check->unchecked, i));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * hl_trace_check_mark:
+ * @trace: the trace @check was made from, not yet shown or handed to another thread
+ * @check: its check
+ *
+ * Marks each step a difference shows on as failed and puts the differences in front of its
+ * technical line, so the diagram and the inspector show them where they are.
+ */
+void
+hl_trace_check_mark (HlTrace *trace, HlTraceCheck *check)
+{
+  g_return_if_fail (HL_IS_TRACE (trace));
+  g_return_if_fail (check != NULL);
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      g_autofree char *text = hl_trace_check_dup_event_text (check, i);
+      HlEvent *event = hl_trace_get_event (trace, i);
+      g_autofree char *technical = NULL;
+
+      if (text == NULL)
+        continue;
+      technical = g_strdup_printf ("✗ Not what the bytes say — %s\n%s", text,
+                                   hl_event_get_technical (event));
+      hl_event_set_check (event, HL_CHECK_FAILED);
+      hl_event_set_technical (event, technical);
+    }
+}
