@@ -33,6 +33,8 @@ difference_free (HlDifference *d)
   g_free (d->path);
   g_free (d->claim);
   g_free (d->found);
+  if (d->events)
+    g_array_unref (d->events);
   g_free (d);
 }
 
@@ -516,11 +518,221 @@ confirmed (HlKeySchedule *schedule, const HlSecret *secret)
   return FALSE;
 }
 
+/* A claim of the key schedule that re-checking contradicts, before grouping. */
+typedef struct
+{
+  int        event;
+  char      *path;
+  char      *claim;
+  char      *found;
+  char      *name;       /* the value's or record's name, for the group's list */
+  guint      handshake;
+  gboolean   upstream;   /* the file's own entry is what its bytes give, but its check is not:
+                          * a value it came from is wrong */
+  GPtrArray *roots;      /* (element-type utf8): library values of the file it comes from */
+  gboolean   grouped;
+} Claim;
+
+static void
+claim_free (Claim *c)
+{
+  g_free (c->path);
+  g_free (c->claim);
+  g_free (c->found);
+  g_free (c->name);
+  g_ptr_array_unref (c->roots);
+  g_free (c);
+}
+
+static const HlSecret *
+file_library_secret (GPtrArray *secrets, const char *name, guint handshake, int *index)
+{
+  for (guint i = 0; i < secrets->len; i++)
+    {
+      const HlSecret *s = g_ptr_array_index (secrets, i);
+
+      if (s->source != HL_SOURCE_DERIVED && s->source != HL_SOURCE_WIRE && s->value != NULL &&
+          s->handshake == handshake && g_str_equal (s->name, name))
+        {
+          if (index)
+            *index = (int) i;
+          return s;
+        }
+    }
+  return NULL;
+}
+
+static void
+add_root (GPtrArray *roots, const char *name)
+{
+  for (guint i = 0; i < roots->len; i++)
+    if (g_str_equal (g_ptr_array_index (roots, i), name))
+      return;
+  g_ptr_array_add (roots, g_strdup (name));
+}
+
+/* The library values of the file that @name (a value of the schedule, or a library value)
+ * comes from, following the schedule's inputs; and, for "x.derived", the library's x it is
+ * compared with. */
+static void
+collect_roots (HlKeySchedule *schedule, GPtrArray *secrets, guint handshake, const char *name,
+               GPtrArray *roots, guint depth)
+{
+  const HlSecret *ours;
+
+  if (depth > 8)
+    return;
+  if (file_library_secret (secrets, name, handshake, NULL))
+    {
+      add_root (roots, name);
+      return;
+    }
+  ours = hl_keyschedule_find (schedule, name, handshake);
+  if (ours == NULL)
+    return;
+  if (g_str_has_suffix (name, ".derived"))
+    {
+      g_autofree char *target = g_strndup (name, strlen (name) - strlen (".derived"));
+
+      if (file_library_secret (secrets, target, handshake, NULL))
+        add_root (roots, target);
+    }
+  for (guint i = 0; ours->inputs && ours->inputs[i]; i++)
+    collect_roots (schedule, secrets, handshake, ours->inputs[i], roots, depth + 1);
+}
+
+/* One difference per library value that the re-derived values say is wrong, listing them;
+ * one per claim of the file's own that is wrong by itself. */
+static void
+group_claims (HlTrace *trace, HlTraceCheck *check, GPtrArray *claims)
+{
+  GPtrArray *secrets = hl_trace_get_secrets (trace);
+
+  for (;;)
+    {
+      const char *best = NULL;
+      guint best_count = 0;
+      guint best_handshake = 0;
+      int best_index = G_MAXINT;
+
+      for (guint i = 0; i < claims->len; i++)
+        {
+          Claim *c = g_ptr_array_index (claims, i);
+
+          if (c->grouped || !c->upstream)
+            continue;
+          for (guint r = 0; r < c->roots->len; r++)
+            {
+              const char *root = g_ptr_array_index (c->roots, r);
+              guint count = 0;
+              int index = 0;
+
+              for (guint k = 0; k < claims->len; k++)
+                {
+                  Claim *o = g_ptr_array_index (claims, k);
+
+                  if (!o->grouped && o->upstream && o->handshake == c->handshake &&
+                      g_ptr_array_find_with_equal_func (o->roots, root, g_str_equal, NULL))
+                    count++;
+                }
+              file_library_secret (secrets, root, c->handshake, &index);
+              if (count > best_count || (count == best_count && index < best_index))
+                {
+                  best = root;
+                  best_count = count;
+                  best_handshake = c->handshake;
+                  best_index = index;
+                }
+            }
+        }
+      if (best == NULL)
+        break;
+      {
+        const HlSecret *root = file_library_secret (secrets, best, best_handshake, NULL);
+        g_autofree char *claim = short_hex (root->value);
+        g_autofree char *root_name = g_strdup (best);
+        GString *found = g_string_new (NULL);
+        HlDifference *d = NULL;
+        guint n = 0;
+
+        for (guint k = 0; k < claims->len; k++)
+          {
+            Claim *o = g_ptr_array_index (claims, k);
+
+            if (o->grouped || !o->upstream || o->handshake != best_handshake ||
+                !g_ptr_array_find_with_equal_func (o->roots, root_name, g_str_equal, NULL))
+              continue;
+            o->grouped = TRUE;
+            if (n++ == 0)
+              {
+                g_string_append_printf (found, "values re-derived with it disagree with the "
+                                        "file: %s", o->found);
+                add (check, o->event, g_strdup_printf ("secrets[%d].value", best_index),
+                     claim, "%s", "");
+                d = g_ptr_array_index (check->differences, check->differences->len - 1);
+              }
+            else
+              g_string_append_printf (found, "%s%s", n == 2 ? "; and also " : ", ", o->name);
+            if (o->event >= 0)
+              {
+                if (d->events == NULL)
+                  d->events = g_array_new (FALSE, FALSE, sizeof (int));
+                g_array_append_val (d->events, o->event);
+              }
+          }
+        if (d == NULL)   /* the best root came from a claim of this group */
+          g_assert_not_reached ();
+        g_free (d->found);
+        d->found = g_string_free (found, FALSE);
+        g_free (d->claim);
+        d->claim = g_strdup_printf ("%s = %s", root_name, claim);
+      }
+    }
+
+  for (guint i = 0; i < claims->len; i++)
+    {
+      Claim *c = g_ptr_array_index (claims, i);
+
+      if (!c->grouped)
+        add (check, c->event, g_steal_pointer (&c->path), c->claim, "%s", c->found);
+    }
+}
+
+static Claim *
+new_claim (GPtrArray *claims, int event, char *path, const char *name, guint handshake,
+           gboolean upstream)
+{
+  Claim *c = g_new0 (Claim, 1);
+
+  c->event = event;
+  c->path = path;
+  c->name = g_strdup (name);
+  c->handshake = handshake;
+  c->upstream = upstream;
+  c->roots = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (claims, c);
+  return c;
+}
+
+/* Whether a difference already names secrets[@index]. */
+static gboolean
+named (HlTraceCheck *check, guint index)
+{
+  g_autofree char *prefix = g_strdup_printf ("secrets[%u].", index);
+
+  for (guint i = 0; i < check->differences->len; i++)
+    if (g_str_has_prefix (((HlDifference *) g_ptr_array_index (check->differences, i))->path,
+                          prefix))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 check_keyschedule (HlTrace *trace, HlTraceCheck *check)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HlKeySchedule) schedule = hl_keyschedule_compute (trace, &error);
+  g_autoptr(GPtrArray) claims = g_ptr_array_new_with_free_func ((GDestroyNotify) claim_free);
   GPtrArray *secrets = hl_trace_get_secrets (trace);
   g_autofree gboolean *matched = g_new0 (gboolean, MAX (secrets->len, 1));
   gboolean any_derived = FALSE;
@@ -536,6 +748,7 @@ check_keyschedule (HlTrace *trace, HlTraceCheck *check)
       const HlSecret *ours = g_ptr_array_index (schedule->secrets, i);
       int j = find_file_secret (secrets, ours);
       const HlSecret *theirs;
+      Claim *c;
 
       if (j < 0)
         {
@@ -552,23 +765,99 @@ check_keyschedule (HlTrace *trace, HlTraceCheck *check)
         }
       matched[j] = TRUE;
       theirs = g_ptr_array_index (secrets, (guint) j);
+      if (same_bytes (ours->value, theirs->value) && ours->check == theirs->check)
+        continue;
+
+      /* The file's entry re-derives to what it says but no longer checks out (or re-derives
+       * differently and its check changes with it): a value it comes from is wrong. Otherwise
+       * the entry itself is. */
+      c = new_claim (claims, secret_event (trace, ours),
+                     g_strdup_printf ("secrets[%d].%s", j,
+                                      same_bytes (ours->value, theirs->value) ? "check" : "value"),
+                     ours->name, ours->handshake, ours->check != theirs->check);
       if (!same_bytes (ours->value, theirs->value))
         {
           g_autofree char *claim = short_hex (theirs->value);
           g_autofree char *found = short_hex (ours->value);
 
-          add (check, secret_event (trace, ours), g_strdup_printf ("secrets[%d].value", j), claim,
-               "%s re-derives to %s", ours->name, found);
+          c->claim = g_strdup_printf ("%s = %s", ours->name, claim);
+          c->found = g_strdup_printf ("%s re-derives to %s %s", ours->name, found,
+                                      check_word (ours->check));
         }
-      else if (ours->check != theirs->check)
+      else
         {
-          g_autofree char *claim = g_strdup_printf ("%s %s", ours->name,
-                                                    check_word (theirs->check));
+          c->claim = g_strdup_printf ("%s %s", ours->name, check_word (theirs->check));
+          c->found = g_strdup_printf ("%s %s — %s", ours->name, check_word (ours->check),
+                                      ours->note ? ours->note : "");
+        }
+      collect_roots (schedule, secrets, ours->handshake, ours->name, c->roots, 0);
+    }
 
-          add (check, secret_event (trace, ours), g_strdup_printf ("secrets[%d].check", j), claim,
-               "%s — %s", check_word (ours->check), ours->note ? ours->note : "");
+  /* a value only checked through another (a transcript hash through its verify_data) goes
+   * with that one */
+  for (guint i = 0; i < claims->len; i++)
+    {
+      Claim *c = g_ptr_array_index (claims, i);
+
+      if (c->roots->len > 0 || !c->upstream)
+        continue;
+      for (guint k = 0; k < claims->len; k++)
+        {
+          Claim *o = g_ptr_array_index (claims, k);
+          const HlSecret *by = hl_keyschedule_find (schedule, o->name, o->handshake);
+
+          if (o != c && by && by->inputs &&
+              g_strv_contains ((const char *const *) by->inputs, c->name))
+            for (guint r = 0; r < o->roots->len; r++)
+              add_root (c->roots, g_ptr_array_index (o->roots, r));
         }
     }
+
+  for (guint i = 0; i < schedule->records->len; i++)
+    {
+      const HlRecordDecryption *rd = g_ptr_array_index (schedule->records, i);
+      HlEvent *record = hl_trace_get_event (trace, rd->record);
+      GBytes *plaintext = hl_event_get_plaintext (record);
+      gboolean same_check = rd->check == hl_event_get_check (record) &&
+                            (rd->plaintext == NULL ||
+                             rd->inner_type == hl_event_get_inner_type (record));
+      g_autofree char *name = g_strdup_printf ("the record of event %u", rd->record);
+      Claim *c;
+
+      if (same_bytes (rd->plaintext, plaintext) && same_check)
+        continue;
+      c = new_claim (claims, (int) rd->record,
+                     g_strdup_printf ("events[%u].%s", rd->record,
+                                      same_bytes (rd->plaintext, plaintext) ? "check"
+                                                                            : "plaintext"),
+                     name, rd->handshake, !same_check);
+      if (!same_bytes (rd->plaintext, plaintext))
+        {
+          g_autofree char *claim = short_hex (plaintext);
+          g_autofree char *found = short_hex (rd->plaintext);
+
+          c->claim = g_strdup_printf ("plaintext %s", claim);
+          c->found = g_strdup_printf ("the record decrypts to %s — %s", found,
+                                      rd->detail ? rd->detail : "");
+        }
+      else
+        {
+          c->claim = g_strdup_printf ("%s, inner type %u",
+                                      check_word (hl_event_get_check (record)),
+                                      hl_event_get_inner_type (record));
+          c->found = g_strdup_printf ("%s, inner type %u — %s", check_word (rd->check),
+                                      rd->inner_type, rd->detail ? rd->detail : "");
+        }
+      if (rd->keys)
+        {
+          g_auto(GStrv) keys = g_strsplit (rd->keys, ", ", -1);
+
+          for (guint k = 0; keys[k]; k++)
+            collect_roots (schedule, secrets, rd->handshake, keys[k], c->roots, 0);
+        }
+    }
+  group_claims (trace, check, claims);
+
   for (guint j = 0; j < secrets->len; j++)
     {
       const HlSecret *theirs = g_ptr_array_index (secrets, j);
@@ -580,37 +869,11 @@ check_keyschedule (HlTrace *trace, HlTraceCheck *check)
           add (check, secret_event (trace, theirs), g_strdup_printf ("secrets[%u]", j), claim,
                "the trace's bytes give no such value");
         }
-      else if (!matched[j] && theirs->value != NULL && !confirmed (schedule, theirs))
+      else if (!matched[j] && theirs->value != NULL && !confirmed (schedule, theirs) &&
+               !named (check, j))
         g_ptr_array_add (check->unchecked,
                          g_strdup_printf ("secrets[%u] %s (connection %u)", j, theirs->name,
                                           theirs->handshake + 1));
-    }
-
-  for (guint i = 0; i < schedule->records->len; i++)
-    {
-      const HlRecordDecryption *rd = g_ptr_array_index (schedule->records, i);
-      HlEvent *record = hl_trace_get_event (trace, rd->record);
-      GBytes *plaintext = hl_event_get_plaintext (record);
-
-      if (!same_bytes (rd->plaintext, plaintext))
-        {
-          g_autofree char *claim = short_hex (plaintext);
-          g_autofree char *found = short_hex (rd->plaintext);
-
-          add (check, (int) rd->record, g_strdup_printf ("events[%u].plaintext", rd->record),
-               claim, "the record decrypts to %s — %s", found, rd->detail ? rd->detail : "");
-        }
-      else if (rd->check != hl_event_get_check (record) ||
-               (rd->plaintext && rd->inner_type != hl_event_get_inner_type (record)))
-        {
-          g_autofree char *claim = g_strdup_printf ("%s, inner type %u",
-                                                    check_word (hl_event_get_check (record)),
-                                                    hl_event_get_inner_type (record));
-
-          add (check, (int) rd->record, g_strdup_printf ("events[%u].check", rd->record), claim,
-               "%s, inner type %u — %s", check_word (rd->check), rd->inner_type,
-               rd->detail ? rd->detail : "");
-        }
     }
 }
 
@@ -795,6 +1058,17 @@ hl_trace_check_count (HlTraceCheck *check)
   return check->differences->len;
 }
 
+static gboolean
+shows_on (const HlDifference *d, int index)
+{
+  if (d->event == index)
+    return TRUE;
+  for (guint i = 0; d->events && i < d->events->len; i++)
+    if (g_array_index (d->events, int, i) == index)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 append_difference (GString *out, const HlDifference *d)
 {
@@ -813,7 +1087,7 @@ hl_trace_check_dup_event_text (HlTraceCheck *check, guint index)
     {
       const HlDifference *d = g_ptr_array_index (check->differences, i);
 
-      if (d->event != (int) index)
+      if (!shows_on (d, (int) index))
         continue;
       if (out == NULL)
         out = g_string_new (NULL);

@@ -22,15 +22,18 @@ G_BEGIN_DECLS
  *   "secrets[7].check", "certificates.server_chain[0]")
  * @claim: what the file says
  * @found: what its bytes say
+ * @events: (element-type int) (nullable): further steps it shows on (a changed secret shows on
+ *   every step whose value or record it breaks)
  *
  * One claim of a trace file that its own bytes contradict.
  */
 typedef struct
 {
-  int   event;
-  char *path;
-  char *claim;
-  char *found;
+  int     event;
+  char   *path;
+  char   *claim;
+  char   *found;
+  GArray *events;
 } HlDifference;
 
 /**
