@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "hl-trace-check"
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "hl-event-private.h"
@@ -443,14 +444,28 @@ check_plaintext_records (HlTrace *trace, HlTraceCheck *check)
 
 /* Key schedule and decryption */
 
+/* Whether the "Derive …" step @name derives what @secret belongs to: the TLS 1.3 handshake keys
+ * or the rest. */
+static gboolean
+derives (const char *name, const HlSecret *secret)
+{
+  g_autofree char *lower = g_ascii_strdown (secret->name, -1);
+
+  return g_str_has_prefix (name, "Derive") &&
+         (strstr (name, "handshake") != NULL) == (strstr (lower, "handshake_") != NULL &&
+                                                   !g_str_has_prefix (lower, "handshake_secret"));
+}
+
 /* The step a key-schedule value shows on: the Finished a verify_data or transcript hash is for,
- * else the first step of its connection that derives keys. */
+ * else the first step of its connection that derives it (the other side's such step is added
+ * by show_on_peers()). */
 static int
 secret_event (HlTrace *trace, const HlSecret *secret)
 {
   gboolean finished = g_str_has_suffix (secret->name, "_finished") ||
                       g_str_has_suffix (secret->name, "_verify_data");
   HlSide side = strstr (secret->name, "client") ? HL_SIDE_CLIENT : HL_SIDE_SERVER;
+  int any = -1;
 
   for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
     {
@@ -467,9 +482,14 @@ secret_event (HlTrace *trace, const HlSecret *secret)
         }
       else if (hl_event_get_kind (event) == HL_EVENT_ACTION &&
                g_str_has_prefix (hl_event_get_name (event), "Derive"))
-        return (int) i;
+        {
+          if (derives (hl_event_get_name (event), secret))
+            return (int) i;
+          if (any < 0)
+            any = (int) i;
+        }
     }
-  return -1;
+  return any;
 }
 
 /* The file's entry for a value the key schedule adds (derived, or taken from the wire). */
@@ -1005,6 +1025,65 @@ check_chain (HlTrace *trace, HlTraceCheck *check, HlSide side)
     }
 }
 
+/* A record is drawn with what it carried (records are hidden unless asked for): a difference on
+ * a record shows on the messages, alerts and application data linked to it too. */
+static void
+show_on_carried (HlTrace *trace, HlTraceCheck *check)
+{
+  for (guint k = 0; k < check->differences->len; k++)
+    {
+      HlDifference *d = g_ptr_array_index (check->differences, k);
+      HlEvent *record;
+
+      if (d->event < 0)
+        continue;
+      record = hl_trace_get_event (trace, (guint) d->event);
+      if (hl_event_get_kind (record) != HL_EVENT_RECORD)
+        continue;
+      for (guint i = (guint) d->event + 1; i < hl_trace_get_n_events (trace); i++)
+        if (hl_event_get_record (hl_trace_get_event (trace, i)) == d->event)
+          {
+            int index = (int) i;
+
+            if (d->events == NULL)
+              d->events = g_array_new (FALSE, FALSE, sizeof (int));
+            g_array_append_val (d->events, index);
+          }
+    }
+}
+
+/* Both sides derive the keys: a difference on one side's "Derive …" step shows on the other
+ * side's step of the same name too. */
+static void
+show_on_peers (HlTrace *trace, HlTraceCheck *check)
+{
+  for (guint k = 0; k < check->differences->len; k++)
+    {
+      HlDifference *d = g_ptr_array_index (check->differences, k);
+      HlEvent *step;
+
+      if (d->event < 0 || !g_str_has_prefix (d->path, "secrets"))
+        continue;
+      step = hl_trace_get_event (trace, (guint) d->event);
+      if (hl_event_get_kind (step) != HL_EVENT_ACTION)
+        continue;
+      for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+        {
+          HlEvent *other = hl_trace_get_event (trace, i);
+          int index = (int) i;
+
+          if (index != d->event && hl_event_get_kind (other) == HL_EVENT_ACTION &&
+              hl_event_get_handshake (other) == hl_event_get_handshake (step) &&
+              g_str_equal (hl_event_get_name (other), hl_event_get_name (step)))
+            {
+              if (d->events == NULL)
+                d->events = g_array_new (FALSE, FALSE, sizeof (int));
+              g_array_append_val (d->events, index);
+            }
+        }
+    }
+}
+
 /* Public API */
 
 /**
@@ -1038,6 +1117,8 @@ hl_trace_check (HlTrace *trace)
   check_signatures (trace, check);
   check_chain (trace, check, HL_SIDE_SERVER);
   check_chain (trace, check, HL_SIDE_CLIENT);
+  show_on_carried (trace, check);
+  show_on_peers (trace, check);
   return check;
 }
 
@@ -1142,8 +1223,66 @@ hl_trace_check_dup_text (HlTraceCheck *check)
 void
 hl_trace_check_mark (HlTrace *trace, HlTraceCheck *check)
 {
+  g_autoptr(HlKeySchedule) schedule = NULL;
+  GPtrArray *secrets;
+
   g_return_if_fail (HL_IS_TRACE (trace));
   g_return_if_fail (check != NULL);
+
+  /* the Keys tab shows what re-checking found, and says so */
+  secrets = hl_trace_get_secrets (trace);
+  schedule = check->differences->len > 0 ? hl_keyschedule_compute (trace, NULL) : NULL;
+  for (guint i = 0; schedule && i < schedule->secrets->len; i++)
+    {
+      const HlSecret *ours = g_ptr_array_index (schedule->secrets, i);
+      int j = find_file_secret (secrets, ours);
+      HlSecret *theirs = j >= 0 ? g_ptr_array_index (secrets, (guint) j) : NULL;
+
+      if (theirs && (theirs->check != ours->check || !same_bytes (theirs->value, ours->value)))
+        {
+          char *note = g_strdup_printf ("✗ Re-checked when the file was opened: %s%s (the file "
+                                        "said %s).", !same_bytes (theirs->value, ours->value)
+                                          ? "its bytes give a different value. " : "",
+                                        ours->note ? ours->note : "", check_word (theirs->check));
+
+          theirs->check = HL_CHECK_FAILED;
+          g_free (theirs->note);
+          theirs->note = note;
+        }
+    }
+  for (guint k = 0; k < check->differences->len; k++)
+    {
+      const HlDifference *d = g_ptr_array_index (check->differences, k);
+      guint j;
+      HlSecret *secret;
+      char *note;
+
+      if (sscanf (d->path, "secrets[%u]", &j) != 1 || j >= secrets->len)
+        continue;
+      secret = g_ptr_array_index (secrets, j);
+      if (secret->source == HL_SOURCE_DERIVED)
+        continue;
+      note = g_strdup_printf ("✗ The file's value does not match its bytes: %s%s%s", d->found,
+                              secret->note ? "\n" : "", secret->note ? secret->note : "");
+      g_free (secret->note);
+      secret->note = note;
+    }
+  for (guint k = 0; k < check->unchecked->len; k++)
+    {
+      guint j;
+      HlSecret *secret;
+      char *note;
+
+      if (sscanf (g_ptr_array_index (check->unchecked, k), "secrets[%u]", &j) != 1 ||
+          j >= secrets->len)
+        continue;
+      secret = g_ptr_array_index (secrets, j);
+      note = g_strdup_printf ("From the file, not checked: nothing in the trace recomputes or "
+                              "confirms this value.%s%s", secret->note ? " " : "",
+                              secret->note ? secret->note : "");
+      g_free (secret->note);
+      secret->note = note;
+    }
 
   for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
     {

@@ -170,7 +170,7 @@ master_secret_byte (JsonObject *root, int *event)
 static char *
 traffic_secret_byte (JsonObject *root, int *event)
 {
-  *event = find_event (root, "action", "Derive the handshake keys", 0, FALSE);
+  *event = find_event (root, "action", "Derive the application keys", 0, FALSE);
   return flip_secret (root, "SERVER_TRAFFIC_SECRET_0");
 }
 
