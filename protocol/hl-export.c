@@ -403,8 +403,9 @@ connection_close (Capture *cap, Connection *conn)
  * application data decrypted with no configuration. The layout is described at the top of
  * hl-export.c.
  *
- * Fails (G_IO_ERROR_INVALID_DATA) only when a record cannot be framed: it has no bytes, or is
- * too long for one IPv4 datagram.
+ * Fails (G_IO_ERROR_INVALID_DATA) only when a record cannot be framed: it has no bytes, is
+ * too long for one IPv4 datagram, or is stamped after the year 9999 (a file may say anything;
+ * the sum of start and timestamp is range-checked before it is computed).
  *
  * Returns: (transfer full): the file's bytes, or %NULL
  */

@@ -362,6 +362,23 @@ test_unchecked (void)
   g_assert_nonnull (strstr (listing, "From the file, not checked"));
 }
 
+/* A file cut at its very last byte (the closing newline) still opens, and nothing differs. */
+static void
+test_cut_newline (void)
+{
+  gsize length = 0;
+  g_autofree char *text = hl_trace_to_data (trace_of ("tls12-rsa"), &length);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlTrace) copy = NULL;
+  g_autoptr(HlTraceCheck) check = NULL;
+
+  g_assert_cmpint (text[length - 1], ==, '\n');
+  copy = hl_trace_load_data (text, (gssize) length - 1, &error);
+  g_assert_no_error (error);
+  check = hl_trace_check (copy);
+  g_assert_cmpuint (hl_trace_check_count (check), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -383,5 +400,6 @@ main (int argc, char *argv[])
       g_test_add_data_func (name, &scenarios[i], test_original);
     }
   g_test_add_func ("/trace-check/unchecked", test_unchecked);
+  g_test_add_func ("/trace-check/cut-newline", test_cut_newline);
   return g_test_run ();
 }
