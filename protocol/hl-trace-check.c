@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
 #include "hl-event-private.h"
 #include "hl-keyschedule.h"
 #include "hl-signature.h"
@@ -1025,6 +1028,194 @@ check_chain (HlTrace *trace, HlTraceCheck *check, HlSide side)
     }
 }
 
+/* Chain verifications: what a verifier concluded about the chain in the Certificate message it
+ * received, recomputed against the trust anchor the file names (RFC 5280 §6 path validation, by
+ * GnuTLS's primitive) with the validity periods checked at the time the trace was made and the
+ * name checked as the verifier did (RFC 6125). Live traces trusted the system store, which is
+ * not in the file: not checked. */
+
+#define STATUS_MASK (GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_EXPIRED | \
+                     GNUTLS_CERT_NOT_ACTIVATED | GNUTLS_CERT_UNEXPECTED_OWNER | \
+                     GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_NOT_CA)
+
+/* @now < 0: the trace's time is itself in doubt, validity periods are not checked. */
+static gboolean
+recompute_status (GPtrArray *chain, GBytes *ca_der, gint64 now, const char *hostname,
+                  guint *out)
+{
+  gnutls_x509_crt_t *certs = g_new0 (gnutls_x509_crt_t, MAX (chain->len, 1));
+  gnutls_x509_crt_t ca = NULL;
+  gnutls_x509_trust_list_t list = NULL;
+  unsigned int status = 0;
+  gboolean ok = FALSE;
+  guint n = 0;
+
+  for (; n < chain->len; n++)
+    {
+      gnutls_datum_t der = { (unsigned char *) g_bytes_get_data (g_ptr_array_index (chain, n),
+                                                                 NULL),
+                             (unsigned int) g_bytes_get_size (g_ptr_array_index (chain, n)) };
+
+      if (gnutls_x509_crt_init (&certs[n]) < 0)
+        goto out;
+      if (gnutls_x509_crt_import (certs[n], &der, GNUTLS_X509_FMT_DER) < 0)
+        {
+          n++;
+          goto out;
+        }
+    }
+  {
+    gnutls_datum_t der = { (unsigned char *) g_bytes_get_data (ca_der, NULL),
+                           (unsigned int) g_bytes_get_size (ca_der) };
+
+    if (gnutls_x509_crt_init (&ca) < 0 || gnutls_x509_crt_import (ca, &der,
+                                                                   GNUTLS_X509_FMT_DER) < 0)
+      goto out;
+  }
+  if (n == 0 || gnutls_x509_trust_list_init (&list, 0) < 0)
+    goto out;
+  if (gnutls_x509_trust_list_add_cas (list, &ca, 1, 0) != 1)
+    goto out;
+  ca = NULL;   /* the list owns it */
+  if (gnutls_x509_trust_list_verify_crt2 (list, certs, n, NULL, 0,
+                                          GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+                                          GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+                                          &status, NULL) < 0)
+    goto out;
+  for (guint i = 0; i < n; i++)
+    {
+      time_t activation = gnutls_x509_crt_get_activation_time (certs[i]);
+      time_t expiration = gnutls_x509_crt_get_expiration_time (certs[i]);
+
+      if (now < 0)
+        break;
+      if (activation != (time_t) -1 && now < (gint64) activation)
+        status |= GNUTLS_CERT_NOT_ACTIVATED | GNUTLS_CERT_INVALID;
+      if (expiration != (time_t) -1 && now > (gint64) expiration)
+        status |= GNUTLS_CERT_EXPIRED | GNUTLS_CERT_INVALID;
+    }
+  if (hostname && !gnutls_x509_crt_check_hostname2 (certs[0], hostname, 0))
+    status |= GNUTLS_CERT_UNEXPECTED_OWNER | GNUTLS_CERT_INVALID;
+  *out = status;
+  ok = TRUE;
+
+out:
+  for (guint i = 0; i < n; i++)
+    gnutls_x509_crt_deinit (certs[i]);
+  g_free (certs);
+  if (ca)
+    gnutls_x509_crt_deinit (ca);
+  if (list)
+    gnutls_x509_trust_list_deinit (list, 1);
+  return ok;
+}
+
+/* The first Certificate message @side sent in @handshake, or -1. */
+static int
+certificate_message (HlTrace *trace, HlSide side, guint handshake)
+{
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
+          hl_event_get_content_type (event) == HL_CONTENT_HANDSHAKE &&
+          hl_event_get_handshake_type (event) == HT_CERTIFICATE &&
+          hl_event_get_side (event) == side && hl_event_get_handshake (event) == handshake &&
+          hl_event_get_bytes (event) != NULL)
+        return (int) i;
+    }
+  return -1;
+}
+
+static gboolean
+timestamps_differ (HlTraceCheck *check)
+{
+  for (guint i = 0; i < check->differences->len; i++)
+    if (g_str_has_suffix (((HlDifference *) g_ptr_array_index (check->differences, i))->path,
+                          ".timestamp_us"))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+check_verifications (HlTrace *trace, HlTraceCheck *check)
+{
+  GPtrArray *verifications = hl_trace_get_verifications (trace);
+  GBytes *ca = hl_trace_get_ca_certificate (trace);
+  /* GnuTLS checked validity at the time of the run; the trace starts then — unless its times
+   * are a difference already (check_timestamps()), which would make every period look wrong */
+  gboolean times_ok = !timestamps_differ (check);
+  gint64 now = times_ok ? MAX (hl_trace_get_created (trace) / G_USEC_PER_SEC, 0) : -1;
+  guint mask = times_ok ? STATUS_MASK
+                        : STATUS_MASK & ~(GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED);
+
+  for (guint v = 0; v < verifications->len; v++)
+    {
+      const HlVerification *ver = g_ptr_array_index (verifications, v);
+      HlSide sender = ver->verifier == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+      int message = certificate_message (trace, sender, ver->handshake);
+      g_autoptr(GPtrArray) chain = NULL;
+      int step = -1;
+      guint status = 0;
+      g_autofree char *claim = NULL;
+
+      if (hl_trace_get_live (trace) != NULL || ca == NULL || ver->rc != 0)
+        {
+          g_ptr_array_add (check->unchecked,
+                           g_strdup_printf ("verifications[%u] (the %s's verdict on the %s's "
+                                            "chain%s)", v, hl_side_to_string (ver->verifier),
+                                            hl_side_to_string (sender),
+                                            hl_trace_get_live (trace)
+                                              ? ": its trust anchors are not in the file" : ""));
+          continue;
+        }
+      if (message < 0)
+        continue;
+      chain = parse_certificate_list (hl_event_get_bytes (hl_trace_get_event (trace,
+                                                                                (guint) message)),
+                                      TRUE);
+      if (chain == NULL)
+        chain = parse_certificate_list (hl_event_get_bytes (hl_trace_get_event (
+                                          trace, (guint) message)), FALSE);
+      if (chain == NULL || chain->len == 0 ||
+          !recompute_status (chain, ca, now, ver->hostname, &status))
+        continue;
+      for (guint i = (guint) message + 1; i < hl_trace_get_n_events (trace) && step < 0; i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+
+          if (hl_event_get_kind (event) == HL_EVENT_ACTION &&
+              hl_event_get_side (event) == ver->verifier &&
+              hl_event_get_handshake (event) == ver->handshake &&
+              g_str_equal (hl_event_get_name (event), "Verify the certificate chain"))
+            step = (int) i;
+        }
+      if (!times_ok && (ver->status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)))
+        continue;   /* its verdict rests on a time the file does not give */
+      claim = g_strdup_printf ("%s, status 0x%x", ver->trusted ? "trusted" : "not trusted",
+                               ver->status & mask);
+      if ((ver->status & mask) != (status & mask) || !ver->trusted != (status != 0))
+        add (check, step >= 0 ? step : message, g_strdup_printf ("verifications[%u]", v), claim,
+             "verified again against the trust anchor in the file, at the trace's time: %s, "
+             "status 0x%x", status == 0 ? "trusted" : "not trusted", status & mask);
+      else if (step >= 0 &&
+               hl_event_get_check (hl_trace_get_event (trace, (guint) step)) !=
+                 (status == 0 ? HL_CHECK_OK : HL_CHECK_FAILED))
+        {
+          HlEvent *event = hl_trace_get_event (trace, (guint) step);
+
+          g_free (claim);
+          claim = g_strdup_printf ("%s %s", hl_event_get_name (event),
+                                   check_word (hl_event_get_check (event)));
+          add (check, step, g_strdup_printf ("events[%d].check", step), claim,
+               "%s — verified again against the trust anchor in the file: %s",
+               check_word (status == 0 ? HL_CHECK_OK : HL_CHECK_FAILED),
+               status == 0 ? "trusted" : "not trusted");
+        }
+    }
+}
+
 /* A record is drawn with what it carried (records are hidden unless asked for): a difference on
  * a record shows on the messages, alerts and application data linked to it too. */
 static void
@@ -1117,6 +1308,7 @@ hl_trace_check (HlTrace *trace)
   check_signatures (trace, check);
   check_chain (trace, check, HL_SIDE_SERVER);
   check_chain (trace, check, HL_SIDE_CLIENT);
+  check_verifications (trace, check);
   show_on_carried (trace, check);
   show_on_peers (trace, check);
   return check;

@@ -15,7 +15,8 @@
  * An opened trace is checked, not believed (hl-trace-check): every scenario's trace, saved and
  * opened again, shows no difference; a table of tampered copies of real traces — one changed
  * secret byte, a swapped certificate, a caption naming a wrong byte count, a record moved to
- * another connection, a changed plaintext, timestamps at the limits — each shows exactly the
+ * another connection, a changed plaintext, timestamps at the limits, a chain verdict that the
+ * chain and the trust anchor contradict — each shows exactly the
  * difference expected, on the step expected, and prints and exports without undefined behaviour
  * (the CI runs this under ASan/UBSan).
  */
@@ -267,9 +268,25 @@ created_max (JsonObject *root, int *event)
 static char *
 created_min (JsonObject *root, int *event)
 {
-  /* the earliest start a file can name: a capture clamps it to 1970, nothing differs */
+  /* the earliest start a file can name: a capture clamps it to 1970; but then the server's
+   * certificate was not yet valid, and the client's verdict "trusted" does not hold */
   json_object_set_string_member (root, "created", "0001-01-01T00:00:00Z");
-  return NULL;
+  *event = find_event (root, "action", "Verify the certificate chain", 0, FALSE);
+  return g_strdup ("verifications[0]");
+}
+
+static char *
+verdict_flipped (JsonObject *root, int *event)
+{
+  /* the untrusted authority's chain claimed trusted */
+  JsonObject *v = json_array_get_object_element (json_object_get_array_member (root,
+                                                                               "verifications"),
+                                                 0);
+
+  json_object_set_boolean_member (v, "trusted", TRUE);
+  json_object_set_int_member (v, "status", 0);
+  *event = find_event (root, "action", "Verify the certificate chain", 0, FALSE);
+  return g_strdup ("verifications[0]");
 }
 
 typedef struct
@@ -291,6 +308,7 @@ static const Tamper tampers[] = {
   { "timestamps-max", "tls13", timestamps_max, FALSE },
   { "created-max", "tls12-rsa", created_max, FALSE },
   { "created-min", "tls12-rsa", created_min, TRUE },
+  { "verdict-flipped", "fail-untrusted-ca", verdict_flipped, TRUE },
 };
 
 static void
