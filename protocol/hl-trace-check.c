@@ -1421,9 +1421,14 @@ hl_trace_check_mark (HlTrace *trace, HlTraceCheck *check)
   g_return_if_fail (HL_IS_TRACE (trace));
   g_return_if_fail (check != NULL);
 
+  /* A file that holds what its bytes say opens exactly as it was saved (a clean trace saved
+   * again is the same file); its unchecked values are listed by hl_trace_check_dup_text(). */
+  if (check->differences->len == 0)
+    return;
+
   /* the Keys tab shows what re-checking found, and says so */
   secrets = hl_trace_get_secrets (trace);
-  schedule = check->differences->len > 0 ? hl_keyschedule_compute (trace, NULL) : NULL;
+  schedule = hl_keyschedule_compute (trace, NULL);
   for (guint i = 0; schedule && i < schedule->secrets->len; i++)
     {
       const HlSecret *ours = g_ptr_array_index (schedule->secrets, i);

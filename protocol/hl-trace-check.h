@@ -57,7 +57,9 @@ char         *hl_trace_check_dup_event_text (HlTraceCheck *check, guint index);
  * and nothing unchecked. */
 char         *hl_trace_check_dup_text   (HlTraceCheck *check);
 /* Right after loading, before the trace is shown or shared: marks every step a difference shows
- * on as failed (✗) and puts the difference in front of its technical line. */
+ * on as failed (✗) and puts the difference in front of its technical line; in the secrets, the
+ * re-checked verdicts, and "from the file, not checked" on the unchecked values. Does nothing
+ * when there is no difference, so a clean file opens exactly as it was saved. */
 void          hl_trace_check_mark       (HlTrace      *trace,
                                          HlTraceCheck *check);
 
