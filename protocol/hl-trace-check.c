@@ -12,6 +12,7 @@
 #include "hl-keyschedule.h"
 #include "hl-signature.h"
 #include "hl-trace-check.h"
+#include "hl-tls-names.h"
 #include "hl-trace-decode.h"
 
 /*
@@ -1216,6 +1217,114 @@ check_verifications (HlTrace *trace, HlTraceCheck *check)
     }
 }
 
+/* What a handshake negotiated, as the hellos on the wire say (RFC 8446 §4.1.2-3, RFC 5246
+ * §7.4.1.2-3: legacy_version, then the 32-byte random, the session id and, from the server, the
+ * cipher suite), and how the run ended, as the alert on the wire says. */
+
+/* The last ClientHello, or ServerHello that is not a HelloRetryRequest, of @handshake. */
+static int
+last_hello (HlTrace *trace, guint handshake, HlSide side)
+{
+  int found = -1;
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
+          hl_event_get_content_type (event) == HL_CONTENT_HANDSHAKE &&
+          hl_event_get_handshake (event) == handshake && hl_event_get_side (event) == side &&
+          hl_event_get_handshake_type (event) == (side == HL_SIDE_CLIENT ? 1 : 2) &&
+          !g_str_equal (hl_event_get_name (event), "HelloRetryRequest") &&
+          hl_event_get_length (event) >= 4 + 2 + 32)
+        found = (int) i;
+    }
+  return found;
+}
+
+static void
+check_random (HlTrace *trace, HlTraceCheck *check, guint n, GBytes *claimed, int hello,
+              const char *member)
+{
+  GBytes *bytes;
+  g_autoptr(GBytes) random = NULL;
+
+  if (claimed == NULL || hello < 0)
+    return;
+  bytes = hl_event_get_bytes (hl_trace_get_event (trace, (guint) hello));
+  random = g_bytes_new_from_bytes (bytes, 6, 32);
+  if (!g_bytes_equal (random, claimed))
+    {
+      g_autofree char *claim = short_hex (claimed);
+      g_autofree char *found = short_hex (random);
+
+      add (check, hello, g_strdup_printf ("negotiated[%u].%s", n, member), claim,
+           "the %s (event %d) carries %s", hl_event_get_name (hl_trace_get_event (trace,
+                                                                                  (guint) hello)),
+           hello, found);
+    }
+}
+
+static void
+check_negotiated (HlTrace *trace, HlTraceCheck *check)
+{
+  GPtrArray *all = hl_trace_get_negotiated (trace);
+  const HlOutcome *outcome = hl_trace_get_outcome (trace);
+
+  for (guint n = 0; n < all->len; n++)
+    {
+      const HlNegotiated *neg = g_ptr_array_index (all, n);
+      int client_hello = last_hello (trace, neg->handshake, HL_SIDE_CLIENT);
+      int server_hello = last_hello (trace, neg->handshake, HL_SIDE_SERVER);
+
+      check_random (trace, check, n, neg->client_random, client_hello, "client_random");
+      check_random (trace, check, n, neg->server_random, server_hello, "server_random");
+      if (neg->cipher_suite && server_hello >= 0)
+        {
+          gsize len = 0;
+          const guint8 *p = g_bytes_get_data (hl_event_get_bytes (hl_trace_get_event (
+                                                trace, (guint) server_hello)), &len);
+          gsize at = 4 + 2 + 32;
+          const char *name;
+
+          if (at >= len || len - at - 1 < (gsize) p[at] + 2)
+            continue;
+          at += 1 + p[at];
+          name = hl_tls_cipher_suite_name ((guint16) (p[at] << 8 | p[at + 1]));
+          if (name && !g_str_equal (name, neg->cipher_suite))
+            add (check, server_hello, g_strdup_printf ("negotiated[%u].cipher_suite", n),
+                 neg->cipher_suite, "the ServerHello (event %d) picks %s", server_hello, name);
+        }
+    }
+
+  /* the fatal alert the outcome names is on the wire, from its sender */
+  if (outcome->alert_sender == HL_SIDE_CLIENT || outcome->alert_sender == HL_SIDE_SERVER)
+    {
+      gboolean seen = FALSE;
+
+      for (guint i = 0; i < hl_trace_get_n_events (trace) && !seen; i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+
+          seen = hl_event_get_kind (event) == HL_EVENT_ALERT &&
+                 hl_event_get_side (event) == outcome->alert_sender &&
+                 hl_event_get_alert_description (event) == outcome->alert;
+        }
+      if (!seen)
+        {
+          g_autofree char *claim = g_strdup_printf ("the %s sent alert %u (%s)",
+                                                    hl_side_to_string (outcome->alert_sender),
+                                                    outcome->alert,
+                                                    hl_alert_description_name (outcome->alert)
+                                                      ? hl_alert_description_name (outcome->alert)
+                                                      : "?");
+
+          add (check, -1, g_strdup ("outcome.alert"), claim,
+               "no such alert is in the trace");
+        }
+    }
+}
+
 /* A record is drawn with what it carried (records are hidden unless asked for): a difference on
  * a record shows on the messages, alerts and application data linked to it too. */
 static void
@@ -1309,6 +1418,7 @@ hl_trace_check (HlTrace *trace)
   check_chain (trace, check, HL_SIDE_SERVER);
   check_chain (trace, check, HL_SIDE_CLIENT);
   check_verifications (trace, check);
+  check_negotiated (trace, check);
   show_on_carried (trace, check);
   show_on_peers (trace, check);
   return check;

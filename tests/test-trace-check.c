@@ -289,6 +289,26 @@ verdict_flipped (JsonObject *root, int *event)
   return g_strdup ("verifications[0]");
 }
 
+static char *
+random_changed (JsonObject *root, int *event)
+{
+  JsonObject *n = json_array_get_object_element (json_object_get_array_member (root,
+                                                                               "negotiated"),
+                                                 0);
+
+  flip_hex (n, "client_random", 3);
+  *event = find_event (root, "message", "ClientHello", 0, FALSE);
+  return g_strdup ("negotiated[0].client_random");
+}
+
+static char *
+outcome_alert (JsonObject *root, int *event)
+{
+  /* bad_certificate instead of the unknown_ca on the wire */
+  json_object_set_int_member (json_object_get_object_member (root, "outcome"), "alert", 42);
+  return g_strdup ("outcome.alert");
+}
+
 typedef struct
 {
   const char *name;
@@ -309,6 +329,8 @@ static const Tamper tampers[] = {
   { "created-max", "tls12-rsa", created_max, FALSE },
   { "created-min", "tls12-rsa", created_min, TRUE },
   { "verdict-flipped", "fail-untrusted-ca", verdict_flipped, TRUE },
+  { "random-changed", "tls12-rsa", random_changed, TRUE },
+  { "outcome-alert", "fail-untrusted-ca", outcome_alert, TRUE },
 };
 
 static void
@@ -336,7 +358,7 @@ test_tampered (gconstpointer data)
       g_assert_cmpstr (d->found, !=, "");
     }
   exercise (copy, check, t->pcapng_ok);
-  if (path != NULL)
+  if (path != NULL && event >= 0)
     {
       /* the step shows ✗ and says why */
       HlEvent *marked = hl_trace_get_event (copy, (guint) event);
