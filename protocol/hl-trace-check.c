@@ -382,7 +382,8 @@ check_plaintext_records (HlTrace *trace, HlTraceCheck *check)
 {
   guint n = hl_trace_get_n_events (trace);
   guint n_streams = hl_trace_get_n_handshakes (trace) * 2;
-  g_autoptr(GPtrArray) streams = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  g_autoptr(GPtrArray) streams =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
   g_autofree GPtrArray **items = g_new0 (GPtrArray *, MAX (n, 1));
 
   for (guint s = 0; s < n_streams; s++)
