@@ -19,6 +19,7 @@
 #include "hl-screenshot.h"
 #include "hl-settings.h"
 #include "hl-scenario.h"
+#include "hl-trace-check.h"
 #include "hl-trace-decode.h"
 #include "hl-trace-io.h"
 #include "hl-video-export.h"
@@ -30,6 +31,7 @@ enum
   EXIT_OK = 0,
   EXIT_ENGINE = 1,
   EXIT_USAGE = 2,
+  EXIT_DIFFERENCES = 3,   /* --open: the file's claims do not match its bytes */
 };
 
 struct _HlApplication
@@ -38,6 +40,7 @@ struct _HlApplication
 
   char           *scenario_id;   /* --scenario for the window */
   HlTrace        *opened;        /* --open, loaded before the window exists */
+  HlTraceCheck   *opened_check;  /* what re-checking it found */
   char           *screenshot;    /* --screenshot: render the window to this PNG and quit */
   int             width;         /* --size */
   int             height;
@@ -195,7 +198,8 @@ write_output (const char *target, const char *data, gsize len)
 /* The trace for a headless command: the file given with --open, or a fresh run of the
  * scenario. NULL (and *status set) on failure, with the message already printed. */
 static HlTrace *
-headless_trace (const char *scenario_id, const char *open_path, int *status)
+headless_trace (const char *scenario_id, const char *open_path, HlTraceCheck **check,
+                int *status)
 {
   g_autoptr(GError) error = NULL;
   const HlScenario *scenario;
@@ -208,6 +212,12 @@ headless_trace (const char *scenario_id, const char *open_path, int *status)
       trace = hl_trace_load_file (file, NULL, &error);
       if (trace == NULL)
         *status = fail (EXIT_USAGE, "cannot open %s: %s", open_path, error->message);
+      else
+        {
+          /* an opened trace is checked, not believed */
+          *check = hl_trace_check (trace);
+          hl_trace_check_mark (trace, *check);
+        }
       return trace;
     }
   scenario = hl_scenario_lookup (scenario_id);
@@ -324,10 +334,12 @@ export_media (HlApplication *self, HlTrace *trace, GVariantDict *options)
   return EXIT_OK;
 }
 
-/* What --print, --json and --export-* make of a trace, in that order; the first failure stops. */
+/* What --print, --json and --export-* make of a trace, in that order; the first failure stops.
+ * @check: (nullable): the re-check of a trace opened from @open_path */
 static int
-output_trace (HlApplication *self, GVariantDict *options, HlTrace *trace, gboolean print,
-              gboolean verbose, const char *const *exports)
+output_trace (HlApplication *self, GVariantDict *options, HlTrace *trace, HlTraceCheck *check,
+              const char *open_path, gboolean print, gboolean verbose,
+              const char *const *exports)
 {
   int rc = EXIT_OK;
 
@@ -335,8 +347,20 @@ output_trace (HlApplication *self, GVariantDict *options, HlTrace *trace, gboole
     {
       g_autofree char *text = hl_trace_dup_text (trace, verbose ? HL_PRINT_VERBOSE
                                                                 : HL_PRINT_DEFAULT);
+      g_autofree char *differences = check ? hl_trace_check_dup_text (check) : NULL;
+
       rc = write_output ("-", text, strlen (text));
+      if (rc == EXIT_OK && differences && *differences)
+        {
+          g_autofree char *section = g_strdup_printf ("\n%s", differences);
+
+          rc = write_output ("-", section, strlen (section));
+        }
     }
+  else if (check && hl_trace_check_count (check) > 0)
+    g_printerr ("handshake-lens: %s: the file's claims do not match its bytes: %u "
+                "difference%s (--print lists them)\n", open_path, hl_trace_check_count (check),
+                hl_trace_check_count (check) == 1 ? "" : "s");
   if (rc == EXIT_OK && json_requested)
     {
       /* the saved-trace format plus every event's decoded fields, for people and scripts */
@@ -356,6 +380,8 @@ output_trace (HlApplication *self, GVariantDict *options, HlTrace *trace, gboole
       rc = export_trace (trace, f, exports[f]);
   if (rc == EXIT_OK)
     rc = export_media (self, trace, options);
+  if (rc == EXIT_OK && check && hl_trace_check_count (check) > 0)
+    rc = EXIT_DIFFERENCES;
   return rc;
 }
 
@@ -365,12 +391,13 @@ run_headless (HlApplication *self, GVariantDict *options, const char *scenario_i
               const char *const *exports)
 {
   int rc = EXIT_OK;
-  g_autoptr(HlTrace) trace = headless_trace (scenario_id, open_path, &rc);
+  g_autoptr(HlTraceCheck) check = NULL;
+  g_autoptr(HlTrace) trace = headless_trace (scenario_id, open_path, &check, &rc);
 
   if (trace == NULL)
     return rc;
 
-  return output_trace (self, options, trace, print, verbose, exports);
+  return output_trace (self, options, trace, check, open_path, print, verbose, exports);
 }
 
 /* --compare A B: the aligned table and summary (--print) and the side-by-side images
@@ -503,7 +530,7 @@ live_output (HlApplication *self, GVariantDict *options, HlTrace *trace, gboolea
              gboolean verbose, const char *const *exports)
 {
   g_autofree char *why = NULL;
-  int rc = output_trace (self, options, trace, print, verbose, exports);
+  int rc = output_trace (self, options, trace, NULL, NULL, print, verbose, exports);
 
   if (rc == EXIT_OK && !hl_live_trace_succeeded (trace, &why))
     rc = fail (EXIT_ENGINE, "the handshake failed: %s", why);
@@ -741,6 +768,8 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
       self->opened = hl_trace_load_file (file, NULL, &error);
       if (self->opened == NULL)
         return fail (EXIT_USAGE, "cannot open %s: %s", open_path, error->message);
+      self->opened_check = hl_trace_check (self->opened);
+      hl_trace_check_mark (self->opened, self->opened_check);
     }
   g_free (self->scenario_id);
   self->scenario_id = g_strdup (scenario_id);
@@ -859,7 +888,7 @@ hl_application_activate (GApplication *app)
       hl_presenter_set_high_contrast (hl_window_get_presenter (win), self->high_contrast);
 
       if (self->opened)
-        hl_window_set_trace (win, self->opened);
+        hl_window_set_checked_trace (win, self->opened, self->opened_check);
       else
         hl_window_run_scenario (win, self->scenario_id ? self->scenario_id
                                      : last ? last : "tls12-rsa");
@@ -1005,6 +1034,7 @@ hl_application_finalize (GObject *object)
   g_free (self->compare[1]);
   g_clear_object (&self->settings);
   g_clear_object (&self->opened);
+  g_clear_pointer (&self->opened_check, hl_trace_check_free);
   if (self->live)
     {
       hl_live_options_clear (self->live);

@@ -555,3 +555,51 @@ hl_decode_ccs (GBytes  *fragment,
     return NULL;
   return g_steal_pointer (&node);
 }
+
+static gsize
+u24_at (const guint8 *p, gsize len, gsize at)
+{
+  return at + 3 <= len ? (gsize) p[at] << 16 | (gsize) p[at + 1] << 8 | p[at + 2] : 0;
+}
+
+static gsize
+u16_at (const guint8 *p, gsize len, gsize at)
+{
+  return at + 2 <= len ? (gsize) p[at] << 8 | p[at + 1] : 0;
+}
+
+HlInnerSizes
+hl_decoder_inner_sizes (const guint8 *message, gsize len, gboolean tls13)
+{
+  HlInnerSizes sizes = { 0, 0, 0 };
+  const guint8 *body = message + 4;
+  gsize n;
+
+  if (message == NULL || len < 4)
+    return sizes;
+  n = len - 4;
+  switch (message[0])
+    {
+    case 11:
+      /* [context<0..255>] certificate_list<3> { cert_data<3> … } */
+      sizes.certificate = u24_at (body, n, (tls13 ? (n > 0 ? 1 + (gsize) body[0] : 0) : 0) + 3);
+      break;
+    case 12:
+      /* curve_type, named_curve, point<1..255> */
+      sizes.point = n > 3 && body[0] == 3 ? body[3] : 0;
+      break;
+    case 16:
+      /* ECDHE: point<1..255>; RSA's 2-byte length prefix makes n - 1 ≠ body[0] */
+      sizes.point = n > 1 && (gsize) body[0] == n - 1 ? n - 1 : 0;
+      break;
+    case 4:
+      if (!tls13)
+        sizes.ticket = u16_at (body, n, 4);
+      else if (n >= 9)
+        sizes.ticket = u16_at (body, n, 9 + (gsize) body[8]);
+      break;
+    default:
+      break;
+    }
+  return sizes;
+}

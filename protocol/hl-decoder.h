@@ -69,4 +69,21 @@ HlField *hl_decode_ccs            (GBytes                *fragment,
 gboolean hl_decoder_is_hello_retry_random (const guint8 *random,
                                            gsize         len);
 
+/**
+ * HlInnerSizes:
+ * Sizes inside a handshake message that captions name, 0 where the message has none: the first
+ * certificate's DER (Certificate, RFC 5246 §7.4.2 / RFC 8446 §4.4.2), the ephemeral public
+ * key's point (ServerKeyExchange RFC 8422 §5.4, ECDHE ClientKeyExchange §5.7) and the ticket
+ * (NewSessionTicket, RFC 5077 §3.3 / RFC 8446 §4.6.1).
+ */
+typedef struct
+{
+  gsize certificate;
+  gsize point;
+  gsize ticket;
+} HlInnerSizes;
+
+/* @message: the wire form, 4-byte header first. Never reads past its end. */
+HlInnerSizes hl_decoder_inner_sizes (const guint8 *message, gsize len, gboolean tls13);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "hl-engine.h"
 #include "hl-engine-private.h"
+#include "hl-decoder.h"
 #include "hl-error.h"
 #include "hl-keyschedule.h"
 #include "hl-signature.h"
@@ -287,43 +288,24 @@ add_secret (Run *run, const char *name, const char *label, GBytes *value, HlSide
 
 /* Captions: plain words built from what was captured. */
 
-/* The length in the 3-byte field at @at of @body, or 0 when the body is too short. */
-static gsize
-u24_at (const guint8 *body, gsize len, gsize at)
-{
-  return at + 3 <= len ? (gsize) body[at] << 16 | (gsize) body[at + 1] << 8 | body[at + 2] : 0;
-}
-
-/* The first certificate's DER size in a Certificate body (RFC 5246 §7.4.2; RFC 8446 §4.4.2 puts
- * a request context first). */
-static gsize
-leaf_size (const guint8 *body, gsize len, gboolean tls13)
-{
-  gsize at = tls13 ? (len > 0 ? 1 + (gsize) body[0] : 0) : 0;
-
-  return u24_at (body, len, at + 3);
-}
-
-/* The ticket's size in a NewSessionTicket body (RFC 5077 §3.3; RFC 8446 §4.6.1). */
-static gsize
-ticket_size (const guint8 *body, gsize len, gboolean tls13)
-{
-  gsize at;
-
-  if (!tls13)
-    return len >= 6 ? (gsize) body[4] << 8 | body[5] : 0;
-  if (len < 9)
-    return 0;
-  at = 9 + (gsize) body[8];
-  return at + 2 <= len ? (gsize) body[at] << 8 | body[at + 1] : 0;
-}
-
 static char *
 message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *body, gsize body_len)
 {
+  HlInnerSizes inner;
+  guint8 *wire = g_malloc (body_len + 4);
   const char *w = Who (peer->side);
   gboolean tls13 = is_tls13 (peer);
   gnutls_kx_algorithm_t kx = gnutls_kx_get (session_of (peer));
+
+  /* the sizes inside the message that the captions name, from the message itself */
+  wire[0] = (guint8) type;
+  wire[1] = (body_len >> 16) & 0xff;
+  wire[2] = (body_len >> 8) & 0xff;
+  wire[3] = body_len & 0xff;
+  if (body_len > 0)
+    memcpy (wire + 4, body, body_len);
+  inner = hl_decoder_inner_sizes (wire, body_len + 4, tls13);
+  g_free (wire);
 
   if (hrr)
     return g_strdup_printf ("The server cannot use the client's key share and asks it to try "
@@ -352,18 +334,18 @@ message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *body, gsize
       if (peer->side == HL_SIDE_SERVER)
         return g_strdup_printf ("The server sends its certificate (%" G_GSIZE_FORMAT " bytes of "
                                 "DER): its name and public key, signed by a certificate "
-                                "authority%s.", leaf_size (body, body_len, tls13),
+                                "authority%s.", inner.certificate,
                                 tls13 ? ", encrypted" : "");
       return body_len <= (tls13 ? 4u : 3u)
                ? g_strdup ("The client has no certificate to offer and sends an empty list.")
                : g_strdup_printf ("The client sends its own certificate (%" G_GSIZE_FORMAT
                                   " bytes of DER) so the server can check who it is.",
-                                  leaf_size (body, body_len, tls13));
+                                  inner.certificate);
     case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE:
       /* RFC 8422 §5.4: curve_type, named_curve, then the point with a 1-byte length */
       return g_strdup_printf ("The server sends a fresh elliptic-curve public key for this "
-                              "connection (a %u-byte point), signed with its certificate's "
-                              "private key.", body_len > 3 ? body[3] : 0);
+                              "connection (a %" G_GSIZE_FORMAT "-byte point), signed with its "
+                              "certificate's private key.", inner.point);
     case GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST:
       return g_strdup ("The server asks the client to prove its identity with a certificate.");
     case GNUTLS_HANDSHAKE_SERVER_HELLO_DONE:
@@ -375,8 +357,7 @@ message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *body, gsize
                                 "ciphertext): only the server's private key can open it.",
                                 body_len > 2 ? body_len - 2 : body_len);
       return g_strdup_printf ("The client sends its own fresh elliptic-curve public key "
-                              "(a %" G_GSIZE_FORMAT "-byte point).",
-                              body_len > 1 ? body_len - 1 : body_len);
+                              "(a %" G_GSIZE_FORMAT "-byte point).", inner.point);
     case GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY:
       return g_strdup_printf ("The %s signs a hash of the handshake so far with its private key, "
                               "proving it owns the certificate it sent.", who (peer->side));
@@ -390,10 +371,10 @@ message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *body, gsize
         return g_strdup_printf ("The server gives the client a session ticket (%" G_GSIZE_FORMAT
                                 " bytes) to resume this session later. It sends it before the "
                                 "client's Finished has arrived, which RFC 8446 §4.6.1 allows.",
-                                ticket_size (body, body_len, tls13));
+                                inner.ticket);
       return g_strdup_printf ("The server gives the client a session ticket (%" G_GSIZE_FORMAT
                               " bytes) to resume this session later without a full handshake.",
-                              ticket_size (body, body_len, tls13));
+                              inner.ticket);
     case GNUTLS_HANDSHAKE_END_OF_EARLY_DATA:
       return g_strdup ("The client ends its early data.");
     default:

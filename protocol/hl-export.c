@@ -269,6 +269,8 @@ enum
 /* the largest TCP payload an IPv4 datagram can carry */
 #define MAX_PAYLOAD (G_MAXUINT16 - IPV4_HEADER - TCP_HEADER)
 #define TCP_WINDOW 65535
+/* 9999-12-31T23:59:59.999999Z in µs: the latest time a trace can name */
+#define LATEST_TIME (G_GINT64_CONSTANT (253402300800) * G_USEC_PER_SEC - 1)
 #define LOOPBACK 0x7f000001   /* 127.0.0.1 */
 
 typedef struct
@@ -401,8 +403,9 @@ connection_close (Capture *cap, Connection *conn)
  * application data decrypted with no configuration. The layout is described at the top of
  * hl-export.c.
  *
- * Fails (G_IO_ERROR_INVALID_DATA) only when a record cannot be framed: it has no bytes, or is
- * too long for one IPv4 datagram.
+ * Fails (G_IO_ERROR_INVALID_DATA) only when a record cannot be framed: it has no bytes, is
+ * too long for one IPv4 datagram, or is stamped after the year 9999 (a file may say anything;
+ * the sum of start and timestamp is range-checked before it is computed).
  *
  * Returns: (transfer full): the file's bytes, or %NULL
  */
@@ -435,6 +438,16 @@ hl_trace_to_pcapng (HlTrace *trace, GError **error)
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "Record event %u cannot be put in a TCP segment: it has %" G_GSIZE_FORMAT
                        " bytes (1 to %u fit)", i, len, (guint) MAX_PAYLOAD);
+          return NULL;
+        }
+      /* Packet times are the trace's start plus the record's timestamp: both come from a
+       * file, and their sum must be a time (and fit in 64 bits) before it is computed. */
+      if (hl_event_get_timestamp (event) > LATEST_TIME - MAX (hl_trace_get_created (trace), 0))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "Record event %u is stamped %" G_GINT64_FORMAT " µs after the trace's "
+                       "start, which is after the year 9999: no capture can hold that time",
+                       i, hl_event_get_timestamp (event));
           return NULL;
         }
       if (hl_event_get_side (event) != HL_SIDE_CLIENT &&

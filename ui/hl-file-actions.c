@@ -341,6 +341,7 @@ open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   HlFileActions *self = call->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(HlTrace) trace = hl_trace_load_file_finish (result, &error);
+  g_autoptr(HlTraceCheck) check = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->window == NULL)
     return;
@@ -351,8 +352,10 @@ open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       show_error (self, _("Could Not Open the Trace"), call->file, error);
       return;
     }
-  /* the trace replays as recorded: no handshake runs */
-  hl_window_set_trace (self->window, trace);
+  /* the trace replays as recorded: no handshake runs; but it is checked, not believed */
+  check = hl_trace_check (trace);
+  hl_trace_check_mark (trace, check);
+  hl_window_set_checked_trace (self->window, trace, check);
   add_recent (self, call->file);
   {
     g_autofree char *name = display_name (call->file);

@@ -765,6 +765,16 @@ draw_arrow (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *item, do
   if (item->detail)
     show_text (self, cr, HL_SEQUENCE_FONT_DETAIL, item->detail, strlen (item->detail), -1,
                item->detail_rect.x, item->detail_rect.y, HL_SEQUENCE_COLOR_DIM, 1);
+  if (item->flags & HL_SEQUENCE_FLAG_CHECK_FAILED)
+    {
+      /* a message whose claims do not hold (a record that does not decrypt to it, a trace
+       * file contradicted by its bytes): ✗ after its name */
+      double d = item->text_rect.height * 0.8;
+      HlSequenceRect badge = { item->text_rect.x + item->text_rect.width + 6,
+                               item->text_rect.y + (item->text_rect.height - d) / 2, d, d };
+
+      draw_check (self, cr, &badge, FALSE);
+    }
   self->alpha = saved;
 }
 

@@ -15,6 +15,7 @@
 #include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
 #include "hl-style.h"
+#include "hl-trace-check.h"
 #include "hl-window.h"
 
 /* Order of this file: the struct, keeping actions and panels in step with the playhead,
@@ -44,6 +45,11 @@ struct _HlWindow
   HlDetailsPane        *details;
   GtkPaned             *side_paned;
   HlInspector          *inspector;
+
+  /* built in code: the banner over a trace whose file's claims do not match its bytes */
+  GtkRevealer          *check_banner;
+  GtkLabel             *check_label;
+  GtkLabel             *check_list;
 
   /* owned */
   HlTrace              *trace;
@@ -274,6 +280,7 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
   self->rerun = FALSE;
 
   g_set_object (&self->trace, trace);
+  gtk_revealer_set_reveal_child (self->check_banner, FALSE);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (trace));
   hl_inspector_set_trace (self->inspector, trace, G_LIST_MODEL (self->filtered));
   gtk_spinner_stop (self->spinner);
@@ -295,6 +302,82 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
   if (hl_trace_is_order_approximate (trace))
     hl_window_add_toast (self, adw_toast_new (_("This trace is from an older version: its steps "
                                                 "are in the order they were sent")));
+}
+
+/**
+ * hl_window_set_checked_trace:
+ * @self: a window
+ * @trace: a finished trace, opened from a file
+ * @check: (nullable): what hl_trace_check() found in it (its steps already marked)
+ *
+ * Shows @trace as hl_window_set_trace() does and, when the file's claims do not match its
+ * bytes, a banner over it that says how many differences there are and lists them.
+ */
+void
+hl_window_set_checked_trace (HlWindow *self, HlTrace *trace, HlTraceCheck *check)
+{
+  guint n = check ? hl_trace_check_count (check) : 0;
+  g_autofree char *title = NULL;
+  g_autofree char *list = NULL;
+
+  g_return_if_fail (HL_IS_WINDOW (self));
+
+  hl_window_set_trace (self, trace);
+  if (n == 0)
+    return;
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "This file's claims do not match its bytes: %u difference",
+                                        "This file's claims do not match its bytes: %u differences",
+                                        n), n);
+  list = hl_trace_check_dup_text (check);
+  gtk_label_set_text (self->check_label, title);
+  gtk_label_set_text (self->check_list, list);
+  gtk_revealer_set_reveal_child (self->check_banner, TRUE);
+}
+
+/* The banner, built here rather than in the template: a revealer under the header bar with a
+ * line of text and a button that lists the differences (libadwaita 1.2 has no AdwBanner). */
+static void
+build_check_banner (HlWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_label_new (NULL);
+  GtkWidget *revealer = gtk_revealer_new ();
+
+  gtk_widget_add_css_class (box, "check-banner");
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_label_set_selectable (GTK_LABEL (list), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (list), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (list), 0);
+  gtk_label_set_max_width_chars (GTK_LABEL (list), 90);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 400);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_popover_set_child (GTK_POPOVER (popover), scroller);
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Show Differences"));
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_revealer_set_child (GTK_REVEALER (revealer), box);
+  gtk_revealer_set_transition_type (GTK_REVEALER (revealer),
+                                    GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->stack))),
+                              revealer, GTK_WIDGET (self->header_revealer));
+  self->check_banner = GTK_REVEALER (revealer);
+  self->check_label = GTK_LABEL (label);
+  self->check_list = GTK_LABEL (list);
 }
 
 HlTrace *
@@ -1030,6 +1113,7 @@ hl_window_init (HlWindow *self)
 
   hl_style_init (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
+  build_check_banner (self);
   self->files = hl_file_actions_new (self);
   self->presenter = hl_presenter_new (self);
   hl_compare_actions_init (self);

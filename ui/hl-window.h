@@ -12,6 +12,7 @@
 #include "hl-sequence-view.h"
 #include "hl-story-panel.h"
 #include "hl-trace.h"
+#include "hl-trace-check.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,10 @@ void            hl_window_run_config (HlWindow       *self,
                                       const char     *description);
 /* Shows an existing (finished) trace, e.g. one opened from a file. */
 void            hl_window_set_trace (HlWindow *self, HlTrace *trace);
+/* The same for a trace opened from a file, with what re-checking it found (hl-trace-check.h):
+ * a banner when the file's claims do not match its bytes. */
+void            hl_window_set_checked_trace (HlWindow *self, HlTrace *trace,
+                                             HlTraceCheck *check);
 HlTrace        *hl_window_get_trace (HlWindow *self);
 gboolean        hl_window_is_busy (HlWindow *self);
 gboolean        hl_window_shows_error (HlWindow *self);

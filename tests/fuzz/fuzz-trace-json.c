@@ -5,14 +5,20 @@
 /* libFuzzer harness for the trace file loader (protocol/hl-trace-io.c).
  *
  * Every input must be either rejected with an HL_TRACE_ERROR or loaded; whatever loads must
- * write back, load again to an equal trace and write back to the same text. Criticals and
- * warnings abort, so a g_return_if_fail reached from a loaded trace counts as a finding. */
+ * write back, load again to an equal trace and write back to the same text; then it goes where
+ * an opened trace goes: the re-check of its claims against its bytes (hl-trace-check), the
+ * marking of its steps, the printout and every export. Criticals and warnings abort, so a
+ * g_return_if_fail reached from a loaded trace counts as a finding. */
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hl-error.h"
+#include "hl-export.h"
+#include "hl-print.h"
+#include "hl-trace-check.h"
+#include "hl-trace-decode.h"
 #include "hl-trace-io.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
@@ -23,6 +29,33 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
   return 0;
+}
+
+/* What --open does with a trace it accepted: check it, mark it, print it, export it. An export
+ * may refuse (a record too long for a segment, a time past 9999), with a message. */
+static void
+open_as_the_app_does (HlTrace *trace)
+{
+  g_autoptr(HlTraceCheck) check = hl_trace_check (trace);
+  g_autofree char *listing = hl_trace_check_dup_text (check);
+  g_autofree char *printed = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *keylog = NULL;
+  g_autoptr(GBytes) pcapng = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (!g_utf8_validate (listing, -1, NULL))
+    abort ();
+  hl_trace_check_mark (trace, check);
+  printed = hl_trace_dup_text (trace, HL_PRINT_VERBOSE);
+  markdown = hl_trace_dup_markdown (trace);
+  keylog = hl_trace_dup_keylog (trace);
+  root = hl_trace_to_json (trace);
+  hl_trace_json_add_fields (trace, root);
+  pcapng = hl_trace_to_pcapng (trace, &error);
+  if ((pcapng == NULL) == (error == NULL))
+    abort ();
 }
 
 int
@@ -68,5 +101,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       g_printerr ("written text differs after a reload\n");
       abort ();
     }
+  open_as_the_app_does (trace);
   return 0;
 }
