@@ -315,6 +315,9 @@ is_text (GBytes *bytes)
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
 
+  /* an empty GBytes may have no data pointer at all (memchr must not see NULL) */
+  if (size == 0)
+    return TRUE;
   return size <= G_MAXSSIZE && memchr (data, '\0', size) == NULL &&
          g_utf8_validate_len (data, size, NULL);
 }
@@ -390,7 +393,9 @@ hl_trace_to_json (HlTrace *trace)
     json_object_set_null_member (root, "server_key");
   else if (is_text (key))
     {
-      g_autofree char *pem = g_strndup (g_bytes_get_data (key, NULL), g_bytes_get_size (key));
+      gsize size = g_bytes_get_size (key);
+      /* an empty key may have no data pointer: write "" */
+      g_autofree char *pem = g_strndup (size ? g_bytes_get_data (key, NULL) : "", size);
 
       json_object_set_string_member (root, "server_key", pem);
       gnutls_memset (pem, 0, strlen (pem));

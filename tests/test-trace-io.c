@@ -1204,6 +1204,28 @@ test_file_async (Fixture *fixture, gconstpointer data)
                    "Handshake Lens reads versions 1 to 2");
 }
 
+/* An empty server key (a fuzzer's find: GBytes of size 0 may have no data pointer) is written as
+ * "" and read back as the empty key, with no undefined behaviour on the way. */
+static void
+test_empty_server_key (void)
+{
+  g_autoptr(HlTrace) trace = hl_trace_new ("empty-key", "Empty key", "");
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autofree char *text = NULL;
+  g_autoptr(HlTrace) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (g_bytes_get_data (empty, NULL));
+  hl_trace_set_server_key (trace, empty);
+  hl_trace_finish (trace);
+  text = hl_trace_to_data (trace, NULL);
+  g_assert_nonnull (strstr (text, "\"server_key\" : \"\""));
+  back = hl_trace_load_data (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hl_trace_get_server_key (back));
+  g_assert_cmpuint (g_bytes_get_size (hl_trace_get_server_key (back)), ==, 0);
+}
+
 /* Version 1 files (sending order, no moments) still open, and say their order is approximate;
  * version 2 keeps the moments and rejects a sending time after the shown one. */
 static void
@@ -1269,6 +1291,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/protocol/trace-io/version-1", test_version1);
+  g_test_add_func ("/protocol/trace-io/empty-server-key", test_empty_server_key);
 
   g_test_add_func ("/protocol/trace-io/round-trip/full", test_round_trip_full);
   g_test_add_func ("/protocol/trace-io/round-trip/minimal", test_round_trip_minimal);
