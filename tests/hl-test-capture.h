@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /*
  * Test-only: runs a real GnuTLS client and server in memory and captures what they send,
- * independently of the engine (protocol/hl-engine.c), so decoder tests have real bytes.
+ * independently of the engine (protocol/capture/hl-engine.c), so decoder tests have real bytes.
  */
 
 typedef struct

@@ -12,7 +12,7 @@
 #include "hl-test-tls.h"
 
 /*
- * Known-answer tests for protocol/hl-kdf.c.
+ * Known-answer tests for protocol/verify/hl-kdf.c.
  *
  * Vectors (see each file's header for where they come from; none is computed by this project):
  *   tests/data/tls12-prf.ini  — the TLS 1.2 PRF vectors posted to the IETF TLS list

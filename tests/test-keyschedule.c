@@ -12,7 +12,7 @@
 #include "hl-trace-io.h"
 
 /*
- * Tests for protocol/hl-keyschedule.c, on real engine traces (GnuTLS client and server in
+ * Tests for protocol/verify/hl-keyschedule.c, on real engine traces (GnuTLS client and server in
  * memory).
  *
  * - Every scenario and a few custom configurations (SHA-384 PRF, ChaCha20-Poly1305, CBC without

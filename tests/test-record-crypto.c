@@ -15,7 +15,7 @@
 #include "hl-types.h"
 
 /*
- * Tests for protocol/hl-record-crypto.c.
+ * Tests for protocol/verify/hl-record-crypto.c.
  *
  * - Known answers: the protected records of RFC 8448 section 3 (client Finished,
  *   NewSessionTicket, application data both ways, both close_notify alerts) and section 5 (the

@@ -436,7 +436,7 @@ test_broken (void)
       /* one dialog, naming the file and the problem */
       dialogs = error_dialogs (window);
       g_assert_cmpuint (g_list_length (dialogs), ==, 1);
-      /* the reason is in our own label (ui/hl-file-actions.c says why) */
+      /* the reason is in our own label (ui/window/hl-file-actions.c says why) */
       body = gtk_label_get_text (GTK_LABEL (hl_alert_get_extra_child (dialogs->data)));
       g_test_message ("%s: %s", broken[i].name, body);
       g_assert_nonnull (strstr (body, broken[i].name));

@@ -2,7 +2,7 @@
 #define G_LOG_DOMAIN "fuzz-trace-json"
 #include "config.h"
 
-/* libFuzzer harness for the trace file loader (protocol/hl-trace-io.c).
+/* libFuzzer harness for the trace file loader (protocol/trace/hl-trace-io.c).
  *
  * Every input must be either rejected with an HL_TRACE_ERROR or loaded; whatever loads must
  * write back, load again to an equal trace and write back to the same text; then it goes where

@@ -16,6 +16,7 @@
 #include "hl-scenario-chooser.h"
 #include "hl-style.h"
 #include "hl-trace-check.h"
+#include "hl-trace-host.h"
 #include "hl-window.h"
 
 /* Order of this file: the struct, keeping actions and panels in step with the playhead,
@@ -89,7 +90,11 @@ static GParamSpec *properties[N_PROPS];
 
 static const double speeds[] = { 0.25, 0.5, 1.0, 1.5, 2.0, 4.0 };
 
-G_DEFINE_FINAL_TYPE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW)
+static void hl_window_trace_host_init (HlTraceHostInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW,
+                               G_IMPLEMENT_INTERFACE (HL_TYPE_TRACE_HOST,
+                                                      hl_window_trace_host_init))
 
 /* Following the playhead */
 
@@ -964,6 +969,41 @@ hl_window_add_toast (HlWindow *self, AdwToast *toast)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* HlTraceHost: what the file and compare actions use of the window */
+
+static HlTrace *
+host_get_trace (HlTraceHost *host)
+{
+  return hl_window_get_trace (HL_WINDOW (host));
+}
+
+static HlSequenceView *
+host_get_sequence_view (HlTraceHost *host)
+{
+  return HL_WINDOW (host)->sequence_view;
+}
+
+static void
+host_show_checked_trace (HlTraceHost *host, HlTrace *trace, HlTraceCheck *check)
+{
+  hl_window_set_checked_trace (HL_WINDOW (host), trace, check);
+}
+
+static void
+host_add_toast (HlTraceHost *host, AdwToast *toast)
+{
+  hl_window_add_toast (HL_WINDOW (host), toast);
+}
+
+static void
+hl_window_trace_host_init (HlTraceHostInterface *iface)
+{
+  iface->get_trace = host_get_trace;
+  iface->get_sequence_view = host_get_sequence_view;
+  iface->show_checked_trace = host_show_checked_trace;
+  iface->add_toast = host_add_toast;
+}
+
 /* GObject */
 
 static void
@@ -1114,9 +1154,10 @@ hl_window_init (HlWindow *self)
   hl_style_init (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
   build_check_banner (self);
-  self->files = hl_file_actions_new (self);
-  self->presenter = hl_presenter_new (self);
-  hl_compare_actions_init (self);
+  self->files = hl_file_actions_new (HL_TRACE_HOST (self));
+  self->presenter = hl_presenter_new (GTK_WINDOW (self), self->sequence_view,
+                                      GTK_WIDGET (self->story));
+  hl_compare_actions_init (HL_TRACE_HOST (self));
   self->filter = gtk_custom_filter_new (filter_event_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
 

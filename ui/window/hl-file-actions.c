@@ -12,7 +12,7 @@
 #include "hl-file-actions.h"
 #include "hl-trace-io.h"
 #include "hl-video-export.h"
-#include "hl-window.h"
+#include "hl-trace-host.h"
 
 /* Order of this file: the object, telling people (toasts and error dialogs), file choosers,
  * opening, saving, recent files, drag and drop, exports, the video, actions, GObject.
@@ -30,7 +30,7 @@ struct _HlFileActions
 {
   GObject            parent_instance;
 
-  HlWindow          *window;        /* borrowed: the window owns this object */
+  HlTraceHost       *window;        /* borrowed: the window owns this object */
   GCancellable      *loading;       /* the trace being opened */
   guint              saving;        /* saves in flight */
   GCancellable      *recording;     /* the video being recorded */
@@ -65,7 +65,7 @@ toast (HlFileActions *self, const char *message)
   AdwToast *t = adw_toast_new (message);
 
   adw_toast_set_timeout (t, 4);
-  hl_window_add_toast (self->window, t);
+  hl_trace_host_add_toast (self->window, t);
 }
 
 /* A dialog rather than a toast: the reason can be long (a JSON path and what is wrong there)
@@ -226,7 +226,7 @@ choose_file (HlFileActions  *self,
 static char *
 suggest_name (HlFileActions *self, const char *extension)
 {
-  HlTrace *trace = hl_window_get_trace (self->window);
+  HlTrace *trace = hl_trace_host_get_trace (self->window);
   const char *base = trace ? hl_trace_get_scenario (trace) : NULL;
 
   if (base == NULL || *base == '\0' || strchr (base, '/') != NULL)
@@ -273,7 +273,7 @@ rebuild_recent (HlFileActions *self)
 
   if (self->window == NULL)
     return;
-  section = G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self->window), HL_TYPE_WINDOW,
+  section = G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self->window), G_OBJECT_TYPE (self->window),
                                                    "recent_section"));
   if (section == NULL)
     return;
@@ -355,7 +355,7 @@ open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   /* the trace replays as recorded: no handshake runs; but it is checked, not believed */
   check = hl_trace_check (trace);
   hl_trace_check_mark (trace, check);
-  hl_window_set_checked_trace (self->window, trace, check);
+  hl_trace_host_show_checked_trace (self->window, trace, check);
   add_recent (self, call->file);
   {
     g_autofree char *name = display_name (call->file);
@@ -443,7 +443,7 @@ hl_file_actions_save (HlFileActions *self, GFile *file)
   g_return_if_fail (HL_IS_FILE_ACTIONS (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  trace = hl_window_get_trace (self->window);
+  trace = hl_trace_host_get_trace (self->window);
   g_return_if_fail (trace != NULL);
   self->saving++;
   update_actions (self);
@@ -524,7 +524,7 @@ static void
 export_chosen (HlFileActions *self, GFile *file, gpointer data)
 {
   HlExportFormat format = GPOINTER_TO_INT (data);
-  HlTrace *trace = hl_window_get_trace (self->window);
+  HlTrace *trace = hl_trace_host_get_trace (self->window);
 
   if (trace)
     hl_trace_export_async (trace, format, file, NULL, export_done_cb,
@@ -566,7 +566,7 @@ static char *
 interface_font (HlFileActions *self)
 {
   PangoContext *context = gtk_widget_get_pango_context (
-    GTK_WIDGET (hl_window_get_sequence_view (self->window)));
+    GTK_WIDGET (hl_trace_host_get_sequence_view (self->window)));
 
   return pango_font_description_to_string (pango_context_get_font_description (context));
 }
@@ -575,7 +575,7 @@ static void
 image_chosen (HlFileActions *self, GFile *file, gpointer data)
 {
   ImageChoice *choice = data;
-  HlTrace *trace = hl_window_get_trace (self->window);
+  HlTrace *trace = hl_trace_host_get_trace (self->window);
   g_autofree char *font = interface_font (self);
   FileCall *call;
 
@@ -583,7 +583,7 @@ image_chosen (HlFileActions *self, GFile *file, gpointer data)
     return;
   choice->options.font = font;
   choice->options.show_records = hl_sequence_view_get_show_records (
-    hl_window_get_sequence_view (self->window));
+    hl_trace_host_get_sequence_view (self->window));
   call = file_call_new (self, file);
   call->diagram = TRUE;
   hl_diagram_export_async (trace, choice->format, &choice->options, file, NULL, export_done_cb,
@@ -640,7 +640,7 @@ export_dialog_response_cb (GtkWidget *alert, const char *response, HlFileActions
 static void
 ask_export (HlFileActions *self, HlExportDialogKind kind)
 {
-  HlSequenceView *view = hl_window_get_sequence_view (self->window);
+  HlSequenceView *view = hl_trace_host_get_sequence_view (self->window);
   HlExportDialog *form =
     hl_export_dialog_new (kind, hl_sequence_view_get_step (view),
                           hl_sequence_view_get_n_steps (view),
@@ -742,7 +742,7 @@ static void
 video_chosen (HlFileActions *self, GFile *file, gpointer data)
 {
   HlVideoOptions *options = data;
-  HlTrace *trace = hl_window_get_trace (self->window);
+  HlTrace *trace = hl_trace_host_get_trace (self->window);
   g_autofree char *font = interface_font (self);
   g_autofree char *name = display_name (file);
   g_autofree char *body = NULL;
@@ -753,7 +753,7 @@ video_chosen (HlFileActions *self, GFile *file, gpointer data)
     return;
   options->font = font;
   options->show_records = hl_sequence_view_get_show_records (
-    hl_window_get_sequence_view (self->window));
+    hl_trace_host_get_sequence_view (self->window));
   self->recording = g_cancellable_new ();
 
   body = g_strdup_printf (_("“%s”: every frame is drawn at its own moment of the animation, so "
@@ -799,7 +799,7 @@ check_video_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (self->window == NULL)
     return;
   update_actions (self);
-  section = G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self->window), HL_TYPE_WINDOW,
+  section = G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self->window), G_OBJECT_TYPE (self->window),
                                                    "video_section"));
   /* menus have no tooltips: the reason goes under the item, insensitive too */
   if (section && self->video_unavailable)
@@ -838,7 +838,7 @@ update_actions (HlFileActions *self)
 
   if (window == NULL)
     return;
-  has_trace = hl_window_get_trace (self->window) != NULL;
+  has_trace = hl_trace_host_get_trace (self->window) != NULL;
   gtk_widget_action_set_enabled (window, "win.save", has_trace);
   gtk_widget_action_set_enabled (window, "win.export", has_trace);
   gtk_widget_action_set_enabled (window, "win.export-video",
@@ -849,7 +849,7 @@ update_actions (HlFileActions *self)
 static HlFileActions *
 get_self (GtkWidget *widget)
 {
-  return hl_window_get_file_actions (HL_WINDOW (widget));
+  return g_object_get_data (G_OBJECT (widget), "hl-file-actions");
 }
 
 static void
@@ -863,7 +863,7 @@ open_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 save_chosen (HlFileActions *self, GFile *file, gpointer data)
 {
-  if (hl_window_get_trace (self->window))
+  if (hl_trace_host_get_trace (self->window))
     hl_file_actions_save (self, file);
 }
 
@@ -975,15 +975,17 @@ hl_file_actions_init (HlFileActions *self)
 }
 
 HlFileActions *
-hl_file_actions_new (HlWindow *window)
+hl_file_actions_new (HlTraceHost *window)
 {
   HlFileActions *self;
   GtkDropTarget *drop;
 
-  g_return_val_if_fail (HL_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (HL_IS_TRACE_HOST (window), NULL);
 
   self = g_object_new (HL_TYPE_FILE_ACTIONS, NULL);
   self->window = window;
+  /* how the class's actions find this object from the widget they run on */
+  g_object_set_data (G_OBJECT (window), "hl-file-actions", self);
   /* the video check below may finish after the window is gone */
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
 
@@ -996,7 +998,7 @@ hl_file_actions_new (HlWindow *window)
   g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (window), GTK_EVENT_CONTROLLER (drop));
 
-  g_signal_connect_object (hl_window_get_sequence_view (window), "notify::trace",
+  g_signal_connect_object (hl_trace_host_get_sequence_view (window), "notify::trace",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   update_actions (self);
 

@@ -5,6 +5,15 @@
 
 G_BEGIN_DECLS
 
+/* TLS record content types (RFC 8446 §5.1) */
+enum
+{
+  HL_CONTENT_CHANGE_CIPHER_SPEC = 20,
+  HL_CONTENT_ALERT = 21,
+  HL_CONTENT_HANDSHAKE = 22,
+  HL_CONTENT_APPLICATION_DATA = 23,
+};
+
 /*
  * Names of TLS code points as the IANA "Transport Layer Security (TLS) Parameters" and
  * "TLS ExtensionType Values" registries spell them. Each lookup returns a static string,

@@ -3,9 +3,9 @@
 
 #include <adwaita.h>
 
-G_BEGIN_DECLS
+#include "hl-sequence-view.h"
 
-typedef struct _HlWindow HlWindow;
+G_BEGIN_DECLS
 
 #define HL_PRESENTER_MIN_DWELL 1.0
 #define HL_PRESENTER_MAX_DWELL 60.0
@@ -16,12 +16,15 @@ G_DECLARE_FINAL_TYPE (HlPresenter, hl_presenter, HL, PRESENTER, GObject)
 /* Binds F5 to win.present on the window class. */
 void         hl_presenter_install          (GtkWidgetClass *widget_class);
 
-/* Presentation mode of @window (which owns this object): fullscreen, the diagram and the story
+/* Presentation mode of @window (which owns this object; an action map), showing @view and the
+ * story panel @story (whose "story-controls" it hides): fullscreen, the diagram and the story
  * in large type and nothing else, the pointer hidden while it rests, optionally advancing by
  * itself every #HlPresenter:dwell seconds; a high-contrast palette for projectors (which also
  * works outside presentation mode). Adds the stateful actions win.present, win.auto-advance,
  * win.dwell (a double) and win.high-contrast to the window. */
-HlPresenter *hl_presenter_new              (HlWindow    *window);
+HlPresenter *hl_presenter_new              (GtkWindow      *window,
+                                            HlSequenceView *view,
+                                            GtkWidget      *story);
 
 gboolean     hl_presenter_get_active       (HlPresenter *self);
 void         hl_presenter_set_active       (HlPresenter *self,

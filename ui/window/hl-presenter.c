@@ -5,7 +5,6 @@
 #include <math.h>
 
 #include "hl-presenter.h"
-#include "hl-window.h"
 
 /* Order of this file: the object, the pointer, advancing by itself, actions, properties,
  * GObject.
@@ -25,7 +24,9 @@ struct _HlPresenter
 {
   GObject              parent_instance;
 
-  HlWindow            *window;          /* borrowed: the window owns this object */
+  GtkWindow           *window;          /* borrowed: the window owns this object */
+  HlSequenceView      *view;            /* borrowed: the window's diagram */
+  GtkWidget           *story;           /* borrowed: the window's story panel */
   GSimpleAction       *actions[4];      /* present, auto-advance, high-contrast, dwell */
   GtkEventController  *motion;          /* borrowed: the window's */
   guint                idle_source;
@@ -70,7 +71,7 @@ G_DEFINE_FINAL_TYPE (HlPresenter, hl_presenter, G_TYPE_OBJECT)
 static void
 set_pointer_hidden (HlPresenter *self, gboolean hidden)
 {
-  HlSequenceView *view = hl_window_get_sequence_view (self->window);
+  HlSequenceView *view = self->view;
 
   hidden = !!hidden;
   if (self->pointer_hidden == hidden)
@@ -133,7 +134,7 @@ find_by_class (GtkWidget *widget, const char *css_class)
 static void
 show_controls (HlPresenter *self, gboolean show)
 {
-  GtkWidget *controls = find_by_class (GTK_WIDGET (hl_window_get_story_panel (self->window)),
+  GtkWidget *controls = find_by_class (self->story,
                                        "story-controls");
 
   if (controls)
@@ -149,7 +150,7 @@ static gboolean
 advance_cb (gpointer user_data)
 {
   HlPresenter *self = user_data;
-  HlSequenceView *view = hl_window_get_sequence_view (self->window);
+  HlSequenceView *view = self->view;
 
   self->advance_source = 0;
   if (hl_sequence_view_is_animating (view) || hl_sequence_view_get_playing (view))
@@ -400,7 +401,7 @@ hl_presenter_dispose (GObject *object)
                                       g_action_get_name (G_ACTION (self->actions[i])));
       g_signal_handlers_disconnect_by_data (self->window, self);
       gtk_widget_remove_controller (GTK_WIDGET (self->window), self->motion);
-      g_signal_handlers_disconnect_by_data (hl_window_get_sequence_view (self->window), self);
+      g_signal_handlers_disconnect_by_data (self->view, self);
     }
   for (guint i = 0; i < G_N_ELEMENTS (self->actions); i++)
     g_clear_object (&self->actions[i]);
@@ -444,15 +445,18 @@ hl_presenter_init (HlPresenter *self)
 }
 
 HlPresenter *
-hl_presenter_new (HlWindow *window)
+hl_presenter_new (GtkWindow *window, HlSequenceView *view, GtkWidget *story)
 {
   HlPresenter *self;
   GtkEventController *motion;
 
-  g_return_val_if_fail (HL_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (GTK_IS_WINDOW (window) && G_IS_ACTION_MAP (window), NULL);
+  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (view) && GTK_IS_WIDGET (story), NULL);
 
   self = g_object_new (HL_TYPE_PRESENTER, NULL);
   self->window = window;
+  self->view = view;
+  self->story = story;
 
   self->actions[ACTION_PRESENT] =
     g_simple_action_new_stateful ("present", NULL, g_variant_new_boolean (FALSE));
@@ -478,7 +482,7 @@ hl_presenter_new (HlWindow *window)
 
   g_signal_connect_swapped (window, "notify::fullscreened", G_CALLBACK (fullscreen_changed_cb),
                             self);
-  g_signal_connect_swapped (hl_window_get_sequence_view (window), "notify::step",
+  g_signal_connect_swapped (view, "notify::step",
                             G_CALLBACK (step_changed_cb), self);
   return self;
 }

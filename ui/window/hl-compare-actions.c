@@ -8,17 +8,17 @@
 #include "hl-compare-window.h"
 #include "hl-file-actions.h"
 #include "hl-scenario.h"
-#include "hl-window.h"
+#include "hl-trace-host.h"
 
 /* "Compare With" in the main window: the trace on screen against a scenario run afresh or a
  * saved trace, in a window of its own (HlCompareWindow). Kept out of hl-window.c, which only
  * installs it. */
 
 static void
-open_compare (HlWindow *window, const char *spec)
+open_compare (HlTraceHost *window, const char *spec)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
-  HlTrace *trace = hl_window_get_trace (window);
+  HlTrace *trace = hl_trace_host_get_trace (window);
   HlCompareWindow *compare;
 
   if (trace == NULL)
@@ -40,7 +40,7 @@ trace_filter (void)
 }
 
 static void
-file_chosen (HlWindow *window, GFile *file)
+file_chosen (HlTraceHost *window, GFile *file)
 {
   g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
@@ -52,7 +52,7 @@ file_chosen (HlWindow *window, GFile *file)
 static void
 dialog_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(HlWindow) window = user_data;
+  g_autoptr(HlTraceHost) window = user_data;
   g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
 
   file_chosen (window, file);
@@ -61,7 +61,7 @@ dialog_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 native_response_cb (GtkNativeDialog *native, int response, gpointer user_data)
 {
-  g_autoptr(HlWindow) window = user_data;
+  g_autoptr(HlTraceHost) window = user_data;
   g_autoptr(GFile) file = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
@@ -72,7 +72,7 @@ native_response_cb (GtkNativeDialog *native, int response, gpointer user_data)
 #endif
 
 static void
-choose_trace (HlWindow *window)
+choose_trace (HlTraceHost *window)
 {
   GtkFileFilter *filter = trace_filter ();
 #if GTK_CHECK_VERSION (4, 10, 0)
@@ -107,9 +107,9 @@ compare_with_action (GtkWidget *widget, const char *action_name, GVariant *param
   const char *spec = g_variant_get_string (parameter, NULL);
 
   if (g_str_equal (spec, "file:"))
-    choose_trace (HL_WINDOW (widget));
+    choose_trace (HL_TRACE_HOST (widget));
   else
-    open_compare (HL_WINDOW (widget), spec);
+    open_compare (HL_TRACE_HOST (widget), spec);
 }
 
 void
@@ -120,9 +120,9 @@ hl_compare_actions_install (GtkWidgetClass *widget_class)
 }
 
 void
-hl_compare_actions_init (HlWindow *window)
+hl_compare_actions_init (HlTraceHost *window)
 {
-  GMenu *section = G_MENU (gtk_widget_get_template_child (GTK_WIDGET (window), HL_TYPE_WINDOW,
+  GMenu *section = G_MENU (gtk_widget_get_template_child (GTK_WIDGET (window), G_OBJECT_TYPE (window),
                                                           "compare_section"));
   g_autoptr(GMenu) scenarios = g_menu_new ();
   guint n;

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 /* The MIME type of saved traces (registered by the desktop integration's mime.xml) */
 #define HL_TRACE_MIME_TYPE "application/x-handshake-lens-trace"
 
-typedef struct _HlWindow HlWindow;
+typedef struct _HlTraceHost HlTraceHost;
 
 #define HL_TYPE_FILE_ACTIONS (hl_file_actions_get_type ())
 G_DECLARE_FINAL_TYPE (HlFileActions, hl_file_actions, HL, FILE_ACTIONS, GObject)
@@ -21,7 +21,7 @@ void           hl_file_actions_install      (GtkWidgetClass *widget_class);
 /* What a window does with files: saving and opening traces (off the main thread, through the
  * portal-friendly choosers, with recent files and drag and drop), exports. @window is not
  * referenced: the window owns this object. */
-HlFileActions *hl_file_actions_new          (HlWindow       *window);
+HlFileActions *hl_file_actions_new          (HlTraceHost    *window);
 
 /* The code paths after the file chooser, also for drops, the command line and tests. Opening
  * shows the trace when it loads, or tells why it cannot; the trace shown stays until then. */

@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "hl-tls-names.h" /* HL_CONTENT_* */
+
 G_BEGIN_DECLS
 
 /**
@@ -64,15 +66,6 @@ typedef enum
   HL_SOURCE_DERIVED,   /* computed by our own key schedule */
   HL_SOURCE_WIRE,      /* sent in the clear (randoms) */
 } HlSource;
-
-/* TLS record content types (RFC 8446 §5.1) */
-enum
-{
-  HL_CONTENT_CHANGE_CIPHER_SPEC = 20,
-  HL_CONTENT_ALERT = 21,
-  HL_CONTENT_HANDSHAKE = 22,
-  HL_CONTENT_APPLICATION_DATA = 23,
-};
 
 const char *hl_side_to_string (HlSide side);        /* "client", "server", "ca", "both", "none" */
 const char *hl_side_to_label (HlSide side);         /* "Client", "Server", "Certificate Authority" */

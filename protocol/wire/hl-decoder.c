@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "hl-decoder-private.h"
-#include "hl-types.h"
+#include "hl-tls-names.h"
 
 /*
  * Records (RFC 5246 §6.2, RFC 8446 §5.1), alerts, ChangeCipherSpec, and the handshake

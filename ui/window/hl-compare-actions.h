@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct _HlWindow HlWindow;
+typedef struct _HlTraceHost HlTraceHost;
 
 /* Installs win.compare-with (a scenario id, or "file:" to choose a saved trace) on the main
  * window's class and binds the template's "compare_section" menu. Call after the template is
@@ -13,6 +13,6 @@ typedef struct _HlWindow HlWindow;
  * the right. */
 void hl_compare_actions_install (GtkWidgetClass *widget_class);
 /* Fills the "Compare With" menu of @window: every scenario, then a saved trace. */
-void hl_compare_actions_init    (HlWindow       *window);
+void hl_compare_actions_init    (HlTraceHost    *window);
 
 G_END_DECLS
