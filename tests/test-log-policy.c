@@ -40,6 +40,23 @@ child_unknown_toolkit_warning (void)
   g_log ("Gtk", G_LOG_LEVEL_WARNING, "a warning nobody has judged yet");
 }
 
+/* GTK's own search for a window's minimum size measures the toplevel (gtkwindow.c) */
+static void
+child_window_measure_warning (void)
+{
+  g_log ("Gtk", G_LOG_LEVEL_WARNING, "Trying to measure HlWindow 0x55d0 for height of 313, "
+         "but it needs at least 755");
+  g_assert_cmpuint (hl_test_ui_get_n_tolerated (), ==, 1);
+}
+
+/* the same warning about a widget inside a window is a layout bug of ours */
+static void
+child_widget_measure_warning (void)
+{
+  g_log ("Gtk", G_LOG_LEVEL_WARNING, "Trying to measure GtkLabel 0x55d0 for height of 40, "
+         "but it needs at least 262");
+}
+
 static void
 child_no_domain_warning (void)
 {
@@ -57,6 +74,8 @@ static const Case cases[] = {
   { "structured-toolkit-warning", child_structured_toolkit_warning, TRUE },
   { "old-api-toolkit-warning", child_old_api_toolkit_warning, TRUE },
   { "own-warning", child_own_warning, FALSE },
+  { "window-measure-warning", child_window_measure_warning, TRUE },
+  { "widget-measure-warning", child_widget_measure_warning, FALSE },
   { "toolkit-critical", child_toolkit_critical, FALSE },
   { "unknown-toolkit-warning", child_unknown_toolkit_warning, FALSE },
   { "no-domain-warning", child_no_domain_warning, FALSE },
@@ -77,7 +96,7 @@ test_case (gconstpointer data)
   if (c->passes)
     {
       g_test_trap_assert_passed ();
-      g_test_trap_assert_stderr ("*tolerated toolkit warning (Gdk): " FRAME_WARNING "*");
+      g_test_trap_assert_stderr ("*tolerated toolkit warning (G*): *");
     }
   else
     g_test_trap_assert_failed ();
