@@ -14,6 +14,7 @@
 #include "hl-engine.h"
 #include "hl-screenshot.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 static GtkApplication *app;
 static HlTrace *tls12;
@@ -390,6 +391,7 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   tls12 = hl_engine_run_scenario ("tls12-rsa", NULL, &error);
   g_assert_no_error (error);
   tls13 = hl_engine_run_scenario ("tls13", NULL, &error);

@@ -8,6 +8,7 @@
 #include "hl-connect-dialog.h"
 #include "hl-listen-dialog.h"
 #include "hl-screenshot.h"
+#include "hl-test-ui.h"
 
 /*
  * The live-mode dialogs with real peers on loopback: the Listen dialog serves curl (and shows
@@ -217,6 +218,7 @@ main (int argc, char *argv[])
   g_autofree char *cache = NULL;
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   if (!gtk_init_check ())
     {
       g_test_add_func ("/ui/live/listen-dialog/curl", skip_no_display);

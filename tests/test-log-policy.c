@@ -4,6 +4,8 @@
  * unknown toolkit warnings still fail the test. No display needed. */
 #include "config.h"
 
+#include <string.h>
+
 #include "hl-test-ui.h"
 
 #define FRAME_WARNING "gdk_frame_timings_submitted() called on submitted frame"
@@ -81,6 +83,40 @@ static const Case cases[] = {
   { "no-domain-warning", child_no_domain_warning, FALSE },
 };
 
+/* Every UI test program (the ui_tests of tests/meson.build) installs this policy: one that does
+ * not would abort on a toolkit warning the others record, or miss our own warnings' fatality. */
+static void
+test_every_ui_test_uses_it (void)
+{
+  g_autofree char *meson = g_build_filename (HL_SOURCE_ROOT, "tests", "meson.build", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GRegex) entry = g_regex_new ("^ *'(test-[a-z-]+)': [0-9]+,$", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  const char *start, *end;
+  g_autofree char *table = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (meson, &text, NULL, NULL));
+  start = strstr (text, "ui_tests = {");
+  g_assert_nonnull (start);
+  end = strchr (start, '}');
+  g_assert_nonnull (end);
+  table = g_strndup (start, end - start);
+  for (g_regex_match (entry, table, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    {
+      g_autofree char *name = g_match_info_fetch (match, 1);
+      g_autofree char *file = g_strdup_printf ("%s/tests/%s.c", HL_SOURCE_ROOT, name);
+      g_autofree char *source = NULL;
+
+      g_assert_true (g_file_get_contents (file, &source, NULL, NULL));
+      if (strstr (source, "hl_test_ui_init_logging ()") == NULL)
+        g_error ("%s.c does not call hl_test_ui_init_logging () after g_test_init ()", name);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 8);
+}
+
 /* Each case logs in a subprocess (this same test, run again) and the parent reads the result. */
 static void
 test_case (gconstpointer data)
@@ -113,5 +149,6 @@ main (int argc, char *argv[])
 
       g_test_add_data_func (path, &cases[i], test_case);
     }
+  g_test_add_func ("/ui/log-policy/every-ui-test-uses-it", test_every_ui_test_uses_it);
   return g_test_run ();
 }

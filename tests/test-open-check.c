@@ -14,6 +14,7 @@
 #include "hl-file-actions.h"
 #include "hl-trace-io.h"
 #include "hl-window.h"
+#include "hl-test-ui.h"
 
 static GtkApplication *app;
 
@@ -191,6 +192,7 @@ main (int argc, char *argv[])
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  hl_test_ui_init_logging ();
   display = gtk_init_check ();
   if (display)
     {
