@@ -27,7 +27,7 @@ struct _HlCompareWindow
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
   GtkPaned             *paned;
-  GtkBox               *strip;
+  GtkGrid              *strip;
   GtkScrolledWindow    *scroller;
   HlCompareView        *view;
   GtkBox               *controls;
@@ -138,7 +138,7 @@ fill_summary (HlCompareWindow *self)
           gtk_grid_attach (GTK_GRID (grid), value, 1, 1 + s, 1, 1);
         }
       gtk_box_append (GTK_BOX (card), grid);
-      gtk_box_append (self->strip, card);
+      gtk_grid_attach (self->strip, card, (int) i, 0, 1, 1);
     }
 
   clear_children (GTK_WIDGET (self->summary_grid));
