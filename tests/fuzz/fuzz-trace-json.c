@@ -86,7 +86,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   again = hl_trace_load_data (text, length, &error);
   if (again == NULL)
     {
-      g_printerr ("written trace does not load: %s\n%s\n", error->message, text);
+      /* the reason last: CI keeps only the tail of the log */
+      g_printerr ("%s\nwritten trace (above) does not load: %s\n", text, error->message);
       abort ();
     }
   why = g_string_new (NULL);
