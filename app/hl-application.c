@@ -1014,12 +1014,16 @@ hl_application_startup (GApplication *app)
   };
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *run_accels[] = { "<Control>r", NULL };
+  const char *help_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (hl_application_parent_class)->startup (app);
   HL_APPLICATION (app)->settings = hl_settings_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.run-again", run_accels);
+  /* GtkApplication set this itself while the shortcuts were at gtk/help-overlay.ui */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
+                                         help_accels);
 }
 
 static void

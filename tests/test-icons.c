@@ -20,7 +20,7 @@ used_icon_names (void)
 {
   /* ui/ has one folder per part (test-boundaries.c knows them all) */
   static const char *const dirs[] = { "ui/common", "ui/diagram", "ui/inspector", "ui/compare",
-                                      "ui/window", "app", "resources/gtk" };
+                                      "ui/window", "app", "resources" };
   g_autoptr(GRegex) regex = g_regex_new ("[\">]([a-z][a-z0-9-]*-symbolic)[\"<]", 0, 0, NULL);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);

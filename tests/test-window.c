@@ -644,16 +644,60 @@ test_rsa_refused (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The shortcuts window lists the new shortcuts. */
+/* Counts "<object class=\"@klass\"" in a resource's text. */
+static guint
+count_objects (const char *resource, const char *klass)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data (resource, 0, NULL);
+  g_autofree char *pattern = g_strdup_printf ("class=\"%s\"", klass);
+  const char *p;
+  guint n = 0;
+
+  g_assert_nonnull (bytes);
+  p = g_bytes_get_data (bytes, NULL);
+  while ((p = strstr (p, pattern)))
+    {
+      n++;
+      p += strlen (pattern);
+    }
+  return n;
+}
+
+/* Ctrl+? shows the shortcuts: an AdwShortcutsDialog where libadwaita has it (1.8), the
+ * GtkShortcutsWindow before; both list the same shortcuts (the dialog is made from the window's
+ * description at build time). */
 static void
 test_help_overlay (void)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX
-                                                                 "/gtk/help-overlay.ui");
-  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+  HlWindow *window = new_window (FALSE);
+  guint n = count_objects (RESOURCE_PREFIX "/help-overlay.ui", "GtkShortcutsShortcut");
 
-  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
-  gtk_window_destroy (GTK_WINDOW (overlay));
+  g_assert_cmpuint (n, >=, 25);
+  g_assert_cmpuint (count_objects (RESOURCE_PREFIX "/shortcuts-dialog.ui", "AdwShortcutsItem"),
+                    ==, n);
+  /* GtkApplication's own loading stays off: it would make a deprecated window per window */
+  g_assert_false (g_resources_get_info (RESOURCE_PREFIX "/gtk/help-overlay.ui", 0, NULL, NULL,
+                                        NULL));
+  wait_frames (window, 2);
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+#if ADW_CHECK_VERSION (1, 8, 0)
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  wait_frames (window, 3);
+  {
+    GtkWidget *dialog = find_type (GTK_WIDGET (window), ADW_TYPE_SHORTCUTS_DIALOG);
+
+    g_assert_nonnull (dialog);
+    adw_dialog_force_close (ADW_DIALOG (dialog));
+  }
+#else
+  /* not shown here: GTK 4.8's shortcuts window warns about its own labels under Xvfb
+   * ("GtkLabel reported min width -3") */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (
+    gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "hl-inspector.h"
 #include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
+#include "hl-shortcuts.h"
 #include "hl-style.h"
 #include "hl-trace-check.h"
 #include "hl-trace-host.h"
@@ -1158,6 +1159,7 @@ hl_window_init (HlWindow *self)
   self->presenter = hl_presenter_new (GTK_WINDOW (self), self->sequence_view,
                                       GTK_WIDGET (self->story));
   hl_compare_actions_init (HL_TRACE_HOST (self));
+  hl_shortcuts_install (GTK_APPLICATION_WINDOW (self));
   self->filter = gtk_custom_filter_new (filter_event_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
 

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hl-shortcuts"
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hl-shortcuts.h"
+
+#if ADW_CHECK_VERSION (1, 8, 0)
+static void
+show_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource (RESOURCE_PREFIX "/shortcuts-dialog.ui");
+  AdwDialog *dialog = ADW_DIALOG (gtk_builder_get_object (builder, "shortcuts_dialog"));
+
+  adw_dialog_present (dialog, GTK_WIDGET (user_data));
+}
+#endif
+
+void
+hl_shortcuts_install (GtkApplicationWindow *window)
+{
+  g_return_if_fail (GTK_IS_APPLICATION_WINDOW (window));
+
+#if ADW_CHECK_VERSION (1, 8, 0)
+  {
+    g_autoptr(GSimpleAction) action = g_simple_action_new ("show-help-overlay", NULL);
+
+    g_signal_connect_object (action, "activate", G_CALLBACK (show_cb), window, 0);
+    g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
+  }
+#else
+  /* Only where libadwaita has no AdwShortcutsDialog (before 1.8): there GtkShortcutsWindow is
+   * the only shortcuts window, though GTK 4.18 (Debian 13) deprecates it. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  {
+    g_autoptr(GtkBuilder) builder =
+      gtk_builder_new_from_resource (RESOURCE_PREFIX "/help-overlay.ui");
+
+    /* adds win.show-help-overlay */
+    gtk_application_window_set_help_overlay (
+      window, GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
+}
