@@ -51,6 +51,9 @@ HlEpoch      hl_event_get_epoch (HlEvent *self);
 guint        hl_event_get_content_type (HlEvent *self);
 int          hl_event_get_handshake_type (HlEvent *self);
 int          hl_event_get_record (HlEvent *self);
+/* Attack scenarios: the index of the event of the other connection whose content this one
+ * passes on (the attacker relays what it read on one connection to the other), or -1. */
+int          hl_event_get_forwarded (HlEvent *self);
 guint        hl_event_get_alert_level (HlEvent *self);
 guint        hl_event_get_alert_description (HlEvent *self);
 HlCheck      hl_event_get_check (HlEvent *self);
