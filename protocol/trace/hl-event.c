@@ -271,6 +271,20 @@ hl_event_set_record (HlEvent *self, int record)
   self->record = record;
 }
 
+HlSide
+hl_event_get_role (HlEvent *self)
+{
+  g_return_val_if_fail (HL_IS_EVENT (self), HL_SIDE_NONE);
+  return hl_side_get_role (self->side, self->handshake);
+}
+
+HlSide
+hl_event_get_peer_role (HlEvent *self)
+{
+  g_return_val_if_fail (HL_IS_EVENT (self), HL_SIDE_NONE);
+  return hl_side_get_role (self->peer, self->handshake);
+}
+
 void
 hl_event_set_sides (HlEvent *self, HlSide side, HlSide peer)
 {

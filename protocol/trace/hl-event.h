@@ -34,6 +34,10 @@ guint        hl_event_get_index (HlEvent *self);
 HlEventKind  hl_event_get_kind (HlEvent *self);
 HlSide       hl_event_get_side (HlEvent *self);
 HlSide       hl_event_get_peer (HlEvent *self);
+/* The TLS role (client or server) its side and its peer play on its connection: the same as
+ * the sides, except for the attacker (hl_side_get_role()). */
+HlSide       hl_event_get_role (HlEvent *self);
+HlSide       hl_event_get_peer_role (HlEvent *self);
 guint        hl_event_get_handshake (HlEvent *self);
 /* When the event stands in the trace (µs on the trace's clock): for a wire item, the moment
  * hl_event_get_moment() names; for an action, when it happened. */

@@ -603,6 +603,18 @@ hl_trace_set_attacker (HlTrace *self, const HlAttacker *attacker)
   self->attacker = hl_attacker_info_copy (attacker);
 }
 
+GPtrArray *
+hl_trace_get_chain_of (HlTrace *self, guint handshake, HlSide role)
+{
+  g_return_val_if_fail (HL_IS_TRACE (self), NULL);
+
+  if (role == HL_SIDE_CLIENT)
+    return self->client_chain;
+  if (self->attacker != NULL && handshake == 0)
+    return self->attacker->chain;
+  return self->server_chain;
+}
+
 void
 hl_trace_get_endpoints (HlTrace *self, guint handshake, HlSide *client, HlSide *server)
 {
@@ -623,11 +635,9 @@ hl_trace_get_role (HlTrace *self, guint handshake, HlSide side)
 {
   g_return_val_if_fail (HL_IS_TRACE (self), side);
 
-  if (side != HL_SIDE_ATTACKER)
-    return side;
-  if (self->attacker == NULL)
+  if (side == HL_SIDE_ATTACKER && self->attacker == NULL)
     return HL_SIDE_NONE;
-  return handshake == 0 ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  return hl_side_get_role (side, handshake);
 }
 
 char *

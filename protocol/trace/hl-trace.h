@@ -174,6 +174,9 @@ const HlAttacker  *hl_trace_get_attacker (HlTrace *self);
  * that connection (the attacker is the server of handshake 0 and the client of handshake 1);
  * any other side is returned as it is. */
 HlSide             hl_trace_get_role (HlTrace *self, guint handshake, HlSide side);
+/* The chain the TLS @role (client or server) of @handshake presented: the server chain, or the
+ * attacker's towards the client. Borrowed. */
+GPtrArray         *hl_trace_get_chain_of (HlTrace *self, guint handshake, HlSide role);
 /* Who plays the TLS client and the TLS server in @handshake. */
 void               hl_trace_get_endpoints (HlTrace *self, guint handshake, HlSide *client,
                                            HlSide *server);

@@ -59,6 +59,14 @@ hl_side_to_label (HlSide side)
   return side_labels[side];
 }
 
+HlSide
+hl_side_get_role (HlSide side, guint handshake)
+{
+  if (side != HL_SIDE_ATTACKER)
+    return side;
+  return handshake == 0 ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+}
+
 /* The IANA names live in hl-tls-names.c, shared with the decoder. */
 
 const char *

@@ -75,6 +75,9 @@ typedef enum
 const char *hl_side_to_string (HlSide side);
 const char *hl_side_to_label (HlSide side);         /* "Client", "Server", "Certificate Authority" */
 gboolean    hl_side_from_string (const char *str, HlSide *out);
+/* The TLS role @side plays in connection @handshake: the attacker is the server of the
+ * client's connection (0) and the client of the server's (1); every other side is its own. */
+HlSide      hl_side_get_role (HlSide side, guint handshake);
 const char *hl_event_kind_to_string (HlEventKind kind); /* "record", "message", "action", … */
 gboolean    hl_event_kind_from_string (const char *str, HlEventKind *out);
 const char *hl_epoch_to_string (HlEpoch epoch);     /* "plaintext", "handshake", "application" */

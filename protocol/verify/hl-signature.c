@@ -230,9 +230,8 @@ check_one (HlTrace *trace, HlEvent *event)
 
   check->message = hl_event_get_index (event);
   check->handshake = handshake;
-  check->signer = hl_event_get_side (event);
-  chain = check->signer == HL_SIDE_SERVER ? hl_trace_get_server_chain (trace)
-                                          : hl_trace_get_client_chain (trace);
+  check->signer = hl_event_get_role (event);
+  chain = hl_trace_get_chain_of (trace, handshake, check->signer);
   if (bytes == NULL || chain->len == 0)
     return not_checkable (check, "the signer's certificate is not in the trace");
   p = g_bytes_get_data (bytes, &n);
@@ -377,7 +376,7 @@ hl_signature_apply (HlTrace *trace)
 
           if (hl_event_get_handshake (event) != check->handshake ||
               hl_event_get_kind (event) != HL_EVENT_ACTION ||
-              hl_event_get_side (event) != verifier ||
+              hl_event_get_role (event) != verifier ||
               g_strcmp0 (hl_event_get_name (event), name) != 0)
             continue;
           /* GnuTLS's own verdict shows in what it did next: it went on to its Finished */
@@ -386,7 +385,7 @@ hl_signature_apply (HlTrace *trace)
               HlEvent *later = hl_trace_get_event (trace, j);
 
               went_on = hl_event_get_handshake (later) == check->handshake &&
-                        hl_event_get_side (later) == verifier &&
+                        hl_event_get_role (later) == verifier &&
                         hl_event_get_kind (later) == HL_EVENT_MESSAGE &&
                         hl_event_get_handshake_type (later) == 20;
             }
