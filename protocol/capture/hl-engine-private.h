@@ -96,6 +96,8 @@ void     hl_engine_add_remote_item (Run *run, HlEvent *event);
 HlEvent *hl_engine_alert_event (Run *run, HlSide sender, guint level, guint desc);
 HlEvent *hl_engine_new_event (Run *run, HlEventKind kind, HlSide side, HlSide peer,
                               const char *name);
+HlEvent *hl_engine_add_note (Run *run, const char *name, const char *caption,
+                             const char *technical);
 HlEvent *hl_engine_add_action (Run *run, HlSide side, HlSide peer, const char *name,
                                HlCheck check, const char *caption, const char *technical);
 void     hl_engine_add_secret (Run *run, const char *name, const char *label, GBytes *value,

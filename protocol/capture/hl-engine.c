@@ -2090,6 +2090,17 @@ hl_engine_new_event (Run *run, HlEventKind kind, HlSide side, HlSide peer, const
   return new_event (run, kind, side, peer, name);
 }
 
+/* A remark on no lifeline (the attack scenarios' plain-words conclusions). */
+HlEvent *
+hl_engine_add_note (Run *run, const char *name, const char *caption, const char *technical)
+{
+  HlEvent *event = new_event (run, HL_EVENT_NOTE, HL_SIDE_NONE, HL_SIDE_NONE, name);
+
+  hl_event_set_caption (event, caption);
+  hl_event_set_technical (event, technical);
+  return append (run, event);
+}
+
 HlEvent *
 hl_engine_add_action (Run *run, HlSide side, HlSide peer, const char *name, HlCheck check,
                       const char *caption, const char *technical)

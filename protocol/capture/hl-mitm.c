@@ -438,6 +438,19 @@ relay (Mitm *mitm, GError **error)
       authored (mitm, hl_engine_add_action (front, HL_SIDE_SERVER, HL_SIDE_NONE,
                                             "Decrypt the client's request", HL_CHECK_NONE, cap,
                                             tech));
+      authored (mitm, hl_engine_add_note (front, why_readable (front->config),
+                                          front->config->attack == HL_ATTACK_NO_CHECK
+                                            ? "The client never looked at who signed the "
+                                              "certificate, so the attacker's was as good as "
+                                              "the server's: the attacker holds the keys of the "
+                                              "client's connection and reads everything on it."
+                                            : "The client's check passed: the certificate names "
+                                              "server.test and is signed by a CA in its trust "
+                                              "store — the attacker's own, installed there. So "
+                                              "the attacker holds the keys of the client's "
+                                              "connection and reads everything on it.",
+                                          "connection 1 keys: client ⇄ attacker · connection 2 "
+                                          "keys: attacker ⇄ server"));
       authored (mitm, hl_engine_add_action (back, HL_SIDE_CLIENT, HL_SIDE_NONE,
                                             "Change the request", HL_CHECK_NONE, cap2, tech2));
     }
@@ -761,6 +774,14 @@ hl_mitm_run (Run *front, GCancellable *cancellable, GError **error)
   else
     {
       deliver_alert (front);
+      if (front->capture)
+        authored (&mitm, hl_engine_add_note (front, "The certificate check stopped the attacker",
+                                             "The client did not know the CA that signed the "
+                                             "attacker's certificate and ended the handshake "
+                                             "before sending anything: the attacker learns "
+                                             "nothing, and the server never sees the request.",
+                                             "unknown_ca · no application data on either "
+                                             "connection"));
       if (hl_engine_peer_of (&mitm.back, HL_SIDE_SERVER)->state == PEER_DONE &&
           !close_all (&mitm, FALSE, error))
         goto out;

@@ -318,7 +318,7 @@ check_one (HlTrace *trace, HlEvent *event)
                                        ske ? "client_random ‖ server_random ‖ ECDH parameters"
                                        : tls13 ? "spaces, context string and transcript hash"
                                                : "handshake messages so far",
-                                       check->signer == HL_SIDE_SERVER ? "server" : "client");
+                                       hl_side_to_string (hl_event_get_side (event)));
     }
   else
     {
@@ -326,7 +326,7 @@ check_one (HlTrace *trace, HlEvent *event)
       check->detail = g_strdup_printf ("Handshake Lens checked it: the %s signature does NOT "
                                        "verify with the key of the %s's certificate (%s).",
                                        check->scheme,
-                                       check->signer == HL_SIDE_SERVER ? "server" : "client",
+                                       hl_side_to_string (hl_event_get_side (event)),
                                        gnutls_strerror (rc));
     }
   return check;
@@ -389,18 +389,19 @@ hl_signature_apply (HlTrace *trace)
                         hl_event_get_kind (later) == HL_EVENT_MESSAGE &&
                         hl_event_get_handshake_type (later) == 20;
             }
+          /* the participants by name: with an attacker in the middle, one end is the attacker */
+          const char *checker = hl_side_to_string (hl_event_get_side (event));
+          const char *signer = hl_side_to_string (hl_event_get_side (message));
+
           if (check->check == HL_CHECK_OK)
             caption = g_strdup_printf ("The %s checks the %s's signature with the public key "
                                        "from its certificate — it is valid, so the %s really "
-                                       "holds that certificate's private key.",
-                                       verifier == HL_SIDE_CLIENT ? "client" : "server",
-                                       verifier == HL_SIDE_CLIENT ? "server" : "client",
-                                       verifier == HL_SIDE_CLIENT ? "server" : "client");
+                                       "holds that certificate's private key.", checker, signer,
+                                       signer);
           else if (check->check == HL_CHECK_FAILED)
             caption = g_strdup_printf ("The %s checks the %s's signature with the public key "
-                                       "from its certificate — it is NOT valid.",
-                                       verifier == HL_SIDE_CLIENT ? "client" : "server",
-                                       verifier == HL_SIDE_CLIENT ? "server" : "client");
+                                       "from its certificate — it is NOT valid.", checker,
+                                       signer);
           technical = g_strdup_printf ("%s%s", check->detail,
                                        went_on ? " GnuTLS accepted it too: it went on to its "
                                                  "Finished." : "");
