@@ -679,6 +679,10 @@ compute_columns (HlSequenceLayout *self,
   double box_max = 0, ca_half = 0, note_min = 0;
   double arrow_min = attacker ? MIN_ATTACKER_GAP : MIN_ARROW_GAP;
   double ca_to_client, client_to_server, left, right, extra, server_right;
+  /* attack traces: the two spans (client ⇄ attacker, attacker ⇄ server), sized apart, since
+   * a row holds one box or one arrow: the client's boxes hang into the first, the server's into
+   * the second, the attacker's stand centred across both */
+  double span[2] = { MIN_ATTACKER_GAP, MIN_ATTACKER_GAP };
 
   c->attacker = attacker;
   for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
@@ -712,11 +716,24 @@ compute_columns (HlSequenceLayout *self,
             ca_half = MAX (ca_half, w / 2);
           else
             box_max = MAX (box_max, w);
+          if (item->side == HL_SIDE_CLIENT)
+            span[0] = MAX (span[0], w + 2 * BOX_OVERHANG);
+          else if (item->side == HL_SIDE_SERVER)
+            span[1] = MAX (span[1], w + 2 * BOX_OVERHANG);
+          else if (item->side == HL_SIDE_ATTACKER)
+            for (guint k = 0; k < 2; k++)
+              span[k] = MAX (span[k], w / 2 + 2 * BOX_OVERHANG);
         }
       else if (item->kind == HL_SEQUENCE_ITEM_NOTE)
         note_min = MAX (note_min, m->content_w + 2 * BOX_PAD_X + 2 * ARROW_SIDE_PAD);
       else
-        arrow_min = MAX (arrow_min, MAX (m->content_w, m->detail_w) + 2 * ARROW_SIDE_PAD);
+        {
+          double w = MAX (m->content_w, m->detail_w) + 2 * ARROW_SIDE_PAD;
+
+          arrow_min = MAX (arrow_min, w);
+          span[item->side == HL_SIDE_SERVER || item->peer == HL_SIDE_SERVER] =
+            MAX (span[item->side == HL_SIDE_SERVER || item->peer == HL_SIDE_SERVER], w);
+        }
     }
 
   /* Client and server boxes hang from their lifeline into the space between the two, which
@@ -727,12 +744,21 @@ compute_columns (HlSequenceLayout *self,
   client_to_server = MAX (arrow_min, note_min);
   client_to_server = MAX (client_to_server, box_max + 2 * BOX_OVERHANG);
   if (c->attacker)
-    /* two spans, client to attacker and attacker to server: each holds the widest arrow, and
-     * the attacker's boxes stand centred on its lifeline */
-    client_to_server = MAX (client_to_server,
-                            MAX (c->header[HL_SIDE_CLIENT].card_w,
-                                 c->header[HL_SIDE_SERVER].card_w) / 2 +
-                            c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
+    {
+      span[0] = MAX (span[0], c->header[HL_SIDE_CLIENT].card_w / 2 +
+                              c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
+      span[1] = MAX (span[1], c->header[HL_SIDE_SERVER].card_w / 2 +
+                              c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
+      /* a note stands centred between client and server, over both spans */
+      if (span[0] + span[1] < note_min)
+        {
+          double add = (note_min - span[0] - span[1]) / 2;
+
+          span[0] += add;
+          span[1] += add;
+        }
+      client_to_server = span[0] + span[1];
+    }
   else
     client_to_server = MAX (client_to_server, c->header[HL_SIDE_CLIENT].card_w / 2 +
                                               c->header[HL_SIDE_SERVER].card_w / 2 +
@@ -740,16 +766,20 @@ compute_columns (HlSequenceLayout *self,
   left = MARGIN + ca_half;
   server_right = MAX (c->header[HL_SIDE_SERVER].card_w / 2, BOX_OVERHANG);
   right = MAX (server_right, BOX_OVERHANG + GUTTER_GAP + gutter_w) + MARGIN;
-  c->natural = left + ca_to_client + client_to_server * (c->attacker ? 2 : 1) + right;
+  c->natural = left + ca_to_client + client_to_server + right;
 
   /* Extra width goes to the arrows first (up to twice their minimum), then to the margins, so
    * the diagram stays centred. */
   extra = MAX (0, self->width - c->natural);
   {
-    guint spans = c->attacker ? 2 : 1;
-    double grow = MIN (extra, client_to_server * spans);
+    double grow = MIN (extra, client_to_server);
 
-    client_to_server += grow / spans;
+    /* in proportion, so both spans keep their share */
+    double share = span[0] / MAX (span[0] + span[1], 1);
+
+    span[0] += grow * share;
+    span[1] += grow * (1 - share);
+    client_to_server += grow;
     ca_to_client += MIN (extra - grow, ca_to_client * 0.25);
     extra -= grow + MIN (extra - grow, ca_to_client * 0.25);
   }
@@ -757,8 +787,8 @@ compute_columns (HlSequenceLayout *self,
   c->x[HL_SIDE_CLIENT] = c->x[HL_SIDE_CA] + ca_to_client;
   if (c->attacker)
     {
-      c->x[HL_SIDE_ATTACKER] = c->x[HL_SIDE_CLIENT] + client_to_server;
-      c->x[HL_SIDE_SERVER] = c->x[HL_SIDE_ATTACKER] + client_to_server;
+      c->x[HL_SIDE_ATTACKER] = c->x[HL_SIDE_CLIENT] + span[0];
+      c->x[HL_SIDE_SERVER] = c->x[HL_SIDE_CLIENT] + client_to_server;
     }
   else
     c->x[HL_SIDE_SERVER] = c->x[HL_SIDE_CLIENT] + client_to_server;
