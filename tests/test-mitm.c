@@ -250,7 +250,8 @@ test_intercepted (gconstpointer data)
   g_assert_nonnull (strstr (sent_text, "Accept-Encoding: gzip, br\r\n"));
   g_assert_nonnull (strstr (received_text, "Accept-Encoding: identity\r\n"));
   g_assert_null (strstr (received_text, "gzip"));
-  g_assert_true (g_str_has_prefix (received_text, "GET /account HTTP/1.1\r\nHost: server.test\r\n"));
+  g_assert_true (g_str_has_prefix (received_text,
+                                   "GET /account HTTP/1.1\r\nHost: server.test\r\n"));
   {
     HlEvent *record = hl_trace_get_event (trace, (guint) hl_event_get_record (
                                             hl_trace_get_event (trace, (guint) changed)));
@@ -330,8 +331,9 @@ test_key_schedules (gconstpointer data)
         }
     }
   /* two connections, two sets of keys */
-  g_assert_false (g_bytes_equal (hl_trace_find_secret (trace, "client_handshake_write_key", 0)->value,
-                                 hl_trace_find_secret (trace, "client_handshake_write_key", 1)->value));
+  g_assert_false (g_bytes_equal (
+    hl_trace_find_secret (trace, "client_handshake_write_key", 0)->value,
+    hl_trace_find_secret (trace, "client_handshake_write_key", 1)->value));
   if (!rejected)
     g_assert_false (g_bytes_equal (hl_trace_find_secret (trace, "client_write_key", 0)->value,
                                    hl_trace_find_secret (trace, "client_write_key", 1)->value));
@@ -405,7 +407,8 @@ test_file_and_exports (gconstpointer data)
   g_assert_no_error (error);
   g_assert_nonnull (pcapng);
 
-  g_assert_nonnull (strstr (text, "participants   Client, Attacker, Server, Certificate Authority"));
+  g_assert_nonnull (strstr (text, "participants   Client, Attacker, Server, "
+                                  "Certificate Authority"));
   if (strcmp (data, "mitm-rejected") == 0)
     g_assert_nonnull (strstr (text, "server got     0 application-data items"));
   else

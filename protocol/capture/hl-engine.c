@@ -1921,7 +1921,8 @@ hl_engine_settle_order (Run *run)
       HlEvent *event = hl_trace_get_event (run->trace, i);
       guint64 *key = run->keys && i < run->keys->len ? &g_array_index (run->keys, guint64, i)
                                                      : NULL;
-      guint s = MIN (hl_event_get_handshake (event), 1) * 2 + side_index (hl_event_get_side (event));
+      guint s = MIN (hl_event_get_handshake (event), 1) * 2 +
+                side_index (hl_event_get_side (event));
 
       if (!is_wire_item (event))
         continue;
