@@ -596,6 +596,20 @@ show_chain (HlCertificateView *self)
                                                 FALSE));
       self->n_certificates++;
     }
+  /* the client's trust store also holds the attacker's CA where the scenario installed it */
+  if (anchor && attacked && self->handshake == 0 && !self->client_chain)
+    {
+      const HlAttacker *attacker = hl_trace_get_attacker (self->trace);
+
+      if (attacker->trusted && attacker->ca_certificate)
+        {
+          gtk_list_box_append (self->anchor_list,
+                               certificate_row_new (self, attacker->ca_certificate,
+                                                    _("The attacker's CA, installed in the "
+                                                      "client's trust store"), FALSE));
+          self->n_certificates++;
+        }
+    }
 }
 
 static void
