@@ -349,7 +349,7 @@ print_plaintext (const char *label, HlEvent *event, GString *out)
   g_autofree char *text = g_strndup (n ? g_bytes_get_data (bytes, NULL) : "", n);
   g_autofree char *escaped = g_strescape (text, NULL);
 
-  g_string_append_printf (out, "  %-27s %s (event %u, %" G_GSIZE_FORMAT " bytes)\n", label,
+  g_string_append_printf (out, "  %-14s %s (event %u, %" G_GSIZE_FORMAT " bytes)\n", label,
                           escaped, hl_event_get_index (event), n);
 }
 
