@@ -386,7 +386,7 @@ print_attack (HlTrace *trace, GString *out)
         continue;
       relayed++;
       print_plaintext ("attacker read", hl_trace_get_event (trace, (guint) from), out);
-      print_plaintext ("attacker forwarded", event, out);
+      print_plaintext ("then forwarded", event, out);
     }
   if (relayed == 0 && outcome->alert_sender != HL_SIDE_NONE)
     g_string_append_printf (out, "  attacker read  nothing: the %s ended the handshake with %s "
