@@ -65,7 +65,7 @@ trust_store (const HlConfig *config)
 }
 
 static gboolean
-check (Run *run, int rc, const char *what, GError **error)
+check (int rc, const char *what, GError **error)
 {
   if (rc >= 0)
     return TRUE;
@@ -143,9 +143,9 @@ setup_front (Mitm *mitm, GError **error)
   Run *run = mitm->front;
   const HlConfig *config = run->config;
 
-  if (!check (run, gnutls_certificate_allocate_credentials (&run->client_cred), "credentials",
+  if (!check (gnutls_certificate_allocate_credentials (&run->client_cred), "credentials",
               error) ||
-      !check (run, gnutls_certificate_allocate_credentials (&run->server_cred), "credentials",
+      !check (gnutls_certificate_allocate_credentials (&run->server_cred), "credentials",
               error))
     return FALSE;
   if (!hl_pki_trust (mitm->pki, HL_IDENTITY_CA, run->client_cred, error) ||
@@ -184,9 +184,9 @@ setup_back (Mitm *mitm, GError **error)
                                                          : HL_IDENTITY_SERVER_RSA;
 
   run->server_identity = server;
-  if (!check (run, gnutls_certificate_allocate_credentials (&run->client_cred), "credentials",
+  if (!check (gnutls_certificate_allocate_credentials (&run->client_cred), "credentials",
               error) ||
-      !check (run, gnutls_certificate_allocate_credentials (&run->server_cred), "credentials",
+      !check (gnutls_certificate_allocate_credentials (&run->server_cred), "credentials",
               error))
     return FALSE;
   /* the attacker's client trusts the real CA: it wants the real server */
