@@ -5,6 +5,7 @@
 
 #include "hl-engine.h"
 #include "hl-scenario.h"
+#include "hl-trace.h"
 
 /*
  * The order of a trace is causal: what a side does with a message stands after that message,
@@ -30,8 +31,9 @@ find (HlTrace *trace, guint handshake, HlEventKind kind, HlSide side, const char
     {
       HlEvent *event = hl_trace_get_event (trace, i);
 
+      /* by TLS role: the attacker is the server of connection 1 and the client of 2 */
       if (hl_event_get_handshake (event) == handshake && hl_event_get_kind (event) == kind &&
-          hl_event_get_side (event) == side && g_strcmp0 (hl_event_get_name (event), name) == 0)
+          hl_event_get_role (event) == side && g_strcmp0 (hl_event_get_name (event), name) == 0)
         {
           found = (int) i;
           if (!last)
@@ -124,7 +126,7 @@ test_scenario (gconstpointer data)
             {
               HlEvent *event = hl_trace_get_event (trace, i);
 
-              if (hl_event_get_handshake (event) != h || hl_event_get_side (event) != peer ||
+              if (hl_event_get_handshake (event) != h || hl_event_get_role (event) != peer ||
                   hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
                   hl_event_get_moment (event) != HL_MOMENT_PROCESSED)
                 continue;
@@ -179,6 +181,34 @@ test_scenario (gconstpointer data)
         checked++;
       }
   }
+  /* an attacker in the middle: it reads the client's hello before it connects to the server,
+   * and reads the request before it forwards it */
+  if (hl_trace_get_attacker (trace) != NULL)
+    {
+      int hold = find (trace, 0, HL_EVENT_ACTION, HL_SIDE_SERVER,
+                       "Hold the ClientHello and connect to the server", FALSE);
+      int decrypt = find (trace, 0, HL_EVENT_ACTION, HL_SIDE_SERVER,
+                          "Decrypt the client's request", FALSE);
+      int forwarded = find (trace, 1, HL_EVENT_APP_DATA, HL_SIDE_CLIENT, "Request (changed)",
+                            FALSE);
+
+      g_assert_cmpint (hold, >=, 0);
+      BEFORE (find (trace, 0, HL_EVENT_MESSAGE, HL_SIDE_CLIENT, "ClientHello", FALSE), hold,
+              "the client's hello before the attacker acts on it");
+      BEFORE (hold, find (trace, 1, HL_EVENT_MESSAGE, HL_SIDE_CLIENT, "ClientHello", FALSE),
+              "the attacker decides to connect before it says hello to the server");
+      BEFORE (find (trace, 1, HL_EVENT_MESSAGE, HL_SIDE_SERVER, "Finished", FALSE),
+              find (trace, 0, HL_EVENT_MESSAGE, HL_SIDE_SERVER, "ServerHello", FALSE),
+              "the attacker answers the client once it is connected to the server");
+      if (decrypt >= 0)
+        {
+          BEFORE (find (trace, 0, HL_EVENT_APP_DATA, HL_SIDE_CLIENT, "Request", FALSE), decrypt,
+                  "the request before the attacker reads it");
+          BEFORE (decrypt, forwarded, "the attacker reads the request before it forwards it");
+          checked += 2;
+        }
+      checked += 3;
+    }
   g_assert_cmpuint (checked, >, 0);
 }
 

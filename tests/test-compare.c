@@ -89,7 +89,8 @@ check_alignment (HlTrace *left, HlTrace *right, GArray *rows)
           g_assert_nonnull (events[0]);
           g_assert_nonnull (events[1]);
           g_assert_cmpint (hl_event_get_kind (events[0]), ==, hl_event_get_kind (events[1]));
-          g_assert_cmpint (hl_event_get_side (events[0]), ==, hl_event_get_side (events[1]));
+          /* the same TLS role (an attacker's connection pairs with a direct one) */
+          g_assert_cmpint (hl_event_get_role (events[0]), ==, hl_event_get_role (events[1]));
           /* paired connections, counted from the last */
           g_assert_cmpuint (n_hs[0] - hl_event_get_handshake (events[0]), ==,
                             n_hs[1] - hl_event_get_handshake (events[1]));
@@ -120,7 +121,7 @@ check_alignment (HlTrace *left, HlTrace *right, GArray *rows)
   g_assert_cmpuint (next[1], ==, steps_r->len);
 }
 
-/* All 18 × 18 ordered pairs, a scenario with itself included. */
+/* All 21 × 21 ordered pairs, a scenario with itself included. */
 static void
 test_align_all_pairs (void)
 {
@@ -138,7 +139,7 @@ test_align_all_pairs (void)
                              HL_COMPARE_ROW_MATCH);
         pairs++;
       }
-  g_assert_cmpuint (pairs, ==, 18 * 18);
+  g_assert_cmpuint (pairs, ==, 21 * 21);
 }
 
 /* A scenario against a fresh run of itself: every row matched (the random values differ, the
@@ -259,6 +260,10 @@ test_round_trips (void)
     { "fail-no-shared-cipher", -1, -1 },
     { "fail-version-mismatch", -1, -1 },
     { "fail-missing-client-cert", -1, -1 },
+    /* the client's connection (to the attacker), then the attacker's (to the server) */
+    { "mitm-rejected", -1, 1 },
+    { "mitm-trusted-ca", 1, 1 },
+    { "mitm-no-check", 1, 1 },
   };
 
   g_assert_cmpuint (G_N_ELEMENTS (expected), ==, n_traces);

@@ -25,7 +25,12 @@ typedef struct
   HlSide      alert_sender;
   gboolean    premaster48;  /* RSA: a 48-byte premaster secret starting 03 03 */
   gboolean    resumed;      /* second handshake resumed */
+  const char *attacker;     /* messages sent by the attacker in the middle, or NULL */
 } Expectation;
+
+#define TLS13_CLIENT "ClientHello ChangeCipherSpec Finished"
+#define TLS13_SERVER "ServerHello ChangeCipherSpec EncryptedExtensions Certificate " \
+                     "CertificateVerify Finished"
 
 static const Expectation expectations[] = {
   { "tls12-rsa",
@@ -100,6 +105,18 @@ static const Expectation expectations[] = {
     "ClientHello Certificate ClientKeyExchange ChangeCipherSpec Finished",
     "ServerHello Certificate ServerKeyExchange CertificateRequest ServerHelloDone",
     NULL, NULL, NULL, FALSE, 40, HL_SIDE_SERVER, FALSE, FALSE },
+  /* The attacker: connection 2 (to the server) runs first, its ClientHello sent while it
+   * holds the client's; then it answers the client (connection 1). The client's lines list its
+   * messages to the attacker, the server's its messages to the attacker. */
+  { "mitm-rejected", "ClientHello ChangeCipherSpec", "| " TLS13_SERVER,
+    NULL, NULL, NULL, FALSE, 48, HL_SIDE_CLIENT, FALSE, FALSE,
+    "| ClientHello ChangeCipherSpec Finished | " TLS13_SERVER },
+  { "mitm-trusted-ca", TLS13_CLIENT, "| " TLS13_SERVER,
+    "TLS1.3", "(EC)DHE", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE,
+    "| " TLS13_CLIENT " | " TLS13_SERVER },
+  { "mitm-no-check", TLS13_CLIENT, "| " TLS13_SERVER,
+    "TLS1.3", "(EC)DHE", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE,
+    "| " TLS13_CLIENT " | " TLS13_SERVER },
 };
 
 static char *
@@ -117,7 +134,7 @@ messages_of (HlTrace *trace, HlSide side)
       if (hl_event_get_handshake (event) != handshake)
         {
           handshake = hl_event_get_handshake (event);
-          g_string_append (s, " |");
+          g_string_append (s, s->len ? " |" : "|");
         }
       g_string_append_printf (s, "%s%s", s->len ? " " : "", hl_event_get_name (event));
     }
@@ -213,14 +230,20 @@ test_scenario (gconstpointer data)
   GPtrArray *negs = hl_trace_get_negotiated (trace);
   const HlNegotiated *neg = g_ptr_array_index (negs, 0);
 
+  g_autofree char *attacker = messages_of (trace, HL_SIDE_ATTACKER);
+  guint n_connections = e->resumed || e->attacker ? 2 : 1;
+
   g_assert_cmpstr (client, ==, e->client);
   g_assert_cmpstr (server, ==, e->server);
-  g_assert_cmpuint (negs->len, ==, e->resumed ? 2 : 1);
-  g_assert_cmpuint (hl_trace_get_n_handshakes (trace), ==, e->resumed ? 2 : 1);
+  g_assert_cmpstr (attacker, ==, e->attacker ? e->attacker : "");
+  g_assert_true ((hl_trace_get_attacker (trace) != NULL) == (e->attacker != NULL));
+  g_assert_cmpuint (negs->len, ==, n_connections);
+  g_assert_cmpuint (hl_trace_get_n_handshakes (trace), ==, n_connections);
   g_assert_cmpint (outcome->client_ok, ==, e->finished);
-  g_assert_cmpint (outcome->server_ok, ==, e->finished);
+  /* the attacker's connection to the server succeeds either way */
+  g_assert_cmpint (outcome->server_ok, ==, e->finished || e->attacker);
   g_assert_cmpuint (g_bytes_get_size (neg->client_random), ==, 32);
-  check_links (trace, g_strcmp0 (e->version, "TLS1.3") == 0);
+  check_links (trace, hl_scenario_lookup (e->id)->config.version == HL_VERSION_TLS13);
 
   if (e->finished)
     {
@@ -251,9 +274,13 @@ test_scenario (gconstpointer data)
       g_assert_cmpint (hl_event_get_side ((HlEvent *) alert), ==, e->alert_sender);
       g_assert_cmpuint (outcome->alert, ==, e->alert);
       g_assert_cmpint (outcome->alert_sender, ==, e->alert_sender);
-      /* the receiver reported exactly that alert (gnutls_alert_get) */
-      g_assert_nonnull (e->alert_sender == HL_SIDE_CLIENT ? outcome->server_error
-                                                          : outcome->client_error);
+      /* the receiver reported exactly that alert (gnutls_alert_get); with an attacker in the
+       * middle the attacker received it */
+      if (e->attacker)
+        g_assert_cmpint (hl_event_get_peer ((HlEvent *) alert), ==, HL_SIDE_ATTACKER);
+      else
+        g_assert_nonnull (e->alert_sender == HL_SIDE_CLIENT ? outcome->server_error
+                                                            : outcome->client_error);
     }
 
   if (e->premaster48)

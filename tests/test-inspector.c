@@ -758,10 +758,54 @@ skip_no_display (void)
   g_test_skip ("no display");
 }
 
+/* An attacker in the middle: the client's certificate check shows the attacker's certificate and
+ * both CAs of its trust store; the secrets say who holds each connection's keys. */
+static void
+test_attacker (void)
+{
+  HlTrace *trace = get_trace ("mitm-trusted-ca");
+  HlWindow *window = new_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlSecretsView *secrets = hl_inspector_get_secrets_view (inspector);
+  HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_ATTACKER, NULL);
+  HlEvent *request = find_event (trace, HL_EVENT_APP_DATA, -1, HL_SIDE_CLIENT, "Request");
+  g_autofree char *verification = NULL;
+  g_autofree char *front = NULL;
+  g_autofree char *back = NULL;
+
+  g_assert_nonnull (certificate);
+  g_assert_cmpuint (hl_event_get_handshake (certificate), ==, 0);
+  select_event (window, certificate);
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_CERTIFICATES);
+  wait_frames (GTK_WIDGET (window), 2);
+  /* its leaf, the demo CA and the attacker's CA the client trusts */
+  g_assert_cmpuint (hl_certificate_view_get_n_certificates (
+                      hl_inspector_get_certificate_view (inspector)), ==, 3);
+  verification = hl_certificate_view_dup_verification_text (
+                   hl_inspector_get_certificate_view (inspector));
+  g_test_message ("%s", verification);
+  g_assert_true (g_str_has_prefix (verification,
+                                   "The client trusted the attacker's certificate\n"));
+  g_assert_nonnull (strstr (verification, "Intercepting Proxy CA"));
+
+  select_event (window, request);
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
+  wait_frames (GTK_WIDGET (window), 2);
+  front = hl_secrets_view_dup_card_text (secrets, "client_write_key", 0);
+  back = hl_secrets_view_dup_card_text (secrets, "client_write_key", 1);
+  g_assert_nonnull (front);
+  g_assert_nonnull (back);
+  g_assert_nonnull (strstr (front, "Known to the client and the attacker — not to the server"));
+  g_assert_nonnull (strstr (back, "Known to the attacker and the server — not to the client"));
+  g_assert_cmpstr (front, !=, back);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
   const struct { const char *path; GTestFunc func; } tests[] = {
+    { "/ui/inspector/attacker", test_attacker },
     { "/ui/inspector/every-event", test_every_event },
     { "/ui/inspector/every-event-drawn", test_every_event_drawn },
     { "/ui/inspector/click-byte", test_click_byte },

@@ -203,12 +203,13 @@ assert_expected_values (HlTrace *trace, const HlConfig *config)
     "handshake_secret.derived", "master_secret_13.derived", NULL,
   };
   static const char *const resumed[] = { "resumption_ticket", NULL };
-  guint n_handshakes = config->resumption ? 2 : 1;
+  /* an attacker in the middle: two connections, each with its own complete key schedule */
+  guint n_handshakes = config->resumption || config->attack != HL_ATTACK_NONE ? 2 : 1;
 
   g_assert_cmpuint (hl_trace_get_n_handshakes (trace), ==, n_handshakes);
   for (guint h = 0; h < n_handshakes; h++)
     {
-      gboolean resumption = h == 1;
+      gboolean resumption = h == 1 && config->resumption;
       guint ok = assert_values_ok (trace, h, FALSE);
 
       if (config->version == HL_VERSION_TLS12)
@@ -384,6 +385,28 @@ test_scenario (gconstpointer data)
       /* ≥ 3 protected records each way: Finished, data, close_notify */
       g_assert_cmpuint (n_records, >=, 6);
       assert_expected_values (trace, &scenario->config);
+    }
+  else if (scenario->config.attack == HL_ATTACK_REJECTED)
+    {
+      static const char *const attacker_flight[] = {
+        "client_handshake_write_key.derived", "client_handshake_write_iv.derived",
+        "server_handshake_write_key.derived", "server_handshake_write_iv.derived",
+        "server_finished_key", "transcript_hash.server_finished", "server_verify_data", NULL,
+      };
+
+      /* The attacker's connection to the server is complete: checked as any TLS 1.3 run. */
+      g_assert_cmpuint (hl_trace_get_n_handshakes (trace), ==, 2);
+      for (guint i = 0; i < hl_trace_get_secrets (trace)->len; i++)
+        g_assert_cmpint (((HlSecret *) g_ptr_array_index (hl_trace_get_secrets (trace),
+                                                          i))->check, !=, HL_CHECK_FAILED);
+      assert_named_ok (trace, 1, attacker_flight);
+      assert_named_ok (trace, 1, (const char *const[]) { "client_verify_data",
+                                                         "client_write_key.derived", NULL });
+      /* The client's connection got as far as the attacker's flight and the client's alert,
+       * which went out under the client's handshake keys. */
+      assert_named_ok (trace, 0, attacker_flight);
+      g_assert_null (find_ours (trace, "client_verify_data", 0));
+      g_assert_cmpuint (n_records, >=, 10);
     }
   else if (scenario->config.failure == HL_FAILURE_MISSING_CLIENT_CERT)
     {

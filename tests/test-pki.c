@@ -51,6 +51,11 @@ static const Expectation expectations[] = {
   { HL_IDENTITY_SERVER_WRONG_HOST, "server-wrong-host", "CN=other.test,O=Handshake Lens",
     HL_IDENTITY_CA, GNUTLS_PK_RSA, 2048, FALSE, SERVER_KU, GNUTLS_KP_TLS_WWW_SERVER,
     "other.test", FALSE },
+  { HL_IDENTITY_ATTACKER_CA, "attacker-ca", "CN=Intercepting Proxy CA,O=Handshake Lens",
+    HL_IDENTITY_ATTACKER_CA, GNUTLS_PK_ECDSA, 256, TRUE, CA_KU, NULL, NULL, FALSE },
+  { HL_IDENTITY_SERVER_ATTACKER, "server-attacker", "CN=server.test,O=Handshake Lens",
+    HL_IDENTITY_ATTACKER_CA, GNUTLS_PK_ECDSA, 256, FALSE, GNUTLS_KEY_DIGITAL_SIGNATURE,
+    GNUTLS_KP_TLS_WWW_SERVER, "server.test", FALSE },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (expectations) == HL_N_IDENTITIES);

@@ -266,8 +266,9 @@ check_items (HlSequenceLayout *layout, HlTrace *trace, gboolean records)
       n_lifelines += item->kind == HL_SEQUENCE_ITEM_LIFELINE;
       n_links += item->kind == HL_SEQUENCE_ITEM_CA_LINK;
     }
-  g_assert_cmpuint (n_headers, ==, 3);
-  g_assert_cmpuint (n_lifelines, ==, 3);
+  /* a fourth for the attacker in the middle */
+  g_assert_cmpuint (n_headers, ==, hl_trace_get_attacker (trace) ? 4 : 3);
+  g_assert_cmpuint (n_lifelines, ==, hl_trace_get_attacker (trace) ? 4 : 3);
   g_assert_cmpuint (n_links, ==, 1);
 }
 
@@ -689,6 +690,90 @@ test_find_steps (void)
     }
 }
 
+/* An attacker in the middle: four lifelines, left to right the CA, the client, the attacker and
+ * the server; every arrow joins two neighbours (never client and server directly, never the
+ * CA); the attacker is drawn as a threat, and its reading of the request as the interception. */
+static void
+test_attacker (gconstpointer data)
+{
+  g_autoptr(HlSequenceLayout) layout = new_layout (TRUE);
+  HlTrace *trace = get_trace (data);
+  double x[HL_SIDE_ATTACKER + 1] = { 0, };
+  guint n_lifelines = 0, n_headers = 0, n_intercept = 0;
+  gboolean threat_line = FALSE, threat_header = FALSE, trusted = FALSE;
+
+  hl_sequence_layout_set_trace (layout, trace);
+  hl_sequence_layout_set_width (layout, 1400);
+  for (guint i = 0; i < hl_sequence_layout_get_n_structural (layout); i++)
+    {
+      const HlSequenceItem *item = hl_sequence_layout_get_structural (layout, i);
+
+      if (item->kind == HL_SEQUENCE_ITEM_LIFELINE)
+        {
+          n_lifelines++;
+          x[item->side] = item->x1;
+          if (item->side == HL_SIDE_ATTACKER)
+            threat_line = (item->flags & HL_SEQUENCE_FLAG_THREAT) != 0;
+        }
+      if (item->kind == HL_SEQUENCE_ITEM_HEADER)
+        {
+          n_headers++;
+          if (item->side == HL_SIDE_ATTACKER)
+            {
+              threat_header = (item->flags & HL_SEQUENCE_FLAG_THREAT) != 0;
+              g_assert_cmpstr (item->text, ==, "Attacker");
+            }
+          /* the client's trust store on the CA's card */
+          if (item->side == HL_SIDE_CA)
+            trusted = strstr (item->detail, "Intercepting Proxy CA") != NULL;
+        }
+      /* the connections take turns: bands name theirs, no "resumes the session" separator */
+      g_assert_cmpint (item->kind, !=, HL_SEQUENCE_ITEM_SEPARATOR);
+      if (item->kind == HL_SEQUENCE_ITEM_BAND)
+        g_assert_true (strstr (item->text, "client ⇄ attacker") != NULL ||
+                       strstr (item->text, "attacker ⇄ server") != NULL);
+    }
+  g_assert_cmpuint (n_lifelines, ==, 4);
+  g_assert_cmpuint (n_headers, ==, 4);
+  g_assert_true (threat_line);
+  g_assert_true (threat_header);
+  g_assert_true (trusted == (strcmp (data, "mitm-trusted-ca") == 0));
+  g_assert_cmpfloat (x[HL_SIDE_CA], <, x[HL_SIDE_CLIENT]);
+  g_assert_cmpfloat (x[HL_SIDE_CLIENT], <, x[HL_SIDE_ATTACKER]);
+  g_assert_cmpfloat (x[HL_SIDE_ATTACKER], <, x[HL_SIDE_SERVER]);
+
+  for (guint s = 0; s < hl_sequence_layout_get_n_steps (layout); s++)
+    {
+      const HlSequenceItem *item = hl_sequence_layout_get_step (layout, s);
+      HlEvent *event = hl_trace_get_event (trace, item->event);
+
+      if (item->kind == HL_SEQUENCE_ITEM_ARROW)
+        {
+          double lo = MIN (item->x1, item->x2), hi = MAX (item->x1, item->x2);
+
+          /* from its sender's lifeline to its receiver's */
+          g_assert_cmpfloat (item->x1, ==, x[hl_event_get_side (event)]);
+          g_assert_cmpfloat (item->x2, ==, x[hl_event_get_peer (event)]);
+          g_assert_true ((lo == x[HL_SIDE_CLIENT] && hi == x[HL_SIDE_ATTACKER]) ||
+                         (lo == x[HL_SIDE_ATTACKER] && hi == x[HL_SIDE_SERVER]));
+          g_assert_true ((item->flags & HL_SEQUENCE_FLAG_THREAT) != 0);
+        }
+      if (item->kind == HL_SEQUENCE_ITEM_ACTION && item->side == HL_SIDE_ATTACKER)
+        {
+          /* the attacker's boxes stand on its lifeline, between client and server */
+          g_assert_cmpfloat (item->box.x, <, x[HL_SIDE_ATTACKER]);
+          g_assert_cmpfloat (item->box.x + item->box.width, >, x[HL_SIDE_ATTACKER]);
+          g_assert_cmpfloat (item->box.x, >, x[HL_SIDE_CLIENT]);
+          g_assert_cmpfloat (item->box.x + item->box.width, <, x[HL_SIDE_SERVER]);
+        }
+      if (item->flags & HL_SEQUENCE_FLAG_INTERCEPT)
+        n_intercept++;
+    }
+  /* reading the request, changing it, reading the response, and the two relayed items; none
+   * when the client refused the attacker */
+  g_assert_cmpuint (n_intercept, ==, strcmp (data, "mitm-rejected") == 0 ? 0 : 5);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -707,6 +792,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/sequence-layout/bands/failures", test_bands_failures);
   g_test_add_func ("/ui/sequence-layout/certificate-authority", test_ca);
   g_test_add_func ("/ui/sequence-layout/flights", test_flights);
+  g_test_add_data_func ("/ui/sequence-layout/attacker/mitm-rejected", "mitm-rejected",
+                        test_attacker);
+  g_test_add_data_func ("/ui/sequence-layout/attacker/mitm-trusted-ca", "mitm-trusted-ca",
+                        test_attacker);
   g_test_add_func ("/ui/sequence-layout/shared-record", test_shared_record);
   g_test_add_func ("/ui/sequence-layout/empty", test_empty);
   g_test_add_func ("/ui/sequence-layout/find-steps", test_find_steps);

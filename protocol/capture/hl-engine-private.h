@@ -73,8 +73,16 @@ struct _Run
   HlSocketTransport                *transport;
   char                             *hostname;   /* the name the client checks */
   char                             *trust;      /* what the client's trust anchors are */
+
+  /* attacker in the middle (hl-mitm.c): two runs, one per connection, fill one trace */
+  Run                              *order;      /* whose keys order the events (NULL: own) */
+  GPtrArray                        *attacker_chain; /* where the client's peer chain goes */
+  gpointer                          attack;     /* hl-mitm.c's state */
 };
 
+gboolean hl_engine_setup_peer (Run *run, HlSide side);
+void     hl_engine_record_read_cb (HlSide receiver, gpointer user_data);
+void     hl_engine_run_clear (Run *run);
 Peer    *hl_engine_peer_of (Run *run, HlSide side);
 gboolean hl_engine_is_tls13 (Peer *peer);
 void     hl_engine_attach_capture (Run *run, Peer *peer);
@@ -88,6 +96,8 @@ void     hl_engine_add_remote_item (Run *run, HlEvent *event);
 HlEvent *hl_engine_alert_event (Run *run, HlSide sender, guint level, guint desc);
 HlEvent *hl_engine_new_event (Run *run, HlEventKind kind, HlSide side, HlSide peer,
                               const char *name);
+HlEvent *hl_engine_add_note (Run *run, const char *name, const char *caption,
+                             const char *technical);
 HlEvent *hl_engine_add_action (Run *run, HlSide side, HlSide peer, const char *name,
                                HlCheck check, const char *caption, const char *technical);
 void     hl_engine_add_secret (Run *run, const char *name, const char *label, GBytes *value,
@@ -97,5 +107,8 @@ void     hl_engine_flush_leftovers (Run *run);
 void     hl_engine_set_outcome (Run *run);
 void     hl_engine_settle_order (Run *run);
 void     hl_engine_clear_order (Run *run);
+
+/* hl-mitm.c: the attack scenarios (config->attack), with @run as the client's connection. */
+gboolean hl_mitm_run (Run *run, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

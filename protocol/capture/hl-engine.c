@@ -131,6 +131,9 @@ take_key (Run *run, HlEvent *event)
 {
   guint index = hl_event_get_index (event);
 
+  /* the attacker's two connections share one order (hl-mitm.c) */
+  if (run->order != NULL)
+    run = run->order;
   if (run->keys == NULL)
     run->keys = g_array_new (FALSE, TRUE, sizeof (guint64));
   if (run->keys->len <= index)
@@ -243,8 +246,9 @@ add_action_after (Run *run, guint after, HlSide side, const char *name, const ch
 {
   HlEvent *event = add_action (run, side, HL_SIDE_NONE, name, HL_CHECK_NONE, caption, technical);
   guint index = hl_event_get_index (event);
+  GArray *keys = run->order != NULL ? run->order->keys : run->keys;
 
-  g_array_index (run->keys, guint64, index) = g_array_index (run->keys, guint64, after) + 1;
+  g_array_index (keys, guint64, index) = g_array_index (keys, guint64, after) + 1;
   hl_event_set_timestamp (event, hl_event_get_timestamp (hl_trace_get_event (run->trace, after)));
 }
 
@@ -991,13 +995,18 @@ capture_chain (Peer *peer)
   GPtrArray *chain = peer->side == HL_SIDE_CLIENT ? hl_trace_get_server_chain (run->trace)
                                                   : hl_trace_get_client_chain (run->trace);
 
+  /* the client of an attacked connection gets the attacker's chain, not the server's */
+  if (peer->side == HL_SIDE_CLIENT && run->attacker_chain != NULL)
+    chain = run->attacker_chain;
   if (chain->len > 0)
     return;
   for (unsigned i = 0; i < n; i++)
     {
       g_autoptr(GBytes) der = datum_bytes (&certs[i]);
 
-      if (peer->side == HL_SIDE_CLIENT)
+      if (chain == run->attacker_chain)
+        g_ptr_array_add (chain, g_bytes_ref (der));
+      else if (peer->side == HL_SIDE_CLIENT)
         hl_trace_add_server_certificate (run->trace, der);
       else
         hl_trace_add_client_certificate (run->trace, der);
@@ -1903,7 +1912,8 @@ void
 hl_engine_settle_order (Run *run)
 {
   guint n = hl_trace_get_n_events (run->trace);
-  guint64 last[2] = { 0, 0 };   /* the latest key of each sender's wire items so far */
+  /* the latest key of each sender's wire items so far, per connection (an attacker runs two) */
+  guint64 last[4] = { 0, 0, 0, 0 };
   guint slotted = 0;
 
   for (guint i = 0; i < n; i++)
@@ -1911,7 +1921,8 @@ hl_engine_settle_order (Run *run)
       HlEvent *event = hl_trace_get_event (run->trace, i);
       guint64 *key = run->keys && i < run->keys->len ? &g_array_index (run->keys, guint64, i)
                                                      : NULL;
-      guint s = side_index (hl_event_get_side (event));
+      guint s = MIN (hl_event_get_handshake (event), 1) * 2 +
+                side_index (hl_event_get_side (event));
 
       if (!is_wire_item (event))
         continue;
@@ -1975,6 +1986,24 @@ hl_engine_clear_order (Run *run)
       g_queue_clear (&run->unread_records[i]);
       g_queue_clear (&run->unread_messages[i]);
     }
+}
+
+gboolean
+hl_engine_setup_peer (Run *run, HlSide side)
+{
+  return setup_peer (run, side);
+}
+
+void
+hl_engine_record_read_cb (HlSide receiver, gpointer user_data)
+{
+  record_read_cb (receiver, user_data);
+}
+
+void
+hl_engine_run_clear (Run *run)
+{
+  run_clear (run);
 }
 
 Peer *
@@ -2062,6 +2091,17 @@ hl_engine_new_event (Run *run, HlEventKind kind, HlSide side, HlSide peer, const
   return new_event (run, kind, side, peer, name);
 }
 
+/* A remark on no lifeline (the attack scenarios' plain-words conclusions). */
+HlEvent *
+hl_engine_add_note (Run *run, const char *name, const char *caption, const char *technical)
+{
+  HlEvent *event = new_event (run, HL_EVENT_NOTE, HL_SIDE_NONE, HL_SIDE_NONE, name);
+
+  hl_event_set_caption (event, caption);
+  hl_event_set_technical (event, technical);
+  return append (run, event);
+}
+
 HlEvent *
 hl_engine_add_action (Run *run, HlSide side, HlSide peer, const char *name, HlCheck check,
                       const char *caption, const char *technical)
@@ -2113,7 +2153,8 @@ hl_engine_run (const HlConfig *config, const char *scenario_id, const char *titl
   run.local = HL_SIDE_NONE;
   run.capture = TRUE;
   run.trace = trace;
-  ok = run_all (&run, cancellable, error);
+  ok = config->attack != HL_ATTACK_NONE ? hl_mitm_run (&run, cancellable, error)
+                                        : run_all (&run, cancellable, error);
   run_clear (&run);
   if (!ok)
     return NULL;
@@ -2150,7 +2191,8 @@ hl_engine_run_bare (const HlConfig *config, GError **error)
   run.config = config;
   run.local = HL_SIDE_NONE;
   run.capture = FALSE;
-  ok = run_all (&run, NULL, error);
+  ok = config->attack != HL_ATTACK_NONE ? hl_mitm_run (&run, NULL, error)
+                                        : run_all (&run, NULL, error);
   run_clear (&run);
   return ok;
 }

@@ -226,6 +226,12 @@ hl_pipe_get_pushed (HlPipe *pipe, HlSide sender)
   return outgoing (pipe, sender)->pushed;
 }
 
+void
+hl_pipe_share_clock (HlPipe *pipe, HlPipe *with)
+{
+  pipe->start = with->start;
+}
+
 gint64
 hl_pipe_get_time (HlPipe *pipe)
 {

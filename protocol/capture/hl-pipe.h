@@ -46,6 +46,8 @@ gsize    hl_pipe_get_pending (HlPipe *pipe, HlSide receiver);
 guint64  hl_pipe_get_pushed (HlPipe *pipe, HlSide sender);
 /* Microseconds since the pipe was created (the trace's clock). */
 gint64   hl_pipe_get_time (HlPipe *pipe);
+/* Makes @pipe's clock @with's (two connections of one trace). */
+void     hl_pipe_share_clock (HlPipe *pipe, HlPipe *with);
 /* Drops queued bytes in both directions (between two connections of one trace). */
 void     hl_pipe_reset (HlPipe *pipe);
 

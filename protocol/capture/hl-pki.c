@@ -104,6 +104,20 @@ static const IdentitySpec specs[HL_N_IDENTITIES] = {
     GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT, GNUTLS_KP_TLS_WWW_SERVER,
     VALID_NOT_BEFORE, VALID_NOT_AFTER,
   },
+  /* An interception proxy makes up its own CA and, for each site, a certificate with the site's
+   * name: the name is right, only the issuer gives it away. */
+  [HL_IDENTITY_ATTACKER_CA] = {
+    "the attacker's CA certificate", "Intercepting Proxy CA", NULL,
+    HL_IDENTITY_ATTACKER_CA, KEY_ECDSA_P256, TRUE,
+    GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN, NULL,
+    CA_NOT_BEFORE, VALID_NOT_AFTER,
+  },
+  [HL_IDENTITY_SERVER_ATTACKER] = {
+    "the attacker's server certificate", HL_PKI_SERVER_NAME, HL_PKI_SERVER_NAME,
+    HL_IDENTITY_ATTACKER_CA, KEY_ECDSA_P256, FALSE,
+    GNUTLS_KEY_DIGITAL_SIGNATURE, GNUTLS_KP_TLS_WWW_SERVER,
+    VALID_NOT_BEFORE, VALID_NOT_AFTER,
+  },
 };
 
 typedef struct
@@ -404,7 +418,7 @@ hl_pki_new (GError **error)
 
 static const char *const identity_keys[HL_N_IDENTITIES] = {
   "ca", "server-rsa", "server-ecdsa", "client", "untrusted-ca", "server-untrusted",
-  "server-expired", "server-wrong-host",
+  "server-expired", "server-wrong-host", "attacker-ca", "server-attacker",
 };
 
 static char *

@@ -23,6 +23,9 @@ typedef enum
   HL_IDENTITY_SERVER_UNTRUSTED, /* server.test signed by the untrusted CA */
   HL_IDENTITY_SERVER_EXPIRED,   /* server.test signed by the CA, validity ended in the past */
   HL_IDENTITY_SERVER_WRONG_HOST,/* other.test signed by the CA */
+  HL_IDENTITY_ATTACKER_CA,      /* the attacker's own CA: trusted only where the scenario
+                                 * installs it in the client's trust store */
+  HL_IDENTITY_SERVER_ATTACKER,  /* the attacker's server.test, ECDSA P-256, signed by its CA */
   HL_N_IDENTITIES,
 } HlIdentity;
 

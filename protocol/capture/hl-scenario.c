@@ -99,6 +99,27 @@ static const HlScenario scenarios[] = {
     "Certificate message. The server ends the handshake with an alert.",
     { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .client_auth = TRUE,
       .failure = HL_FAILURE_MISSING_CLIENT_CERT } },
+  { "mitm-rejected", "Attack: someone in the middle, caught by the certificate check",
+    HL_SCENARIO_GROUP_ATTACKS,
+    "An attacker sits between client and server. It answers the client with its own certificate "
+    "for server.test, signed by its own CA, and opens a second connection to the real server. "
+    "The client checks the certificate against the authorities it trusts, does not know the "
+    "issuer and ends the handshake with an unknown_ca alert: the attacker learns nothing, and "
+    "the request never reaches the server.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .attack = HL_ATTACK_REJECTED } },
+  { "mitm-trusted-ca", "Attack: the attacker's CA is in the client's trust store",
+    HL_SCENARIO_GROUP_ATTACKS,
+    "The same attacker, but its CA was installed in the client's trust store, as corporate "
+    "inspection proxies and some malware do. Both handshakes succeed, each with its own keys: "
+    "the attacker decrypts the client's request, changes a header, encrypts it again for the "
+    "server, and reads the response on its way back. The client's checks all pass.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .attack = HL_ATTACK_TRUSTED_CA } },
+  { "mitm-no-check", "Attack: a client that skips the certificate check",
+    HL_SCENARIO_GROUP_ATTACKS,
+    "The bug this app exists to show: a client that never checks the server's certificate "
+    "accepts the attacker's as readily as the real one. The attacker reads and changes the "
+    "traffic exactly as if its CA were trusted.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .attack = HL_ATTACK_NO_CHECK } },
 };
 
 const HlScenario *
@@ -128,6 +149,7 @@ hl_scenario_group_title (HlScenarioGroup group)
     case HL_SCENARIO_GROUP_TLS12: return "TLS 1.2";
     case HL_SCENARIO_GROUP_TLS13: return "TLS 1.3";
     case HL_SCENARIO_GROUP_FAILURES: return "Failures";
+    case HL_SCENARIO_GROUP_ATTACKS: return "Attacks";
     default: g_return_val_if_reached ("");
     }
 }
@@ -234,11 +256,17 @@ hl_config_dup_summary (const HlConfig *config)
     g_string_append (s, " · client certificate");
   if (config->resumption)
     g_string_append (s, " · resumption");
+  if (config->attack == HL_ATTACK_REJECTED)
+    g_string_append (s, " · attacker in the middle");
+  else if (config->attack == HL_ATTACK_TRUSTED_CA)
+    g_string_append (s, " · attacker in the middle, its CA trusted");
+  else if (config->attack == HL_ATTACK_NO_CHECK)
+    g_string_append (s, " · attacker in the middle, no certificate check");
   return g_string_free (s, FALSE);
 }
 
 gboolean
 hl_config_expects_failure (const HlConfig *config)
 {
-  return config->failure != HL_FAILURE_NONE;
+  return config->failure != HL_FAILURE_NONE || config->attack == HL_ATTACK_REJECTED;
 }

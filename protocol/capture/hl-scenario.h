@@ -51,6 +51,16 @@ typedef enum
   HL_FAILURE_MISSING_CLIENT_CERT,
 } HlFailure;
 
+/* Someone in the middle (the attack scenarios, issue 17): the client connects to the attacker,
+ * which connects to the server. */
+typedef enum
+{
+  HL_ATTACK_NONE,
+  HL_ATTACK_REJECTED,    /* the client checks the attacker's certificate and refuses it */
+  HL_ATTACK_TRUSTED_CA,  /* the attacker's CA is in the client's trust store */
+  HL_ATTACK_NO_CHECK,    /* the client does not check the certificate at all (a bug) */
+} HlAttack;
+
 /**
  * HlConfig:
  * Everything that shapes one run. Scenarios are presets; the UI's Custom dialog edits a copy.
@@ -68,6 +78,7 @@ typedef struct
   gboolean   client_auth;     /* server requires a client certificate; the client has one */
   gboolean   resumption;      /* a second handshake resumes the first (ticket / PSK) */
   HlFailure  failure;
+  HlAttack   attack;          /* HL_ATTACK_NONE: client and server talk directly */
 } HlConfig;
 
 typedef enum
@@ -76,6 +87,7 @@ typedef enum
   HL_SCENARIO_GROUP_TLS12,
   HL_SCENARIO_GROUP_TLS13,
   HL_SCENARIO_GROUP_FAILURES,
+  HL_SCENARIO_GROUP_ATTACKS,
 } HlScenarioGroup;
 
 typedef struct

@@ -70,7 +70,8 @@ match_weight (HlEvent *a, HlEvent *b, gboolean same_family, guint shift_a, guint
 {
   HlEventKind kind = hl_event_get_kind (a);
 
-  if (kind != hl_event_get_kind (b) || hl_event_get_side (a) != hl_event_get_side (b) ||
+  /* by TLS role: an attacker's connection lines up with a direct one */
+  if (kind != hl_event_get_kind (b) || hl_event_get_role (a) != hl_event_get_role (b) ||
       hl_event_get_handshake (a) + shift_a != hl_event_get_handshake (b) + shift_b)
     return 0;
   switch (kind)
@@ -227,7 +228,7 @@ hl_compare_round_trips (HlTrace *trace, guint handshake)
   for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
     {
       HlEvent *event = hl_trace_get_event (trace, i);
-      HlSide side = hl_event_get_side (event);
+      HlSide side = hl_event_get_role (event);
 
       if (hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
           hl_event_get_handshake (event) != handshake ||
@@ -274,6 +275,20 @@ hl_compare_summary_new (HlTrace *trace)
   summary = g_new0 (HlCompareSummary, 1);
   summary->title = g_strdup (hl_trace_get_title (trace));
   summary->n_handshakes = MAX (1, hl_trace_get_n_handshakes (trace));
+  if (hl_trace_get_attacker (trace) != NULL)
+    {
+      const HlAttacker *attacker = hl_trace_get_attacker (trace);
+      gboolean read = FALSE;
+
+      for (guint i = 0; i < hl_trace_get_n_events (trace) && !read; i++)
+        read = hl_event_get_forwarded (hl_trace_get_event (trace, i)) >= 0;
+      summary->attacker = g_strdup (read ? attacker->unchecked
+                                             ? "reads and changes the traffic: the client does "
+                                               "not check certificates"
+                                             : "reads and changes the traffic: the client trusts "
+                                               "its CA"
+                                         : "learns nothing: the client refuses its certificate");
+    }
   summary->round_trips[0] = hl_compare_round_trips (trace, 0);
   summary->round_trips[1] = hl_compare_round_trips (trace, summary->n_handshakes - 1);
 
@@ -317,7 +332,7 @@ hl_compare_summary_new (HlTrace *trace)
         summary->clear_messages++;
       else
         summary->encrypted_messages++;
-      if (kind == HL_EVENT_MESSAGE && hl_event_get_side (event) == HL_SIDE_SERVER &&
+      if (kind == HL_EVENT_MESSAGE && hl_event_get_role (event) == HL_SIDE_SERVER &&
           hl_event_get_handshake_type (event) == TYPE_CERTIFICATE)
         {
           summary->certificate_sent = TRUE;
@@ -375,6 +390,7 @@ hl_compare_summary_free (HlCompareSummary *summary)
   g_free (summary->cipher_suite);
   g_free (summary->clear_names);
   g_free (summary->outcome);
+  g_free (summary->attacker);
   g_free (summary);
 }
 
@@ -399,6 +415,9 @@ round_trips_text (const HlCompareSummary *s)
       g_autofree char *first = rt[0] < 0 ? g_strdup ("never") : g_strdup_printf ("%d", rt[0]);
       g_autofree char *second = rt[1] < 0 ? g_strdup ("never") : g_strdup_printf ("%d", rt[1]);
 
+      if (s->attacker != NULL)
+        return g_strdup_printf ("%s to the attacker, %s from the attacker to the server", first,
+                                second);
       return g_strdup_printf ("%s, then %s resumed", first, second);
     }
   if (rt[0] < 0)
@@ -475,6 +494,11 @@ static char *outcome_text (const HlCompareSummary *s)
   return g_strdup (s->outcome);
 }
 
+static char *attacker_text (const HlCompareSummary *s)
+{
+  return g_strdup (s->attacker ? s->attacker : "none");
+}
+
 GPtrArray *
 hl_compare_summary_lines (const HlCompareSummary *left, const HlCompareSummary *right)
 {
@@ -491,6 +515,7 @@ hl_compare_summary_lines (const HlCompareSummary *left, const HlCompareSummary *
     { "Secrets re-derived and checked", secrets_text },
     { "Resumed", resumed_text },
     { "Outcome", outcome_text },
+    { "Attacker in the middle", attacker_text },
   };
   GPtrArray *out;
 
@@ -718,8 +743,16 @@ step_text (HlTrace *trace, int index)
   event = hl_trace_get_event (trace, index);
   side = hl_event_get_side (event);
   if (is_wire_step (event))
-    return g_strdup_printf ("%s %s", side == HL_SIDE_CLIENT ? "C → S" : "C ← S",
-                            hl_compare_step_label (event));
+    {
+      HlSide peer = hl_event_get_peer (event);
+      const char *arrow = side == HL_SIDE_CLIENT && peer == HL_SIDE_ATTACKER ? "C → A"
+                          : side == HL_SIDE_ATTACKER && peer == HL_SIDE_CLIENT ? "C ← A"
+                          : side == HL_SIDE_ATTACKER ? "A → S"
+                          : peer == HL_SIDE_ATTACKER ? "A ← S"
+                          : side == HL_SIDE_CLIENT ? "C → S" : "C ← S";
+
+      return g_strdup_printf ("%s %s", arrow, hl_compare_step_label (event));
+    }
   return g_strdup_printf ("%s: %s", hl_side_to_string (side), hl_compare_step_label (event));
 }
 

@@ -90,6 +90,7 @@ typedef struct
   guint     derived_secrets;   /* secrets re-derived by our own key schedule … */
   guint     derived_ok;        /* … of which equal the library's value */
   char     *outcome;           /* "completed" or the fatal alert */
+  char     *attacker;          /* what an attacker in the middle got, or NULL without one */
 } HlCompareSummary;
 
 HlCompareSummary *hl_compare_summary_new  (HlTrace *trace);

@@ -416,9 +416,13 @@ hl_trace_to_pcapng (HlTrace *trace, GError **error)
   g_autoptr(GByteArray) frame = NULL;
   g_autofree char *keylog = NULL;
   Capture cap = { 0 };
-  Connection conn = { 0 };
-  gboolean open = FALSE;
-  guint handshake = 0;
+  g_autofree Connection *conns = NULL;
+  g_autofree gboolean *open = NULL;
+  /* an attacker in the middle keeps both its connections open at once; other traces have one
+   * connection after the other */
+  gboolean concurrent = hl_trace_get_attacker (trace) != NULL;
+  guint n_conns;
+  guint current = 0;
   guint n;
 
   g_return_val_if_fail (HL_IS_TRACE (trace), NULL);
@@ -450,8 +454,10 @@ hl_trace_to_pcapng (HlTrace *trace, GError **error)
                        i, hl_event_get_timestamp (event));
           return NULL;
         }
-      if (hl_event_get_side (event) != HL_SIDE_CLIENT &&
-          hl_event_get_side (event) != HL_SIDE_SERVER)
+      if (hl_trace_get_role (trace, hl_event_get_handshake (event),
+                             hl_event_get_side (event)) != HL_SIDE_CLIENT &&
+          hl_trace_get_role (trace, hl_event_get_handshake (event),
+                             hl_event_get_side (event)) != HL_SIDE_SERVER)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "Record event %u was sent by the %s, neither the client nor the server",
@@ -459,6 +465,11 @@ hl_trace_to_pcapng (HlTrace *trace, GError **error)
           return NULL;
         }
     }
+  n_conns = MAX (hl_trace_get_n_handshakes (trace), 1);
+  for (guint i = 0; i < n; i++)
+    n_conns = MAX (n_conns, hl_event_get_handshake (hl_trace_get_event (trace, i)) + 1);
+  conns = g_new0 (Connection, n_conns);
+  open = g_new0 (gboolean, n_conns);
 
   out = g_byte_array_sized_new (4096);
   frame = g_byte_array_sized_new (2048);
@@ -476,34 +487,37 @@ hl_trace_to_pcapng (HlTrace *trace, GError **error)
   for (guint i = 0; i < n; i++)
     {
       HlEvent *event = hl_trace_get_event (trace, i);
+      guint handshake = hl_event_get_handshake (event);
+      Connection *conn = &conns[handshake];
       guint from;
       gsize len;
       const guint8 *data;
 
       if (hl_event_get_kind (event) != HL_EVENT_RECORD)
         continue;
-      from = hl_event_get_side (event) == HL_SIDE_CLIENT ? 0 : 1;
+      from = hl_event_get_role (event) == HL_SIDE_CLIENT ? 0 : 1;
       data = g_bytes_get_data (hl_event_get_bytes (event), &len);
 
-      if (open && hl_event_get_handshake (event) != handshake)
+      if (!concurrent && open[current] && handshake != current)
         {
-          connection_close (&cap, &conn);
-          open = FALSE;
+          connection_close (&cap, &conns[current]);
+          open[current] = FALSE;
         }
-      if (!open)
+      if (!open[handshake])
         {
-          handshake = hl_event_get_handshake (event);
-          connection_open (&cap, &conn, handshake, hl_event_get_timestamp (event));
-          open = TRUE;
+          connection_open (&cap, conn, handshake, hl_event_get_timestamp (event));
+          open[handshake] = TRUE;
+          current = handshake;
         }
-      if (conn.last_sender >= 0 && (guint) conn.last_sender != from)
-        connection_ack_flight (&cap, &conn);
-      conn.time = hl_event_get_timestamp (event);
-      put_segment (&cap, &conn, from, TCP_PSH | TCP_ACK, data, len, hl_event_get_caption (event));
-      conn.last_sender = (int) from;
+      if (conn->last_sender >= 0 && (guint) conn->last_sender != from)
+        connection_ack_flight (&cap, conn);
+      conn->time = hl_event_get_timestamp (event);
+      put_segment (&cap, conn, from, TCP_PSH | TCP_ACK, data, len, hl_event_get_caption (event));
+      conn->last_sender = (int) from;
     }
-  if (open)
-    connection_close (&cap, &conn);
+  for (guint h = 0; h < n_conns; h++)
+    if (open[h])
+      connection_close (&cap, &conns[h]);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }

@@ -27,19 +27,39 @@ hl_bytes_to_hex (GBytes *bytes)
   return hex;
 }
 
+/* Left to right as the diagram draws them: client, attacker, server. */
+static int
+column (HlSide side)
+{
+  switch (side)
+    {
+    case HL_SIDE_CLIENT: return 0;
+    case HL_SIDE_ATTACKER: return 1;
+    case HL_SIDE_SERVER: return 2;
+    default: return -1;
+    }
+}
+
 static const char *
 arrow (HlEvent *event)
 {
+  static const char *const right[3][3] = {
+    { "", "C → A", "C → S" }, { "", "", "A → S" }, { "", "", "" },
+  };
+  static const char *const left[3][3] = {
+    { "", "C ← A", "C ← S" }, { "", "", "A ← S" }, { "", "", "" },
+  };
   HlSide side = hl_event_get_side (event);
   HlSide peer = hl_event_get_peer (event);
+  int from = column (side), to = column (peer);
 
   if (hl_event_get_kind (event) == HL_EVENT_ACTION)
-    return peer != HL_SIDE_CA ? "" : side == HL_SIDE_SERVER ? "server ·· CA" : "client ·· CA";
-  if (side == HL_SIDE_CLIENT && peer == HL_SIDE_SERVER)
-    return "C → S";
-  if (side == HL_SIDE_SERVER && peer == HL_SIDE_CLIENT)
-    return "C ← S";
-  return "";
+    return peer != HL_SIDE_CA ? "" : side == HL_SIDE_SERVER ? "server ·· CA"
+                                   : side == HL_SIDE_ATTACKER ? "attacker ·· CA"
+                                                              : "client ·· CA";
+  if (from < 0 || to < 0)
+    return "";
+  return from < to ? right[from][to] : left[to][from];
 }
 
 char *
@@ -96,6 +116,7 @@ print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
 {
   guint n = hl_trace_get_n_events (trace);
   guint last_handshake = 0;
+  int width = hl_trace_get_attacker (trace) != NULL ? 8 : 6;
 
   g_string_append (out, hl_trace_is_order_approximate (trace)
                           ? "Events (as they were sent: this file is from an older version, so "
@@ -115,8 +136,8 @@ print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
           last_handshake = hl_event_get_handshake (event);
           g_string_append_printf (out, "  — connection %u —\n", last_handshake + 1);
         }
-      g_string_append_printf (out, "%4u  %-6s %-8s %-11s %-42s %6" G_GSIZE_FORMAT " B%s  %s\n",
-                              i, hl_side_to_string (hl_event_get_side (event)),
+      g_string_append_printf (out, "%4u  %-*s %-8s %-11s %-42s %6" G_GSIZE_FORMAT " B%s  %s\n",
+                              i, width, hl_side_to_string (hl_event_get_side (event)),
                               hl_event_kind_to_string (kind),
                               *direction ? direction : "", hl_event_get_name (event),
                               hl_event_get_length (event), mark,
@@ -261,17 +282,28 @@ static void
 print_chains (HlTrace *trace, GString *out)
 {
   GBytes *ca = hl_trace_get_ca_certificate (trace);
+  const HlAttacker *attacker = hl_trace_get_attacker (trace);
 
   if (hl_trace_get_server_chain (trace)->len == 0 && hl_trace_get_client_chain (trace)->len == 0)
     return;
   g_string_append (out, "\nCertificates\n");
   print_chain ("server", hl_trace_get_server_chain (trace), out);
   print_chain ("client", hl_trace_get_client_chain (trace), out);
+  if (attacker != NULL)
+    print_chain ("attacker", attacker->chain, out);
   if (ca != NULL)
     {
       g_autoptr(HlCertInfo) info = hl_cert_info_new (ca, NULL);
 
       g_string_append_printf (out, "  trust anchor  %s\n", info ? info->subject : "?");
+    }
+  if (attacker != NULL && attacker->ca_certificate != NULL)
+    {
+      g_autoptr(HlCertInfo) info = hl_cert_info_new (attacker->ca_certificate, NULL);
+
+      g_string_append_printf (out, "  attacker's CA %s — %s\n", info ? info->subject : "?",
+                              attacker->trusted ? "in the client's trust store"
+                                                : "not in the client's trust store");
     }
 }
 
@@ -287,10 +319,12 @@ print_verifications (HlTrace *trace, GString *out)
   for (guint i = 0; i < vs->len; i++)
     {
       const HlVerification *v = g_ptr_array_index (vs, i);
+      HlSide client, server;
 
-      g_string_append_printf (out, "  %s checked the %s chain%s%s: %s — %s\n",
+      hl_trace_get_endpoints (trace, v->handshake, &client, &server);
+      g_string_append_printf (out, "  %s checked the %s's chain%s%s: %s — %s\n",
                               hl_side_to_string (v->verifier),
-                              v->verifier == HL_SIDE_CLIENT ? "server's" : "client's",
+                              hl_side_to_string (v->verifier == client ? server : client),
                               v->hostname ? " for " : "", v->hostname ? v->hostname : "",
                               v->trusted ? "trusted" : "NOT trusted", v->text);
     }
@@ -305,6 +339,62 @@ print_verifications (HlTrace *trace, GString *out)
                             hl_alert_description_name (o->alert) ? hl_alert_description_name (o->alert)
                                                                  : "?",
                             o->alert, hl_side_to_string (o->alert_sender));
+}
+
+static void
+print_plaintext (const char *label, HlEvent *event, GString *out)
+{
+  GBytes *bytes = hl_event_get_bytes (event);
+  gsize n = bytes ? g_bytes_get_size (bytes) : 0;
+  g_autofree char *text = g_strndup (n ? g_bytes_get_data (bytes, NULL) : "", n);
+  g_autofree char *escaped = g_strescape (text, NULL);
+
+  g_string_append_printf (out, "  %-14s %s (event %u, %" G_GSIZE_FORMAT " bytes)\n", label,
+                          escaped, hl_event_get_index (event), n);
+}
+
+/* Attack scenarios: who talks to whom, what the client trusts, and what the attacker read and
+ * passed on — all from the trace's own events. */
+static void
+print_attack (HlTrace *trace, GString *out)
+{
+  const HlAttacker *attacker = hl_trace_get_attacker (trace);
+  const HlOutcome *outcome = hl_trace_get_outcome (trace);
+  guint server_data = 0;
+  guint relayed = 0;
+
+  if (attacker == NULL)
+    return;
+  g_string_append (out, "Attack\n");
+  g_string_append (out, "  participants   Client, Attacker, Server, Certificate Authority\n");
+  g_string_append (out, "  connection 1   client ⇄ attacker (the attacker plays the server)\n");
+  g_string_append (out, "  connection 2   attacker ⇄ server (the attacker plays the client)\n");
+  g_string_append_printf (out, "  client trusts  %s\n",
+                          attacker->unchecked ? "anything: it does not check certificates"
+                          : attacker->trusted ? "the demo CA and the attacker's CA"
+                                              : "the demo CA only");
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      int from = hl_event_get_forwarded (event);
+
+      if (hl_event_get_kind (event) != HL_EVENT_APP_DATA)
+        continue;
+      if (hl_event_get_peer (event) == HL_SIDE_SERVER)
+        server_data++;
+      if (from < 0)
+        continue;
+      relayed++;
+      print_plaintext ("attacker read", hl_trace_get_event (trace, (guint) from), out);
+      print_plaintext ("then forwarded", event, out);
+    }
+  if (relayed == 0 && outcome->alert_sender != HL_SIDE_NONE)
+    g_string_append_printf (out, "  attacker read  nothing: the %s ended the handshake with %s "
+                            "before any data was sent\n", hl_side_to_string (outcome->alert_sender),
+                            hl_alert_description_name (outcome->alert)
+                              ? hl_alert_description_name (outcome->alert) : "an alert");
+  g_string_append_printf (out, "  server got     %u application-data item%s\n\n", server_data,
+                          server_data == 1 ? "" : "s");
 }
 
 /* Hex of a value; very long ones (tickets) shortened to their first 32 bytes and length. */
@@ -414,6 +504,7 @@ hl_trace_dup_text (HlTrace *trace, HlPrintFlags flags)
   g_string_append_printf (out, "%s — %s (GnuTLS %s)\n\n", hl_trace_get_scenario (trace),
                           hl_trace_get_title (trace), hl_trace_get_library_version (trace));
   print_live (trace, out);
+  print_attack (trace, out);
   print_events (trace, flags, out);
   print_negotiated (trace, out);
   print_chains (trace, out);

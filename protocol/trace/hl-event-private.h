@@ -21,6 +21,9 @@ void hl_event_set_epoch (HlEvent *self, HlEpoch epoch);
 void hl_event_set_content_type (HlEvent *self, guint content_type);
 void hl_event_set_handshake_type (HlEvent *self, int handshake_type);
 void hl_event_set_record (HlEvent *self, int record);
+/* Who sent it and to whom (the attack scenarios name the attacker once a run is over). */
+void hl_event_set_sides (HlEvent *self, HlSide side, HlSide peer);
+void hl_event_set_forwarded (HlEvent *self, int forwarded);
 void hl_event_set_alert (HlEvent *self, guint level, guint description);
 void hl_event_set_check (HlEvent *self, HlCheck check);
 void hl_event_set_plaintext (HlEvent *self, GBytes *plaintext);

@@ -24,6 +24,7 @@ struct _HlEvent
   guint        content_type;
   int          handshake_type;
   int          record;
+  int          forwarded;
   guint        alert_level;
   guint        alert_description;
   HlCheck      check;
@@ -106,6 +107,7 @@ static void
 hl_event_init (HlEvent *self)
 {
   self->record = -1;
+  self->forwarded = -1;
   self->handshake_type = -1;
   self->sent_timestamp = -1;
   self->peer = HL_SIDE_NONE;
@@ -142,6 +144,7 @@ GETTER (HlEpoch, epoch)
 GETTER (guint, content_type)
 GETTER (int, handshake_type)
 GETTER (int, record)
+GETTER (int, forwarded)
 GETTER (guint, alert_level)
 GETTER (guint, alert_description)
 GETTER (guint, inner_type)
@@ -266,6 +269,33 @@ void
 hl_event_set_record (HlEvent *self, int record)
 {
   self->record = record;
+}
+
+HlSide
+hl_event_get_role (HlEvent *self)
+{
+  g_return_val_if_fail (HL_IS_EVENT (self), HL_SIDE_NONE);
+  return hl_side_get_role (self->side, self->handshake);
+}
+
+HlSide
+hl_event_get_peer_role (HlEvent *self)
+{
+  g_return_val_if_fail (HL_IS_EVENT (self), HL_SIDE_NONE);
+  return hl_side_get_role (self->peer, self->handshake);
+}
+
+void
+hl_event_set_sides (HlEvent *self, HlSide side, HlSide peer)
+{
+  self->side = side;
+  self->peer = peer;
+}
+
+void
+hl_event_set_forwarded (HlEvent *self, int forwarded)
+{
+  self->forwarded = forwarded;
 }
 
 void

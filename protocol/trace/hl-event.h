@@ -34,6 +34,10 @@ guint        hl_event_get_index (HlEvent *self);
 HlEventKind  hl_event_get_kind (HlEvent *self);
 HlSide       hl_event_get_side (HlEvent *self);
 HlSide       hl_event_get_peer (HlEvent *self);
+/* The TLS role (client or server) its side and its peer play on its connection: the same as
+ * the sides, except for the attacker (hl_side_get_role()). */
+HlSide       hl_event_get_role (HlEvent *self);
+HlSide       hl_event_get_peer_role (HlEvent *self);
 guint        hl_event_get_handshake (HlEvent *self);
 /* When the event stands in the trace (µs on the trace's clock): for a wire item, the moment
  * hl_event_get_moment() names; for an action, when it happened. */
@@ -51,6 +55,9 @@ HlEpoch      hl_event_get_epoch (HlEvent *self);
 guint        hl_event_get_content_type (HlEvent *self);
 int          hl_event_get_handshake_type (HlEvent *self);
 int          hl_event_get_record (HlEvent *self);
+/* Attack scenarios: the index of the event of the other connection whose content this one
+ * passes on (the attacker relays what it read on one connection to the other), or -1. */
+int          hl_event_get_forwarded (HlEvent *self);
 guint        hl_event_get_alert_level (HlEvent *self);
 guint        hl_event_get_alert_description (HlEvent *self);
 HlCheck      hl_event_get_check (HlEvent *self);

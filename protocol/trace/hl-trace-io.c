@@ -35,12 +35,18 @@
  *   live            (optional) null, or {local: "client"|"server", address, server_name,
  *                    software, trust (strings or null), truncated, bytes_sent, bytes_received}:
  *                    one side was a real peer over a socket
+ *   attacker        (optional) null, or {ca_certificate: hex DER|null, chain: [hex DER …],
+ *                    trusted, unchecked (booleans)}: an attacker sits in the middle; then
+ *                    n_handshakes is 2 (client ⇄ attacker, attacker ⇄ server), and only then may
+ *                    a side, peer, holder or verifier be "attacker"
  *
  *   event           {index, kind, side, peer, handshake, timestamp_us, name, caption, technical,
  *                    epoch, content_type 0…255, handshake_type -1…255, record -1…index-1,
  *                    alert: {level 1…2, description 0…255} or null, check, bytes, plaintext,
  *                    inner_type 0…255 (optional: the content type inside a decrypted record),
- *                    moment "none"|"processed"|"sent"|"unread", sent_us ≥ 0 or null}
+ *                    moment "none"|"processed"|"sent"|"unread", sent_us ≥ 0 or null,
+ *                    forwarded (optional) -1…events-1: the event of the other connection
+ *                    whose content the attacker passes on in this one}
  *                    timestamp_us is ≥ 0 and never less than the previous event's; events are
  *                    in causal order (hl-event.h); sent_us is never later than timestamp_us
  *   secret          {name, label, holder, source, handshake, check, formula|null,
@@ -206,6 +212,8 @@ event_to_json (HlEvent *event)
   set_hex (object, "plaintext", hl_event_get_plaintext (event));
   json_object_set_int_member (object, "inner_type", hl_event_get_inner_type (event));
   json_object_set_string_member (object, "moment", hl_moment_to_string (hl_event_get_moment (event)));
+  if (hl_event_get_forwarded (event) >= 0)
+    json_object_set_int_member (object, "forwarded", hl_event_get_forwarded (event));
   if (hl_event_get_sent_timestamp (event) < 0)
     json_object_set_null_member (object, "sent_us");
   else
@@ -340,6 +348,7 @@ hl_trace_to_json (HlTrace *trace)
   GPtrArray *items;
   GBytes *key;
   const HlLive *live;
+  const HlAttacker *attacker;
   g_autofree char *created = NULL;
 
   g_return_val_if_fail (HL_IS_TRACE (trace), NULL);
@@ -426,6 +435,20 @@ hl_trace_to_json (HlTrace *trace)
       json_object_set_int_member (object, "bytes_received",
                                   (gint64) MIN (live->bytes_received, G_MAXINT64));
       json_object_set_object_member (root, "live", object);
+    }
+
+  attacker = hl_trace_get_attacker (trace);
+  if (attacker == NULL)
+    json_object_set_null_member (root, "attacker");
+  else
+    {
+      JsonObject *object = json_object_new ();
+
+      set_hex (object, "ca_certificate", attacker->ca_certificate);
+      json_object_set_array_member (object, "chain", chain_to_json (attacker->chain));
+      json_object_set_boolean_member (object, "trusted", attacker->trusted);
+      json_object_set_boolean_member (object, "unchecked", attacker->unchecked);
+      json_object_set_object_member (root, "attacker", object);
     }
 
   node = json_node_new (JSON_NODE_OBJECT);
@@ -1319,7 +1342,7 @@ parse_created (const char *str, gint64 *out)
 
 /* Reads events[index]. @previous_timestamp is the previous event's (0 for the first). */
 static HlEvent *
-read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
+read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes, guint n_events,
             gint64 previous_timestamp)
 {
   g_autoptr(HlEvent) event = NULL;
@@ -1345,6 +1368,7 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   guint description = 0;
   HlMoment moment = HL_MOMENT_NONE;
   gint64 sent = -1;
+  gint64 forwarded = -1;
 
   if (read_int (r, object, "index", 0, G_MAXINT64, &position) && position != index)
     invalid (r, "index", "%" G_GINT64_FORMAT ", expected %u (its position in events)",
@@ -1380,6 +1404,11 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   /* added after format_version 1 was first written: optional */
   if (json_object_has_member (object, "inner_type"))
     read_uint (r, object, "inner_type", 0, 255, &inner_type);
+  /* attack scenarios only (where it is checked against the attacker, read_trace ()) */
+  if (json_object_has_member (object, "forwarded") &&
+      read_int (r, object, "forwarded", -1, (gint64) n_events - 1, &forwarded) &&
+      forwarded == (gint64) index)
+    invalid (r, "forwarded", "%" G_GINT64_FORMAT ": an event cannot forward itself", forwarded);
   if (r->version >= 2)
     {
       JsonNode *node = NULL;
@@ -1408,6 +1437,7 @@ read_event (Reader *r, JsonObject *object, guint index, guint n_handshakes,
   hl_event_set_plaintext (event, plaintext);
   hl_event_set_inner_type (event, inner_type);
   hl_event_set_moment (event, moment, sent);
+  hl_event_set_forwarded (event, (int) forwarded);
   return g_steal_pointer (&event);
 }
 
@@ -1624,6 +1654,94 @@ read_live (Reader *r, JsonObject *root, HlTrace *trace)
   return TRUE;
 }
 
+/* Added with the attack scenarios: optional, and null when nobody sits in the middle. */
+static gboolean
+read_attacker (Reader *r, JsonObject *root, HlTrace *trace)
+{
+  JsonNode *node = json_object_get_member (root, "attacker");
+  g_autoptr(HlAttacker) attacker = NULL;
+  JsonObject *object;
+  gsize saved;
+
+  if (r->error != NULL)
+    return FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!check_node (r, "attacker", node, TYPE_OBJECT))
+    return FALSE;
+  object = json_node_get_object (node);
+  attacker = g_new0 (HlAttacker, 1);
+  saved = enter (r, "attacker", -1);
+  read_hex (r, object, "ca_certificate", MEMBER_NULLABLE, &attacker->ca_certificate);
+  read_chain (r, object, "chain", &attacker->chain);
+  read_bool (r, object, "trusted", &attacker->trusted);
+  read_bool (r, object, "unchecked", &attacker->unchecked);
+  leave (r, saved);
+  if (r->error != NULL)
+    return FALSE;
+  if (hl_trace_get_n_handshakes (trace) != 2)
+    return invalid (r, "attacker", "present, but n_handshakes is %u: an attacker in the middle "
+                    "runs exactly two connections", hl_trace_get_n_handshakes (trace));
+  hl_trace_set_attacker (trace, attacker);
+  return TRUE;
+}
+
+/* The attacker appears only where the trace says one sits in the middle, and what it forwards
+ * comes from its other connection. */
+static gboolean
+check_attacker_members (Reader *r, HlTrace *trace)
+{
+  gboolean attacker = hl_trace_get_attacker (trace) != NULL;
+  GPtrArray *secrets = hl_trace_get_secrets (trace);
+  GPtrArray *verifications = hl_trace_get_verifications (trace);
+  gsize saved;
+
+  if (r->error != NULL)
+    return FALSE;
+  for (guint i = 0; i < hl_trace_get_n_events (trace) && r->error == NULL; i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      int forwarded = hl_event_get_forwarded (event);
+
+      saved = enter (r, "events", i);
+      if (!attacker && hl_event_get_side (event) == HL_SIDE_ATTACKER)
+        invalid (r, "side", "“attacker”, but the trace has no attacker");
+      else if (!attacker && hl_event_get_peer (event) == HL_SIDE_ATTACKER)
+        invalid (r, "peer", "“attacker”, but the trace has no attacker");
+      else if (forwarded >= 0 && !attacker)
+        invalid (r, "forwarded", "%d, but the trace has no attacker to forward anything",
+                 forwarded);
+      else if (forwarded >= 0 &&
+               hl_event_get_handshake (hl_trace_get_event (trace, (guint) forwarded)) ==
+                 hl_event_get_handshake (event))
+        invalid (r, "forwarded", "%d is on the same connection (handshake %u)", forwarded,
+                 hl_event_get_handshake (event));
+      leave (r, saved);
+    }
+  for (guint i = 0; i < secrets->len && r->error == NULL && !attacker; i++)
+    if (((HlSecret *) g_ptr_array_index (secrets, i))->holder == HL_SIDE_ATTACKER)
+      {
+        saved = enter (r, "secrets", i);
+        invalid (r, "holder", "“attacker”, but the trace has no attacker");
+        leave (r, saved);
+      }
+  for (guint i = 0; i < verifications->len && r->error == NULL && !attacker; i++)
+    if (((HlVerification *) g_ptr_array_index (verifications, i))->verifier == HL_SIDE_ATTACKER)
+      {
+        saved = enter (r, "verifications", i);
+        invalid (r, "verifier", "“attacker”, but the trace has no attacker");
+        leave (r, saved);
+      }
+  if (r->error == NULL && !attacker &&
+      hl_trace_get_outcome (trace)->alert_sender == HL_SIDE_ATTACKER)
+    {
+      saved = enter (r, "outcome", -1);
+      invalid (r, "alert_sender", "“attacker”, but the trace has no attacker");
+      leave (r, saved);
+    }
+  return r->error == NULL;
+}
+
 static HlTrace *
 read_trace (Reader *r, JsonNode *root_node)
 {
@@ -1701,7 +1819,9 @@ read_trace (Reader *r, JsonNode *root_node)
       {
         gsize saved = enter (r, "events", i);
         JsonObject *object = element_object (r, events, i);
-        HlEvent *event = object ? read_event (r, object, i, n_handshakes, timestamp) : NULL;
+        HlEvent *event = object ? read_event (r, object, i, n_handshakes,
+                                              json_array_get_length (events), timestamp)
+                                : NULL;
 
         leave (r, saved);
         if (event != NULL)
@@ -1772,6 +1892,8 @@ read_trace (Reader *r, JsonNode *root_node)
   read_certificates (r, root, trace);
   read_server_key (r, root, trace);
   read_live (r, root, trace);
+  read_attacker (r, root, trace);
+  check_attacker_members (r, trace);
   if (r->error != NULL)
     return NULL;
 
@@ -2134,7 +2256,8 @@ same_event (GString *why, const char *where, HlEvent *a, HlEvent *b)
          same_bytes (why, where, "bytes", hl_event_get_bytes (a), hl_event_get_bytes (b)) &&
          same_bytes (why, where, "plaintext", hl_event_get_plaintext (a),
                      hl_event_get_plaintext (b)) &&
-         SAME_INT (inner_type);
+         SAME_INT (inner_type) &&
+         SAME_INT (forwarded);
 #undef SAME_INT
 }
 
@@ -2247,6 +2370,18 @@ same_chain (GString *why, const char *field, GPtrArray *a, GPtrArray *b)
   return TRUE;
 }
 
+static gboolean
+same_attacker (GString *why, const HlAttacker *a, const HlAttacker *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b || differ (why, "", "attacker", "%s vs %s", a ? "present" : "null",
+                             b ? "present" : "null");
+  return same_bytes (why, "attacker", "ca_certificate", a->ca_certificate, b->ca_certificate) &&
+         same_chain (why, "attacker.chain", a->chain, b->chain) &&
+         same_int (why, "attacker", "trusted", !!a->trusted, !!b->trusted) &&
+         same_int (why, "attacker", "unchecked", !!a->unchecked, !!b->unchecked);
+}
+
 typedef gboolean (*SameFunc) (GString *why, const char *where, gconstpointer a, gconstpointer b);
 
 /* Compares two arrays item by item with @same, after their lengths. */
@@ -2317,7 +2452,8 @@ hl_trace_equal (HlTrace *a, HlTrace *b, GString *why)
                    hl_trace_get_verifications (b), same_verification))
     return FALSE;
 
-  if (!same_live (why, hl_trace_get_live (a), hl_trace_get_live (b)))
+  if (!same_live (why, hl_trace_get_live (a), hl_trace_get_live (b)) ||
+      !same_attacker (why, hl_trace_get_attacker (a), hl_trace_get_attacker (b)))
     return FALSE;
 
   return same_outcome (why, hl_trace_get_outcome (a), hl_trace_get_outcome (b)) &&

@@ -25,6 +25,7 @@ void     hl_trace_set_ca_certificate (HlTrace *self, GBytes *der);
 void     hl_trace_set_server_key (HlTrace *self, GBytes *pem);
 void     hl_trace_set_n_handshakes (HlTrace *self, guint n);
 void     hl_trace_set_live (HlTrace *self, const HlLive *live);             /* copies */
+void     hl_trace_set_attacker (HlTrace *self, const HlAttacker *attacker);     /* copies */
 void     hl_trace_set_order_approximate (HlTrace *self, gboolean approximate);
 /* Puts the events in the order of @keys (one per event, by index; ties keep their order) and
  * renumbers them and their record links. */

@@ -29,6 +29,7 @@ struct _HlTrace
   GBytes     *ca_certificate;
   GBytes     *server_key;
   HlLive     *live;
+  HlAttacker *attacker;
   gboolean    order_approximate;
 };
 
@@ -65,6 +66,32 @@ hl_live_info_free (HlLive *live)
   g_free (live->software);
   g_free (live->trust);
   g_free (live);
+}
+
+HlAttacker *
+hl_attacker_info_copy (const HlAttacker *attacker)
+{
+  HlAttacker *copy;
+
+  if (attacker == NULL)
+    return NULL;
+  copy = g_new0 (HlAttacker, 1);
+  *copy = *attacker;
+  copy->ca_certificate = attacker->ca_certificate ? g_bytes_ref (attacker->ca_certificate) : NULL;
+  copy->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; attacker->chain != NULL && i < attacker->chain->len; i++)
+    g_ptr_array_add (copy->chain, g_bytes_ref (g_ptr_array_index (attacker->chain, i)));
+  return copy;
+}
+
+void
+hl_attacker_info_free (HlAttacker *attacker)
+{
+  if (attacker == NULL)
+    return;
+  g_clear_pointer (&attacker->ca_certificate, g_bytes_unref);
+  g_clear_pointer (&attacker->chain, g_ptr_array_unref);
+  g_free (attacker);
 }
 
 HlSecret *
@@ -200,6 +227,7 @@ hl_trace_finalize (GObject *object)
   g_clear_pointer (&self->ca_certificate, g_bytes_unref);
   g_clear_pointer (&self->server_key, g_bytes_unref);
   g_clear_pointer (&self->live, hl_live_info_free);
+  g_clear_pointer (&self->attacker, hl_attacker_info_free);
 
   G_OBJECT_CLASS (hl_trace_parent_class)->finalize (object);
 }
@@ -560,6 +588,58 @@ hl_trace_set_live (HlTrace *self, const HlLive *live)
   self->live = hl_live_info_copy (live);
 }
 
+const HlAttacker *
+hl_trace_get_attacker (HlTrace *self)
+{
+  g_return_val_if_fail (HL_IS_TRACE (self), NULL);
+  return self->attacker;
+}
+
+void
+hl_trace_set_attacker (HlTrace *self, const HlAttacker *attacker)
+{
+  RETURN_IF_FINISHED (self);
+  g_clear_pointer (&self->attacker, hl_attacker_info_free);
+  self->attacker = hl_attacker_info_copy (attacker);
+}
+
+GPtrArray *
+hl_trace_get_chain_of (HlTrace *self, guint handshake, HlSide role)
+{
+  g_return_val_if_fail (HL_IS_TRACE (self), NULL);
+
+  if (role == HL_SIDE_CLIENT)
+    return self->client_chain;
+  if (self->attacker != NULL && handshake == 0)
+    return self->attacker->chain;
+  return self->server_chain;
+}
+
+void
+hl_trace_get_endpoints (HlTrace *self, guint handshake, HlSide *client, HlSide *server)
+{
+  g_return_if_fail (HL_IS_TRACE (self));
+
+  *client = HL_SIDE_CLIENT;
+  *server = HL_SIDE_SERVER;
+  if (self->attacker == NULL)
+    return;
+  if (handshake == 0)
+    *server = HL_SIDE_ATTACKER;
+  else
+    *client = HL_SIDE_ATTACKER;
+}
+
+HlSide
+hl_trace_get_role (HlTrace *self, guint handshake, HlSide side)
+{
+  g_return_val_if_fail (HL_IS_TRACE (self), side);
+
+  if (side == HL_SIDE_ATTACKER && self->attacker == NULL)
+    return HL_SIDE_NONE;
+  return hl_side_get_role (side, handshake);
+}
+
 char *
 hl_trace_dup_participant_label (HlTrace *self, HlSide side)
 {
@@ -639,9 +719,12 @@ hl_trace_sort_events (HlTrace *self, const guint64 *keys)
     {
       HlEvent *event = g_ptr_array_index (self->events, i);
       int record = hl_event_get_record (event);
+      int forwarded = hl_event_get_forwarded (event);
 
       hl_event_set_index (event, i);
       if (record >= 0 && (guint) record < n)
         hl_event_set_record (event, (int) new_index[record]);
+      if (forwarded >= 0 && (guint) forwarded < n)
+        hl_event_set_forwarded (event, (int) new_index[forwarded]);
     }
 }

@@ -115,6 +115,25 @@ HlLive *hl_live_info_copy (const HlLive *live);
 void    hl_live_info_free (HlLive *live);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlLive, hl_live_info_free)
 
+/**
+ * HlAttacker:
+ * Present in the attack scenarios: a fourth participant sits between client and server and runs
+ * two connections of its own. Handshake 0 is client ⇄ attacker (the attacker plays the TLS
+ * server), handshake 1 attacker ⇄ server (the attacker plays the TLS client); the trace's
+ * server chain is the real server's, the attacker's forged chain is kept here.
+ */
+typedef struct
+{
+  GBytes    *ca_certificate; /* the attacker's own CA (DER), or NULL */
+  GPtrArray *chain;          /* of GBytes: what it presented to the client, leaf first */
+  gboolean   trusted;        /* the client's trust store holds the attacker's CA */
+  gboolean   unchecked;      /* the client does not check the server's certificate at all */
+} HlAttacker;
+
+HlAttacker *hl_attacker_info_copy (const HlAttacker *attacker);
+void        hl_attacker_info_free (HlAttacker *attacker);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlAttacker, hl_attacker_info_free)
+
 #define HL_TYPE_TRACE (hl_trace_get_type ())
 G_DECLARE_FINAL_TYPE (HlTrace, hl_trace, HL, TRACE, GObject)
 
@@ -149,6 +168,18 @@ GBytes            *hl_trace_get_server_key (HlTrace *self);
 gboolean           hl_trace_is_order_approximate (HlTrace *self);
 /* NULL for traces whose two sides both ran in this process. */
 const HlLive      *hl_trace_get_live (HlTrace *self);
+/* NULL unless an attacker sits in the middle (the mitm-* scenarios). */
+const HlAttacker  *hl_trace_get_attacker (HlTrace *self);
+/* The TLS role @side plays in @handshake: HL_SIDE_CLIENT or HL_SIDE_SERVER for the endpoints of
+ * that connection (the attacker is the server of handshake 0 and the client of handshake 1);
+ * any other side is returned as it is. */
+HlSide             hl_trace_get_role (HlTrace *self, guint handshake, HlSide side);
+/* The chain the TLS @role (client or server) of @handshake presented: the server chain, or the
+ * attacker's towards the client. Borrowed. */
+GPtrArray         *hl_trace_get_chain_of (HlTrace *self, guint handshake, HlSide role);
+/* Who plays the TLS client and the TLS server in @handshake. */
+void               hl_trace_get_endpoints (HlTrace *self, guint handshake, HlSide *client,
+                                           HlSide *server);
 /* The label of a participant: "Server" in memory; for the remote side of a live trace, what we
  * know of it ("Server · 127.0.0.1:4433"). Newly allocated. */
 char              *hl_trace_dup_participant_label (HlTrace *self, HlSide side);

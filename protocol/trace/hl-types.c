@@ -7,8 +7,9 @@
 
 /* One table per enum: the string is the serialised form (trace JSON, CLI), so keep them stable. */
 
-static const char *const side_names[] = { "client", "server", "ca", "both", "none" };
-static const char *const side_labels[] = { "Client", "Server", "Certificate Authority", "Both", "" };
+static const char *const side_names[] = { "client", "server", "ca", "both", "none", "attacker" };
+static const char *const side_labels[] = { "Client", "Server", "Certificate Authority", "Both", "",
+                                           "Attacker" };
 static const char *const kind_names[] = { "record", "message", "action", "alert", "app-data", "note" };
 static const char *const epoch_names[] = { "plaintext", "handshake", "application" };
 static const char *const check_names[] = { "none", "ok", "failed" };
@@ -44,7 +45,7 @@ lookup (const char *const *table, guint n, const char *str, int *out)
     return TRUE;                                                                               \
   }
 
-DEFINE_ENUM_STRINGS (HlSide, hl_side, side_names, HL_SIDE_NONE)
+DEFINE_ENUM_STRINGS (HlSide, hl_side, side_names, HL_SIDE_ATTACKER)
 DEFINE_ENUM_STRINGS (HlEventKind, hl_event_kind, kind_names, HL_EVENT_NOTE)
 DEFINE_ENUM_STRINGS (HlEpoch, hl_epoch, epoch_names, HL_EPOCH_APPLICATION)
 DEFINE_ENUM_STRINGS (HlCheck, hl_check, check_names, HL_CHECK_FAILED)
@@ -54,8 +55,16 @@ DEFINE_ENUM_STRINGS (HlMoment, hl_moment, moment_names, HL_MOMENT_UNREAD)
 const char *
 hl_side_to_label (HlSide side)
 {
-  g_return_val_if_fail ((guint) side <= HL_SIDE_NONE, "");
+  g_return_val_if_fail ((guint) side <= HL_SIDE_ATTACKER, "");
   return side_labels[side];
+}
+
+HlSide
+hl_side_get_role (HlSide side, guint handshake)
+{
+  if (side != HL_SIDE_ATTACKER)
+    return side;
+  return handshake == 0 ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
 }
 
 /* The IANA names live in hl-tls-names.c, shared with the decoder. */

@@ -9,8 +9,11 @@ G_BEGIN_DECLS
 
 /**
  * HlSide:
- * The three participants of a trace. `HL_SIDE_BOTH` is only used for secrets that both
- * endpoints know; `HL_SIDE_NONE` for events that belong to no lifeline.
+ * The participants of a trace. `HL_SIDE_BOTH` is only used for secrets that both
+ * endpoints of a connection know; `HL_SIDE_NONE` for events that belong to no lifeline.
+ * `HL_SIDE_ATTACKER` sits between client and server in the attack scenarios: the TLS server
+ * of the client's connection and the TLS client of the server's (hl_trace_get_role()). It comes
+ * last so that the serialised names of the others keep their values.
  */
 typedef enum
 {
@@ -19,6 +22,7 @@ typedef enum
   HL_SIDE_CA,
   HL_SIDE_BOTH,
   HL_SIDE_NONE,
+  HL_SIDE_ATTACKER,
 } HlSide;
 
 typedef enum
@@ -67,9 +71,13 @@ typedef enum
   HL_SOURCE_WIRE,      /* sent in the clear (randoms) */
 } HlSource;
 
-const char *hl_side_to_string (HlSide side);        /* "client", "server", "ca", "both", "none" */
+/* "client", "server", "ca", "both", "none", "attacker" */
+const char *hl_side_to_string (HlSide side);
 const char *hl_side_to_label (HlSide side);         /* "Client", "Server", "Certificate Authority" */
 gboolean    hl_side_from_string (const char *str, HlSide *out);
+/* The TLS role @side plays in connection @handshake: the attacker is the server of the
+ * client's connection (0) and the client of the server's (1); every other side is its own. */
+HlSide      hl_side_get_role (HlSide side, guint handshake);
 const char *hl_event_kind_to_string (HlEventKind kind); /* "record", "message", "action", … */
 gboolean    hl_event_kind_from_string (const char *str, HlEventKind *out);
 const char *hl_epoch_to_string (HlEpoch epoch);     /* "plaintext", "handshake", "application" */

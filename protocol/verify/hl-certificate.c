@@ -437,7 +437,9 @@ hl_verification_explain (HlTrace *trace, const HlVerification *v, gint64 now)
   GBytes *ca_der;
   g_autoptr(HlCertInfo) leaf = NULL;
   g_autoptr(HlCertInfo) ca = NULL;
-  const char *who = v->verifier == HL_SIDE_CLIENT ? "client" : "server";
+  const char *who = hl_side_to_string (v->verifier);
+  HlSide role = hl_trace_get_role (trace, v->handshake, v->verifier);
+  const HlAttacker *attacker = hl_trace_get_attacker (trace);
   guint status = v->status;
   guint other = status & ~(GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND |
                            GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_EXPIRED |
@@ -446,9 +448,12 @@ hl_verification_explain (HlTrace *trace, const HlVerification *v, gint64 now)
   g_return_val_if_fail (HL_IS_TRACE (trace), steps);
   g_return_val_if_fail (v != NULL, steps);
 
-  chain = v->verifier == HL_SIDE_CLIENT ? hl_trace_get_server_chain (trace)
-                                        : hl_trace_get_client_chain (trace);
+  chain = hl_trace_get_chain_of (trace, v->handshake,
+                                 role == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT);
   ca_der = hl_trace_get_ca_certificate (trace);
+  /* the client that trusts the attacker's CA found its anchor there */
+  if (attacker != NULL && attacker->trusted && v->handshake == 0 && attacker->ca_certificate)
+    ca_der = attacker->ca_certificate;
   if (chain->len > 0)
     leaf = hl_cert_info_new (g_ptr_array_index (chain, 0), NULL);
   if (ca_der)

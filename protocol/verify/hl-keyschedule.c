@@ -214,7 +214,7 @@ find_message (Handshake *hs, int type, HlSide side)
     {
       HlEvent *m = g_ptr_array_index (hs->messages, i);
 
-      if (hl_event_get_handshake_type (m) == type && hl_event_get_side (m) == side)
+      if (hl_event_get_handshake_type (m) == type && hl_event_get_role (m) == side)
         return (int) i;
     }
   return -1;
@@ -611,7 +611,7 @@ compare_finished (HlSecret *secret, HlEvent *finished)
   GBytes *bytes = hl_event_get_bytes (finished);
   gsize n = g_bytes_get_size (bytes);
   g_autoptr(GBytes) body = g_bytes_new_from_bytes (bytes, MIN (n, 4), n - MIN (n, 4));
-  const char *w = who (hl_event_get_side (finished));
+  const char *w = who (hl_event_get_role (finished));
 
   if (secret->value == NULL)
     return;
@@ -672,7 +672,7 @@ describe_messages (Handshake *hs, guint n)
         g_string_append (s, "message_hash(ClientHello1)");
       /* Certificate, CertificateVerify and Finished come from both sides. */
       else if (type == 11 || type == 15 || type == HT_FINISHED)
-        g_string_append_printf (s, "%s %s", who (hl_event_get_side (m)), name);
+        g_string_append_printf (s, "%s %s", who (hl_event_get_role (m)), name);
       else
         g_string_append (s, name);
     }
@@ -1198,7 +1198,7 @@ decrypt_record (Handshake *hs, HlEvent *record, Direction *dir, GPtrArray *items
 {
   HlRecordDecryption *rd = g_new0 (HlRecordDecryption, 1);
   HlEpoch epoch = hl_event_get_epoch (record);
-  HlSide sender = hl_event_get_side (record);
+  HlSide sender = hl_event_get_role (record);
   EpochKeys *k = &hs->keys[side_index (sender)][epoch];
   HlRecordKeys keys = { 0 };
   g_autoptr(GError) error = NULL;
@@ -1446,7 +1446,7 @@ hl_keyschedule_compute (HlTrace *trace, GError **error)
     {
       HlEvent *event = hl_trace_get_event (trace, i);
       guint h = hl_event_get_handshake (event);
-      HlSide side = hl_event_get_side (event);
+      HlSide side = hl_event_get_role (event);
 
       if (hl_event_get_kind (event) != HL_EVENT_RECORD ||
           hl_event_get_epoch (event) == HL_EPOCH_PLAINTEXT)

@@ -230,9 +230,8 @@ check_one (HlTrace *trace, HlEvent *event)
 
   check->message = hl_event_get_index (event);
   check->handshake = handshake;
-  check->signer = hl_event_get_side (event);
-  chain = check->signer == HL_SIDE_SERVER ? hl_trace_get_server_chain (trace)
-                                          : hl_trace_get_client_chain (trace);
+  check->signer = hl_event_get_role (event);
+  chain = hl_trace_get_chain_of (trace, handshake, check->signer);
   if (bytes == NULL || chain->len == 0)
     return not_checkable (check, "the signer's certificate is not in the trace");
   p = g_bytes_get_data (bytes, &n);
@@ -319,7 +318,7 @@ check_one (HlTrace *trace, HlEvent *event)
                                        ske ? "client_random ‖ server_random ‖ ECDH parameters"
                                        : tls13 ? "spaces, context string and transcript hash"
                                                : "handshake messages so far",
-                                       check->signer == HL_SIDE_SERVER ? "server" : "client");
+                                       hl_side_to_string (hl_event_get_side (event)));
     }
   else
     {
@@ -327,7 +326,7 @@ check_one (HlTrace *trace, HlEvent *event)
       check->detail = g_strdup_printf ("Handshake Lens checked it: the %s signature does NOT "
                                        "verify with the key of the %s's certificate (%s).",
                                        check->scheme,
-                                       check->signer == HL_SIDE_SERVER ? "server" : "client",
+                                       hl_side_to_string (hl_event_get_side (event)),
                                        gnutls_strerror (rc));
     }
   return check;
@@ -377,7 +376,7 @@ hl_signature_apply (HlTrace *trace)
 
           if (hl_event_get_handshake (event) != check->handshake ||
               hl_event_get_kind (event) != HL_EVENT_ACTION ||
-              hl_event_get_side (event) != verifier ||
+              hl_event_get_role (event) != verifier ||
               g_strcmp0 (hl_event_get_name (event), name) != 0)
             continue;
           /* GnuTLS's own verdict shows in what it did next: it went on to its Finished */
@@ -386,22 +385,23 @@ hl_signature_apply (HlTrace *trace)
               HlEvent *later = hl_trace_get_event (trace, j);
 
               went_on = hl_event_get_handshake (later) == check->handshake &&
-                        hl_event_get_side (later) == verifier &&
+                        hl_event_get_role (later) == verifier &&
                         hl_event_get_kind (later) == HL_EVENT_MESSAGE &&
                         hl_event_get_handshake_type (later) == 20;
             }
+          /* the participants by name: with an attacker in the middle, one end is the attacker */
+          const char *checker = hl_side_to_string (hl_event_get_side (event));
+          const char *signer = hl_side_to_string (hl_event_get_side (message));
+
           if (check->check == HL_CHECK_OK)
             caption = g_strdup_printf ("The %s checks the %s's signature with the public key "
                                        "from its certificate — it is valid, so the %s really "
-                                       "holds that certificate's private key.",
-                                       verifier == HL_SIDE_CLIENT ? "client" : "server",
-                                       verifier == HL_SIDE_CLIENT ? "server" : "client",
-                                       verifier == HL_SIDE_CLIENT ? "server" : "client");
+                                       "holds that certificate's private key.", checker, signer,
+                                       signer);
           else if (check->check == HL_CHECK_FAILED)
             caption = g_strdup_printf ("The %s checks the %s's signature with the public key "
-                                       "from its certificate — it is NOT valid.",
-                                       verifier == HL_SIDE_CLIENT ? "client" : "server",
-                                       verifier == HL_SIDE_CLIENT ? "server" : "client");
+                                       "from its certificate — it is NOT valid.", checker,
+                                       signer);
           technical = g_strdup_printf ("%s%s", check->detail,
                                        went_on ? " GnuTLS accepted it too: it went on to its "
                                                  "Finished." : "");

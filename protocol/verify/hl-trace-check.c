@@ -416,7 +416,8 @@ check_plaintext_records (HlTrace *trace, HlTraceCheck *check)
   for (guint i = 0; i < n; i++)
     {
       HlEvent *record = hl_trace_get_event (trace, i);
-      HlSide side = hl_event_get_side (record);
+      HlSide side = hl_trace_get_role (trace, hl_event_get_handshake (record),
+                                       hl_event_get_side (record));
       GByteArray *expected;
       GBytes *bytes = hl_event_get_bytes (record);
       const guint8 *fragment;

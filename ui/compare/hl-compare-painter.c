@@ -364,7 +364,9 @@ layout_cell (HlComparePainter *self, Cell *cell, guint side, HlEvent *opposite,
   if (cell->wire)
     {
       g_autofree char *detail = wire_detail (cell->event);
-      gboolean from_client = hl_event_get_side (cell->event) == HL_SIDE_CLIENT;
+      /* by TLS role: an attacker's lanes are the client's end and the server's end of each
+       * of its connections */
+      gboolean from_client = hl_event_get_role (cell->event) == HL_SIDE_CLIENT;
 
       cell->x1 = from_client ? cx : sx;
       cell->x2 = from_client ? sx : cx;
@@ -378,7 +380,7 @@ layout_cell (HlComparePainter *self, Cell *cell, guint side, HlEvent *opposite,
   else
     {
       double wrap = MAX (U (120), self->side_w * 0.62 - U (20)), tw = 0;
-      HlSide who = hl_event_get_side (cell->event);
+      HlSide who = hl_event_get_role (cell->event);
 
       cell->label = text_layout (self, FONT_ACTION, hl_compare_step_label (cell->event), wrap,
                                  TRUE);
@@ -440,10 +442,14 @@ hl_compare_painter_layout (HlComparePainter *self, double width)
       self->titles[s] = text_layout (self, FONT_TITLE, hl_trace_get_title (trace),
                                      self->side_w, FALSE);
       self->subtitles[s] = text_layout (self, FONT_SUBTITLE, subtitle, self->side_w, FALSE);
-      self->names[s][0] = text_layout (self, FONT_LABEL, hl_side_to_label (HL_SIDE_CLIENT), -1,
-                                       FALSE);
-      self->names[s][1] = text_layout (self, FONT_LABEL, hl_side_to_label (HL_SIDE_SERVER), -1,
-                                       FALSE);
+      /* with an attacker in the middle each lane holds two participants: the client end of
+       * its connections (client, then attacker) and the server end (attacker, then server) */
+      self->names[s][0] = text_layout (self, FONT_LABEL,
+                                       hl_trace_get_attacker (trace) ? _("Client / Attacker")
+                                       : hl_side_to_label (HL_SIDE_CLIENT), -1, FALSE);
+      self->names[s][1] = text_layout (self, FONT_LABEL,
+                                       hl_trace_get_attacker (trace) ? _("Attacker / Server")
+                                       : hl_side_to_label (HL_SIDE_SERVER), -1, FALSE);
       layout_size (self->titles[s], NULL, &th);
       layout_size (self->subtitles[s], NULL, &sh);
       layout_size (self->names[s][0], NULL, &nh);
@@ -687,8 +693,10 @@ draw_cell (HlComparePainter *self, cairo_t *cr, const Row *row, guint side, doub
 
   /* an action or note: a card on its lifeline */
   {
-    HlSequenceColor edge = hl_event_get_side (cell->event) == HL_SIDE_SERVER
-                           ? HL_SEQUENCE_COLOR_SERVER : HL_SEQUENCE_COLOR_CLIENT;
+    HlSequenceColor edge = hl_event_get_side (cell->event) == HL_SIDE_ATTACKER
+                           ? HL_SEQUENCE_COLOR_ATTACKER
+                           : hl_event_get_side (cell->event) == HL_SIDE_SERVER
+                             ? HL_SEQUENCE_COLOR_SERVER : HL_SEQUENCE_COLOR_CLIENT;
     HlCheck check = hl_event_get_check (cell->event);
 
     if (hl_event_get_kind (cell->event) == HL_EVENT_NOTE)

@@ -43,7 +43,7 @@ hl_diagram_palette_init (HlSequencePalette *palette, gboolean dark, gboolean hig
     "#a0000f", "#0a6a3c", "#a0000f",
     "rgba(229,165,10,0.20)", "rgba(145,65,172,0.15)", "rgba(38,162,105,0.18)",
     "#5c4000", "#5f2a80", "#0a6a3c", "rgba(28,113,216,0.24)", "#0b4fa8",
-    "rgba(0,0,0,0.07)", "rgba(0,0,0,0.75)", "#ffffff",
+    "rgba(0,0,0,0.07)", "rgba(0,0,0,0.75)", "#ffffff", "#8a0010",
   };
   static const char *night[HL_SEQUENCE_N_COLORS] = {
     "#ffffff", "rgba(255,255,255,0.82)", "#000000", "#141414", "rgba(255,255,255,0.55)",
@@ -51,7 +51,7 @@ hl_diagram_palette_init (HlSequencePalette *palette, gboolean dark, gboolean hig
     "#ff8f7a", "#7dffae", "#ff8f7a",
     "rgba(248,228,92,0.14)", "rgba(192,97,203,0.20)", "rgba(87,227,137,0.14)",
     "#ffe873", "#e6a6ff", "#a6ffc0", "rgba(120,174,237,0.34)", "#8cc2ff",
-    "rgba(255,255,255,0.09)", "rgba(255,255,255,0.75)", "#000000",
+    "rgba(255,255,255,0.09)", "rgba(255,255,255,0.75)", "#000000", "#ff9a8a",
   };
 
   g_return_if_fail (palette != NULL);

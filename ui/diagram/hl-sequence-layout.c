@@ -36,6 +36,7 @@
 #define ITEM_GAP           8.0   /* pill → lock → text → badge */
 #define LOCK_WIDTH        12.0
 #define MIN_ARROW_GAP    380.0   /* client ↔ server */
+#define MIN_ATTACKER_GAP 240.0   /* client ↔ attacker, attacker ↔ server */
 #define ARROW_SIDE_PAD    28.0   /* label ↔ lifeline */
 #define CA_CONNECTOR      56.0   /* room between a client box and the CA lifeline */
 #define BOX_OVERHANG      10.0   /* how far a box reaches past its lifeline */
@@ -332,6 +333,23 @@ classify_handshake (HlSequenceLayout *self, GPtrArray *events, Handshake *hs)
                hl_event_get_check (event) == HL_CHECK_NONE)
         hs->key_exchange = s;
     }
+  /* A run that starts encrypted (the attacker's connections take turns, each run picking up
+   * where its connection left off) is symmetric from its first step. */
+  if (hs->symmetric > hs->first)
+    {
+      gboolean clear_wire = FALSE;
+
+      for (int s = hs->first; s < hs->symmetric && !clear_wire; s++)
+        clear_wire = is_wire_kind (hl_event_get_kind (g_ptr_array_index (events, s)));
+      for (int s = 0; s < hs->first && !clear_wire; s++)
+        if (hl_event_get_handshake (g_ptr_array_index (events, s)) ==
+            hl_event_get_handshake (g_ptr_array_index (events, hs->first)))
+          {
+            if (!clear_wire)
+              hs->symmetric = hs->first;
+            break;
+          }
+    }
   /* With records shown, a record step sits right before the message it carries: start the
    * band at the record. */
   widen_to_record (events, hs->first, &hs->key_exchange);
@@ -361,6 +379,7 @@ static char *
 dup_header_subtitle (HlSequenceLayout *self, HlSide side)
 {
   const HlLive *live = self->trace ? hl_trace_get_live (self->trace) : NULL;
+  const HlAttacker *attacker = self->trace ? hl_trace_get_attacker (self->trace) : NULL;
 
   if (live != NULL && side == live->local)
     return g_strdup (_("Handshake Lens · this app"));
@@ -378,6 +397,13 @@ dup_header_subtitle (HlSequenceLayout *self, HlSide side)
     }
   if (live != NULL && side == HL_SIDE_CA)
     return g_strdup (_("demo CA · never on the wire"));
+  if (attacker != NULL && side == HL_SIDE_CA)
+    /* the client's trust store: which authorities it accepts */
+    return g_strdup (attacker->unchecked ? _("client checks no certificate")
+                     : attacker->trusted ? _("client trusts: Demo CA, Intercepting Proxy CA")
+                                         : _("client trusts: Demo CA only"));
+  if (attacker != NULL && side == HL_SIDE_SERVER)
+    return g_strdup (_("the real server.test"));
   if (live != NULL && (side == HL_SIDE_CLIENT || side == HL_SIDE_SERVER))
     {
       GString *text = g_string_new (side == HL_SIDE_SERVER ? _("real server") : _("real client"));
@@ -401,6 +427,7 @@ dup_header_subtitle (HlSequenceLayout *self, HlSide side)
     case HL_SIDE_CLIENT: return g_strdup (_("starts the connection"));
     case HL_SIDE_SERVER: return g_strdup (_("holds the certificate’s key"));
     case HL_SIDE_CA: return g_strdup (_("trust anchor · never on the wire"));
+    case HL_SIDE_ATTACKER: return g_strdup (_("in the middle · its own CA"));
     default: return g_strdup ("");
     }
 }
@@ -611,20 +638,35 @@ measure_step (HlSequenceLayout *self, HlSequenceItem *item, StepMetrics *m)
 
 /* Layout */
 
+/* The lifelines, left to right: the CA, the client, the attacker (attack traces only), the
+ * server. Columns are indexed by HlSide. */
+#define N_COLUMNS (HL_SIDE_ATTACKER + 1)
+
 typedef struct
 {
-  double x[3];        /* lifeline x by HlSide (client, server, CA) */
-  HeaderMetrics header[3];
+  double x[N_COLUMNS];        /* lifeline x by HlSide (client, server, CA, attacker) */
+  HeaderMetrics header[N_COLUMNS];
+  gboolean attacker;          /* a fourth lifeline between client and server */
   double gutter_x;    /* left edge of the flight brackets */
   double width;
   double natural;
 } Columns;
 
+static gboolean
+has_lifeline (const Columns *c, HlSide side)
+{
+  return side <= HL_SIDE_CA || (side == HL_SIDE_ATTACKER && c->attacker);
+}
+
 static double
 lifeline_x (const Columns *c, HlSide side)
 {
-  return side <= HL_SIDE_CA ? c->x[side] : c->x[HL_SIDE_CLIENT];
+  return has_lifeline (c, side) ? c->x[side] : c->x[HL_SIDE_CLIENT];
 }
+
+/* The sides with a lifeline, in a fixed order: the three of every trace, then the attacker. */
+static const HlSide lifeline_sides[] = { HL_SIDE_CLIENT, HL_SIDE_SERVER, HL_SIDE_CA,
+                                         HL_SIDE_ATTACKER };
 
 static void
 compute_columns (HlSequenceLayout *self,
@@ -632,18 +674,32 @@ compute_columns (HlSequenceLayout *self,
                  double            gutter_w,
                  Columns          *c)
 {
-  double box_max = 0, ca_half = 0, arrow_min = MIN_ARROW_GAP, note_min = 0;
+  /* with an attacker two spans share the width: each may be narrower */
+  gboolean attacker = self->trace != NULL && hl_trace_get_attacker (self->trace) != NULL;
+  double box_max = 0, ca_half = 0, note_min = 0;
+  double arrow_min = attacker ? MIN_ATTACKER_GAP : MIN_ARROW_GAP;
   double ca_to_client, client_to_server, left, right, extra, server_right;
+  /* attack traces: the two spans (client ⇄ attacker, attacker ⇄ server), sized apart, since
+   * a row holds one box or one arrow: the client's boxes hang into the first, the server's into
+   * the second, the attacker's stand centred across both */
+  double span[2] = { MIN_ATTACKER_GAP, MIN_ATTACKER_GAP };
 
-  for (HlSide side = HL_SIDE_CLIENT; side <= HL_SIDE_CA; side++)
+  c->attacker = attacker;
+  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
     {
+      HlSide side = lifeline_sides[i];
       HeaderMetrics *h = &c->header[side];
+
+      if (!has_lifeline (c, side))
+        continue;
       g_autofree char *subtitle = dup_header_subtitle (self, side);
 
       measure (self, HL_SEQUENCE_FONT_TITLE, hl_side_to_label (side), -1, &h->title_w,
                &h->title_h);
       measure (self, HL_SEQUENCE_FONT_SUBTITLE, subtitle, -1, &h->sub_w, &h->sub_h);
-      h->card_w = MAX (h->title_w, h->sub_w) + 2 * HEADER_PAD_X;
+      /* the attacker's title carries a threat mark as wide as the title is high */
+      h->card_w = MAX (h->title_w + (side == HL_SIDE_ATTACKER ? h->title_h + 6 : 0), h->sub_w) +
+                  2 * HEADER_PAD_X;
       h->card_h = h->title_h + HEADER_TEXT_GAP + h->sub_h + 2 * HEADER_PAD_Y;
     }
 
@@ -660,11 +716,24 @@ compute_columns (HlSequenceLayout *self,
             ca_half = MAX (ca_half, w / 2);
           else
             box_max = MAX (box_max, w);
+          if (item->side == HL_SIDE_CLIENT)
+            span[0] = MAX (span[0], w + 2 * BOX_OVERHANG);
+          else if (item->side == HL_SIDE_SERVER)
+            span[1] = MAX (span[1], w + 2 * BOX_OVERHANG);
+          else if (item->side == HL_SIDE_ATTACKER)
+            for (guint k = 0; k < 2; k++)
+              span[k] = MAX (span[k], w / 2 + 2 * BOX_OVERHANG);
         }
       else if (item->kind == HL_SEQUENCE_ITEM_NOTE)
         note_min = MAX (note_min, m->content_w + 2 * BOX_PAD_X + 2 * ARROW_SIDE_PAD);
       else
-        arrow_min = MAX (arrow_min, MAX (m->content_w, m->detail_w) + 2 * ARROW_SIDE_PAD);
+        {
+          double w = MAX (m->content_w, m->detail_w) + 2 * ARROW_SIDE_PAD;
+
+          arrow_min = MAX (arrow_min, w);
+          span[item->side == HL_SIDE_SERVER || item->peer == HL_SIDE_SERVER] =
+            MAX (span[item->side == HL_SIDE_SERVER || item->peer == HL_SIDE_SERVER], w);
+        }
     }
 
   /* Client and server boxes hang from their lifeline into the space between the two, which
@@ -674,8 +743,26 @@ compute_columns (HlSequenceLayout *self,
                       BOX_OVERHANG + CA_CONNECTOR);
   client_to_server = MAX (arrow_min, note_min);
   client_to_server = MAX (client_to_server, box_max + 2 * BOX_OVERHANG);
-  client_to_server = MAX (client_to_server, c->header[HL_SIDE_CLIENT].card_w / 2 +
-                                            c->header[HL_SIDE_SERVER].card_w / 2 + HEADER_GAP);
+  if (c->attacker)
+    {
+      span[0] = MAX (span[0], c->header[HL_SIDE_CLIENT].card_w / 2 +
+                              c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
+      span[1] = MAX (span[1], c->header[HL_SIDE_SERVER].card_w / 2 +
+                              c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
+      /* a note stands centred between client and server, over both spans */
+      if (span[0] + span[1] < note_min)
+        {
+          double add = (note_min - span[0] - span[1]) / 2;
+
+          span[0] += add;
+          span[1] += add;
+        }
+      client_to_server = span[0] + span[1];
+    }
+  else
+    client_to_server = MAX (client_to_server, c->header[HL_SIDE_CLIENT].card_w / 2 +
+                                              c->header[HL_SIDE_SERVER].card_w / 2 +
+                                              HEADER_GAP);
   left = MARGIN + ca_half;
   server_right = MAX (c->header[HL_SIDE_SERVER].card_w / 2, BOX_OVERHANG);
   right = MAX (server_right, BOX_OVERHANG + GUTTER_GAP + gutter_w) + MARGIN;
@@ -687,13 +774,24 @@ compute_columns (HlSequenceLayout *self,
   {
     double grow = MIN (extra, client_to_server);
 
+    /* in proportion, so both spans keep their share */
+    double share = span[0] / MAX (span[0] + span[1], 1);
+
+    span[0] += grow * share;
+    span[1] += grow * (1 - share);
     client_to_server += grow;
     ca_to_client += MIN (extra - grow, ca_to_client * 0.25);
     extra -= grow + MIN (extra - grow, ca_to_client * 0.25);
   }
   c->x[HL_SIDE_CA] = left + extra / 2;
   c->x[HL_SIDE_CLIENT] = c->x[HL_SIDE_CA] + ca_to_client;
-  c->x[HL_SIDE_SERVER] = c->x[HL_SIDE_CLIENT] + client_to_server;
+  if (c->attacker)
+    {
+      c->x[HL_SIDE_ATTACKER] = c->x[HL_SIDE_CLIENT] + span[0];
+      c->x[HL_SIDE_SERVER] = c->x[HL_SIDE_CLIENT] + client_to_server;
+    }
+  else
+    c->x[HL_SIDE_SERVER] = c->x[HL_SIDE_CLIENT] + client_to_server;
   c->gutter_x = c->x[HL_SIDE_SERVER] + BOX_OVERHANG + GUTTER_GAP;
   c->width = MAX (self->width, c->natural);
 }
@@ -715,7 +813,7 @@ place_step (HlSequenceItem    *item,
       HlSide from = item->side, to = item->peer;
       double line_h = MAX (m->text_h, m->pill_h);
 
-      if (from == to || from > HL_SIDE_CA || to > HL_SIDE_CA)
+      if (from == to || !has_lifeline (c, from) || !has_lifeline (c, to))
         {
           from = item->side == HL_SIDE_SERVER ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
           to = from == HL_SIDE_SERVER ? HL_SIDE_CLIENT : HL_SIDE_SERVER;
@@ -750,7 +848,9 @@ place_step (HlSequenceItem    *item,
       cx = (c->x[HL_SIDE_CLIENT] + c->x[HL_SIDE_SERVER]) / 2;
     else
       cx = lifeline_x (c, item->side);
-    if (item->kind == HL_SEQUENCE_ITEM_ACTION && item->side == HL_SIDE_CLIENT)
+    if (item->kind == HL_SEQUENCE_ITEM_ACTION && item->side == HL_SIDE_ATTACKER)
+      bx = cx - box_w / 2;
+    else if (item->kind == HL_SEQUENCE_ITEM_ACTION && item->side == HL_SIDE_CLIENT)
       bx = cx - BOX_OVERHANG;
     else if (item->kind == HL_SEQUENCE_ITEM_ACTION && item->side == HL_SIDE_SERVER)
       bx = cx + BOX_OVERHANG - box_w;
@@ -850,8 +950,10 @@ add_record_group (HlSequenceLayout *self, const Columns *c, int first, int last)
   const HlSequenceItem *a = &g_array_index (self->steps, HlSequenceItem, first);
   const HlSequenceItem *b = &g_array_index (self->steps, HlSequenceItem, last);
   HlSequenceItem *group = append (self->groups, HL_SEQUENCE_ITEM_GROUP);
-  double left = MIN (c->x[HL_SIDE_CLIENT], c->x[HL_SIDE_SERVER]) + 10;
-  double right = MAX (c->x[HL_SIDE_CLIENT], c->x[HL_SIDE_SERVER]) - 10;
+  /* between the two lifelines the arrows join (with an attacker, not always client and
+   * server) */
+  double left = MIN (a->x1, a->x2) + 10;
+  double right = MAX (a->x1, a->x2) - 10;
 
   group->flags = HL_SEQUENCE_FLAG_RECORD;
   group->step = first;
@@ -955,7 +1057,13 @@ add_band (HlSequenceLayout *self, const Columns *c, HlSequencePhase phase, guint
   band->phase = phase;
   band->handshake = handshake;
   band->step = first;
-  band->text = g_strdup (band_title (phase));
+  /* with an attacker in the middle the two connections take turns: each band says whose */
+  if (c->attacker)
+    band->text = g_strdup_printf ("%s · %s", band_title (phase),
+                                  handshake == 0 ? _("client ⇄ attacker")
+                                                 : _("attacker ⇄ server"));
+  else
+    band->text = g_strdup (band_title (phase));
   band->text_emphasis = strlen (band->text);
   band->text_font = HL_SEQUENCE_FONT_BAND;
   band->detail = g_strdup (band_detail (phase, tls13));
@@ -1051,20 +1159,46 @@ layout (HlSequenceLayout *self)
                            GUINT_TO_POINTER (s + 1));
     }
 
+  /* the attacker's steps; where it reads or changes what it relays, the interception */
+  {
+    gboolean data_seen = FALSE;
+
+    for (guint s = 0; s < events->len; s++)
+      {
+        HlSequenceItem *item = &g_array_index (self->steps, HlSequenceItem, s);
+        HlEvent *event = g_ptr_array_index (events, s);
+
+        if (item->side == HL_SIDE_ATTACKER || item->peer == HL_SIDE_ATTACKER)
+          item->flags |= HL_SEQUENCE_FLAG_THREAT;
+        if (hl_event_get_kind (event) == HL_EVENT_APP_DATA)
+          data_seen = TRUE;
+        if ((item->kind == HL_SEQUENCE_ITEM_ACTION && item->side == HL_SIDE_ATTACKER &&
+             data_seen) || hl_event_get_forwarded (event) >= 0)
+          item->flags |= HL_SEQUENCE_FLAG_INTERCEPT;
+      }
+  }
+
   gutter = gutter_width (self);
   compute_columns (self, metrics, gutter, &c);
   self->natural_width = c.natural;
   self->total_width = c.width;
 
   /* headers */
-  for (HlSide side = HL_SIDE_CLIENT; side <= HL_SIDE_CA; side++)
-    header_h = MAX (header_h, c.header[side].card_h);
+  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
+    header_h = MAX (header_h, c.header[lifeline_sides[i]].card_h);
   self->header_height = header_h + 2 * HEADER_GAP;
-  for (HlSide side = HL_SIDE_CLIENT; side <= HL_SIDE_CA; side++)
+  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
     {
-      HlSequenceItem *item = append (self->structural, HL_SEQUENCE_ITEM_HEADER);
+      HlSide side = lifeline_sides[i];
+      HlSequenceItem *item;
       const HeaderMetrics *m = &c.header[side];
       double top = HEADER_GAP + (header_h - m->card_h) / 2;
+
+      if (!has_lifeline (&c, side))
+        continue;
+      item = append (self->structural, HL_SEQUENCE_ITEM_HEADER);
+      if (side == HL_SIDE_ATTACKER)
+        item->flags |= HL_SEQUENCE_FLAG_THREAT;
 
       item->side = side;
       item->box = (HlSequenceRect) { c.x[side] - m->card_w / 2, top, m->card_w, m->card_h };
@@ -1074,6 +1208,8 @@ layout (HlSequenceLayout *self)
       item->text_font = HL_SEQUENCE_FONT_TITLE;
       item->text_rect = (HlSequenceRect) { c.x[side] - m->title_w / 2, top + HEADER_PAD_Y,
                                            m->title_w, m->title_h };
+      if (side == HL_SIDE_ATTACKER)
+        item->text_rect.x += (m->title_h + 6) / 2;
       item->detail = dup_header_subtitle (self, side);
       item->detail_rect = (HlSequenceRect) { c.x[side] - m->sub_w / 2,
                                              top + HEADER_PAD_Y + m->title_h + HEADER_TEXT_GAP,
@@ -1108,7 +1244,7 @@ layout (HlSequenceLayout *self)
       int band_last = -1;
       double band_bottom = y;
 
-      if (h > 0)
+      if (h > 0 && !c.attacker)
         {
           HlSequenceItem *sep = append (self->structural, HL_SEQUENCE_ITEM_SEPARATOR);
           guint index = hl_event_get_handshake (g_ptr_array_index (events, hs[h].first));
@@ -1163,10 +1299,17 @@ layout (HlSequenceLayout *self)
   self->total_height = y;
 
   /* lifelines: from under the headers to the end */
-  for (HlSide side = HL_SIDE_CLIENT; side <= HL_SIDE_CA; side++)
+  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
     {
-      HlSequenceItem *line = append (self->structural, HL_SEQUENCE_ITEM_LIFELINE);
+      HlSide side = lifeline_sides[i];
+      HlSequenceItem *line;
       double top = HEADER_GAP + header_h;
+
+      if (!has_lifeline (&c, side))
+        continue;
+      line = append (self->structural, HL_SEQUENCE_ITEM_LIFELINE);
+      if (side == HL_SIDE_ATTACKER)
+        line->flags |= HL_SEQUENCE_FLAG_THREAT;
 
       line->side = side;
       line->x1 = line->x2 = c.x[side];

@@ -76,6 +76,8 @@ typedef enum
   HL_SEQUENCE_FLAG_RECORD = 1 << 9,         /* a record arrow, or a group of one record */
   HL_SEQUENCE_FLAG_CONSULTS_CA = 1 << 10,   /* an action that checks against the CA */
   HL_SEQUENCE_FLAG_TLS13 = 1 << 11,
+  HL_SEQUENCE_FLAG_THREAT = 1 << 12,        /* the attacker: its header, lifeline, arrows */
+  HL_SEQUENCE_FLAG_INTERCEPT = 1 << 13,     /* the attacker reads or changes the traffic */
 } HlSequenceFlags;
 
 typedef enum

@@ -45,6 +45,7 @@ static const char *color_classes[HL_SEQUENCE_N_COLORS] = {
   [HL_SEQUENCE_COLOR_HOVER] = "hover",
   [HL_SEQUENCE_COLOR_GROUP] = "group",
   [HL_SEQUENCE_COLOR_ON_COLOR] = "on-color",
+  [HL_SEQUENCE_COLOR_ATTACKER] = "attacker",
 };
 
 const char *
@@ -64,7 +65,7 @@ hl_sequence_palette_init_default (HlSequencePalette *palette, gboolean dark)
     "#c01c28", "#26a269", "#c01c28",
     "rgba(229,165,10,0.10)", "rgba(145,65,172,0.08)", "rgba(38,162,105,0.09)",
     "#946800", "#813d9c", "#1b8553", "rgba(53,132,228,0.16)", "#3584e4",
-    "rgba(0,0,0,0.04)", "rgba(0,0,0,0.45)", "#ffffff",
+    "rgba(0,0,0,0.04)", "rgba(0,0,0,0.45)", "#ffffff", "#a51d2d",
   };
   static const char *night[HL_SEQUENCE_N_COLORS] = {
     "#ffffff", "rgba(255,255,255,0.6)", "#1e1e1e", "#303030", "rgba(255,255,255,0.15)",
@@ -72,7 +73,7 @@ hl_sequence_palette_init_default (HlSequencePalette *palette, gboolean dark)
     "#ff7b63", "#57e389", "#ff7b63",
     "rgba(248,228,92,0.08)", "rgba(192,97,203,0.10)", "rgba(87,227,137,0.08)",
     "#f8e45c", "#dc8add", "#8ff0a4", "rgba(120,174,237,0.20)", "#78aeed",
-    "rgba(255,255,255,0.05)", "rgba(255,255,255,0.5)", "#ffffff",
+    "rgba(255,255,255,0.05)", "rgba(255,255,255,0.5)", "#ffffff", "#f66151",
   };
 
   g_return_if_fail (palette != NULL);
@@ -468,6 +469,7 @@ side_color (HlSide side)
     {
     case HL_SIDE_SERVER: return HL_SEQUENCE_COLOR_SERVER;
     case HL_SIDE_CA: return HL_SEQUENCE_COLOR_CA;
+    case HL_SIDE_ATTACKER: return HL_SEQUENCE_COLOR_ATTACKER;
     case HL_SIDE_CLIENT:
     default: return HL_SEQUENCE_COLOR_CLIENT;
     }
@@ -542,6 +544,31 @@ draw_band_strip (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *ban
              -1, band->detail_rect.x, band->detail_rect.y, HL_SEQUENCE_COLOR_DIM, 1);
 }
 
+/* The threat mark: a warning triangle with an exclamation mark, @size high, its right edge at
+ * @right and its top at @top (drawn like the symbolic dialog-warning icon). */
+static void
+draw_threat (HlSequencePainter *self, cairo_t *cr, double right, double top, double size)
+{
+  double w = size * 1.12, x = right - w;
+
+  cairo_save (cr);
+  set_color (self, cr, HL_SEQUENCE_COLOR_ATTACKER, 1);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_width (cr, size * 0.12);
+  cairo_move_to (cr, x + w / 2, top);
+  cairo_line_to (cr, x + w, top + size);
+  cairo_line_to (cr, x, top + size);
+  cairo_close_path (cr);
+  cairo_fill_preserve (cr);
+  cairo_stroke (cr);
+  set_color (self, cr, HL_SEQUENCE_COLOR_ON_COLOR, 1);
+  cairo_rectangle (cr, x + w / 2 - size * 0.06, top + size * 0.32, size * 0.12, size * 0.36);
+  cairo_fill (cr);
+  cairo_arc (cr, x + w / 2, top + size * 0.82, size * 0.07, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
 static void
 draw_lifeline (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *line, double y0,
                double y1)
@@ -559,6 +586,15 @@ draw_lifeline (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *line,
 
       /* keep the dash phase fixed in layout space so tiles join seamlessly */
       cairo_set_dash (cr, dash, 2, fmod (top - line->bounds.y, 13));
+    }
+  else if (line->flags & HL_SEQUENCE_FLAG_THREAT)
+    {
+      /* the attacker: a heavier, broken line that reads as "not supposed to be here" */
+      double dash[] = { 14, 5, 3, 5 };
+
+      set_color (self, cr, side_color (line->side), 0.8);
+      cairo_set_line_width (cr, 3);
+      cairo_set_dash (cr, dash, 4, fmod (top - line->bounds.y, 27));
     }
   cairo_move_to (cr, line->x1, top);
   cairo_line_to (cr, line->x1, bottom);
@@ -826,11 +862,16 @@ draw_box (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *item, doub
   cairo_fill_preserve (cr);
   if (item->kind == HL_SEQUENCE_ITEM_ACTION)
     {
-      set_color (self, cr, border, failed ? 0.12 : 0.07);
+      /* the attacker reading or changing what it relays: the moment of interception */
+      gboolean intercept = item->flags & HL_SEQUENCE_FLAG_INTERCEPT;
+
+      set_color (self, cr, border, failed || intercept ? 0.14 : 0.07);
       cairo_fill_preserve (cr);
       set_color (self, cr, border, 0.85);
-      cairo_set_line_width (cr, failed ? 2.5 : 1.5);
+      cairo_set_line_width (cr, failed || intercept ? 2.5 : 1.5);
       cairo_stroke (cr);
+      if (intercept)
+        draw_threat (self, cr, b->x + b->width + 22, b->y + (b->height - 16) / 2, 16);
     }
   else
     {
@@ -843,7 +884,9 @@ draw_box (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *item, doub
       cairo_set_dash (cr, NULL, 0, 0);
     }
 
-  draw_pill (self, cr, item, side_color (item->side));
+  draw_pill (self, cr, item, item->kind == HL_SEQUENCE_ITEM_NOTE && item->side == HL_SIDE_NONE &&
+                               (item->flags & HL_SEQUENCE_FLAG_THREAT)
+                               ? HL_SEQUENCE_COLOR_ATTACKER : side_color (item->side));
   show_item_text (self, cr, item, item->kind == HL_SEQUENCE_ITEM_NOTE ? HL_SEQUENCE_NOTE_WRAP
                                                                       : HL_SEQUENCE_ACTION_WRAP,
                   failed ? HL_SEQUENCE_COLOR_FAILED : HL_SEQUENCE_COLOR_FOREGROUND, 1);
@@ -1015,8 +1058,18 @@ hl_sequence_painter_draw_headers (HlSequencePainter *self,
 
           cairo_set_dash (cr, dash, 2, 0);
         }
+      if (item->flags & HL_SEQUENCE_FLAG_THREAT)
+        {
+          double dash[] = { 10, 4, 3, 4 };
+
+          cairo_set_line_width (cr, 3);
+          cairo_set_dash (cr, dash, 4, 0);
+        }
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
+      if (item->flags & HL_SEQUENCE_FLAG_THREAT)
+        draw_threat (self, cr, item->text_rect.x - 6, item->text_rect.y +
+                     item->text_rect.height * 0.08, item->text_rect.height * 0.84);
       show_item_text (self, cr, item, -1, color, 1);
       show_text (self, cr, HL_SEQUENCE_FONT_SUBTITLE, item->detail, strlen (item->detail), -1,
                  item->detail_rect.x, item->detail_rect.y, HL_SEQUENCE_COLOR_DIM, 1);

@@ -37,6 +37,7 @@ typedef enum
   HL_SEQUENCE_COLOR_HOVER,          /* the row under the pointer (translucent) */
   HL_SEQUENCE_COLOR_GROUP,          /* flight brackets */
   HL_SEQUENCE_COLOR_ON_COLOR,       /* text on a coloured pill or badge */
+  HL_SEQUENCE_COLOR_ATTACKER,       /* the attacker in the middle: a threat */
   HL_SEQUENCE_N_COLORS
 } HlSequenceColor;
 

@@ -117,7 +117,8 @@ find_verification (HlCertificateView *self, HlSide verifier)
     {
       const HlVerification *v = g_ptr_array_index (all, i);
 
-      if (v->verifier != verifier)
+      /* by TLS role: an attacker verifies as the client of its connection to the server */
+      if (hl_side_get_role (v->verifier, v->handshake) != verifier)
         continue;
       if (v->handshake == self->handshake)
         return v;
@@ -152,7 +153,10 @@ show_verification (HlCertificateView *self)
 {
   HlSide verifier = self->client_chain ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
   const HlVerification *v = find_verification (self, verifier);
-  const char *whose = self->client_chain ? _("client's") : _("server's");
+  const char *whose = self->client_chain ? _("client's")
+                      : self->trace && hl_trace_get_attacker (self->trace) &&
+                        self->handshake == 0
+                        ? _("attacker's") : _("server's");
   g_autofree char *title = NULL;
 
   clear_list (self->steps_list);
@@ -174,10 +178,14 @@ show_verification (HlCertificateView *self)
 
   if (v->trusted)
     title = g_strdup_printf (_("The %s trusted the %s certificate"),
-                             v->verifier == HL_SIDE_CLIENT ? _("client") : _("server"), whose);
+                             v->verifier == HL_SIDE_CLIENT ? _("client")
+                             : v->verifier == HL_SIDE_ATTACKER ? _("attacker") : _("server"),
+                             whose);
   else
     title = g_strdup_printf (_("The %s rejected the %s certificate"),
-                             v->verifier == HL_SIDE_CLIENT ? _("client") : _("server"), whose);
+                             v->verifier == HL_SIDE_CLIENT ? _("client")
+                             : v->verifier == HL_SIDE_ATTACKER ? _("attacker") : _("server"),
+                             whose);
   gtk_image_set_from_icon_name (self->verdict_icon, v->trusted ? "emblem-ok-symbolic"
                                                                : "dialog-error-symbolic");
   gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), v->trusted ? "success" : "error");
@@ -535,8 +543,11 @@ show_chain (HlCertificateView *self)
 {
   GPtrArray *chain;
   GBytes *anchor;
-  const char *sender = self->client_chain ? _("client") : _("server");
-  const char *verifier = self->client_chain ? _("server") : _("client");
+  gboolean attacked = self->trace && hl_trace_get_attacker (self->trace) != NULL;
+  const char *sender = self->client_chain ? _("client")
+                       : attacked && self->handshake == 0 ? _("attacker") : _("server");
+  const char *verifier = self->client_chain ? _("server")
+                         : attacked && self->handshake == 1 ? _("attacker") : _("client");
   g_autofree char *heading = NULL;
 
   clear_list (self->chain_list);
@@ -545,8 +556,8 @@ show_chain (HlCertificateView *self)
   if (self->trace == NULL)
     return;
 
-  chain = self->client_chain ? hl_trace_get_client_chain (self->trace)
-                             : hl_trace_get_server_chain (self->trace);
+  chain = hl_trace_get_chain_of (self->trace, self->handshake,
+                                 self->client_chain ? HL_SIDE_CLIENT : HL_SIDE_SERVER);
   heading = g_strdup_printf (_("Sent by the %s, leaf first"), sender);
   gtk_label_set_text (self->chain_heading, heading);
   for (guint i = 0; i < chain->len; i++)
@@ -584,6 +595,20 @@ show_chain (HlCertificateView *self)
                                                 _("Certificate authority (trust anchor)"),
                                                 FALSE));
       self->n_certificates++;
+    }
+  /* the client's trust store also holds the attacker's CA where the scenario installed it */
+  if (anchor && attacked && self->handshake == 0 && !self->client_chain)
+    {
+      const HlAttacker *attacker = hl_trace_get_attacker (self->trace);
+
+      if (attacker->trusted && attacker->ca_certificate)
+        {
+          gtk_list_box_append (self->anchor_list,
+                               certificate_row_new (self, attacker->ca_certificate,
+                                                    _("The attacker's CA, installed in the "
+                                                      "client's trust store"), FALSE));
+          self->n_certificates++;
+        }
     }
 }
 

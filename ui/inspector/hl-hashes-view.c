@@ -94,7 +94,7 @@ static char *
 dup_target_label (HlHashesView *self, HlEvent *event)
 {
   int step = step_number (self, event);
-  const char *who = hl_event_get_side (event) == HL_SIDE_CLIENT ? _("Client") : _("Server");
+  const char *who = hl_event_get_role (event) == HL_SIDE_CLIENT ? _("Client") : _("Server");
   g_autofree char *what = g_strdup_printf ("%s %s", who, hl_event_get_name (event));
 
   if (hl_trace_get_n_handshakes (self->trace) > 1)
@@ -142,7 +142,7 @@ find_before (HlTrace *trace, guint index, int type, guint handshake, HlSide side
       HlEvent *event = hl_trace_get_event (trace, (guint) i);
 
       if (is_message (event, type) && hl_event_get_handshake (event) == handshake &&
-          hl_event_get_side (event) == side)
+          hl_event_get_role (event) == side)
         return i;
     }
   return -1;
@@ -169,7 +169,7 @@ target_for_event (HlHashesView *self, HlEvent *event, int *marked)
   HlTrace *trace = self->trace;
   guint index = hl_event_get_index (event);
   guint handshake = hl_event_get_handshake (event);
-  HlSide other = hl_event_get_side (event) == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  HlSide other = hl_event_get_role (event) == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
   const char *name = hl_event_get_name (event);
 
   *marked = -1;
@@ -272,7 +272,7 @@ transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean messag
     }
   gtk_box_append (GTK_BOX (box), cell (number, "transcript-number", FALSE, 1));
   gtk_box_append (GTK_BOX (box), cell (name, NULL, TRUE, 0));
-  gtk_box_append (GTK_BOX (box), cell (side_name (hl_event_get_side (event)), "dim-label", FALSE,
+  gtk_box_append (GTK_BOX (box), cell (side_name (hl_event_get_role (event)), "dim-label", FALSE,
                                        0));
   gtk_box_append (GTK_BOX (box), cell (size, "numeric", FALSE, 1));
   gtk_widget_add_css_class (box, "transcript-row");
@@ -348,7 +348,7 @@ secret_row (const char *title, const HlSecret *secret, gboolean show_check)
 static HlEvent *
 find_verdict (HlHashesView *self, HlEvent *message, const char *what)
 {
-  HlSide receiver = hl_event_get_side (message) == HL_SIDE_CLIENT ? HL_SIDE_SERVER
+  HlSide receiver = hl_event_get_role (message) == HL_SIDE_CLIENT ? HL_SIDE_SERVER
                                                                   : HL_SIDE_CLIENT;
 
   for (guint i = hl_event_get_index (message) + 1; i < hl_trace_get_n_events (self->trace); i++)
@@ -356,7 +356,7 @@ find_verdict (HlHashesView *self, HlEvent *message, const char *what)
       HlEvent *event = hl_trace_get_event (self->trace, i);
 
       if (hl_event_get_kind (event) == HL_EVENT_ACTION &&
-          hl_event_get_side (event) == receiver &&
+          hl_event_get_role (event) == receiver &&
           hl_event_get_handshake (event) == hl_event_get_handshake (message) &&
           strstr (hl_event_get_name (event), what))
         return event;
@@ -385,7 +385,7 @@ add_verdict (HlHashesView *self, GtkWidget *list, HlEvent *verdict, HlSide recei
 static void
 show_finished_values (HlHashesView *self, HlEvent *finished)
 {
-  HlSide sender = hl_event_get_side (finished);
+  HlSide sender = hl_event_get_role (finished);
   HlSide receiver = sender == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
   const char *side = sender == HL_SIDE_CLIENT ? "client" : "server";
   guint handshake = hl_event_get_handshake (finished);
@@ -435,7 +435,7 @@ show_finished_values (HlHashesView *self, HlEvent *finished)
 static void
 show_certificate_verify_values (HlHashesView *self, HlEvent *message)
 {
-  HlSide sender = hl_event_get_side (message);
+  HlSide sender = hl_event_get_role (message);
   HlSide receiver = sender == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
   g_autoptr(HlField) root = hl_trace_decode_event (self->trace, message, NULL);
   HlField *algorithm = root ? hl_field_find (root, "algorithm") : NULL;
@@ -481,7 +481,7 @@ static void
 show_verdict (HlHashesView *self, HlEvent *message, gboolean finished)
 {
   GtkWidget *label = GTK_WIDGET (self->verdict_label);
-  const char *receiver = side_name (hl_event_get_side (message) == HL_SIDE_CLIENT
+  const char *receiver = side_name (hl_event_get_role (message) == HL_SIDE_CLIENT
                                     ? HL_SIDE_SERVER : HL_SIDE_CLIENT);
   g_autofree char *text = NULL;
 
@@ -536,7 +536,7 @@ show (HlHashesView *self, int index)
   if (finished)
     {
       title = g_strdup_printf (_("The %s's Finished: a keyed hash of the whole conversation"),
-                               side_name (hl_event_get_side (message)));
+                               side_name (hl_event_get_role (message)));
       gtk_label_set_text (self->intro_label,
                           _("Both sides hash every handshake message so far, in order, and key "
                             "the hash with secrets only they know. The sender puts its result in "
@@ -546,7 +546,7 @@ show (HlHashesView *self, int index)
   else
     {
       title = g_strdup_printf (_("The %s's CertificateVerify: a signature over the "
-                                 "conversation"), side_name (hl_event_get_side (message)));
+                                 "conversation"), side_name (hl_event_get_role (message)));
       gtk_label_set_text (self->intro_label,
                           _("The sender signs the hash of the handshake so far with the private "
                             "key of its certificate: proof that it owns that certificate."));
@@ -555,7 +555,7 @@ show (HlHashesView *self, int index)
 
   self->transcript = hl_trace_transcript (self->trace, (guint) index, &after_hrr);
   {
-    const char *side = hl_event_get_side (message) == HL_SIDE_CLIENT ? "client" : "server";
+    const char *side = hl_event_get_role (message) == HL_SIDE_CLIENT ? "client" : "server";
     const HlSecret *hash = find_secret (self, "transcript_hash.", side, "_finished",
                                         hl_event_get_handshake (message));
 

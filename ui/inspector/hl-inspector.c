@@ -174,6 +174,20 @@ find_wire_event (HlInspector *self, HlEvent *event)
          ? hl_trace_get_event (self->trace, (guint) record) : NULL;
 }
 
+/* A participant in running text: "client", "server", "attacker". */
+static const char *
+participant (HlSide side)
+{
+  switch (side)
+    {
+    case HL_SIDE_CLIENT: return _("client");
+    case HL_SIDE_ATTACKER: return _("attacker");
+    case HL_SIDE_CA: return _("certificate authority");
+    case HL_SIDE_SERVER:
+    default: return _("server");
+    }
+}
+
 static const char *
 epoch_words (HlEvent *record)
 {
@@ -204,8 +218,7 @@ update_form_bar (HlInspector *self)
                                           "equal to what our GnuTLS read from the peer.")
                                       : _("Decrypted by Handshake Lens with %s of the %s ✓ — "
                                           "equal to what GnuTLS sent."), epoch_words (wire),
-                            hl_event_get_side (wire) == HL_SIDE_CLIENT ? _("client")
-                                                                        : _("server"));
+                            participant (hl_event_get_side (wire)));
   else if (hl_event_get_check (wire) == HL_CHECK_FAILED)
     text = g_strdup_printf (from_peer ? _("Decrypted with %s ✗ — it does not match what our "
                                           "GnuTLS read from the peer.")
@@ -275,8 +288,7 @@ load_form (HlInspector *self)
       if (action)
         description = g_strdup_printf (_("The %s does this on its own: no bytes go on the "
                                          "wire."),
-                                       hl_event_get_side (event) == HL_SIDE_CLIENT
-                                       ? _("client") : _("server"));
+                                       participant (hl_event_get_side (event)));
       show_no_bytes (self, action ? _("A Local Step") : _("Nothing on the Wire"),
                      description ? description : hl_event_get_caption (event));
     }
@@ -454,7 +466,8 @@ update_links (HlInspector *self)
 {
   HlEvent *event = self->event;
   guint handshake = event ? hl_event_get_handshake (event) : 0;
-  const char *side = event && hl_event_get_side (event) == HL_SIDE_CLIENT ? "client" : "server";
+  /* secret names are by TLS role ("client_write_key"): the attacker has one on each side */
+  const char *side = event && hl_event_get_role (event) == HL_SIDE_CLIENT ? "client" : "server";
   const char *tab;
   const char *button = NULL;
 

@@ -252,18 +252,24 @@ entry_check (const Entry *e)
 /* Cards */
 
 static const char *
-holder_text (const Entry *e)
+holder_text (HlTrace *trace, const Entry *e)
 {
   const HlSecret *s = e->derived ? e->derived : e->library;
+  gboolean attacker = trace != NULL && hl_trace_get_attacker (trace) != NULL;
 
   if (e->random || (s && s->source == HL_SOURCE_WIRE))
     return _("Known to everyone on the path: sent in the clear");
   if (e->library)
     s = e->library;
+  /* with an attacker in the middle, "both ends" of a connection are never client and server */
+  if (attacker && (s ? s->holder : HL_SIDE_BOTH) == HL_SIDE_BOTH)
+    return e->handshake == 0 ? _("Known to the client and the attacker — not to the server")
+                             : _("Known to the attacker and the server — not to the client");
   switch (s ? s->holder : HL_SIDE_BOTH)
     {
     case HL_SIDE_CLIENT: return _("Known to the client");
     case HL_SIDE_SERVER: return _("Known to the server");
+    case HL_SIDE_ATTACKER: return _("Known to the attacker");
     case HL_SIDE_BOTH:
     default: return _("Known to the client and the server, and nobody else");
     }
@@ -474,7 +480,8 @@ card_new (HlSecretsView *self, const Entry *e)
     gtk_box_append (GTK_BOX (header), badge);
   gtk_box_append (GTK_BOX (box), header);
 
-  meta = g_strdup_printf ("%s · %s · %s", e->name, holder_text (e), source_text (e));
+  meta = g_strdup_printf ("%s · %s · %s", e->name, holder_text (self->trace, e),
+                          source_text (e));
   gtk_box_append (GTK_BOX (box), label_new (meta, "secret-meta"));
 
   if (main && main->formula)
@@ -528,6 +535,57 @@ clear_sections (HlSecretsView *self)
 }
 
 static char *
+short_hex (GBytes *bytes)
+{
+  gsize n;
+  const guint8 *p = g_bytes_get_data (bytes, &n);
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; i < MIN (n, 8); i++)
+    g_string_append_printf (out, "%02x", p[i]);
+  return g_string_free (out, FALSE);
+}
+
+/* An attacker in the middle: the client's session keys and the server's are not the same keys
+ * — each connection has its own, and the attacker holds both sets. */
+static void
+append_attacker_keys (HlTrace *trace, GString *out)
+{
+  const char *const names[] = { "client_write_key", "client_handshake_write_key" };
+  const HlSecret *ours = NULL, *theirs = NULL;
+
+  if (trace == NULL || hl_trace_get_attacker (trace) == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (names) && (ours == NULL || theirs == NULL); i++)
+    {
+      ours = hl_trace_find_secret (trace, names[i], 0);
+      theirs = hl_trace_find_secret (trace, names[i], 1);
+      if (ours && theirs && ours->value && theirs->value)
+        {
+          g_autofree char *a = short_hex (ours->value);
+          g_autofree char *b = short_hex (theirs->value);
+
+          g_string_append (out, "\n\n");
+          g_string_append_printf (out, g_bytes_equal (ours->value, theirs->value)
+                                         ? _("The client's %s (connection 1, %.16s…) equals the "
+                                             "server's (connection 2, %.16s…).")
+                                         : _("The client's keys are not the server's: its %s "
+                                             "(connection 1, %.16s…) differs from the one the "
+                                             "server uses (connection 2, %.16s…). Each "
+                                             "connection has its own key schedule, and the "
+                                             "attacker holds both."),
+                                  names[i], a, b);
+          return;
+        }
+      ours = theirs = NULL;
+    }
+  g_string_append (out, "\n\n");
+  g_string_append (out, _("The client never got session keys for its connection: it refused "
+                          "the attacker's certificate first. The attacker's connection to the "
+                          "server has keys of its own."));
+}
+
+static char *
 dup_summary (HlSecretsView *self)
 {
   guint ok = 0, failed = 0, hidden = 0, shown = 0;
@@ -565,6 +623,7 @@ dup_summary (HlSecretsView *self)
                                                   "%u are held inside GnuTLS, which exposes no "
                                                   "way to read them.", hidden), hidden);
       }
+    append_attacker_keys (self->trace, out);
     return g_string_free (out, FALSE);
   }
 }
@@ -592,7 +651,14 @@ rebuild (HlSecretsView *self)
 
       if ((int) e->handshake != handshake && hl_trace_get_n_handshakes (self->trace) > 1)
         {
-          g_autofree char *text = g_strdup_printf (_("Connection %u"), e->handshake + 1);
+          g_autofree char *text = NULL;
+
+          if (hl_trace_get_attacker (self->trace) != NULL)
+            text = g_strdup_printf (e->handshake == 0 ? _("Connection %u · client ⇄ attacker")
+                                                      : _("Connection %u · attacker ⇄ server"),
+                                    e->handshake + 1);
+          else
+            text = g_strdup_printf (_("Connection %u"), e->handshake + 1);
 
           gtk_box_append (self->sections, label_new (text, "title-4"));
           section = -1;
@@ -721,8 +787,10 @@ static void
 names_for_event (HlEvent *event, GPtrArray *names)
 {
   const char *name = hl_event_get_name (event);
-  const char *side = hl_event_get_side (event) == HL_SIDE_CLIENT ? "client" : "server";
-  const char *peer = hl_event_get_side (event) == HL_SIDE_CLIENT ? "server" : "client";
+  /* secret names are by TLS role: the attacker is the server of one connection, the client of
+   * the other */
+  const char *side = hl_event_get_role (event) == HL_SIDE_CLIENT ? "client" : "server";
+  const char *peer = hl_event_get_role (event) == HL_SIDE_CLIENT ? "server" : "client";
 
   switch (hl_event_get_kind (event))
     {

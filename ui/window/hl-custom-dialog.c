@@ -60,6 +60,7 @@ hl_custom_dialog_get_config (HlCustomDialog *self, HlConfig *config)
   config->client_auth = gtk_switch_get_active (self->client_auth_switch);
   config->resumption = gtk_switch_get_active (self->resumption_switch);
   config->failure = adw_combo_row_get_selected (self->failure_row);
+  config->attack = HL_ATTACK_NONE;   /* the dialog builds direct connections */
   if (config->version == HL_VERSION_TLS13)
     config->kx = HL_KX_ECDHE;
   if (config->group != self->base.group)

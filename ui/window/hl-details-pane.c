@@ -90,7 +90,7 @@ dup_who (HlEvent *event)
                                 hl_side_to_label (peer));
       return g_strdup (hl_side_to_label (side));
     }
-  if (peer > HL_SIDE_CA)
+  if (peer == HL_SIDE_BOTH || peer == HL_SIDE_NONE)
     return g_strdup (hl_side_to_label (side));
   return g_strdup_printf ("%s → %s", hl_side_to_label (side), hl_side_to_label (peer));
 }
@@ -172,12 +172,44 @@ hl_details_pane_set_event (HlDetailsPane *self,
                                                                             : _("✗ Failed"));
   if (hl_trace_get_n_handshakes (trace) > 1)
     {
-      g_autofree char *text = g_strdup_printf (_("Connection %u of %u"),
-                                               hl_event_get_handshake (event) + 1,
-                                               hl_trace_get_n_handshakes (trace));
+      g_autofree char *text = NULL;
 
+      if (hl_trace_get_attacker (trace) != NULL)
+        text = g_strdup_printf (hl_event_get_handshake (event) == 0
+                                  ? _("Connection %u of %u · client ⇄ attacker")
+                                  : _("Connection %u of %u · attacker ⇄ server"),
+                                hl_event_get_handshake (event) + 1,
+                                hl_trace_get_n_handshakes (trace));
+      else
+        text = g_strdup_printf (_("Connection %u of %u"), hl_event_get_handshake (event) + 1,
+                                hl_trace_get_n_handshakes (trace));
       add_fact (self, _("Connection"), text);
     }
+  /* what the attacker relays, linked both ways across its two connections */
+  if (hl_event_get_forwarded (event) >= 0 &&
+      (guint) hl_event_get_forwarded (event) < hl_trace_get_n_events (trace))
+    {
+      HlEvent *from = hl_trace_get_event (trace, hl_event_get_forwarded (event));
+      GBytes *read = hl_event_get_bytes (from), *sent = hl_event_get_bytes (event);
+      gboolean same = read != NULL && sent != NULL && g_bytes_equal (read, sent);
+      g_autofree char *text = g_strdup_printf (same ? _("What the %s sent (event %d), unchanged")
+                                                    : _("What the %s sent (event %d), changed"),
+                                               hl_side_to_string (hl_event_get_side (from)),
+                                               hl_event_get_forwarded (event));
+
+      add_fact (self, _("Relays"), text);
+    }
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    if (hl_event_get_forwarded (hl_trace_get_event (trace, i)) ==
+        (int) hl_event_get_index (event))
+      {
+        g_autofree char *text = g_strdup_printf (_("Passed on by the attacker to the %s "
+                                                   "(event %u)"),
+                                                 hl_side_to_string (hl_event_get_peer (
+                                                   hl_trace_get_event (trace, i))), i);
+
+        add_fact (self, _("Relayed"), text);
+      }
 
   dump = dup_hex_dump (hl_event_get_bytes (event));
   gtk_widget_set_visible (GTK_WIDGET (self->bytes_heading), *dump != '\0');
