@@ -638,8 +638,18 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
       guint n;
       const HlScenario *all = hl_scenario_get_all (&n);
 
+      guint n_unavailable;
+      const HlScenario *const *unavailable = hl_scenario_get_unavailable (&n_unavailable);
+
       for (guint i = 0; i < n; i++)
         g_print ("%s\t%s\n", all[i].id, all[i].title);
+      for (guint i = 0; i < n_unavailable; i++)
+        {
+          g_autofree char *why = NULL;
+
+          hl_config_is_available (&unavailable[i]->config, &why);
+          g_print ("%s\t%s (not available: %s)\n", unavailable[i]->id, unavailable[i]->title, why);
+        }
       return EXIT_OK;
     }
 

@@ -139,7 +139,8 @@ test_align_all_pairs (void)
                              HL_COMPARE_ROW_MATCH);
         pairs++;
       }
-  g_assert_cmpuint (pairs, ==, 21 * 21);
+  g_assert_cmpuint (n_traces, >=, 22);
+  g_assert_cmpuint (pairs, ==, n_traces * n_traces);
 }
 
 /* A scenario against a fresh run of itself: every row matched (the random values differ, the
@@ -250,6 +251,8 @@ test_round_trips (void)
     { "tls12-mtls", 2, 2 },
     { "tls12-resume-ticket", 2, 1 },
     { "tls13", 1, 1 },
+    { "tls13-x25519", 1, 1 },
+    { "tls13-x25519mlkem768", 1, 1 },   /* where this GnuTLS has the group */
     { "tls13-ecdsa", 1, 1 },
     { "tls13-hrr", 2, 2 },
     { "tls13-mtls", 1, 1 },
@@ -266,19 +269,31 @@ test_round_trips (void)
     { "mitm-no-check", 1, 1 },
   };
 
-  g_assert_cmpuint (G_N_ELEMENTS (expected), ==, n_traces);
+  guint checked = 0;
+
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
-      HlTrace *trace = trace_for (expected[i].id);
-      guint last = hl_trace_get_n_handshakes (trace) - 1;
-      g_autoptr(HlCompareSummary) summary = hl_compare_summary_new (trace);
+      const HlScenario *scenario = hl_scenario_lookup (expected[i].id);
+      HlCompareSummary *summary;
+      HlTrace *trace;
+      guint last;
 
+      g_assert_nonnull (scenario);
+      if (!hl_config_is_available (&scenario->config, NULL))
+        continue;
+      trace = trace_for (expected[i].id);
+      last = hl_trace_get_n_handshakes (trace) - 1;
+      summary = hl_compare_summary_new (trace);
+      checked++;
       g_test_message ("%s", expected[i].id);
       g_assert_cmpint (hl_compare_round_trips (trace, 0), ==, expected[i].first);
       g_assert_cmpint (hl_compare_round_trips (trace, last), ==, expected[i].last);
       g_assert_cmpint (summary->round_trips[0], ==, expected[i].first);
       g_assert_cmpint (summary->round_trips[1], ==, expected[i].last);
+      g_clear_pointer (&summary, hl_compare_summary_free);
     }
+  /* every scenario this GnuTLS runs has its row above */
+  g_assert_cmpuint (checked, ==, n_traces);
 }
 
 /* The figures are the events' and the secrets', counted again here another way. */

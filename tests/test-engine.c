@@ -68,6 +68,15 @@ static const Expectation expectations[] = {
     "ClientHello ChangeCipherSpec Finished",
     "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished",
     "TLS1.3", "(EC)DHE", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE },
+  { "tls13-x25519",
+    "ClientHello ChangeCipherSpec Finished",
+    "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished",
+    "TLS1.3", "(EC)DHE", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE },
+  /* only where the linked GnuTLS offers the group (test_unavailable otherwise) */
+  { "tls13-x25519mlkem768",
+    "ClientHello ChangeCipherSpec Finished",
+    "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished",
+    "TLS1.3", "(EC)DHE", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE },
   { "tls13-ecdsa",
     "ClientHello ChangeCipherSpec Finished",
     "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished",
@@ -464,11 +473,84 @@ test_scenario_table (void)
   guint n;
   const HlScenario *all = hl_scenario_get_all (&n);
 
-  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expectations));
-  for (guint i = 0; i < n; i++)
+  guint j = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expectations); i++)
     {
-      g_assert_cmpstr (all[i].id, ==, expectations[i].id);
-      g_assert_cmpuint (strlen (all[i].description), >, 40);
+      const HlScenario *scenario = hl_scenario_lookup (expectations[i].id);
+
+      g_assert_nonnull (scenario);
+      g_assert_cmpuint (strlen (scenario->description), >, 40);
+      if (!hl_config_is_available (&scenario->config, NULL))
+        continue;
+      g_assert_cmpuint (j, <, n);
+      g_assert_cmpstr (all[j].id, ==, expectations[i].id);
+      j++;
+    }
+  g_assert_cmpuint (j, ==, n);
+}
+
+/* The two groups modern clients send: X25519 (a 32-byte key share on both sides) and, where
+ * this GnuTLS has it, the hybrid X25519MLKEM768 (IANA 0x11EC). */
+static void
+test_x25519 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlTrace) trace = hl_engine_run_scenario ("tls13-x25519", NULL, &error);
+  const HlNegotiated *negotiated;
+
+  g_assert_no_error (error);
+  negotiated = hl_trace_get_negotiated (trace)->pdata[0];
+  g_assert_cmpstr (negotiated->group, ==, "X25519");
+}
+
+/* A scenario this GnuTLS cannot run is listed apart, found by id, and refused with a reason
+ * that names the library and the group — never run with something else in its place. */
+static void
+test_unavailable (void)
+{
+  guint n, n_unavailable;
+  const HlScenario *all = hl_scenario_get_all (&n);
+  const HlScenario *const *unavailable = hl_scenario_get_unavailable (&n_unavailable);
+  const HlScenario *hybrid = hl_scenario_lookup ("tls13-x25519mlkem768");
+  gboolean listed = FALSE;
+
+  g_assert_nonnull (hybrid);
+  for (guint i = 0; i < n_unavailable; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HlTrace) trace = NULL;
+      g_autofree char *reason = NULL;
+
+      g_assert_false (hl_config_is_available (&unavailable[i]->config, &reason));
+      g_assert_nonnull (strstr (reason, gnutls_check_version (NULL)));
+      g_assert_true (hl_scenario_lookup (unavailable[i]->id) == unavailable[i]);
+      for (guint j = 0; j < n; j++)
+        g_assert_cmpstr (all[j].id, !=, unavailable[i]->id);
+      trace = hl_engine_run_scenario (unavailable[i]->id, NULL, &error);
+      g_assert_null (trace);
+      g_assert_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_UNAVAILABLE);
+      g_assert_cmpstr (error->message, ==, reason);
+      listed |= unavailable[i] == hybrid;
+    }
+  if (listed)
+    {
+      g_autofree char *reason = NULL;
+
+      g_assert_false (hl_config_is_available (&hybrid->config, &reason));
+      g_assert_nonnull (strstr (reason, "X25519MLKEM768"));
+      g_test_message ("tls13-x25519mlkem768: %s", reason);
+    }
+  else
+    {
+      /* this GnuTLS has the hybrid group: it really negotiates it */
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HlTrace) trace = hl_engine_run_scenario (hybrid->id, NULL, &error);
+      const HlNegotiated *negotiated;
+
+      g_assert_no_error (error);
+      negotiated = hl_trace_get_negotiated (trace)->pdata[0];
+      g_assert_nonnull (strstr (negotiated->group, "MLKEM768"));
     }
 }
 
@@ -478,12 +560,17 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/protocol/engine/scenario-table", test_scenario_table);
+  g_test_add_func ("/protocol/engine/x25519", test_x25519);
+  g_test_add_func ("/protocol/engine/unavailable", test_unavailable);
   for (guint i = 0; i < G_N_ELEMENTS (expectations); i++)
     {
+      const HlScenario *scenario = hl_scenario_lookup (expectations[i].id);
       g_autofree char *path = g_strdup_printf ("/protocol/engine/scenario/%s", expectations[i].id);
       g_autofree char *twice = g_strdup_printf ("/protocol/engine/twice/%s", expectations[i].id);
       g_autofree char *json = g_strdup_printf ("/protocol/engine/json/%s", expectations[i].id);
 
+      if (scenario == NULL || !hl_config_is_available (&scenario->config, NULL))
+        continue;  /* test_unavailable */
       g_test_add_data_func (path, &expectations[i], test_scenario);
       g_test_add_data_func (twice, expectations[i].id, test_twice);
       g_test_add_data_func (json, expectations[i].id, test_json_round_trip);

@@ -11,6 +11,7 @@
 
 #include "hl-details-pane.h"
 #include "hl-scenario.h"
+#include "hl-scenario-chooser.h"
 #include "hl-screenshot.h"
 #include "hl-sequence-view.h"
 #include "hl-story-panel.h"
@@ -644,6 +645,55 @@ test_rsa_refused (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The scenario menu: every scenario this GnuTLS runs can be chosen; one it cannot (the hybrid
+ * post-quantum group where the library lacks it) is listed in its group, says why, and cannot
+ * be chosen. */
+static void
+test_chooser_lists_unavailable (void)
+{
+  HlWindow *window = new_window (FALSE);
+  GtkWidget *chooser = find_type (GTK_WIDGET (window), HL_TYPE_SCENARIO_CHOOSER);
+  GtkWidget *list;
+  guint n, n_unavailable, rows = 0, refused = 0;
+
+  hl_scenario_get_all (&n);
+  hl_scenario_get_unavailable (&n_unavailable);
+  g_assert_nonnull (chooser);
+  load (window, "tls13");
+  hl_scenario_chooser_popup (HL_SCENARIO_CHOOSER (chooser));
+  wait_frames (window, 2);
+  list = find_type (chooser, GTK_TYPE_LIST_BOX);
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const HlScenario *scenario = g_object_get_data (G_OBJECT (row), "hl-scenario");
+      g_autofree char *reason = NULL;
+      gboolean available;
+
+      if (scenario == NULL)
+        continue;
+      rows++;
+      available = hl_config_is_available (&scenario->config, &reason);
+      g_assert_cmpint (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)), ==, available);
+      if (!available)
+        {
+          GtkWidget *label = find_type (row, GTK_TYPE_LABEL);
+          gboolean says_why = FALSE;
+
+          /* the title, then the line that says why */
+          for (; label; label = gtk_widget_get_next_sibling (label))
+            says_why |= GTK_IS_LABEL (label) &&
+                        strstr (gtk_label_get_text (GTK_LABEL (label)), reason) != NULL;
+          g_assert_true (says_why);
+          refused++;
+        }
+    }
+  g_assert_cmpuint (rows, ==, n + n_unavailable);
+  g_assert_cmpuint (refused, ==, n_unavailable);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Counts "<object class=\"@klass\"" in a resource's text. */
 static guint
 count_objects (const char *resource, const char *klass)
@@ -721,6 +771,7 @@ main (int argc, char *argv[])
     { "/ui/window/dark-style", test_dark_style },
     { "/ui/window/rsa-refused", test_rsa_refused },
     { "/ui/window/help-overlay", test_help_overlay },
+    { "/ui/window/chooser-lists-unavailable", test_chooser_lists_unavailable },
   };
   gboolean display;
 

@@ -2147,6 +2147,15 @@ hl_engine_run (const HlConfig *config, const char *scenario_id, const char *titl
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  {
+    g_autofree char *reason = NULL;
+
+    if (!hl_config_is_available (config, &reason))
+      {
+        g_set_error_literal (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_UNAVAILABLE, reason);
+        return NULL;
+      }
+  }
   trace = hl_trace_new (scenario_id ? scenario_id : "custom", title ? title : "Custom",
                         description ? description : "");
   run.config = config;

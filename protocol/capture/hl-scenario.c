@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "hl-scenario"
 #include "config.h"
 
+#include <gnutls/gnutls.h>
+
 #include "hl-scenario.h"
 
 /* Defaults every scenario starts from: TLS 1.2 with an RSA certificate, AES-128-GCM. */
@@ -52,6 +54,17 @@ static const HlScenario scenarios[] = {
     "after ServerHello is encrypted, including the server's certificate. Keys come from an HKDF "
     "key schedule instead of a PRF.",
     { HL_VERSION_TLS13, HL_KX_ECDHE, BASE } },
+  { "tls13-x25519", "TLS 1.3 with X25519", HL_SCENARIO_GROUP_TLS13,
+    "TLS 1.3 as most clients run it today: the key shares are on Curve25519 (X25519, RFC 7748), "
+    "32 bytes each instead of the 65 of a P-256 point.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .group = HL_GROUP_X25519 } },
+  { "tls13-x25519mlkem768", "TLS 1.3 with hybrid post-quantum X25519MLKEM768",
+    HL_SCENARIO_GROUP_TLS13,
+    "The key share browsers send today: an ML-KEM-768 encapsulation key and an X25519 share in "
+    "one (IANA group 0x11EC), so that recorded traffic stays secret even against a future quantum "
+    "computer. Both secrets feed the TLS 1.3 key schedule.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .group = HL_GROUP_X25519_MLKEM768,
+      .server_group = HL_GROUP_X25519_MLKEM768 } },
   { "tls13-ecdsa", "TLS 1.3 with an ECDSA certificate", HL_SCENARIO_GROUP_TLS13,
     "TLS 1.3 where the server proves its identity with an ECDSA P-256 signature.",
     { HL_VERSION_TLS13, HL_KX_ECDHE, .cert = HL_CERT_ECDSA,
@@ -122,21 +135,68 @@ static const HlScenario scenarios[] = {
     { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .attack = HL_ATTACK_NO_CHECK } },
 };
 
+/* The table split once into what this GnuTLS can run and what it cannot. */
+typedef struct
+{
+  HlScenario         available[G_N_ELEMENTS (scenarios)];
+  guint              n_available;
+  const HlScenario  *unavailable[G_N_ELEMENTS (scenarios)];
+  guint              n_unavailable;
+} Split;
+
+static const Split *
+get_split (void)
+{
+  static Split split;
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+        if (hl_config_is_available (&scenarios[i].config, NULL))
+          split.available[split.n_available++] = scenarios[i];
+        else
+          split.unavailable[split.n_unavailable++] = &scenarios[i];
+      g_once_init_leave (&done, 1);
+    }
+  return &split;
+}
+
 const HlScenario *
 hl_scenario_get_all (guint *n_scenarios)
 {
+  const Split *split = get_split ();
+
   g_return_val_if_fail (n_scenarios != NULL, NULL);
-  *n_scenarios = G_N_ELEMENTS (scenarios);
-  return scenarios;
+  *n_scenarios = split->n_available;
+  return split->available;
+}
+
+const HlScenario *const *
+hl_scenario_get_unavailable (guint *n_scenarios)
+{
+  const Split *split = get_split ();
+
+  g_return_val_if_fail (n_scenarios != NULL, NULL);
+  *n_scenarios = split->n_unavailable;
+  return split->unavailable;
 }
 
 const HlScenario *
 hl_scenario_lookup (const char *id)
 {
   g_return_val_if_fail (id != NULL, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
-    if (g_str_equal (scenarios[i].id, id))
-      return &scenarios[i];
+  {
+    const Split *split = get_split ();
+
+    /* the copy in the available list, so that pointers compare equal with hl_scenario_get_all */
+    for (guint i = 0; i < split->n_available; i++)
+      if (g_str_equal (split->available[i].id, id))
+        return &split->available[i];
+    for (guint i = 0; i < split->n_unavailable; i++)
+      if (g_str_equal (split->unavailable[i]->id, id))
+        return split->unavailable[i];
+  }
   return NULL;
 }
 
@@ -162,6 +222,7 @@ group_priority (HlGroup group)
     case HL_GROUP_X25519: return "GROUP-X25519";
     case HL_GROUP_SECP256R1: return "GROUP-SECP256R1";
     case HL_GROUP_SECP384R1: return "GROUP-SECP384R1";
+    case HL_GROUP_X25519_MLKEM768: return "GROUP-X25519-MLKEM768";
     case HL_GROUP_DEFAULT:
     default: return NULL;
     }
@@ -240,6 +301,77 @@ cipher_label (HlCipher cipher)
     }
 }
 
+/* GnuTLS's name of a group (gnutls_group_get_id), or NULL for the default. */
+static const char *
+group_gnutls_name (HlGroup group)
+{
+  switch (group)
+    {
+    case HL_GROUP_X25519: return "X25519";
+    case HL_GROUP_SECP256R1: return "SECP256R1";
+    case HL_GROUP_SECP384R1: return "SECP384R1";
+    case HL_GROUP_X25519_MLKEM768: return "X25519-MLKEM768";
+    case HL_GROUP_DEFAULT:
+    default: return NULL;
+    }
+}
+
+/* The group is known to this GnuTLS and its crypto back end implements it (gnutls_group_list()
+ * lists only those). The hybrid ML-KEM groups came with GnuTLS 3.8.8 and need a back end with
+ * ML-KEM (leancrypto); Debian 12, 13 and sid build without one. */
+static gboolean
+group_available (HlGroup group)
+{
+  const char *name = group_gnutls_name (group);
+  gnutls_group_t id;
+  const gnutls_group_t *list;
+
+  if (name == NULL)
+    return TRUE;
+  id = gnutls_group_get_id (name);
+  if (id == GNUTLS_GROUP_INVALID)
+    return FALSE;
+  for (list = gnutls_group_list (); *list != 0; list++)
+    if (*list == id)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+group_label (HlGroup group)
+{
+  switch (group)
+    {
+    case HL_GROUP_X25519: return "X25519";
+    case HL_GROUP_SECP256R1: return "P-256";
+    case HL_GROUP_SECP384R1: return "P-384";
+    case HL_GROUP_X25519_MLKEM768: return "X25519MLKEM768";
+    case HL_GROUP_DEFAULT:
+    default: return NULL;
+    }
+}
+
+gboolean
+hl_config_is_available (const HlConfig *config, char **reason)
+{
+  const HlGroup groups[] = { config->group, config->server_group };
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    if (!group_available (groups[i]))
+      {
+        if (reason != NULL)
+          *reason = g_strdup_printf ("This GnuTLS (%s) does not offer the key-exchange group %s%s",
+                                     gnutls_check_version (NULL), group_label (groups[i]),
+                                     groups[i] == HL_GROUP_X25519_MLKEM768 ?
+                                     ": it needs GnuTLS 3.8.8 or later built with ML-KEM "
+                                     "(leancrypto). Nothing is shown rather than something made "
+                                     "up." : ".");
+        return FALSE;
+      }
+  return TRUE;
+}
+
 char *
 hl_config_dup_summary (const HlConfig *config)
 {
@@ -250,6 +382,8 @@ hl_config_dup_summary (const HlConfig *config)
   g_string_append (s, config->cert == HL_CERT_ECDSA ? " · ECDSA certificate"
                                                     : " · RSA certificate");
   g_string_append_printf (s, " · %s", cipher_label (config->cipher));
+  if (config->group == HL_GROUP_X25519 || config->group == HL_GROUP_X25519_MLKEM768)
+    g_string_append_printf (s, " · %s", group_label (config->group));
   if (config->version == HL_VERSION_TLS12)
     g_string_append (s, config->ems ? " · extended master secret" : " · no EMS");
   if (config->client_auth)

@@ -38,6 +38,7 @@ typedef enum
   HL_GROUP_X25519,
   HL_GROUP_SECP256R1,
   HL_GROUP_SECP384R1,
+  HL_GROUP_X25519_MLKEM768,   /* hybrid post-quantum: ML-KEM-768 with X25519 (IANA 0x11EC) */
 } HlGroup;
 
 typedef enum
@@ -99,7 +100,11 @@ typedef struct
   HlConfig         config;
 } HlScenario;
 
+/* The scenarios the linked GnuTLS can run, in the order of the chooser. */
 const HlScenario *hl_scenario_get_all (guint *n_scenarios);
+/* The scenarios it cannot run (e.g. a group this GnuTLS lacks): listed, never faked. Each is
+ * also found by hl_scenario_lookup(); hl_config_is_available() says why it cannot run. */
+const HlScenario *const *hl_scenario_get_unavailable (guint *n_scenarios);
 const HlScenario *hl_scenario_lookup (const char *id);
 const char       *hl_scenario_group_title (HlScenarioGroup group);
 
@@ -107,6 +112,9 @@ const char       *hl_scenario_group_title (HlScenarioGroup group);
 char             *hl_config_dup_priority (const HlConfig *config, gboolean server);
 /* A one-line summary ("TLS 1.2 · RSA key exchange · AES-128-GCM · no EMS"). */
 char             *hl_config_dup_summary (const HlConfig *config);
+/* Whether the linked GnuTLS offers everything @config needs; if not, @reason (nullable) gets a
+ * sentence for people ("This GnuTLS (3.7.9) has no X25519MLKEM768 …"). */
+gboolean          hl_config_is_available (const HlConfig *config, char **reason);
 /* TRUE when the configuration ends in a failure by design. */
 gboolean          hl_config_expects_failure (const HlConfig *config);
 

@@ -29,6 +29,7 @@ typedef enum
   HL_ENGINE_ERROR_NETWORK,   /* live mode: name not resolved, refused, reset, closed early */
   HL_ENGINE_ERROR_TIMED_OUT, /* live mode: a phase took longer than its limit */
   HL_ENGINE_ERROR_NOT_TLS,   /* live mode: the peer does not speak TLS */
+  HL_ENGINE_ERROR_UNAVAILABLE, /* the linked GnuTLS lacks what the configuration needs */
 } HlEngineError;
 
 /* Loading a saved trace. */

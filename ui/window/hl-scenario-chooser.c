@@ -43,14 +43,18 @@ row_scenario (GtkListBoxRow *row)
   return g_object_get_data (G_OBJECT (row), "hl-scenario");
 }
 
+/* @unavailable (nullable): why this GnuTLS cannot run the scenario; the row then says so and
+ * cannot be chosen. */
 static GtkWidget *
-new_row (const HlScenario *scenario)
+new_row (const HlScenario *scenario, const char *unavailable)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (scenario->title);
-  GtkWidget *description = gtk_label_new (scenario->description);
+  g_autofree char *not_here = unavailable ? g_strdup_printf (_("Not available: %s"), unavailable)
+                                          : NULL;
+  GtkWidget *description = gtk_label_new (not_here ? not_here : scenario->description);
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -71,8 +75,15 @@ new_row (const HlScenario *scenario)
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (GTK_BOX (box), check);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  hl_tooltip_set_text (row, scenario->description);
+  /* the whole reason where the row has room for two lines of it */
+  hl_tooltip_set_text (row, not_here ? not_here : scenario->description);
   gtk_widget_add_css_class (row, "scenario-row");
+  if (unavailable)
+    {
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_add_css_class (title, "dim-label");
+      g_object_set_data (G_OBJECT (row), "hl-unavailable", GINT_TO_POINTER (TRUE));
+    }
   g_object_set_data (G_OBJECT (row), "hl-scenario", (gpointer) scenario);
   g_object_set_data (G_OBJECT (row), "hl-check", check);
   return row;
@@ -122,11 +133,25 @@ popover_show_cb (HlScenarioChooser *self)
 {
   if (gtk_widget_get_first_child (GTK_WIDGET (self->list)) == NULL)
     {
-      guint n;
+      guint n, n_unavailable;
       const HlScenario *all = hl_scenario_get_all (&n);
+      const HlScenario *const *unavailable = hl_scenario_get_unavailable (&n_unavailable);
 
-      for (guint i = 0; i < n; i++)
-        gtk_list_box_append (self->list, new_row (&all[i]));
+      /* what this GnuTLS cannot run stands at the end of its group, saying why */
+      for (guint i = 0; i <= n; i++)
+        {
+          if (i > 0 && (i == n || all[i].group != all[i - 1].group))
+            for (guint u = 0; u < n_unavailable; u++)
+              if (unavailable[u]->group == all[i - 1].group)
+                {
+                  g_autofree char *why = NULL;
+
+                  hl_config_is_available (&unavailable[u]->config, &why);
+                  gtk_list_box_append (self->list, new_row (unavailable[u], why));
+                }
+          if (i < n)
+            gtk_list_box_append (self->list, new_row (&all[i], NULL));
+        }
     }
   update_checks (self);
 }

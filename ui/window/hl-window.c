@@ -247,6 +247,11 @@ show_error (HlWindow *self, const GError *error)
       adw_status_page_set_title (self->error_page, _("This System Refuses RSA Key Exchange"));
       adw_status_page_set_description (self->error_page, description);
     }
+  else if (g_error_matches (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_UNAVAILABLE))
+    {
+      adw_status_page_set_title (self->error_page, _("Not Available With This GnuTLS"));
+      adw_status_page_set_description (self->error_page, text);
+    }
   else
     {
       adw_status_page_set_title (self->error_page, _("The Handshake Could Not Run"));
