@@ -98,7 +98,6 @@ enum
   N_SIGNALS
 };
 
-
 /* hl-inspector.c */
 void hl_insp_emit_step_requested (HlInspector *self, guint position);
 

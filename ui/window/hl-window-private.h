@@ -83,7 +83,6 @@ enum
   N_PROPS
 };
 
-
 static const double speeds[] = { 0.25, 0.5, 1.0, 1.5, 2.0, 4.0 };
 
 /* hl-window-actions.c */
