@@ -323,7 +323,6 @@ static const Oversized oversized[] = {
   { "protocol/export/hl-export.c", "split after the attacker scenarios land (issue 17)" },
   { "ui/diagram/hl-sequence-layout.c", "split after the attacker scenarios land (issue 17)" },
   { "ui/diagram/hl-sequence-painter.c", "split after the attacker scenarios land (issue 17)" },
-  { "ui/compare/hl-compare-painter.c", "being split (issue 15)" },
 };
 
 static guint
