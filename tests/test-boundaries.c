@@ -9,7 +9,8 @@
  *    the only contract between them;
  *  - every source lives in a stage folder, and a folder includes only from the folders its
  *    README.md allows (lower stages; ui/ may use all of protocol/, protocol/ nothing of ui/);
- *  - no circle of includes between modules (a module is a .c with its .h and -private.h). */
+ *  - no circle of includes between modules (a module is a .c with its .h and -private.h);
+ *  - no source over MAX_LINES lines but the few listed with their reason. */
 
 typedef struct
 {
@@ -305,6 +306,73 @@ test_include_directions (void)
   g_hash_table_unref (inc.edges);
 }
 
+/* No source a newcomer must swallow whole (issue 15): a .c or .h under protocol/ or ui/ has at
+ * most MAX_LINES lines. Each exception names its reason; an exception that is no longer needed
+ * fails too, so the list only ever shrinks. */
+#define MAX_LINES 900
+
+typedef struct
+{
+  const char *file;   /* "protocol/capture/hl-engine.c" */
+  const char *reason;
+} Oversized;
+
+static const Oversized oversized[] = {
+  { "protocol/capture/hl-engine.c", "split after the attacker scenarios land (issue 17)" },
+  { "protocol/trace/hl-trace-io.c", "split after the attacker scenarios land (issue 17)" },
+  { "protocol/export/hl-export.c", "split after the attacker scenarios land (issue 17)" },
+  { "ui/diagram/hl-sequence-layout.c", "split after the attacker scenarios land (issue 17)" },
+  { "ui/diagram/hl-sequence-painter.c", "split after the attacker scenarios land (issue 17)" },
+};
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p; p++)
+    n += *p == '\n';
+  if (*text && text[strlen (text) - 1] != '\n')
+    n++;
+  return n;
+}
+
+static void
+check_size (const char *folder, const char *name, const char *text, gpointer data)
+{
+  GHashTable *seen = data;
+  g_autofree char *file = g_strdup_printf ("%s/%s", folder, name);
+  guint lines = count_lines (text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (oversized); i++)
+    if (strcmp (oversized[i].file, file) == 0)
+      {
+        g_hash_table_add (seen, (gpointer) oversized[i].file);
+        if (lines <= MAX_LINES)
+          g_error ("%s has %u lines now: take it off the list of oversized files", file, lines);
+        return;
+      }
+  if (lines > MAX_LINES)
+    g_error ("%s has %u lines, more than %u: split it along its seams (a private header for "
+             "what the parts share), or add it to the list with the reason", file, lines,
+             MAX_LINES);
+}
+
+static void
+test_file_sizes (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_cmpuint (count_lines ("a\nb\n"), ==, 2);
+  g_assert_cmpuint (count_lines ("a\nb"), ==, 2);
+  g_assert_cmpuint (count_lines (""), ==, 0);
+  for_each_source ("protocol", check_size, seen);
+  for_each_source ("ui", check_size, seen);
+  for (guint i = 0; i < G_N_ELEMENTS (oversized); i++)
+    if (!g_hash_table_contains (seen, oversized[i].file))
+      g_error ("%s is on the list of oversized files but not in the tree", oversized[i].file);
+}
+
 /* The rule itself: a lower stage may not use a higher one. */
 static void
 test_rule (void)
@@ -328,5 +396,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/boundaries/every-source-in-a-stage", test_every_source_in_a_stage);
   g_test_add_func ("/protocol/boundaries/rule", test_rule);
   g_test_add_func ("/protocol/boundaries/include-directions", test_include_directions);
+  g_test_add_func ("/protocol/boundaries/file-sizes", test_file_sizes);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 #include "hl-connect-dialog.h"
 #include "hl-listen-dialog.h"
 #include "hl-screenshot.h"
+#include "hl-test-net.h"
 #include "hl-test-ui.h"
 
 /*
@@ -50,23 +51,6 @@ maybe_screenshot (GtkWidget *widget, const char *name)
   path = g_build_filename (dir, name, NULL);
   hl_widget_save_png (widget, path, &error);
   g_assert_no_error (error);
-}
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_socket_bind (socket, address, TRUE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 static void
@@ -112,7 +96,7 @@ test_listen_curl (void)
   dialog = hl_listen_dialog_new (NULL);
   g_signal_connect (dialog, "trace-ready", G_CALLBACK (trace_ready_cb), &trace);
   hl_live_options_init (&options);
-  options.port = free_port ();
+  options.port = hl_test_free_port ();
   hl_listen_dialog_set_options (dialog, &options);
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (hl_listen_dialog_start (dialog));
@@ -169,7 +153,7 @@ test_connect_refused (void)
   g_signal_connect (dialog, "trace-ready", G_CALLBACK (trace_ready_cb), &trace);
   hl_live_options_init (&options);
   options.host = g_strdup ("127.0.0.1");
-  options.port = free_port ();
+  options.port = hl_test_free_port ();
   hl_connect_dialog_set_options (dialog, &options);
   gtk_window_present (GTK_WINDOW (dialog));
   hl_connect_dialog_connect (dialog);

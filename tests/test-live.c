@@ -12,6 +12,7 @@
 #include "hl-signature.h"
 #include "hl-trace-io.h"
 #include "hl-pki.h"
+#include "hl-test-net.h"
 
 /*
  * Live mode against real peers on loopback: OpenSSL's s_server and s_client, curl and
@@ -118,23 +119,6 @@ have_program (const char *name)
       return FALSE;
     }
   return TRUE;
-}
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_socket_bind (socket, address, TRUE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 /* Cancels @cancellable after PEER_TIMEOUT_S unless stopped first: no test waits forever. */
@@ -449,7 +433,7 @@ test_connect_openssl (Fixture *fx, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) response = NULL;
   g_autofree char *why = NULL;
-  guint16 port = free_port ();
+  guint16 port = hl_test_free_port ();
   const HlLive *live;
 
   if (!have_program ("openssl"))
@@ -538,7 +522,7 @@ test_connect_refuse (Fixture *fx, gconstpointer data)
   const char *extra[] = { "-tls1_3", NULL };
   const HlOutcome *outcome;
   const HlVerification *v;
-  guint16 port = free_port ();
+  guint16 port = hl_test_free_port ();
 
   if (!have_program ("openssl"))
     return;
@@ -1039,7 +1023,7 @@ static void
 test_refused (Fixture *fx, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HlTrace) trace = connect_to (fx, free_port (), HL_LIVE_VERSIONS_ANY, fx->ca, NULL,
+  g_autoptr(HlTrace) trace = connect_to (fx, hl_test_free_port (), HL_LIVE_VERSIONS_ANY, fx->ca, NULL,
                                          &error);
 
   g_assert_null (trace);

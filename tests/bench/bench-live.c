@@ -16,6 +16,7 @@
 
 #include "hl-live.h"
 #include "hl-pki.h"
+#include "../hl-test-net.h"
 
 #define REQUEST "GET / HTTP/1.0\r\n\r\n"
 #define GOAL 1.5
@@ -43,21 +44,6 @@ write_file (const char *dir, const char *name, GBytes *data)
   if (!g_file_set_contents (path, g_bytes_get_data (data, NULL), g_bytes_get_size (data), NULL))
     g_error ("cannot write %s", path);
   return path;
-}
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  if (!g_socket_bind (socket, address, TRUE, NULL) ||
-      (bound = g_socket_get_local_address (socket, NULL)) == NULL)
-    g_error ("no free loopback port");
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 /* Runs @argv to completion with @input on its standard input; returns the microseconds it took. */
@@ -96,7 +82,7 @@ main (int argc, char *argv[])
   gnutls_datum_t pem = { NULL, 0 };
   HlPki *pki = hl_pki_get_default (&error);
   HlLiveOptions options;
-  guint16 port = free_port ();
+  guint16 port = hl_test_free_port ();
   double m_s, m_o, m_i;
 
   if (pki == NULL || g_find_program_in_path ("openssl") == NULL)

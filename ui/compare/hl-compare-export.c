@@ -4,8 +4,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n.h>
 
 #include "hl-compare-export.h"
@@ -14,29 +12,6 @@
 /* The comparison as SVG, PDF or PNG: the aligned diagrams on top, the summary under them, on
  * one page. The same painter as the window, on a PangoCairo context of its own (no display,
  * any thread). */
-
-#define PDF_POINTS_PER_PIXEL 0.75
-#define PDF_MAX_POINTS       14400.0
-#define PNG_MAX_PIXELS       32767
-
-static cairo_status_t
-append_cb (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-static gboolean
-check_surface (cairo_surface_t *surface, GError **error)
-{
-  cairo_status_t status = cairo_surface_status (surface);
-
-  if (status == CAIRO_STATUS_SUCCESS)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not draw the comparison: %s"),
-               cairo_status_to_string (status));
-  return FALSE;
-}
 
 /* The document's title (what browsers and screen readers name the picture by), right after the
  * opening <svg …> that Cairo writes. */
@@ -70,9 +45,8 @@ hl_compare_render (HlTrace                *left,
   PangoContext *context;
   HlSequencePalette palette;
   HlCompareDrawState state;
-  cairo_surface_t *surface = NULL;
-  cairo_t *cr = NULL;
-  double width, diagram_h, summary_h, height;
+  cairo_t *cr;
+  double width, diagram_h, summary_h, height, scale = 1;
 
   g_return_val_if_fail (HL_IS_TRACE (left) && HL_IS_TRACE (right), NULL);
   g_return_val_if_fail (options != NULL, NULL);
@@ -98,70 +72,26 @@ hl_compare_render (HlTrace                *left,
   if (options->step >= 0)
     state.shown[0] = state.shown[1] = options->step;
 
-  switch (format)
+  if (format == HL_DIAGRAM_PNG)
     {
-    case HL_DIAGRAM_SVG:
-      surface = cairo_svg_surface_create_for_stream (append_cb, data, width, height);
-      cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
-      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
-      cr = cairo_create (surface);
-      break;
-
-    case HL_DIAGRAM_PDF:
-      {
-        double scale = PDF_POINTS_PER_PIXEL;
-
-        if (height * scale > PDF_MAX_POINTS)
-          scale = PDF_MAX_POINTS / height;
-        surface = cairo_pdf_surface_create_for_stream (append_cb, data, width * scale,
-                                                       height * scale);
-        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR,
-                                        "Handshake Lens " PACKAGE_VERSION);
-        cr = cairo_create (surface);
-        cairo_scale (cr, scale, scale);
-      }
-      break;
-
-    case HL_DIAGRAM_PNG:
-      {
-        double scale = CLAMP (options->scale, 0.25, HL_DIAGRAM_MAX_SCALE);
-        double w = ceil (width * scale), h = ceil (height * scale);
-
-        if (w > PNG_MAX_PIXELS || h > PNG_MAX_PIXELS)
-          {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                         _("The comparison is too large for a PNG image at %g×: choose a "
-                           "smaller scale, or SVG or PDF"), scale);
-            return NULL;
-          }
-        surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) w, (int) h);
-        cr = cairo_create (surface);
-        cairo_scale (cr, scale, scale);
-      }
-      break;
-
-    default:
-      g_return_val_if_reached (NULL);
+      scale = CLAMP (options->scale, 0.25, HL_DIAGRAM_MAX_SCALE);
+      if (ceil (width * scale) > HL_DIAGRAM_PNG_MAX_PIXELS ||
+          ceil (height * scale) > HL_DIAGRAM_PNG_MAX_PIXELS)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                       _("The comparison is too large for a PNG image at %g×: choose a "
+                         "smaller scale, or SVG or PDF"), scale);
+          return NULL;
+        }
     }
-
-  if (!check_surface (surface, error))
-    {
-      cairo_destroy (cr);
-      cairo_surface_destroy (surface);
-      return NULL;
-    }
+  cr = hl_diagram_canvas_new (format, width, height, scale, NULL, data,
+                              _("Could not draw the comparison"), error);
+  if (cr == NULL)
+    return NULL;
   hl_compare_painter_draw (painter, cr, 0, diagram_h, &state);
   hl_compare_painter_draw_summary (painter, cr, diagram_h, width);
-  cairo_destroy (cr);
-  if (format == HL_DIAGRAM_PNG)
-    cairo_surface_write_to_png_stream (surface, append_cb, data);
-  cairo_surface_finish (surface);
-  if (!check_surface (surface, error))
-    {
-      cairo_surface_destroy (surface);
-      return NULL;
-    }
-  cairo_surface_destroy (surface);
+  if (!hl_diagram_canvas_finish (cr, format, data, _("Could not draw the comparison"), error))
+    return NULL;
   if (format == HL_DIAGRAM_SVG)
     title_svg (data, left, right);
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));

@@ -20,7 +20,6 @@
 
 #define PDF_POINTS_PER_PIXEL 0.75         /* CSS pixels at 96 dpi */
 #define PDF_MAX_POINTS       14400.0      /* 200 inches: the largest page readers accept */
-#define PNG_MAX_PIXELS       32767        /* Cairo's image surfaces */
 
 void
 hl_diagram_options_init (HlDiagramOptions *options)
@@ -145,15 +144,125 @@ append_cb (void *closure, const unsigned char *data, unsigned int length)
 }
 
 static gboolean
-check_surface (cairo_surface_t *surface, GError **error)
+check_surface (cairo_surface_t *surface, const char *failed, GError **error)
 {
   cairo_status_t status = cairo_surface_status (surface);
 
   if (status == CAIRO_STATUS_SUCCESS)
     return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not draw the diagram: %s"),
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", failed,
                cairo_status_to_string (status));
   return FALSE;
+}
+
+/**
+ * hl_diagram_canvas_new:
+ * @format: the format
+ * @width: the picture's width in logical pixels
+ * @height: its height
+ * @png_scale: PNG only: pixels per logical pixel; the caller checked that the image is no larger
+ *   than %HL_DIAGRAM_PNG_MAX_PIXELS
+ * @pdf_title: (nullable): PDF only: the document's title
+ * @data: where the surface writes the document
+ * @failed: the caller's words for a failure ("Could not draw the diagram"), before Cairo's
+ * @error: return location for a #GError
+ *
+ * A Cairo context on a new surface of @format that writes into @data, scaled so that the picture
+ * is drawn in logical pixels: PDF in points (a very long picture is shrunk onto the largest
+ * page rather than cut), PNG at @png_scale. Finish it with hl_diagram_canvas_finish(). The
+ * comparison's exports use it too.
+ *
+ * Returns: (transfer full) (nullable): the context, or %NULL with the error Cairo gives
+ */
+cairo_t *
+hl_diagram_canvas_new (HlDiagramFormat  format,
+                       double           width,
+                       double           height,
+                       double           png_scale,
+                       const char      *pdf_title,
+                       GByteArray      *data,
+                       const char      *failed,
+                       GError         **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  switch (format)
+    {
+    case HL_DIAGRAM_SVG:
+      surface = cairo_svg_surface_create_for_stream (append_cb, data, width, height);
+      cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+      cr = cairo_create (surface);
+      break;
+
+    case HL_DIAGRAM_PDF:
+      {
+        double scale = PDF_POINTS_PER_PIXEL;
+
+        /* a very long trace is shrunk onto the largest page rather than cut */
+        if (height * scale > PDF_MAX_POINTS)
+          scale = PDF_MAX_POINTS / height;
+        surface = cairo_pdf_surface_create_for_stream (append_cb, data, width * scale,
+                                                       height * scale);
+        if (pdf_title)
+          cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, pdf_title);
+        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR,
+                                        "Handshake Lens " PACKAGE_VERSION);
+        cr = cairo_create (surface);
+        cairo_scale (cr, scale, scale);
+      }
+      break;
+
+    case HL_DIAGRAM_PNG:
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width * png_scale),
+                                            (int) ceil (height * png_scale));
+      cr = cairo_create (surface);
+      cairo_scale (cr, png_scale, png_scale);
+      break;
+
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  cairo_surface_destroy (surface);   /* @cr holds it */
+  if (!check_surface (cairo_get_target (cr), failed, error))
+    {
+      cairo_destroy (cr);
+      return NULL;
+    }
+  return cr;
+}
+
+/**
+ * hl_diagram_canvas_finish:
+ * @cr: (transfer full): a context from hl_diagram_canvas_new(), drawn on
+ * @format: its format
+ * @data: where its surface writes
+ * @failed: the caller's words for a failure, as for hl_diagram_canvas_new()
+ * @error: return location for a #GError
+ *
+ * Ends the document (a PNG is encoded into @data here) and frees @cr with its surface.
+ *
+ * Returns: %FALSE with the error Cairo gives
+ */
+gboolean
+hl_diagram_canvas_finish (cairo_t          *cr,
+                          HlDiagramFormat   format,
+                          GByteArray       *data,
+                          const char       *failed,
+                          GError          **error)
+{
+  cairo_surface_t *surface = cairo_surface_reference (cairo_get_target (cr));
+  gboolean ok;
+
+  cairo_destroy (cr);
+  if (format == HL_DIAGRAM_PNG)
+    cairo_surface_write_to_png_stream (surface, append_cb, data);
+  cairo_surface_finish (surface);
+  ok = check_surface (surface, failed, error);
+  cairo_surface_destroy (surface);
+  return ok;
 }
 
 static const char *
@@ -245,8 +354,7 @@ hl_diagram_render (HlTrace                *trace,
   g_autoptr(HlSequencePainter) painter = NULL;
   g_autoptr(HlSequenceLayout) layout = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
-  cairo_surface_t *surface = NULL;
-  double width, height;
+  double width, height, scale = 1, w, h;
   cairo_t *cr;
 
   g_return_val_if_fail (HL_IS_TRACE (trace), NULL);
@@ -258,74 +366,27 @@ hl_diagram_render (HlTrace                *trace,
   width = ceil (width);
   height = ceil (height);
 
-  switch (format)
-    {
-    case HL_DIAGRAM_SVG:
-      surface = cairo_svg_surface_create_for_stream (append_cb, data, width, height);
-      cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
-      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
-      cr = cairo_create (surface);
-      break;
-
-    case HL_DIAGRAM_PDF:
-      {
-        double scale = PDF_POINTS_PER_PIXEL;
-
-        /* a very long trace is shrunk onto the largest page rather than cut */
-        if (height * scale > PDF_MAX_POINTS)
-          scale = PDF_MAX_POINTS / height;
-        surface = cairo_pdf_surface_create_for_stream (append_cb, data, width * scale,
-                                                       height * scale);
-        if (hl_trace_get_title (trace))
-          cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                          hl_trace_get_title (trace));
-        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR,
-                                        "Handshake Lens " PACKAGE_VERSION);
-        cr = cairo_create (surface);
-        cairo_scale (cr, scale, scale);
-      }
-      break;
-
-    case HL_DIAGRAM_PNG:
-      {
-        double scale = CLAMP (options->scale, 0.25, HL_DIAGRAM_MAX_SCALE);
-        double w = ceil (width * scale), h = ceil (height * scale);
-
-        if (w > PNG_MAX_PIXELS || h > PNG_MAX_PIXELS)
-          {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                         _("The diagram is too large for a PNG image at %g× (%.0f × %.0f pixels, "
-                           "at most %d): choose a smaller scale, or SVG or PDF"),
-                         scale, w, h, PNG_MAX_PIXELS);
-            return NULL;
-          }
-        surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) w, (int) h);
-        cr = cairo_create (surface);
-        cairo_scale (cr, scale, scale);
-      }
-      break;
-
-    default:
-      g_return_val_if_reached (NULL);
-    }
-
-  if (!check_surface (surface, error))
-    {
-      cairo_destroy (cr);
-      cairo_surface_destroy (surface);
-      return NULL;
-    }
-  draw (painter, layout, options, cr);
-  cairo_destroy (cr);
   if (format == HL_DIAGRAM_PNG)
-    cairo_surface_write_to_png_stream (surface, append_cb, data);
-  cairo_surface_finish (surface);
-  if (!check_surface (surface, error))
     {
-      cairo_surface_destroy (surface);
-      return NULL;
+      scale = CLAMP (options->scale, 0.25, HL_DIAGRAM_MAX_SCALE);
+      w = ceil (width * scale);
+      h = ceil (height * scale);
+      if (w > HL_DIAGRAM_PNG_MAX_PIXELS || h > HL_DIAGRAM_PNG_MAX_PIXELS)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                       _("The diagram is too large for a PNG image at %g× (%.0f × %.0f pixels, "
+                         "at most %d): choose a smaller scale, or SVG or PDF"),
+                       scale, w, h, HL_DIAGRAM_PNG_MAX_PIXELS);
+          return NULL;
+        }
     }
-  cairo_surface_destroy (surface);
+  cr = hl_diagram_canvas_new (format, width, height, scale, hl_trace_get_title (trace), data,
+                              _("Could not draw the diagram"), error);
+  if (cr == NULL)
+    return NULL;
+  draw (painter, layout, options, cr);
+  if (!hl_diagram_canvas_finish (cr, format, data, _("Could not draw the diagram"), error))
+    return NULL;
 
   if (format == HL_DIAGRAM_SVG && !annotate_svg (data, trace, layout, options, error))
     return NULL;

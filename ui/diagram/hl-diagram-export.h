@@ -27,6 +27,7 @@ typedef enum
 
 #define HL_DIAGRAM_DEFAULT_FONT "Cantarell 11"
 #define HL_DIAGRAM_MAX_SCALE    4.0
+#define HL_DIAGRAM_PNG_MAX_PIXELS 32767 /* Cairo's image surfaces */
 
 /**
  * HlDiagramOptions:
@@ -88,6 +89,22 @@ void        hl_diagram_export_async (HlTrace                *trace,
                                      gpointer                user_data);
 gboolean    hl_diagram_export_finish (GAsyncResult          *result,
                                       GError               **error);
+
+/* Pictures drawn like the diagram (the comparison's too): a context on a surface of @format
+ * that writes into @data, and the end of the document. */
+cairo_t    *hl_diagram_canvas_new    (HlDiagramFormat  format,
+                                      double           width,
+                                      double           height,
+                                      double           png_scale,
+                                      const char      *pdf_title,
+                                      GByteArray      *data,
+                                      const char      *failed,
+                                      GError         **error);
+gboolean    hl_diagram_canvas_finish (cairo_t          *cr,
+                                      HlDiagramFormat   format,
+                                      GByteArray       *data,
+                                      const char       *failed,
+                                      GError          **error);
 
 const char *hl_diagram_format_get_extension (HlDiagramFormat format);  /* "svg", "pdf", "png" */
 const char *hl_diagram_format_get_mime_type (HlDiagramFormat format);

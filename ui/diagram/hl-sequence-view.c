@@ -7,12 +7,14 @@
 #include <glib/gi18n.h>
 
 #include "hl-sequence-painter.h"
+#include "hl-sequence-view-private.h"
 #include "hl-sequence-view.h"
 #include "hl-swatch.h"
 
-/* Order of this file: the style nodes the palette comes from, the object, caching of the
- * static drawing, scrolling and zoom, the playhead and its animation, input, GtkWidget and
- * GObject plumbing.
+/* Order of this file: caching of the static drawing, the style nodes the palette comes from,
+ * trace, input, GtkWidget and GObject plumbing. Scrolling and zoom are in
+ * hl-sequence-view-scroll.c, the playhead and its animation in hl-sequence-view-playhead.c; the
+ * object's struct in hl-sequence-view-private.h.
  *
  * Model → layout → render: HlSequenceLayout places everything in layout units; this widget
  * multiplies by the zoom, scrolls, and asks HlSequencePainter to stroke. The static drawing is
@@ -20,87 +22,12 @@
  * trace and playhead changes (only the tiles whose rows changed). Hover, the current step and
  * its animation are drawn on top every frame, and the lifeline headers last, pinned to the top. */
 
-#define TILE_HEIGHT        512     /* device-independent pixels, so tiles meet on whole pixels */
-#define MAX_TILES          48
-#define MIN_FIT            0.8
-#define MAX_FIT            1.6
-#define MIN_ZOOM           0.4
-#define MAX_ZOOM           4.0
-#define ZOOM_STEP          1.15
-#define ARROW_MS           1100
-#define ACTION_MS          650
-#define HOLD_MS            1000
-#define SCROLL_MS          420
-
-struct _HlSequenceView
-{
-  GtkWidget           parent_instance;
-
-  /* owned */
-  HlTrace            *trace;
-  HlSequenceLayout   *layout;
-  HlSequencePainter  *painter;
-  GtkWidget          *swatches[HL_SEQUENCE_N_COLORS];
-  GtkAdjustment      *hadjustment;
-  GtkAdjustment      *vadjustment;
-  AdwAnimation       *step_animation;
-  AdwAnimation       *scroll_animation;
-  GHashTable         *tiles;          /* tile index → GskRenderNode */
-  GskRenderNode      *header_node;
-  guint               hold_source;
-
-  guint               hscroll_policy : 1;
-  guint               vscroll_policy : 1;
-  guint               playing : 1;
-  guint               header_shadow : 1;
-  guint               scroll_pending : 1;
-
-  guint               step;           /* steps shown; the current one is step - 1 */
-  double              position;       /* animated towards step */
-  double              speed;
-  double              zoom_level;     /* people's factor on top of the fit */
-  double              zoom;           /* effective */
-  double              layout_width;
-  int                 hover;          /* step under the pointer, or -1 */
-  int                 tiles_current;  /* the current step the tiles were drawn for */
-  double              anchor_layout_y;/* zoom around this point … */
-  double              anchor_widget_y;/* … kept at this height */
-  gboolean            anchored;
-};
-
-enum
-{
-  PROP_0,
-  PROP_TRACE,
-  PROP_STEP,
-  PROP_N_STEPS,
-  PROP_PLAYING,
-  PROP_SPEED,
-  PROP_ZOOM,
-  PROP_SHOW_RECORDS,
-  N_PROPS,
-
-  /* GtkScrollable */
-  PROP_HADJUSTMENT = N_PROPS,
-  PROP_VADJUSTMENT,
-  PROP_HSCROLL_POLICY,
-  PROP_VSCROLL_POLICY,
-};
-
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (HlSequenceView, hl_sequence_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
-static void ensure_current_visible (HlSequenceView *self, gboolean animate);
-
 /* Caching */
-
-static int
-current_step (HlSequenceView *self)
-{
-  return (int) self->step - 1;
-}
 
 void
 hl_sequence_view_invalidate (HlSequenceView *self)
@@ -113,8 +40,8 @@ hl_sequence_view_invalidate (HlSequenceView *self)
 }
 
 /* Drops the tiles holding the rows of steps @a … @b (either order, -1 for none). */
-static void
-invalidate_steps (HlSequenceView *self, int a, int b)
+void
+hl_seqview_invalidate_steps (HlSequenceView *self, int a, int b)
 {
   guint n = hl_sequence_layout_get_n_steps (self->layout);
   const HlSequenceItem *first, *last;
@@ -199,469 +126,6 @@ reload_style (HlSequenceView *self)
     hl_sequence_view_invalidate (self);
 }
 
-/* Scrolling and zoom */
-
-static double
-fit_zoom (HlSequenceView *self, int width)
-{
-  double natural = hl_sequence_layout_get_natural_width (self->layout);
-
-  if (natural <= 0 || width <= 0)
-    return 1;
-  return CLAMP (width / natural, MIN_FIT, MAX_FIT);
-}
-
-static void
-configure_adjustment (GtkAdjustment *adj, double value, double upper, double page)
-{
-  upper = MAX (upper, page);
-  gtk_adjustment_configure (adj, CLAMP (value, 0, upper - page), 0, upper, page * 0.1,
-                            page * 0.9, page);
-}
-
-static void
-update_geometry (HlSequenceView *self, int width, int height)
-{
-  double zoom = CLAMP (fit_zoom (self, width) * self->zoom_level, MIN_ZOOM, MAX_ZOOM);
-  double layout_width = width / zoom;
-  double lw, lh;
-
-  if (layout_width != self->layout_width)
-    {
-      self->layout_width = layout_width;
-      hl_sequence_layout_set_width (self->layout, layout_width);
-      hl_sequence_view_invalidate (self);
-    }
-  if (zoom != self->zoom)
-    {
-      self->zoom = zoom;
-      hl_sequence_view_invalidate (self);
-      if (!self->anchored && self->step > 0)
-        self->scroll_pending = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-    }
-  hl_sequence_layout_get_size (self->layout, &lw, &lh);
-  if (self->hadjustment)
-    configure_adjustment (self->hadjustment, gtk_adjustment_get_value (self->hadjustment),
-                          lw * zoom, width);
-  if (self->vadjustment)
-    {
-      double value = gtk_adjustment_get_value (self->vadjustment);
-
-      if (self->anchored)
-        value = self->anchor_layout_y * zoom - self->anchor_widget_y;
-      self->anchored = FALSE;
-      configure_adjustment (self->vadjustment, value, lh * zoom, height);
-    }
-}
-
-static void
-adjustment_value_changed_cb (GtkAdjustment *adj, HlSequenceView *self)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-set_adjustment (HlSequenceView *self, GtkAdjustment **slot, GtkAdjustment *adj)
-{
-  if (adj != NULL && *slot == adj)
-    return;
-  if (adj == NULL)
-    adj = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
-  g_object_ref_sink (adj);
-  if (*slot)
-    {
-      g_signal_handlers_disconnect_by_func (*slot, adjustment_value_changed_cb, self);
-      g_object_unref (*slot);
-    }
-  *slot = adj;
-  g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_value_changed_cb), self);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-}
-
-/* The scroll offsets in whole pixels: drawing and hit-testing agree, and the cached tiles stay
- * on the pixel grid. */
-static double
-hvalue (HlSequenceView *self)
-{
-  return self->hadjustment ? round (gtk_adjustment_get_value (self->hadjustment)) : 0;
-}
-
-static double
-vvalue (HlSequenceView *self)
-{
-  return self->vadjustment ? round (gtk_adjustment_get_value (self->vadjustment)) : 0;
-}
-
-double
-hl_sequence_view_get_zoom (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 1);
-  return self->zoom;
-}
-
-double
-hl_sequence_view_get_zoom_level (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 1);
-  return self->zoom_level;
-}
-
-static void
-zoom_around (HlSequenceView *self, double level, double widget_y)
-{
-  level = CLAMP (level, 0.35, 3.5);
-  if (level == self->zoom_level)
-    return;
-  self->anchor_widget_y = widget_y;
-  self->anchor_layout_y = (vvalue (self) + widget_y) / MAX (self->zoom, 0.01);
-  self->anchored = TRUE;
-  self->zoom_level = level;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-}
-
-void
-hl_sequence_view_set_zoom_level (HlSequenceView *self, double level)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-  /* keep the current step where it is, else the top */
-  zoom_around (self, level, gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
-}
-
-gboolean
-hl_sequence_view_can_zoom_in (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
-  return self->zoom_level * ZOOM_STEP <= 3.5 && self->zoom * ZOOM_STEP <= MAX_ZOOM;
-}
-
-gboolean
-hl_sequence_view_can_zoom_out (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
-  return self->zoom_level / ZOOM_STEP >= 0.35 && self->zoom / ZOOM_STEP >= MIN_ZOOM;
-}
-
-gboolean
-hl_sequence_view_layout_to_widget (HlSequenceView *self,
-                                   double          x,
-                                   double          y,
-                                   double         *widget_x,
-                                   double         *widget_y)
-{
-  double wx, wy;
-
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
-
-  wx = x * self->zoom - hvalue (self);
-  wy = y * self->zoom - vvalue (self);
-  if (widget_x)
-    *widget_x = wx;
-  if (widget_y)
-    *widget_y = wy;
-  return wx >= 0 && wx < gtk_widget_get_width (GTK_WIDGET (self)) &&
-         wy >= hl_sequence_layout_get_header_height (self->layout) * self->zoom &&
-         wy < gtk_widget_get_height (GTK_WIDGET (self));
-}
-
-void
-hl_sequence_view_get_step_point (HlSequenceView *self, guint step, double *x, double *y)
-{
-  const HlSequenceItem *item;
-
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-  g_return_if_fail (step < hl_sequence_layout_get_n_steps (self->layout));
-
-  item = hl_sequence_layout_get_step (self->layout, step);
-  if (item->kind == HL_SEQUENCE_ITEM_ARROW)
-    {
-      *x = item->x1 + (item->x2 - item->x1) / 4;
-      *y = item->y;
-    }
-  else
-    {
-      *x = item->box.x + item->box.width / 2;
-      *y = item->box.y + item->box.height / 2;
-    }
-}
-
-/* Keeps the current step's row in the part under the headers, a third of the way down when it
- * has to move, so what comes next is visible too. */
-static void
-ensure_current_visible (HlSequenceView *self, gboolean animate)
-{
-  const HlSequenceItem *item;
-  double header, page, top, bottom, value, target;
-
-  if (self->vadjustment == NULL)
-    return;
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || self->zoom <= 0 ||
-      gtk_widget_get_height (GTK_WIDGET (self)) <= 0)
-    {
-      self->scroll_pending = TRUE;
-      return;
-    }
-  /* stop a scroll in flight where it is */
-  if (self->scroll_animation)
-    adw_animation_pause (self->scroll_animation);
-  if (self->step == 0)
-    {
-      /* back to the beginning: the CA link and the first band in view */
-      gtk_adjustment_set_value (self->vadjustment, 0);
-      return;
-    }
-  item = hl_sequence_layout_get_step (self->layout, current_step (self));
-  header = hl_sequence_layout_get_header_height (self->layout) * self->zoom;
-  page = gtk_adjustment_get_page_size (self->vadjustment);
-  value = gtk_adjustment_get_value (self->vadjustment);
-  top = item->bounds.y * self->zoom;
-  bottom = (item->bounds.y + item->bounds.height) * self->zoom;
-  if (top >= value + header + 8 && bottom <= value + page - page * 0.12)
-    return;
-  target = top - header - (page - header) * 0.33;
-  target = CLAMP (target, 0, gtk_adjustment_get_upper (self->vadjustment) - page);
-  if (animate)
-    {
-      g_clear_object (&self->scroll_animation);
-      self->scroll_animation =
-        adw_timed_animation_new (GTK_WIDGET (self), value, target, SCROLL_MS,
-                                 adw_property_animation_target_new (G_OBJECT (self->vadjustment),
-                                                                    "value"));
-      adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->scroll_animation),
-                                      ADW_EASE_OUT_CUBIC);
-      adw_animation_play (self->scroll_animation);
-    }
-  else
-    gtk_adjustment_set_value (self->vadjustment, target);
-}
-
-/* The playhead */
-
-guint
-hl_sequence_view_get_n_steps (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 0);
-  return hl_sequence_layout_get_n_steps (self->layout);
-}
-
-guint
-hl_sequence_view_get_step (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 0);
-  return self->step;
-}
-
-HlEvent *
-hl_sequence_view_get_current_event (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), NULL);
-
-  if (self->step == 0 || self->trace == NULL)
-    return NULL;
-  return hl_trace_get_event (self->trace,
-                             hl_sequence_layout_get_step (self->layout,
-                                                          current_step (self))->event);
-}
-
-gboolean
-hl_sequence_view_is_animating (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
-  return adw_animation_get_state (self->step_animation) == ADW_ANIMATION_PLAYING;
-}
-
-static void
-update_accessible (HlSequenceView *self)
-{
-  HlEvent *event = hl_sequence_view_get_current_event (self);
-  g_autofree char *text = NULL;
-
-  if (event)
-    text = g_strdup_printf (_("Step %u of %u: %s"), self->step,
-                            hl_sequence_layout_get_n_steps (self->layout),
-                            hl_event_get_caption (event));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  text ? text : "", -1);
-}
-
-static void
-move_to (HlSequenceView *self, guint step, gboolean animate)
-{
-  guint n = hl_sequence_layout_get_n_steps (self->layout);
-  int old_current = current_step (self);
-
-  step = MIN (step, n);
-  adw_animation_reset (self->step_animation);
-  if (step != self->step)
-    {
-      self->step = step;
-      invalidate_steps (self, old_current, current_step (self));
-      update_accessible (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
-    }
-  if (animate && step > 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      const HlSequenceItem *item = hl_sequence_layout_get_step (self->layout, step - 1);
-      guint ms = item->kind == HL_SEQUENCE_ITEM_ARROW ? ARROW_MS : ACTION_MS;
-
-      self->position = step - 1;
-      adw_timed_animation_set_duration (ADW_TIMED_ANIMATION (self->step_animation),
-                                        (guint) (ms / self->speed));
-      ensure_current_visible (self, TRUE);
-      adw_animation_play (self->step_animation);
-    }
-  else
-    {
-      self->position = step;
-      ensure_current_visible (self, animate);
-    }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-set_playing (HlSequenceView *self, gboolean playing)
-{
-  playing = !!playing;
-  if (!playing)
-    g_clear_handle_id (&self->hold_source, g_source_remove);
-  if (self->playing != playing)
-    {
-      self->playing = playing;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
-    }
-}
-
-static gboolean
-hold_cb (gpointer user_data)
-{
-  HlSequenceView *self = user_data;
-
-  self->hold_source = 0;
-  if (self->step >= hl_sequence_layout_get_n_steps (self->layout))
-    set_playing (self, FALSE);
-  else
-    move_to (self, self->step + 1, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_next (HlSequenceView *self)
-{
-  g_clear_handle_id (&self->hold_source, g_source_remove);
-  if (self->step >= hl_sequence_layout_get_n_steps (self->layout))
-    {
-      set_playing (self, FALSE);
-      return;
-    }
-  /* time to read the caption before the next step */
-  self->hold_source = g_timeout_add ((guint) (HOLD_MS / self->speed), hold_cb, self);
-}
-
-static void
-step_animation_cb (double value, gpointer user_data)
-{
-  HlSequenceView *self = user_data;
-
-  if (self->step > 0)
-    self->position = self->step - 1 + value;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-step_animation_done_cb (AdwAnimation *animation, HlSequenceView *self)
-{
-  self->position = self->step;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (self->playing)
-    schedule_next (self);
-}
-
-void
-hl_sequence_view_set_step (HlSequenceView *self, guint step)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-
-  move_to (self, step, FALSE);
-  if (self->playing)
-    schedule_next (self);
-}
-
-void
-hl_sequence_view_step_forward (HlSequenceView *self)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-
-  if (hl_sequence_view_is_animating (self))
-    {
-      adw_animation_skip (self->step_animation);
-      return;
-    }
-  if (self->step < hl_sequence_layout_get_n_steps (self->layout))
-    {
-      g_clear_handle_id (&self->hold_source, g_source_remove);
-      move_to (self, self->step + 1, TRUE);
-    }
-}
-
-void
-hl_sequence_view_step_backward (HlSequenceView *self)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-
-  if (self->step > 0)
-    hl_sequence_view_set_step (self, self->step - 1);
-}
-
-void
-hl_sequence_view_play (HlSequenceView *self)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-
-  if (hl_sequence_layout_get_n_steps (self->layout) == 0)
-    return;
-  if (self->step >= hl_sequence_layout_get_n_steps (self->layout))
-    move_to (self, 0, FALSE);
-  set_playing (self, TRUE);
-  if (!hl_sequence_view_is_animating (self))
-    {
-      g_clear_handle_id (&self->hold_source, g_source_remove);
-      move_to (self, self->step + 1, TRUE);
-    }
-}
-
-void
-hl_sequence_view_pause (HlSequenceView *self)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-  set_playing (self, FALSE);
-}
-
-gboolean
-hl_sequence_view_get_playing (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), FALSE);
-  return self->playing;
-}
-
-void
-hl_sequence_view_set_speed (HlSequenceView *self, double speed)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-
-  speed = CLAMP (speed, HL_SEQUENCE_VIEW_MIN_SPEED, HL_SEQUENCE_VIEW_MAX_SPEED);
-  if (speed == self->speed)
-    return;
-  self->speed = speed;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
-}
-
-double
-hl_sequence_view_get_speed (HlSequenceView *self)
-{
-  g_return_val_if_fail (HL_IS_SEQUENCE_VIEW (self), 1);
-  return self->speed;
-}
-
 /* Trace */
 
 void
@@ -672,7 +136,7 @@ hl_sequence_view_set_trace (HlSequenceView *self, HlTrace *trace)
 
   if (!g_set_object (&self->trace, trace))
     return;
-  set_playing (self, FALSE);
+  hl_seqview_set_playing (self, FALSE);
   adw_animation_reset (self->step_animation);
   hl_sequence_layout_set_trace (self->layout, trace);
   self->hover = -1;
@@ -683,7 +147,7 @@ hl_sequence_view_set_trace (HlSequenceView *self, HlTrace *trace)
   if (self->vadjustment)
     gtk_adjustment_set_value (self->vadjustment, 0);
   gtk_widget_queue_resize (GTK_WIDGET (self));
-  update_accessible (self);
+  hl_seqview_update_accessible (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
@@ -728,7 +192,7 @@ hl_sequence_view_set_show_records (HlSequenceView *self, gboolean show_records)
   self->position = self->step;
   hl_sequence_view_invalidate (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
-  ensure_current_visible (self, FALSE);
+  hl_seqview_ensure_current_visible (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_RECORDS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
@@ -750,10 +214,10 @@ item_at (HlSequenceView *self, double x, double y)
     return NULL;
   /* the headers cover whatever scrolled under them */
   if (y < hl_sequence_layout_get_header_height (self->layout) * self->zoom)
-    return hl_sequence_layout_lookup (self->layout, (x + hvalue (self)) / self->zoom,
+    return hl_sequence_layout_lookup (self->layout, (x + hl_seqview_hvalue (self)) / self->zoom,
                                       y / self->zoom);
-  return hl_sequence_layout_lookup (self->layout, (x + hvalue (self)) / self->zoom,
-                                    (y + vvalue (self)) / self->zoom);
+  return hl_sequence_layout_lookup (self->layout, (x + hl_seqview_hvalue (self)) / self->zoom,
+                                    (y + hl_seqview_vvalue (self)) / self->zoom);
 }
 
 static void
@@ -764,8 +228,8 @@ pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, HlSequenc
   if (item == NULL || item->event == G_MAXUINT || item->kind == HL_SEQUENCE_ITEM_GROUP)
     return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  set_playing (self, FALSE);
-  move_to (self, item->step + 1, FALSE);
+  hl_seqview_set_playing (self, FALSE);
+  hl_seqview_move_to (self, item->step + 1, FALSE);
 }
 
 static void
@@ -812,7 +276,7 @@ scroll_cb (GtkEventControllerScroll *scroll, double dx, double dy, HlSequenceVie
                                     &GRAPHENE_POINT_INIT (x, y), &p))
         y = p.y;
     }
-  zoom_around (self, self->zoom_level * pow (ZOOM_STEP, -dy), y);
+  hl_seqview_zoom_around (self, self->zoom_level * pow (ZOOM_STEP, -dy), y);
   return TRUE;
 }
 
@@ -873,11 +337,11 @@ hl_sequence_view_size_allocate (GtkWidget *widget, int width, int height, int ba
 {
   HlSequenceView *self = HL_SEQUENCE_VIEW (widget);
 
-  update_geometry (self, width, height);
+  hl_seqview_update_geometry (self, width, height);
   if (self->scroll_pending && gtk_widget_get_mapped (widget))
     {
       self->scroll_pending = FALSE;
-      ensure_current_visible (self, FALSE);
+      hl_seqview_ensure_current_visible (self, FALSE);
     }
 }
 
@@ -901,6 +365,82 @@ hl_sequence_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
   reload_style (HL_SEQUENCE_VIEW (widget));
 }
 
+/* Drawn on top every frame, in layout units: hover and the current step with its animation. */
+static void
+snapshot_overlay (HlSequenceView *self, GtkSnapshot *snapshot, int current, double top,
+                  double bottom)
+{
+  const HlSequenceItem *cur = current >= 0 ? hl_sequence_layout_get_step (self->layout, current)
+                                           : NULL;
+  gboolean hover = self->hover >= 0 && self->hover != current &&
+                   (guint) self->hover < hl_sequence_layout_get_n_steps (self->layout);
+  gboolean show_current = cur && cur->bounds.y < bottom &&
+                          cur->bounds.y + cur->bounds.height > top;
+
+  /* one small node per row: the renderer rasterises only those rows again */
+  if (hover)
+    {
+      const HlSequenceItem *row = hl_sequence_layout_get_step (self->layout, self->hover);
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                               &GRAPHENE_RECT_INIT (row->bounds.x, row->bounds.y,
+                                                                    row->bounds.width,
+                                                                    row->bounds.height));
+
+      hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, self->hover, FALSE);
+      cairo_destroy (cr);
+    }
+  if (show_current)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                               &GRAPHENE_RECT_INIT (cur->bounds.x, cur->bounds.y,
+                                                                    cur->bounds.width,
+                                                                    cur->bounds.height));
+
+      hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, current, TRUE);
+      hl_sequence_painter_draw_step (self->painter, cr, self->layout, current,
+                                     HL_SEQUENCE_STEP_CURRENT, self->position - (self->step - 1));
+      cairo_destroy (cr);
+    }
+}
+
+/* The title of the band in view stays under the headers, pushed up by the next one. */
+static void
+snapshot_band_title (HlSequenceView *self, GtkSnapshot *snapshot, double left, double top,
+                     double view_width)
+{
+  double pin = top + hl_sequence_layout_get_header_height (self->layout);
+  guint n = hl_sequence_layout_get_n_structural (self->layout);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const HlSequenceItem *band = hl_sequence_layout_get_structural (self->layout, i);
+      double y = pin;
+
+      if (band->kind != HL_SEQUENCE_ITEM_BAND || band->box.y >= pin ||
+          band->bounds.y + band->bounds.height <= pin)
+        continue;
+      for (guint j = i + 1; j < n; j++)
+        {
+          const HlSequenceItem *next = hl_sequence_layout_get_structural (self->layout, j);
+
+          if (next->kind == HL_SEQUENCE_ITEM_BAND || next->kind == HL_SEQUENCE_ITEM_SEPARATOR)
+            {
+              y = MIN (y, next->box.y - band->box.height);
+              break;
+            }
+        }
+      {
+        cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                                 &GRAPHENE_RECT_INIT (left, y, view_width,
+                                                                      band->box.height));
+
+        hl_sequence_painter_draw_band_title (self->painter, cr, band, y);
+        cairo_destroy (cr);
+      }
+      break;
+    }
+}
+
 static void
 hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -917,11 +457,11 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (self->tiles_current != current)
     {
-      invalidate_steps (self, self->tiles_current, current);
+      hl_seqview_invalidate_steps (self, self->tiles_current, current);
       self->tiles_current = current;
     }
-  ox = hvalue (self);
-  oy = vvalue (self);
+  ox = hl_seqview_hvalue (self);
+  oy = hl_seqview_vvalue (self);
   left = ox / zoom;
   top = oy / zoom;
   bottom = (oy + height) / zoom;
@@ -935,74 +475,8 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     gtk_snapshot_append_node (snapshot, ensure_tile (self, t));
   gtk_snapshot_scale (snapshot, zoom, zoom);
 
-  /* on top, every frame: hover, the current step and its animation */
-  {
-    const HlSequenceItem *cur = current >= 0 ? hl_sequence_layout_get_step (self->layout, current)
-                                             : NULL;
-    gboolean hover = self->hover >= 0 && self->hover != current &&
-                     (guint) self->hover < hl_sequence_layout_get_n_steps (self->layout);
-    gboolean show_current = cur && cur->bounds.y < bottom &&
-                            cur->bounds.y + cur->bounds.height > top;
-
-    /* one small node per row: the renderer rasterises only those rows again */
-    if (hover)
-      {
-        const HlSequenceItem *row = hl_sequence_layout_get_step (self->layout, self->hover);
-        cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                                 &GRAPHENE_RECT_INIT (row->bounds.x, row->bounds.y,
-                                                                      row->bounds.width,
-                                                                      row->bounds.height));
-
-        hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, self->hover, FALSE);
-        cairo_destroy (cr);
-      }
-    if (show_current)
-      {
-        cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                                 &GRAPHENE_RECT_INIT (cur->bounds.x, cur->bounds.y,
-                                                                      cur->bounds.width,
-                                                                      cur->bounds.height));
-
-        hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, current, TRUE);
-        hl_sequence_painter_draw_step (self->painter, cr, self->layout, current,
-                                       HL_SEQUENCE_STEP_CURRENT, self->position - (self->step - 1));
-        cairo_destroy (cr);
-      }
-  }
-  /* the title of the band in view stays under the headers, pushed up by the next one */
-  {
-    double pin = top + hl_sequence_layout_get_header_height (self->layout);
-    guint n = hl_sequence_layout_get_n_structural (self->layout);
-
-    for (guint i = 0; i < n; i++)
-      {
-        const HlSequenceItem *band = hl_sequence_layout_get_structural (self->layout, i);
-        double y = pin;
-
-        if (band->kind != HL_SEQUENCE_ITEM_BAND || band->box.y >= pin ||
-            band->bounds.y + band->bounds.height <= pin)
-          continue;
-        for (guint j = i + 1; j < n; j++)
-          {
-            const HlSequenceItem *next = hl_sequence_layout_get_structural (self->layout, j);
-
-            if (next->kind == HL_SEQUENCE_ITEM_BAND || next->kind == HL_SEQUENCE_ITEM_SEPARATOR)
-              {
-                y = MIN (y, next->box.y - band->box.height);
-                break;
-              }
-          }
-        {
-          cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                                   &GRAPHENE_RECT_INIT (left, y, width / zoom,
-                                                                        band->box.height));
-
-          hl_sequence_painter_draw_band_title (self->painter, cr, band, y);
-          cairo_destroy (cr);
-        }
-        break;
-      }
-  }
+  snapshot_overlay (self, snapshot, current, top, bottom);
+  snapshot_band_title (self, snapshot, left, top, width / zoom);
   gtk_snapshot_restore (snapshot);
 
   /* the headers stay at the top */
@@ -1066,10 +540,10 @@ hl_sequence_view_set_property (GObject      *object,
       hl_sequence_view_set_show_records (self, g_value_get_boolean (value));
       break;
     case PROP_HADJUSTMENT:
-      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+      hl_seqview_set_adjustment (self, &self->hadjustment, g_value_get_object (value));
       break;
     case PROP_VADJUSTMENT:
-      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+      hl_seqview_set_adjustment (self, &self->vadjustment, g_value_get_object (value));
       break;
     case PROP_HSCROLL_POLICY:
       if (self->hscroll_policy != (guint) g_value_get_enum (value))
@@ -1102,9 +576,11 @@ hl_sequence_view_dispose (GObject *object)
   for (guint i = 0; i < HL_SEQUENCE_N_COLORS; i++)
     g_clear_pointer (&self->swatches[i], gtk_widget_unparent);
   if (self->hadjustment)
-    g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_changed_cb, self);
+    g_signal_handlers_disconnect_by_func (self->hadjustment,
+                                          hl_seqview_adjustment_value_changed_cb, self);
   if (self->vadjustment)
-    g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_value_changed_cb, self);
+    g_signal_handlers_disconnect_by_func (self->vadjustment,
+                                          hl_seqview_adjustment_value_changed_cb, self);
   g_clear_object (&self->hadjustment);
   g_clear_object (&self->vadjustment);
   g_clear_object (&self->trace);
@@ -1202,10 +678,12 @@ hl_sequence_view_init (HlSequenceView *self)
 
   self->step_animation =
     adw_timed_animation_new (GTK_WIDGET (self), 0, 1, ARROW_MS,
-                             adw_callback_animation_target_new (step_animation_cb, self, NULL));
+                             adw_callback_animation_target_new (hl_seqview_step_animation_cb,
+                                                                self, NULL));
   adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->step_animation),
                                   ADW_EASE_IN_OUT_CUBIC);
-  g_signal_connect (self->step_animation, "done", G_CALLBACK (step_animation_done_cb), self);
+  g_signal_connect (self->step_animation, "done",
+                    G_CALLBACK (hl_seqview_step_animation_done_cb), self);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
@@ -1225,8 +703,8 @@ hl_sequence_view_init (HlSequenceView *self)
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 
-  set_adjustment (self, &self->hadjustment, NULL);
-  set_adjustment (self, &self->vadjustment, NULL);
+  hl_seqview_set_adjustment (self, &self->hadjustment, NULL);
+  hl_seqview_set_adjustment (self, &self->vadjustment, NULL);
   reload_style (self);
 }
 
@@ -1234,4 +712,10 @@ GtkWidget *
 hl_sequence_view_new (void)
 {
   return g_object_new (HL_TYPE_SEQUENCE_VIEW, NULL);
+}
+
+void
+hl_seqview_notify (HlSequenceView *self, guint prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }

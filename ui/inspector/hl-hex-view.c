@@ -5,66 +5,18 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "hl-hex-view-private.h"
 #include "hl-hex-view.h"
 #include "hl-swatch.h"
 
-/* Order of this file: style nodes, the struct, geometry and scrolling, drawing, selection,
- * input, GtkScrollable, public API, GObject.
+/* Order of this file: style nodes, geometry and scrolling, selection, GtkScrollable, public
+ * API, GObject. Drawing is in hl-hex-view-paint.c, input in hl-hex-view-input.c; the struct in
+ * hl-hex-view-private.h.
  *
  * A hex + ASCII dump that draws only the rows in view (a 16 KiB record is a thousand rows at
  * 16 bytes a row). The geometry is HlHexLayout's; this widget only measures the monospace
  * font, multiplies and paints. The selected field is painted in the accent colour and its
  * children in two alternating tints, so the structure inside a selection shows at a glance. */
-
-#define PADDING   8.0
-#define ROW_EXTRA 5.0   /* pixels between rows on top of the font's line height */
-
-typedef enum
-{
-  PAINT_NONE,
-  PAINT_SELECTION,
-  PAINT_CHILD_A,
-  PAINT_CHILD_B,
-  PAINT_HOVER,
-  PAINT_DIM,       /* the offset column and non-printable characters */
-  PAINT_CURSOR,
-  N_PAINTS
-} Paint;
-
-static const char *const paint_classes[N_PAINTS] = {
-  NULL, "selection", "child-a", "child-b", "hover", "dim", "cursor",
-};
-
-struct _HlHexView
-{
-  GtkWidget      parent_instance;
-
-  /* owned */
-  GtkAdjustment *hadjustment;
-  GtkAdjustment *vadjustment;
-  GtkWidget     *swatches[N_PAINTS];
-  GBytes        *bytes;
-  HlField       *root;
-  HlField       *selected;       /* a field of root, or NULL */
-  HlField       *hover;          /* borrowed from root */
-  PangoFontDescription *font;   /* what the metrics were measured with */
-
-  guint          hscroll_policy : 1;
-  guint          vscroll_policy : 1;
-  guint          has_selection : 1;
-  guint          metrics_valid : 1;
-  guint          scroll_pending : 1;
-  guint          data_changed : 1;    /* new data, not allocated yet */
-  guint          dragged : 1;
-
-  HlHexLayout    layout;
-  double         char_width;
-  double         row_height;
-  gsize          sel_start;
-  gsize          sel_length;
-  gsize          cursor;
-  gsize          anchor;
-};
 
 enum
 {
@@ -89,13 +41,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HlHexView, hl_hex_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
 /* Geometry and scrolling */
-
-static gsize
-n_bytes (HlHexView *self)
-{
-  return self->bytes ? g_bytes_get_size (self->bytes) : 0;
-}
-
 static void
 ensure_metrics (HlHexView *self)
 {
@@ -229,197 +174,6 @@ hl_hex_view_size_allocate (GtkWidget *widget, int width, int height, int baselin
     scroll_to_selection (self);
 }
 
-/* Drawing */
-
-static HlField *
-innermost_at (HlHexView *self, gsize offset)
-{
-  return self->root ? hl_field_find_at_offset (self->root, offset) : NULL;
-}
-
-static gboolean
-field_contains (HlField *field, gsize offset)
-{
-  return field != NULL && offset >= hl_field_get_offset (field) &&
-         offset < hl_field_get_end (field);
-}
-
-static gboolean
-in_selection (HlHexView *self, gsize offset)
-{
-  return self->has_selection && offset >= self->sel_start &&
-         offset < self->sel_start + self->sel_length;
-}
-
-/* How the byte at @offset is painted; @group tells neighbours with the same paint apart (the
- * child of the selected field it belongs to). */
-static Paint
-paint_for (HlHexView *self, gsize offset, guint *group)
-{
-  *group = 0;
-  if (in_selection (self, offset))
-    {
-      HlField *sel = self->selected;
-      guint n = sel ? hl_field_get_n_children (sel) : 0;
-      guint k = 0;
-
-      for (guint i = 0; i < n; i++)
-        {
-          HlField *child = hl_field_get_child (sel, i);
-
-          if (hl_field_get_derived (child))
-            continue;
-          if (field_contains (child, offset))
-            {
-              *group = i + 1;
-              return k % 2 == 0 ? PAINT_CHILD_A : PAINT_CHILD_B;
-            }
-          k++;
-        }
-      return PAINT_SELECTION;
-    }
-  if (field_contains (self->hover, offset))
-    return PAINT_HOVER;
-  return PAINT_NONE;
-}
-
-static void
-append_rect (GtkSnapshot *snapshot, const GdkRGBA *color, double x, double y, double w, double h)
-{
-  gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (x, y, w, h));
-}
-
-static void
-paint_row_backgrounds (HlHexView *self, GtkSnapshot *snapshot, const GdkRGBA *colors, guint row)
-{
-  const HlHexLayout *l = &self->layout;
-  gsize start = (gsize) row * l->bytes_per_row;
-  gsize end = MIN (start + l->bytes_per_row, n_bytes (self));
-  double y = hl_hex_layout_row_y (l, row);
-  double cw = l->char_width;
-  gsize run = start;
-
-  while (run < end)
-    {
-      guint group, next_group;
-      Paint paint = paint_for (self, run, &group);
-      gsize stop = run + 1;
-
-      while (stop < end && paint_for (self, stop, &next_group) == paint && next_group == group)
-        stop++;
-      if (paint != PAINT_NONE)
-        {
-          /* hex: from half a space before the first pair to half a space after the last */
-          double x0 = hl_hex_layout_hex_x (l, run) - cw / 2;
-          double x1 = hl_hex_layout_hex_x (l, stop - 1) + 2.5 * cw;
-
-          append_rect (snapshot, &colors[paint], x0, y, x1 - x0, l->row_height);
-          x0 = hl_hex_layout_ascii_x (l, run);
-          x1 = hl_hex_layout_ascii_x (l, stop - 1) + cw;
-          append_rect (snapshot, &colors[paint], x0, y, x1 - x0, l->row_height);
-        }
-      run = stop;
-    }
-}
-
-static void
-append_text (GtkSnapshot *snapshot, PangoLayout *layout, const char *text, double x, double y,
-             const GdkRGBA *color)
-{
-  pango_layout_set_text (layout, text, -1);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
-}
-
-static void
-paint_row_text (HlHexView   *self,
-                GtkSnapshot *snapshot,
-                PangoLayout *layout,
-                const GdkRGBA *fg,
-                const GdkRGBA *dim,
-                guint        row)
-{
-  const HlHexLayout *l = &self->layout;
-  const guint8 *data = g_bytes_get_data (self->bytes, NULL);
-  gsize start = (gsize) row * l->bytes_per_row;
-  gsize end = MIN (start + l->bytes_per_row, n_bytes (self));
-  double y = hl_hex_layout_row_y (l, row) + ROW_EXTRA / 2;
-  char offset[32];
-  GString *hex = g_string_sized_new (l->bytes_per_row * 3 + 2);
-  GString *ascii = g_string_sized_new (l->bytes_per_row);
-
-  g_snprintf (offset, sizeof offset, "%0*" G_GSIZE_MODIFIER "x", (int) l->offset_digits, start);
-  append_text (snapshot, layout, offset, l->padding, y, dim);
-
-  for (gsize i = start; i < end; i++)
-    {
-      guint column = (guint) (i - start);
-
-      if (column > 0)
-        g_string_append_c (hex, ' ');
-      if (column > 0 && column % 8 == 0)
-        g_string_append_c (hex, ' ');
-      g_string_append_printf (hex, "%02x", data[i]);
-      g_string_append_c (ascii, data[i] >= 0x20 && data[i] < 0x7f ? (char) data[i] : '.');
-    }
-  append_text (snapshot, layout, hex->str, hl_hex_layout_hex_x (l, start), y, fg);
-  append_text (snapshot, layout, ascii->str, hl_hex_layout_ascii_x (l, start), y, fg);
-  g_string_free (hex, TRUE);
-  g_string_free (ascii, TRUE);
-}
-
-static void
-paint_cursor (HlHexView *self, GtkSnapshot *snapshot, const GdkRGBA *color)
-{
-  const HlHexLayout *l = &self->layout;
-  double y = hl_hex_layout_row_y (l, hl_hex_layout_row_of (l, self->cursor));
-  double cw = l->char_width;
-  double hex_x = hl_hex_layout_hex_x (l, self->cursor) - cw / 2;
-  double ascii_x = hl_hex_layout_ascii_x (l, self->cursor) - 1;
-  const float widths[4] = { 2, 2, 2, 2 };
-  const GdkRGBA colors[4] = { *color, *color, *color, *color };
-  GskRoundedRect rect;
-
-  gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (hex_x, y, 3 * cw, l->row_height), 3);
-  gtk_snapshot_append_border (snapshot, &rect, widths, colors);
-  gsk_rounded_rect_init_from_rect (&rect, &GRAPHENE_RECT_INIT (ascii_x, y, cw + 2, l->row_height),
-                                   3);
-  gtk_snapshot_append_border (snapshot, &rect, widths, colors);
-}
-
-static void
-hl_hex_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  HlHexView *self = HL_HEX_VIEW (widget);
-  g_autoptr(PangoLayout) layout = NULL;
-  GdkRGBA colors[N_PAINTS], fg;
-  double value = gtk_adjustment_get_value (self->vadjustment);
-  int height = gtk_widget_get_height (widget);
-  guint first, end;
-
-  if (n_bytes (self) == 0)
-    return;
-
-  hl_swatch_get_color (widget, &fg);
-  for (guint i = 1; i < N_PAINTS; i++)
-    hl_swatch_get_color (self->swatches[i], &colors[i]);
-
-  hl_hex_layout_visible_rows (&self->layout, value, height, &first, &end);
-  layout = gtk_widget_create_pango_layout (widget, NULL);
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, (float) -value));
-  for (guint row = first; row < end; row++)
-    paint_row_backgrounds (self, snapshot, colors, row);
-  for (guint row = first; row < end; row++)
-    paint_row_text (self, snapshot, layout, &fg, &colors[PAINT_DIM], row);
-  if (gtk_widget_has_visible_focus (widget) && self->cursor < n_bytes (self))
-    paint_cursor (self, snapshot, &colors[PAINT_CURSOR]);
-  gtk_snapshot_restore (snapshot);
-}
-
 /* Only a new font changes the geometry; hover, focus and selection states do not (and they
  * change between a layout and the drawing that follows it). */
 static void
@@ -440,8 +194,8 @@ hl_hex_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 
 /* Selection */
 
-static void
-set_selection (HlHexView *self, HlField *field, gsize start, gsize length)
+void
+hl_hexview_set_selection (HlHexView *self, HlField *field, gsize start, gsize length)
 {
   if (field != self->selected)
     {
@@ -455,203 +209,31 @@ set_selection (HlHexView *self, HlField *field, gsize start, gsize length)
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
-static void
-activate (HlHexView *self, gsize offset)
+void
+hl_hexview_activate (HlHexView *self, gsize offset)
 {
-  HlField *field = innermost_at (self, offset);
+  HlField *field = hl_hexview_innermost_at (self, offset);
 
   self->cursor = offset;
   self->anchor = offset;
   if (field)
-    set_selection (self, field, hl_field_get_offset (field), hl_field_get_length (field));
+    hl_hexview_set_selection (self, field, hl_field_get_offset (field),
+                              hl_field_get_length (field));
   else
-    set_selection (self, NULL, offset, 1);
+    hl_hexview_set_selection (self, NULL, offset, 1);
   scroll_to_selection (self);
   if (field)
     g_signal_emit (self, signals[FIELD_ACTIVATED], 0, field);
 }
 
-static void
-extend_to (HlHexView *self, gsize offset)
+void
+hl_hexview_extend_to (HlHexView *self, gsize offset)
 {
   gsize lo = MIN (self->anchor, offset), hi = MAX (self->anchor, offset);
 
   self->cursor = offset;
-  set_selection (self, NULL, lo, hi - lo + 1);
+  hl_hexview_set_selection (self, NULL, lo, hi - lo + 1);
   scroll_to_selection (self);
-}
-
-/* Input */
-
-static gboolean
-offset_at_point (HlHexView *self, double x, double y, gsize *offset)
-{
-  double top = gtk_adjustment_get_value (self->vadjustment);
-
-  return hl_hex_layout_offset_at (&self->layout, x, y + top, offset);
-}
-
-static void
-drag_begin_cb (GtkGestureDrag *gesture, double x, double y, HlHexView *self)
-{
-  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
-  GdkModifierType state = gtk_event_controller_get_current_event_state (controller);
-  gsize offset;
-
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  self->dragged = FALSE;
-  if (!offset_at_point (self, x, y, &offset))
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-  if (state & GDK_SHIFT_MASK)
-    {
-      self->dragged = TRUE;
-      extend_to (self, offset);
-      return;
-    }
-  self->anchor = offset;
-  self->cursor = offset;
-}
-
-static void
-drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, HlHexView *self)
-{
-  double x, y;
-  gsize offset;
-
-  if (!gtk_gesture_drag_get_start_point (gesture, &x, &y))
-    return;
-  if (!offset_at_point (self, x + dx, y + dy, &offset))
-    return;
-  if (offset != self->anchor || self->dragged)
-    {
-      self->dragged = TRUE;
-      extend_to (self, offset);
-    }
-}
-
-static void
-drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, HlHexView *self)
-{
-  if (!self->dragged)
-    activate (self, self->anchor);
-}
-
-static void
-motion_cb (GtkEventControllerMotion *controller, double x, double y, HlHexView *self)
-{
-  gsize offset;
-  HlField *field = NULL;
-
-  if (offset_at_point (self, x, y, &offset))
-    field = innermost_at (self, offset);
-  if (field != self->hover)
-    {
-      self->hover = field;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-}
-
-static void
-leave_cb (GtkEventControllerMotion *controller, HlHexView *self)
-{
-  if (self->hover)
-    {
-      self->hover = NULL;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-}
-
-static gboolean
-query_tooltip_cb (GtkWidget  *widget,
-                  int         x,
-                  int         y,
-                  gboolean    keyboard,
-                  GtkTooltip *tooltip,
-                  gpointer    user_data)
-{
-  HlHexView *self = HL_HEX_VIEW (widget);
-  g_autofree char *text = NULL;
-  g_autofree char *range = NULL;
-  HlField *field;
-  gsize offset;
-
-  if (keyboard)
-    offset = self->cursor;
-  else if (!offset_at_point (self, x, y, &offset))
-    return FALSE;
-  field = innermost_at (self, offset);
-  if (field == NULL)
-    return FALSE;
-  range = g_strdup_printf (_("bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT " (%" G_GSIZE_FORMAT
-                             ")"), hl_field_get_offset (field), hl_field_get_end (field) - 1,
-                           hl_field_get_length (field));
-  if (hl_field_get_value (field))
-    text = g_strdup_printf ("%s = %s\n%s", hl_field_get_name (field), hl_field_get_value (field),
-                            range);
-  else
-    text = g_strdup_printf ("%s\n%s", hl_field_get_name (field), range);
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
-typedef enum
-{
-  MOVE_BYTE,
-  MOVE_ROW,
-  MOVE_PAGE,
-  MOVE_END,
-} Move;
-
-static gboolean
-move_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  HlHexView *self = HL_HEX_VIEW (widget);
-  gsize n = n_bytes (self);
-  int kind, sign;
-  gboolean extend;
-  gint64 target, step = 1;
-
-  if (n == 0)
-    return FALSE;
-  g_variant_get (args, "(iib)", &kind, &sign, &extend);
-  switch ((Move) kind)
-    {
-    case MOVE_BYTE: step = 1; break;
-    case MOVE_ROW: step = self->layout.bytes_per_row; break;
-    case MOVE_PAGE:
-      step = (gint64) self->layout.bytes_per_row *
-             MAX (1, (gint64) (gtk_widget_get_height (widget) / self->row_height) - 1);
-      break;
-    case MOVE_END: step = (gint64) n; break;
-    default: break;
-    }
-  target = CLAMP ((gint64) self->cursor + sign * step, 0, (gint64) n - 1);
-  if (extend)
-    extend_to (self, (gsize) target);
-  else
-    activate (self, (gsize) target);
-  return TRUE;
-}
-
-static gboolean
-copy_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  return hl_hex_view_copy_selection (HL_HEX_VIEW (widget));
-}
-
-static gboolean
-select_all_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  HlHexView *self = HL_HEX_VIEW (widget);
-
-  if (n_bytes (self) == 0)
-    return FALSE;
-  self->anchor = 0;
-  set_selection (self, NULL, 0, n_bytes (self));
-  return TRUE;
 }
 
 /* GtkScrollable */
@@ -729,12 +311,12 @@ hl_hex_view_select_field (HlHexView *self, HlField *field)
 
   if (field == NULL)
     {
-      set_selection (self, NULL, 0, 0);
+      hl_hexview_set_selection (self, NULL, 0, 0);
       return;
     }
   self->cursor = MIN (hl_field_get_offset (field), n_bytes (self) ? n_bytes (self) - 1 : 0);
   self->anchor = self->cursor;
-  set_selection (self, field, hl_field_get_offset (field), hl_field_get_length (field));
+  hl_hexview_set_selection (self, field, hl_field_get_offset (field), hl_field_get_length (field));
   scroll_to_selection (self);
 }
 
@@ -752,7 +334,7 @@ hl_hex_view_select_range (HlHexView *self, gsize offset, gsize length)
 
   self->cursor = MIN (offset, n_bytes (self) ? n_bytes (self) - 1 : 0);
   self->anchor = self->cursor;
-  set_selection (self, NULL, offset, length);
+  hl_hexview_set_selection (self, NULL, offset, length);
   scroll_to_selection (self);
 }
 
@@ -774,7 +356,7 @@ hl_hex_view_activate_offset (HlHexView *self, gsize offset)
   g_return_if_fail (HL_IS_HEX_VIEW (self));
   g_return_if_fail (offset < n_bytes (self));
 
-  activate (self, offset);
+  hl_hexview_activate (self, offset);
 }
 
 char *
@@ -890,17 +472,6 @@ hl_hex_view_finalize (GObject *object)
 }
 
 static void
-add_move_binding (GtkWidgetClass *widget_class, guint key, guint kp_key, Move move, int sign)
-{
-  gtk_widget_class_add_binding (widget_class, key, 0, move_cb, "(iib)", move, sign, FALSE);
-  gtk_widget_class_add_binding (widget_class, key, GDK_SHIFT_MASK, move_cb, "(iib)", move, sign,
-                                TRUE);
-  gtk_widget_class_add_binding (widget_class, kp_key, 0, move_cb, "(iib)", move, sign, FALSE);
-  gtk_widget_class_add_binding (widget_class, kp_key, GDK_SHIFT_MASK, move_cb, "(iib)", move,
-                                sign, TRUE);
-}
-
-static void
 hl_hex_view_class_init (HlHexViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -913,7 +484,7 @@ hl_hex_view_class_init (HlHexViewClass *klass)
   widget_class->get_request_mode = hl_hex_view_get_request_mode;
   widget_class->measure = hl_hex_view_measure;
   widget_class->size_allocate = hl_hex_view_size_allocate;
-  widget_class->snapshot = hl_hex_view_snapshot;
+  widget_class->snapshot = hl_hexview_paint_snapshot;
   widget_class->css_changed = hl_hex_view_css_changed;
 
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
@@ -932,16 +503,7 @@ hl_hex_view_class_init (HlHexViewClass *klass)
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 0);
 
-  add_move_binding (widget_class, GDK_KEY_Left, GDK_KEY_KP_Left, MOVE_BYTE, -1);
-  add_move_binding (widget_class, GDK_KEY_Right, GDK_KEY_KP_Right, MOVE_BYTE, 1);
-  add_move_binding (widget_class, GDK_KEY_Up, GDK_KEY_KP_Up, MOVE_ROW, -1);
-  add_move_binding (widget_class, GDK_KEY_Down, GDK_KEY_KP_Down, MOVE_ROW, 1);
-  add_move_binding (widget_class, GDK_KEY_Page_Up, GDK_KEY_KP_Page_Up, MOVE_PAGE, -1);
-  add_move_binding (widget_class, GDK_KEY_Page_Down, GDK_KEY_KP_Page_Down, MOVE_PAGE, 1);
-  add_move_binding (widget_class, GDK_KEY_Home, GDK_KEY_KP_Home, MOVE_END, -1);
-  add_move_binding (widget_class, GDK_KEY_End, GDK_KEY_KP_End, MOVE_END, 1);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, copy_cb, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, select_all_cb, NULL);
+  hl_hexview_install_bindings (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "hlhexview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
@@ -974,18 +536,18 @@ hl_hex_view_init (HlHexView *self)
 
   drag = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (hl_hexview_drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (hl_hexview_drag_update_cb), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (hl_hexview_drag_end_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 
   motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (hl_hexview_motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (hl_hexview_leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
-  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (hl_hexview_query_tooltip_cb), NULL);
 }
 
 GtkWidget *

@@ -7,97 +7,13 @@
 
 #include "hl-hex-layout.h"
 #include "hl-inspector.h"
+#include "hl-inspector-private.h"
 #include "hl-trace-decode.h"
 
-/* Order of this file: the struct, decoding (with a cache), the two forms of a protected
- * message, tabs, the links between tabs, fields ↔ bytes, search, public API, GObject.
- *
- * The inspector follows the selected step of the diagram and shows it five ways: its decoded
- * fields, its bytes, the certificates of the run, every secret and key as a derivation, and the
- * hashes compared in Finished. Each tab is its own widget; this one decodes, keeps the Fields
- * and Bytes tabs on the same field, switches to the tab a local step is about, and searches the
- * whole handshake. It only reads the trace (the protocol library did the decoding and the
- * cryptography); nothing here calls GnuTLS. */
-
-/* The certificates, secrets and hashes tabs build many widgets (every certificate printed,
- * a card per secret, a row per transcript message) and AdwViewStack measures hidden pages
- * too, so they are filled only when first shown, and follow the trace and the step only while
- * shown (or when asked for): nothing off screen is built or shaped. */
-typedef enum
-{
-  LAZY_CERTIFICATES,
-  LAZY_SECRETS,
-  LAZY_HASHES,
-  N_LAZY_TABS
-} LazyTab;
-
-struct _HlInspector
-{
-  AdwBin             parent_instance;
-
-  /* template widgets */
-  AdwViewSwitcher   *switcher;
-  GtkToggleButton   *search_button;
-  GtkSearchBar      *search_bar;
-  GtkSearchEntry    *search_entry;
-  GtkLabel          *search_status;
-  GtkWidget         *form_bar;
-  GtkToggleButton   *wire_button;
-  GtkToggleButton   *plain_button;
-  GtkLabel          *form_label;
-  AdwViewStack      *stack;
-  GtkStack          *fields_stack;
-  AdwStatusPage     *fields_empty;
-  GtkButton         *fields_empty_button;
-  GtkButton         *link_button;
-  GtkLabel          *link_label;
-  HlFieldView       *field_view;
-  GtkStack          *bytes_stack;
-  AdwStatusPage     *bytes_empty;
-  GtkButton         *bytes_empty_button;
-  GtkLabel          *bytes_info;
-  GtkButton         *bytes_copy_button;
-  HlHexView         *hex_view;
-  HlCertificateView *certificate_view;
-  HlSecretsView     *secrets_view;
-  HlHashesView      *hashes_view;
-
-  /* owned */
-  HlTrace           *trace;
-  GListModel        *steps;
-  HlEvent           *event;
-  HlEvent           *wire_event;    /* the protected record that carried the event, or NULL */
-  GBytes            *bytes;         /* of the form shown */
-  HlField           *root;
-  GHashTable        *decoded;       /* HlEvent → HlField (or a decoding error: not cached) */
-  GHashTable        *decrypted;     /* HlEvent (record) → HlField of its plaintext */
-  char              *user_tab;      /* the tab last chosen by hand */
-  char              *link_tab;      /* where the link buttons lead … */
-  char              *link_secret;   /* … and which value they show there */
-  GArray            *matches;       /* of Match */
-  int                match;         /* the current match, or -1 */
-
-  HlEvent           *lazy_event;    /* the last step given to the lazy tabs since the trace */
-  gboolean           trace_stale[N_LAZY_TABS];  /* the tab has not seen the trace yet … */
-  gboolean           event_stale[N_LAZY_TABS];  /* … or lazy_event */
-
-  gboolean           show_plain;
-  gboolean           switching;     /* tab changes made here, not by people */
-};
-
-typedef struct
-{
-  guint    position;   /* in the steps */
-  gsize    offset;
-  gsize    length;
-  HlField *field;      /* owned; NULL for a byte match */
-} Match;
-
-enum
-{
-  STEP_REQUESTED,
-  N_SIGNALS
-};
+/* Order of this file: decoding (with a cache), the two forms of a protected message, tabs,
+ * public API, GObject. The links between tabs and fields ↔ bytes are in
+ * hl-inspector-links.c, search in hl-inspector-search.c; the struct in hl-inspector-private.h.
+ */
 
 static guint signals[N_SIGNALS];
 
@@ -108,19 +24,17 @@ static const char *const tab_names[] = {
   HL_INSPECTOR_TAB_SECRETS, HL_INSPECTOR_TAB_HASHES,
 };
 
-static void update_bytes_info (HlInspector *self);
-
 /* Decoding */
 
-static GListModel *
-steps_model (HlInspector *self)
+GListModel *
+hl_insp_steps_model (HlInspector *self)
 {
   return self->steps ? self->steps : G_LIST_MODEL (self->trace);
 }
 
 /* The decoder's field tree of @event's own bytes, decoded once per trace. */
-static HlField *
-decoded_fields (HlInspector *self, HlEvent *event, GError **error)
+HlField *
+hl_insp_decoded_fields (HlInspector *self, HlEvent *event, GError **error)
 {
   HlField *root = g_hash_table_lookup (self->decoded, event);
 
@@ -149,8 +63,8 @@ decrypted_fields (HlInspector *self, HlEvent *record, GError **error)
 
 /* The two forms */
 
-static gboolean
-is_protected_record (HlEvent *event)
+gboolean
+hl_insp_is_protected_record (HlEvent *event)
 {
   return event && hl_event_get_kind (event) == HL_EVENT_RECORD &&
          hl_event_get_epoch (event) != HL_EPOCH_PLAINTEXT;
@@ -163,14 +77,14 @@ find_wire_event (HlInspector *self, HlEvent *event)
 {
   int record;
 
-  if (is_protected_record (event))
+  if (hl_insp_is_protected_record (event))
     return hl_event_get_plaintext (event) ? event : NULL;
   if (hl_event_get_kind (event) == HL_EVENT_RECORD || hl_event_get_bytes (event) == NULL)
     return NULL;
   record = hl_event_get_record (event);
   if (record < 0 || (guint) record >= hl_trace_get_n_events (self->trace))
     return NULL;
-  return is_protected_record (hl_trace_get_event (self->trace, (guint) record))
+  return hl_insp_is_protected_record (hl_trace_get_event (self->trace, (guint) record))
          ? hl_trace_get_event (self->trace, (guint) record) : NULL;
 }
 
@@ -256,7 +170,7 @@ load_form (HlInspector *self)
   if (event && self->wire_event && !self->show_plain)
     {
       bytes = hl_event_get_bytes (self->wire_event);
-      root = decoded_fields (self, self->wire_event, &error);
+      root = hl_insp_decoded_fields (self, self->wire_event, &error);
     }
   else if (event && self->wire_event == event)
     {
@@ -267,7 +181,7 @@ load_form (HlInspector *self)
     {
       bytes = hl_event_get_bytes (event);
       if (bytes && g_bytes_get_size (bytes) > 0)
-        root = decoded_fields (self, event, &error);
+        root = hl_insp_decoded_fields (self, event, &error);
     }
 
   self->bytes = bytes && g_bytes_get_size (bytes) > 0 ? g_bytes_ref (bytes) : NULL;
@@ -309,7 +223,7 @@ load_form (HlInspector *self)
         }
     }
   update_form_bar (self);
-  update_bytes_info (self);
+  hl_insp_update_bytes_info (self);
 }
 
 static void
@@ -336,8 +250,8 @@ hl_inspector_is_tab_name (const char *name)
 
 /* The tab that explains a local step: deriving keys → secrets, comparing Finished → hashes,
  * checking the chain → certificates. */
-static const char *
-natural_tab (HlEvent *event)
+const char *
+hl_insp_natural_tab (HlEvent *event)
 {
   const char *name;
 
@@ -422,8 +336,8 @@ sync_visible_tab (HlInspector *self)
     sync_tab (self, (LazyTab) tab);
 }
 
-static void
-show_tab (HlInspector *self, const char *name)
+void
+hl_insp_show_tab (HlInspector *self, const char *name)
 {
   int tab = lazy_tab_of (name);
 
@@ -448,360 +362,6 @@ visible_tab_changed_cb (HlInspector *self)
   update_form_bar (self);
 }
 
-/* The links between tabs */
-
-static void
-set_link (HlInspector *self, const char *text, const char *tab, const char *secret)
-{
-  g_free (self->link_tab);
-  g_free (self->link_secret);
-  self->link_tab = g_strdup (tab);
-  self->link_secret = g_strdup (secret);
-  gtk_label_set_text (self->link_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->link_button), text != NULL);
-}
-
-static void
-update_links (HlInspector *self)
-{
-  HlEvent *event = self->event;
-  guint handshake = event ? hl_event_get_handshake (event) : 0;
-  /* secret names are by TLS role ("client_write_key"): the attacker has one on each side */
-  const char *side = event && hl_event_get_role (event) == HL_SIDE_CLIENT ? "client" : "server";
-  const char *tab;
-  const char *button = NULL;
-
-  set_link (self, NULL, NULL, NULL);
-  if (event == NULL)
-    goto empty_buttons;
-
-  if (hl_event_get_kind (event) == HL_EVENT_MESSAGE)
-    switch (hl_event_get_handshake_type (event))
-      {
-      case 1:
-      case 2:
-        set_link (self, _("Its random value goes into every key of the session: Secrets & Keys"),
-                  HL_INSPECTOR_TAB_SECRETS,
-                  hl_event_get_handshake_type (event) == 1 ? "client_random" : "server_random");
-        break;
-      case 11:
-        set_link (self, _("The certificate in full, and why it was trusted or not: "
-                          "Certificates"), HL_INSPECTOR_TAB_CERTIFICATES, NULL);
-        break;
-      case 15:
-        set_link (self, _("Which messages this signature covers: Hashes"),
-                  HL_INSPECTOR_TAB_HASHES, NULL);
-        break;
-      case 16:
-        if (hl_trace_find_secret (self->trace, "premaster_secret", handshake))
-          set_link (self, _("The premaster secret inside, decrypted, and how it became the "
-                            "session keys: Secrets & Keys"), HL_INSPECTOR_TAB_SECRETS,
-                    "premaster_secret");
-        else
-          set_link (self, _("The key exchange and the keys that came of it: Secrets & Keys"),
-                    HL_INSPECTOR_TAB_SECRETS, "master_secret");
-        break;
-      case 20:
-        set_link (self, _("The hash of the conversation, computed by both sides and compared: "
-                          "Hashes"), HL_INSPECTOR_TAB_HASHES, NULL);
-        break;
-      default:
-        break;
-      }
-  else if (is_protected_record (event) || hl_event_get_kind (event) == HL_EVENT_APP_DATA)
-    {
-      g_autofree char *key = g_strdup_printf (hl_event_get_epoch (event) == HL_EPOCH_HANDSHAKE
-                                              ? "%s_handshake_write_key" : "%s_write_key", side);
-
-      set_link (self, _("The key that encrypted it: Secrets & Keys"), HL_INSPECTOR_TAB_SECRETS,
-                key);
-    }
-
-empty_buttons:
-  /* the pages that say "nothing on the wire" point to where the step is explained */
-  tab = natural_tab (event);
-  if (tab && g_str_equal (tab, HL_INSPECTOR_TAB_SECRETS))
-    button = _("Show Secrets & Keys");
-  else if (tab && g_str_equal (tab, HL_INSPECTOR_TAB_HASHES))
-    button = _("Show the Hashes");
-  else if (tab && g_str_equal (tab, HL_INSPECTOR_TAB_CERTIFICATES))
-    button = _("Show the Certificates");
-  if (button && self->link_tab == NULL)
-    {
-      g_free (self->link_tab);
-      self->link_tab = g_strdup (tab);
-    }
-  gtk_button_set_label (self->fields_empty_button, button ? button : "");
-  gtk_button_set_label (self->bytes_empty_button, button ? button : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->fields_empty_button), button != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->bytes_empty_button), button != NULL);
-}
-
-static void
-related_clicked_cb (HlInspector *self)
-{
-  if (self->link_tab == NULL)
-    return;
-  g_free (self->user_tab);
-  self->user_tab = g_strdup (self->link_tab);
-  show_tab (self, self->link_tab);
-  if (self->link_secret && self->event)
-    hl_secrets_view_focus (self->secrets_view, self->link_secret,
-                           hl_event_get_handshake (self->event));
-}
-
-/* Goes to the step showing @event (the window moves its playhead), or shows it here when
- * nobody listens. */
-static void
-request_event (HlInspector *self, HlEvent *event)
-{
-  GListModel *steps = steps_model (self);
-
-  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
-    {
-      g_autoptr(HlEvent) item = g_list_model_get_item (steps, i);
-
-      if (item == event)
-        {
-          g_signal_emit (self, signals[STEP_REQUESTED], 0, i);
-          break;
-        }
-    }
-  if (self->event != event)
-    hl_inspector_set_event (self, event);
-}
-
-static void
-transcript_event_cb (HlInspector *self, guint index)
-{
-  g_autofree char *tab = g_strdup (HL_INSPECTOR_TAB_FIELDS);
-
-  if (self->trace == NULL || index >= hl_trace_get_n_events (self->trace))
-    return;
-  request_event (self, hl_trace_get_event (self->trace, index));
-  g_free (self->user_tab);
-  self->user_tab = g_steal_pointer (&tab);
-  show_tab (self, self->user_tab);
-}
-
-static void
-show_transcript_cb (HlInspector *self, const char *name, guint handshake)
-{
-  const char *side = name && strstr (name, "server") ? "server" : "client";
-
-  show_tab (self, HL_INSPECTOR_TAB_HASHES);
-  for (guint i = 0; self->trace && i < hl_trace_get_n_events (self->trace); i++)
-    {
-      HlEvent *event = hl_trace_get_event (self->trace, i);
-
-      if (hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
-          hl_event_get_handshake_type (event) == 20 &&
-          hl_event_get_handshake (event) == handshake &&
-          g_str_equal (hl_side_to_string (hl_event_get_side (event)), side))
-        {
-          hl_hashes_view_show_message (self->hashes_view, i);
-          return;
-        }
-    }
-}
-
-/* Fields ↔ bytes */
-
-static char *
-dup_field_path_text (HlField *field)
-{
-  GPtrArray *names = g_ptr_array_new ();
-  GString *out = g_string_new (NULL);
-
-  for (HlField *f = field; f; f = hl_field_get_parent (f))
-    g_ptr_array_insert (names, 0, (gpointer) hl_field_get_name (f));
-  for (guint i = 0; i < names->len; i++)
-    g_string_append_printf (out, "%s%s", i ? " › " : "", (const char *) names->pdata[i]);
-  g_ptr_array_unref (names);
-  return g_string_free (out, FALSE);
-}
-
-static void
-update_bytes_info (HlInspector *self)
-{
-  HlField *field = hl_hex_view_get_selected_field (self->hex_view);
-  gsize offset = 0, length = 0;
-  g_autofree char *text = NULL;
-
-  if (!hl_hex_view_get_selection (self->hex_view, &offset, &length))
-    text = g_strdup (_("Click a byte to see which field it belongs to; drag to select bytes."));
-  else if (field)
-    {
-      g_autofree char *path = dup_field_path_text (field);
-      const char *value = hl_field_get_value (field);
-
-      text = g_strdup_printf (_("%s%s%s · bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT
-                                " (%" G_GSIZE_FORMAT ")"),
-                              path, value ? " = " : "", value ? value : "", offset,
-                              offset + length - 1, length);
-    }
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%" G_GSIZE_FORMAT " byte selected at %" G_GSIZE_FORMAT,
-                                         "%" G_GSIZE_FORMAT " bytes selected, %" G_GSIZE_FORMAT
-                                         "–%" G_GSIZE_FORMAT, length),
-                            length, offset, offset + length - 1);
-  gtk_label_set_text (self->bytes_info, text);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->bytes_copy_button), length > 0);
-}
-
-static void
-field_selected_cb (HlInspector *self, HlField *field)
-{
-  hl_hex_view_select_field (self->hex_view, field);
-}
-
-static void
-hex_field_activated_cb (HlInspector *self, HlField *field)
-{
-  hl_field_view_select_field (self->field_view, field);
-}
-
-static void
-bytes_copy_clicked_cb (HlInspector *self)
-{
-  hl_hex_view_copy_selection (self->hex_view);
-}
-
-/* Search */
-
-static void
-clear_matches (HlInspector *self)
-{
-  for (guint i = 0; i < self->matches->len; i++)
-    g_clear_pointer (&g_array_index (self->matches, Match, i).field, hl_field_unref);
-  g_array_set_size (self->matches, 0);
-  self->match = -1;
-}
-
-/* Fields whose name contains @needle (@by_name), or else whose value does. */
-static void
-find_fields (GArray *matches, guint position, HlField *field, const char *needle, gboolean by_name)
-{
-  g_autofree char *name = g_utf8_casefold (hl_field_get_name (field), -1);
-  g_autofree char *value = hl_field_get_value (field)
-                           ? g_utf8_casefold (hl_field_get_value (field), -1) : NULL;
-  gboolean found = by_name ? strstr (name, needle) != NULL
-                           : strstr (name, needle) == NULL && value && strstr (value, needle);
-
-  if (found)
-    {
-      Match m = { position, hl_field_get_offset (field), hl_field_get_length (field),
-                  hl_field_ref (field) };
-
-      g_array_append_val (matches, m);
-    }
-  for (guint i = 0; i < hl_field_get_n_children (field); i++)
-    find_fields (matches, position, hl_field_get_child (field, i), needle, by_name);
-}
-
-static void
-find_bytes (GArray *matches, guint position, GBytes *bytes, GBytes *needle)
-{
-  gsize len = 0, n = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  const guint8 *pattern = g_bytes_get_data (needle, &n);
-
-  for (gsize i = 0; n > 0 && i + n <= len; i++)
-    if (memcmp (data + i, pattern, n) == 0)
-      {
-        Match m = { position, i, n, NULL };
-
-        g_array_append_val (matches, m);
-      }
-}
-
-static void
-update_search_status (HlInspector *self)
-{
-  g_autofree char *text = NULL;
-  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-
-  if (query == NULL || *query == '\0')
-    text = g_strdup (_("Type a field name (random, cipher_suite …), a value, or bytes (03 03)"));
-  else if (self->matches->len == 0)
-    text = g_strdup (_("Nothing found in this handshake"));
-  else if (self->match < 0)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u match — Enter to go to it",
-                                         "%u matches — Enter to go to the first",
-                                         self->matches->len), self->matches->len);
-  else
-    {
-      const Match *m = &g_array_index (self->matches, Match, self->match);
-      g_autoptr(HlEvent) event = g_list_model_get_item (steps_model (self), m->position);
-
-      text = g_strdup_printf (_("%d of %u · step %u, %s"), self->match + 1, self->matches->len,
-                              m->position + 1, hl_event_get_name (event));
-    }
-  gtk_label_set_text (self->search_status, text);
-}
-
-static void
-search_changed_cb (HlInspector *self)
-{
-  hl_inspector_find (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-}
-
-static void
-go_to_match (HlInspector *self)
-{
-  const Match *m = &g_array_index (self->matches, Match, self->match);
-  g_autoptr(HlEvent) event = g_list_model_get_item (steps_model (self), m->position);
-
-  if (event != self->event)
-    request_event (self, event);
-  if (self->wire_event && self->show_plain != (self->wire_event != self->event))
-    hl_inspector_set_show_decrypted (self, self->wire_event != self->event);
-  if (m->field)
-    {
-      show_tab (self, HL_INSPECTOR_TAB_FIELDS);
-      hl_field_view_select_field (self->field_view, m->field);
-      hl_hex_view_select_field (self->hex_view, m->field);
-    }
-  else
-    {
-      show_tab (self, HL_INSPECTOR_TAB_BYTES);
-      hl_hex_view_select_range (self->hex_view, m->offset, m->length);
-    }
-  update_search_status (self);
-}
-
-static void
-search_next_cb (HlInspector *self)
-{
-  hl_inspector_find_next (self, FALSE);
-}
-
-static void
-search_previous_cb (HlInspector *self)
-{
-  hl_inspector_find_next (self, TRUE);
-}
-
-static gboolean
-find_shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  HlInspector *self = HL_INSPECTOR (widget);
-
-  if (!gtk_widget_get_mapped (widget))
-    return FALSE;
-  hl_inspector_start_search (self);
-  return TRUE;
-}
-
-/* Records shown or hidden: the steps moved, and with them the matches. */
-static void
-steps_changed_cb (HlInspector *self)
-{
-  if (self->matches->len > 0)
-    search_changed_cb (self);
-}
-
 /* Public API */
 
 void
@@ -817,12 +377,12 @@ hl_inspector_set_trace (HlInspector *self, HlTrace *trace, GListModel *steps)
   g_hash_table_remove_all (self->decrypted);
   g_set_object (&self->trace, trace);
   if (self->steps)
-    g_signal_handlers_disconnect_by_func (self->steps, steps_changed_cb, self);
+    g_signal_handlers_disconnect_by_func (self->steps, hl_insp_steps_changed_cb, self);
   g_set_object (&self->steps, steps);
   if (steps)
-    g_signal_connect_object (steps, "items-changed", G_CALLBACK (steps_changed_cb), self,
+    g_signal_connect_object (steps, "items-changed", G_CALLBACK (hl_insp_steps_changed_cb), self,
                              G_CONNECT_SWAPPED);
-  clear_matches (self);
+  hl_insp_clear_matches (self);
   g_clear_object (&self->lazy_event);
   for (guint i = 0; i < N_LAZY_TABS; i++)
     {
@@ -831,7 +391,7 @@ hl_inspector_set_trace (HlInspector *self, HlTrace *trace, GListModel *steps)
     }
   sync_visible_tab (self);
   if (gtk_search_bar_get_search_mode (self->search_bar))
-    search_changed_cb (self);
+    hl_insp_search_changed_cb (self);
   hl_inspector_set_event (self, NULL);
 }
 
@@ -861,7 +421,7 @@ hl_inspector_set_event (HlInspector *self, HlEvent *event)
   gtk_toggle_button_set_active (self->wire_button, !self->show_plain);
   self->switching = FALSE;
   load_form (self);
-  update_links (self);
+  hl_insp_update_links (self);
 
   if (event)
     {
@@ -869,8 +429,8 @@ hl_inspector_set_event (HlInspector *self, HlEvent *event)
       for (guint i = 0; i < N_LAZY_TABS; i++)
         self->event_stale[i] = TRUE;
     }
-  tab = natural_tab (event);
-  show_tab (self, tab ? tab : self->user_tab);
+  tab = hl_insp_natural_tab (event);
+  hl_insp_show_tab (self, tab ? tab : self->user_tab);
 }
 
 HlEvent *
@@ -889,7 +449,7 @@ hl_inspector_set_tab (HlInspector *self, const char *name)
     return FALSE;
   g_free (self->user_tab);
   self->user_tab = g_strdup (name);
-  show_tab (self, name);
+  hl_insp_show_tab (self, name);
   return TRUE;
 }
 
@@ -936,75 +496,6 @@ hl_inspector_get_fields (HlInspector *self)
 {
   g_return_val_if_fail (HL_IS_INSPECTOR (self), NULL);
   return self->root;
-}
-
-guint
-hl_inspector_find (HlInspector *self, const char *query)
-{
-  g_autofree char *needle = NULL;
-  g_autoptr(GBytes) pattern = NULL;
-  GListModel *steps;
-
-  g_return_val_if_fail (HL_IS_INSPECTOR (self), 0);
-
-  clear_matches (self);
-  if (self->trace && query && *query)
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (query));
-
-      needle = g_utf8_casefold (stripped, -1);
-      pattern = hl_hex_layout_parse_hex (stripped);
-      steps = steps_model (self);
-      for (guint i = 0; *needle && i < g_list_model_get_n_items (steps); i++)
-        {
-          g_autoptr(HlEvent) event = g_list_model_get_item (steps, i);
-          GBytes *bytes = hl_event_get_bytes (event);
-          HlField *root;
-
-          if (bytes == NULL || g_bytes_get_size (bytes) == 0)
-            continue;
-          /* hex that is also a word ("cafe") finds both */
-          if (pattern)
-            find_bytes (self->matches, i, bytes, pattern);
-          /* in each step, fields by name first, then by value */
-          root = decoded_fields (self, event, NULL);
-          if (root)
-            {
-              find_fields (self->matches, i, root, needle, TRUE);
-              find_fields (self->matches, i, root, needle, FALSE);
-            }
-        }
-    }
-  update_search_status (self);
-  return self->matches->len;
-}
-
-gboolean
-hl_inspector_find_next (HlInspector *self, gboolean backwards)
-{
-  guint n;
-
-  g_return_val_if_fail (HL_IS_INSPECTOR (self), FALSE);
-
-  n = self->matches->len;
-  if (n == 0)
-    return FALSE;
-  if (self->match < 0)
-    self->match = backwards ? (int) n - 1 : 0;
-  else
-    self->match = (int) ((self->match + (backwards ? n - 1 : 1)) % n);
-  go_to_match (self);
-  return TRUE;
-}
-
-void
-hl_inspector_start_search (HlInspector *self)
-{
-  g_return_if_fail (HL_IS_INSPECTOR (self));
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-  update_search_status (self);
 }
 
 HlFieldView *
@@ -1056,7 +547,7 @@ hl_inspector_dispose (GObject *object)
   HlInspector *self = HL_INSPECTOR (object);
 
   if (self->matches)
-    clear_matches (self);
+    hl_insp_clear_matches (self);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_INSPECTOR);
   g_clear_pointer (&self->bytes, g_bytes_unref);
@@ -1066,7 +557,7 @@ hl_inspector_dispose (GObject *object)
   g_clear_object (&self->event);
   g_clear_object (&self->lazy_event);
   if (self->steps)
-    g_signal_handlers_disconnect_by_func (self->steps, steps_changed_cb, self);
+    g_signal_handlers_disconnect_by_func (self->steps, hl_insp_steps_changed_cb, self);
   g_clear_object (&self->steps);
   g_clear_object (&self->trace);
   G_OBJECT_CLASS (hl_inspector_parent_class)->dispose (object);
@@ -1136,12 +627,17 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, certificate_view);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, secrets_view);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, hashes_view);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_next_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_previous_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
+                                                G_CALLBACK (hl_insp_search_changed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "search_next_cb",
+                                                G_CALLBACK (hl_insp_search_next_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "search_previous_cb",
+                                                G_CALLBACK (hl_insp_search_previous_cb));
   gtk_widget_class_bind_template_callback (widget_class, form_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, related_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bytes_copy_clicked_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "related_clicked_cb",
+                                                G_CALLBACK (hl_insp_related_clicked_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "bytes_copy_clicked_cb",
+                                                G_CALLBACK (hl_insp_bytes_copy_clicked_cb));
 }
 
 static void
@@ -1162,16 +658,16 @@ hl_inspector_init (HlInspector *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->stack, "notify::visible-child-name",
                             G_CALLBACK (visible_tab_changed_cb), self);
-  g_signal_connect_swapped (self->field_view, "field-selected", G_CALLBACK (field_selected_cb),
-                            self);
+  g_signal_connect_swapped (self->field_view, "field-selected",
+                            G_CALLBACK (hl_insp_field_selected_cb), self);
   g_signal_connect_swapped (self->hex_view, "field-activated",
-                            G_CALLBACK (hex_field_activated_cb), self);
-  g_signal_connect_swapped (self->hex_view, "selection-changed", G_CALLBACK (update_bytes_info),
-                            self);
+                            G_CALLBACK (hl_insp_hex_field_activated_cb), self);
+  g_signal_connect_swapped (self->hex_view, "selection-changed",
+                            G_CALLBACK (hl_insp_update_bytes_info), self);
   g_signal_connect_swapped (self->hashes_view, "event-activated",
-                            G_CALLBACK (transcript_event_cb), self);
+                            G_CALLBACK (hl_insp_transcript_event_cb), self);
   g_signal_connect_swapped (self->secrets_view, "show-transcript",
-                            G_CALLBACK (show_transcript_cb), self);
+                            G_CALLBACK (hl_insp_show_transcript_cb), self);
 
   /* Ctrl+F works anywhere in the window, not only inside the inspector */
   shortcuts = gtk_shortcut_controller_new ();
@@ -1180,8 +676,8 @@ hl_inspector_init (HlInspector *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f,
                                                                                   GDK_CONTROL_MASK),
-                                                          gtk_callback_action_new (find_shortcut_cb,
-                                                                                   NULL, NULL)));
+                                                          gtk_callback_action_new (
+                                                            hl_insp_find_shortcut_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   hl_inspector_set_event (self, NULL);
@@ -1191,4 +687,10 @@ GtkWidget *
 hl_inspector_new (void)
 {
   return g_object_new (HL_TYPE_INSPECTOR, NULL);
+}
+
+void
+hl_insp_emit_step_requested (HlInspector *self, guint position)
+{
+  g_signal_emit (self, signals[STEP_REQUESTED], 0, position);
 }

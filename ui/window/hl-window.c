@@ -18,78 +18,15 @@
 #include "hl-style.h"
 #include "hl-trace-check.h"
 #include "hl-trace-host.h"
+#include "hl-window-private.h"
 #include "hl-window.h"
 
-/* Order of this file: the struct, keeping actions and panels in step with the playhead,
- * running handshakes, actions, keyboard shortcuts, properties, GObject.
- *
- * The window ties the diagram (HlSequenceView), the story under it (HlStoryPanel) and the
- * details beside it (HlDetailsPane) to one playhead: the view owns it; everything else follows
- * its notify::step. */
-
-struct _HlWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* template widgets */
-  AdwToastOverlay      *toast_overlay;
-  GtkRevealer          *header_revealer;
-  AdwWindowTitle       *window_title;
-  HlScenarioChooser    *chooser;
-  GtkStack             *stack;
-  GtkSpinner           *spinner;
-  AdwStatusPage        *error_page;
-  GtkWidget            *ecdhe_button;
-  GtkPaned             *paned;
-  GtkScrolledWindow    *scroller;
-  HlSequenceView       *sequence_view;
-  HlStoryPanel         *story;
-  HlDetailsPane        *details;
-  GtkPaned             *side_paned;
-  HlInspector          *inspector;
-
-  /* built in code: the banner over a trace whose file's claims do not match its bytes */
-  GtkRevealer          *check_banner;
-  GtkLabel             *check_label;
-  GtkLabel             *check_list;
-
-  /* owned */
-  HlTrace              *trace;
-  HlFileActions        *files;         /* save, open, recent, drop, exports */
-  HlPresenter          *presenter;     /* presentation mode (F5) */
-  GtkFilterListModel   *filtered;
-  GtkCustomFilter      *filter;
-  GCancellable         *cancellable;
-  char                 *scenario_id;   /* what Run again runs: a scenario, or … */
-  HlConfig              config;        /* … this configuration (custom runs) */
-  char                 *title;
-  char                 *description;
-  gboolean              has_config;
-  gboolean              rerun;         /* the run in flight repeats the trace shown */
-  gboolean              autoplay;
-  int                   start_step;
-  gboolean              show_details;
-  gboolean              show_records;
-  double                speed;
-  gboolean              details_before_fullscreen;
-
-  /* borrowed */
-  HlListenDialog       *listen_dialog; /* one at a time (weak pointer) */
-};
-
-enum
-{
-  PROP_0,
-  PROP_SHOW_RECORDS,
-  PROP_SHOW_DETAILS,
-  PROP_SPEED,
-  PROP_STYLE_VARIANT,
-  N_PROPS
-};
+/* Order of this file: keeping actions and panels in step with the playhead, showing a trace,
+ * properties, the trace host, GObject. Running handshakes (scenarios, custom runs, live mode)
+ * is in hl-window-run.c, the actions and keyboard shortcuts in hl-window-actions.c; the struct
+ * and what the window is in hl-window-private.h. */
 
 static GParamSpec *properties[N_PROPS];
-
-static const double speeds[] = { 0.25, 0.5, 1.0, 1.5, 2.0, 4.0 };
 
 static void hl_window_trace_host_init (HlTraceHostInterface *iface);
 
@@ -106,8 +43,8 @@ showing_trace (HlWindow *self)
          g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "trace") == 0;
 }
 
-static void
-update_actions (HlWindow *self)
+void
+hl_win_update_actions (HlWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   HlSequenceView *view = self->sequence_view;
@@ -149,14 +86,14 @@ static void
 view_step_changed_cb (HlWindow *self)
 {
   update_story (self);
-  update_actions (self);
+  hl_win_update_actions (self);
 }
 
 static void
 view_playing_changed_cb (HlWindow *self)
 {
   hl_story_panel_set_playing (self->story, hl_sequence_view_get_playing (self->sequence_view));
-  update_actions (self);
+  hl_win_update_actions (self);
 }
 
 static void
@@ -226,8 +163,8 @@ filter_event_cb (gpointer item, gpointer user_data)
 
 /* Running */
 
-static void
-show_error (HlWindow *self, const GError *error)
+void
+hl_win_show_error (HlWindow *self, const GError *error)
 {
   g_autofree char *text = g_markup_escape_text (error->message, -1);
   gboolean refused = g_error_matches (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_REFUSED);
@@ -259,7 +196,7 @@ show_error (HlWindow *self, const GError *error)
     }
   gtk_widget_set_visible (self->ecdhe_button, refused);
   gtk_stack_set_visible_child_name (self->stack, "error");
-  update_actions (self);
+  hl_win_update_actions (self);
 }
 
 static void
@@ -309,7 +246,7 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
     hl_sequence_view_set_step (self->sequence_view,
                                hl_sequence_view_get_n_steps (self->sequence_view));
   update_story (self);
-  update_actions (self);
+  hl_win_update_actions (self);
   if (hl_trace_is_order_approximate (trace))
     hl_window_add_toast (self, adw_toast_new (_("This trace is from an older version: its steps "
                                                 "are in the order they were sent")));
@@ -427,398 +364,6 @@ hl_window_get_event_model (HlWindow *self)
   return G_LIST_MODEL (self->filtered);
 }
 
-static void
-run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(HlWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HlTrace) trace = hl_engine_run_finish (result, &error);
-  gboolean rerun = self->rerun;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->cancellable);
-  gtk_spinner_stop (self->spinner);
-  if (trace == NULL)
-    {
-      self->rerun = FALSE;
-      show_error (self, error);
-      return;
-    }
-  hl_window_set_trace (self, trace);
-  if (rerun)
-    adw_toast_overlay_add_toast (self->toast_overlay,
-                                 adw_toast_new (_("A fresh handshake: new random values, new "
-                                                  "keys")));
-}
-
-static void
-start_run (HlWindow *self)
-{
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  gtk_spinner_start (self->spinner);
-  /* keep showing the previous trace while a re-run of the same handshake is in flight */
-  if (!self->rerun)
-    {
-      hl_sequence_view_pause (self->sequence_view);
-      gtk_stack_set_visible_child_name (self->stack, "loading");
-    }
-  update_actions (self);
-  hl_engine_run_async (&self->config, self->scenario_id ? self->scenario_id : "custom",
-                       self->title, self->description, self->cancellable, run_done_cb,
-                       g_object_ref (self));
-}
-
-static void
-set_run (HlWindow       *self,
-         const char     *scenario_id,
-         const HlConfig *config,
-         const char     *title,
-         const char     *description)
-{
-  g_free (self->scenario_id);
-  self->scenario_id = g_strdup (scenario_id);
-  self->config = *config;
-  self->has_config = TRUE;
-  g_free (self->title);
-  self->title = g_strdup (title);
-  g_free (self->description);
-  self->description = g_strdup (description);
-}
-
-void
-hl_window_run_scenario (HlWindow *self, const char *scenario_id)
-{
-  const HlScenario *scenario;
-
-  g_return_if_fail (HL_IS_WINDOW (self));
-  g_return_if_fail (scenario_id != NULL);
-
-  scenario = hl_scenario_lookup (scenario_id);
-  if (scenario == NULL)
-    {
-      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                             _("Unknown scenario “%s”"), scenario_id);
-      show_error (self, error);
-      return;
-    }
-  self->rerun = self->trace != NULL &&
-                g_strcmp0 (hl_trace_get_scenario (self->trace), scenario_id) == 0;
-  set_run (self, scenario->id, &scenario->config, scenario->title, scenario->description);
-  hl_scenario_chooser_set_current (self->chooser, scenario->id, NULL);
-  start_run (self);
-}
-
-void
-hl_window_run_config (HlWindow       *self,
-                      const HlConfig *config,
-                      const char     *title,
-                      const char     *description)
-{
-  g_autofree char *summary = NULL;
-
-  g_return_if_fail (HL_IS_WINDOW (self));
-  g_return_if_fail (config != NULL);
-
-  summary = hl_config_dup_summary (config);
-  self->rerun = FALSE;
-  set_run (self, NULL, config, title ? title : _("Custom handshake"),
-           description ? description : summary);
-  start_run (self);
-}
-
-static void
-scenario_activated_cb (HlWindow *self, const char *scenario_id)
-{
-  self->autoplay = TRUE;
-  hl_window_run_scenario (self, scenario_id);
-}
-
-/* Actions */
-
-static void
-run_again_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HlWindow *self = HL_WINDOW (widget);
-
-  if (!self->has_config)
-    return;
-  self->rerun = self->trace != NULL;
-  start_run (self);
-}
-
-static void
-custom_run_cb (HlCustomDialog *dialog, gpointer config, HlWindow *self)
-{
-  self->autoplay = TRUE;
-  hl_window_run_config (self, config, NULL, NULL);
-}
-
-static void
-custom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HlWindow *self = HL_WINDOW (widget);
-  const HlScenario *fallback = hl_scenario_lookup ("tls12-rsa");
-  HlCustomDialog *dialog = hl_custom_dialog_new (GTK_WINDOW (self), self->has_config
-                                                                    ? &self->config
-                                                                    : &fallback->config);
-
-  g_signal_connect_object (dialog, "run", G_CALLBACK (custom_run_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Live mode: a real server or a real client on one side */
-
-static void
-live_trace_cb (GObject *dialog, HlTrace *trace, HlWindow *self)
-{
-  self->autoplay = TRUE;
-  hl_window_set_trace (self, trace);
-}
-
-void
-hl_window_show_connect (HlWindow *self, const HlLiveOptions *options, gboolean start)
-{
-  HlConnectDialog *dialog;
-
-  g_return_if_fail (HL_IS_WINDOW (self));
-
-  dialog = hl_connect_dialog_new (GTK_WINDOW (self));
-  if (options)
-    hl_connect_dialog_set_options (dialog, options);
-  g_signal_connect_object (dialog, "trace-ready", G_CALLBACK (live_trace_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-  if (start)
-    hl_connect_dialog_connect (dialog);
-}
-
-void
-hl_window_show_listen (HlWindow *self, const HlLiveOptions *options, gboolean start)
-{
-  g_return_if_fail (HL_IS_WINDOW (self));
-
-  if (self->listen_dialog == NULL)
-    {
-      self->listen_dialog = hl_listen_dialog_new (GTK_WINDOW (self));
-      g_object_add_weak_pointer (G_OBJECT (self->listen_dialog),
-                                 (gpointer *) &self->listen_dialog);
-      g_signal_connect_object (self->listen_dialog, "trace-ready", G_CALLBACK (live_trace_cb),
-                               self, 0);
-    }
-  if (options)
-    hl_listen_dialog_set_options (self->listen_dialog, options);
-  gtk_window_present (GTK_WINDOW (self->listen_dialog));
-  if (start)
-    hl_listen_dialog_start (self->listen_dialog);
-}
-
-static void
-connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  hl_window_show_connect (HL_WINDOW (widget), NULL, FALSE);
-}
-
-static void
-listen_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  hl_window_show_listen (HL_WINDOW (widget), NULL, FALSE);
-}
-
-static void
-choose_scenario_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  hl_scenario_chooser_popup (HL_WINDOW (widget)->chooser);
-}
-
-static void
-play_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HlWindow *self = HL_WINDOW (widget);
-
-  /* presenting, Space is what clickers send for "next" */
-  if (hl_presenter_get_active (self->presenter))
-    hl_sequence_view_step_forward (self->sequence_view);
-  else if (hl_sequence_view_get_playing (self->sequence_view))
-    hl_sequence_view_pause (self->sequence_view);
-  else
-    hl_sequence_view_play (self->sequence_view);
-}
-
-static void
-step_forward_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  hl_sequence_view_step_forward (HL_WINDOW (widget)->sequence_view);
-}
-
-static void
-step_back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HlWindow *self = HL_WINDOW (widget);
-
-  hl_sequence_view_pause (self->sequence_view);
-  hl_sequence_view_step_backward (self->sequence_view);
-}
-
-static void
-first_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HlWindow *self = HL_WINDOW (widget);
-
-  hl_sequence_view_pause (self->sequence_view);
-  hl_sequence_view_set_step (self->sequence_view, 0);
-}
-
-static void
-last_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HlWindow *self = HL_WINDOW (widget);
-
-  hl_sequence_view_pause (self->sequence_view);
-  hl_sequence_view_set_step (self->sequence_view,
-                             hl_sequence_view_get_n_steps (self->sequence_view));
-}
-
-static void
-change_speed (HlWindow *self, int direction)
-{
-  double speed = hl_sequence_view_get_speed (self->sequence_view);
-  guint i = 0;
-
-  /* the nearest offered speed in that direction */
-  if (direction > 0)
-    while (i + 1 < G_N_ELEMENTS (speeds) && speeds[i] <= speed)
-      i++;
-  else
-    {
-      i = G_N_ELEMENTS (speeds) - 1;
-      while (i > 0 && speeds[i] >= speed)
-        i--;
-    }
-  g_object_set (self, "speed", speeds[i], NULL);
-}
-
-static void
-faster_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  change_speed (HL_WINDOW (widget), 1);
-}
-
-static void
-slower_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  change_speed (HL_WINDOW (widget), -1);
-}
-
-static void
-zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HlSequenceView *view = HL_WINDOW (widget)->sequence_view;
-  double level = hl_sequence_view_get_zoom_level (view);
-
-  if (g_str_equal (action_name, "win.zoom-in"))
-    level *= 1.15;
-  else if (g_str_equal (action_name, "win.zoom-out"))
-    level /= 1.15;
-  else
-    level = 1;
-  hl_sequence_view_set_zoom_level (view, level);
-}
-
-static void
-leave_fullscreen_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  hl_presenter_set_active (HL_WINDOW (widget)->presenter, FALSE);
-  gtk_window_unfullscreen (GTK_WINDOW (widget));
-}
-
-static void
-fullscreen_changed_cb (HlWindow *self)
-{
-  /* presentation mode looks the same even where there is no fullscreen (no window manager) */
-  gboolean full = gtk_window_is_fullscreen (GTK_WINDOW (self)) ||
-                  hl_presenter_get_active (self->presenter);
-
-  if (full == gtk_widget_has_css_class (GTK_WIDGET (self), "presenting"))
-    return;
-  /* presenting: the diagram and the story, nothing else */
-  gtk_revealer_set_reveal_child (self->header_revealer, !full);
-  if (full)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "presenting");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "presenting");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-fullscreen", full);
-  if (full)
-    {
-      self->details_before_fullscreen = self->show_details;
-      g_object_set (self, "show-details", FALSE, NULL);
-    }
-  else if (self->details_before_fullscreen)
-    g_object_set (self, "show-details", TRUE, NULL);
-}
-
-/* Keyboard: presenter clickers send Page Down/Up, Right/Left or Space. These shortcuts run in
- * the capture phase so that a focused button or the scrolled window never swallows them — but
- * not while someone types or browses a popover. */
-
-static gboolean
-shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  const char *action = user_data;
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
-
-  if (focus && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus) ||
-                gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) ||
-                gtk_widget_get_ancestor (focus, GTK_TYPE_SCALE)))
-    return FALSE;
-  return gtk_widget_activate_action (widget, action, NULL);
-}
-
-/* Arrows, Home and End move through fields and bytes while the inspector has the focus;
- * Page Up/Down and Space (what clickers send) still step. */
-static gboolean
-arrow_shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
-
-  if (focus && gtk_widget_get_ancestor (focus, HL_TYPE_INSPECTOR))
-    return FALSE;
-  return shortcut_cb (widget, args, user_data);
-}
-
-static void
-add_shortcuts (HlWindow *self)
-{
-  static const struct { guint key; GdkModifierType mods; const char *action; } keys[] = {
-    { GDK_KEY_space, 0, "win.play" },
-    { GDK_KEY_Right, 0, "win.step-forward" },
-    { GDK_KEY_Page_Down, 0, "win.step-forward" },
-    { GDK_KEY_Left, 0, "win.step-back" },
-    { GDK_KEY_Page_Up, 0, "win.step-back" },
-    { GDK_KEY_Home, 0, "win.first" },
-    { GDK_KEY_End, 0, "win.last" },
-    { GDK_KEY_bracketright, 0, "win.faster" },
-    { GDK_KEY_bracketleft, 0, "win.slower" },
-  };
-  GtkEventController *controller = gtk_shortcut_controller_new ();
-
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    gtk_shortcut_controller_add_shortcut (
-      GTK_SHORTCUT_CONTROLLER (controller),
-      gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
-                        gtk_callback_action_new (keys[i].key == GDK_KEY_Left ||
-                                                 keys[i].key == GDK_KEY_Right ||
-                                                 keys[i].key == GDK_KEY_Home ||
-                                                 keys[i].key == GDK_KEY_End
-                                                 ? arrow_shortcut_cb : shortcut_cb,
-                                                 (gpointer) keys[i].action, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-}
-
 /* Properties */
 
 static const char *
@@ -895,7 +440,7 @@ hl_window_set_property (GObject      *object,
           self->speed = g_value_get_double (value);
           hl_sequence_view_set_speed (self->sequence_view, self->speed);
           hl_story_panel_set_speed (self->story, self->speed);
-          update_actions (self);
+          hl_win_update_actions (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1100,52 +645,7 @@ hl_window_class_init (HlWindowClass *klass)
   hl_file_actions_install (widget_class);
   hl_presenter_install (widget_class);
   hl_compare_actions_install (widget_class);
-
-  gtk_widget_class_install_action (widget_class, "win.run-again", NULL, run_again_action);
-  gtk_widget_class_install_action (widget_class, "win.custom", NULL, custom_action);
-  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
-  gtk_widget_class_install_action (widget_class, "win.listen", NULL, listen_action);
-  gtk_widget_class_install_action (widget_class, "win.choose-scenario", NULL,
-                                   choose_scenario_action);
-  gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
-  gtk_widget_class_install_action (widget_class, "win.step-forward", NULL, step_forward_action);
-  gtk_widget_class_install_action (widget_class, "win.step-back", NULL, step_back_action);
-  gtk_widget_class_install_action (widget_class, "win.first", NULL, first_action);
-  gtk_widget_class_install_action (widget_class, "win.last", NULL, last_action);
-  gtk_widget_class_install_action (widget_class, "win.faster", NULL, faster_action);
-  gtk_widget_class_install_action (widget_class, "win.slower", NULL, slower_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "win.leave-fullscreen", NULL,
-                                   leave_fullscreen_action);
-  gtk_widget_class_install_property_action (widget_class, "win.speed", "speed");
-  gtk_widget_class_install_property_action (widget_class, "win.show-records", "show-records");
-  gtk_widget_class_install_property_action (widget_class, "win.show-details", "show-details");
-  gtk_widget_class_install_property_action (widget_class, "win.fullscreen", "fullscreened");
-  gtk_widget_class_install_property_action (widget_class, "win.style-variant", "style-variant");
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "win.run-again", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F4, 0, "win.choose-scenario", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-details", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.leave-fullscreen",
-                                       NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
-                                       "win.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
-                                       "win.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
-                                       "win.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
-                                       "win.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
-                                       "win.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
-                                       "win.zoom-reset", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK,
-                                       "win.zoom-reset", NULL);
+  hl_win_install_actions (widget_class);
 }
 
 static void
@@ -1169,7 +669,7 @@ hl_window_init (HlWindow *self)
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
 
   g_signal_connect_swapped (self->chooser, "scenario-activated",
-                            G_CALLBACK (scenario_activated_cb), self);
+                            G_CALLBACK (hl_win_scenario_activated_cb), self);
   g_signal_connect_swapped (self->sequence_view, "notify::step",
                             G_CALLBACK (view_step_changed_cb), self);
   g_signal_connect_swapped (self->sequence_view, "notify::n-steps",
@@ -1177,20 +677,20 @@ hl_window_init (HlWindow *self)
   g_signal_connect_swapped (self->sequence_view, "notify::playing",
                             G_CALLBACK (view_playing_changed_cb), self);
   g_signal_connect_swapped (self->sequence_view, "notify::zoom",
-                            G_CALLBACK (update_actions), self);
+                            G_CALLBACK (hl_win_update_actions), self);
   g_signal_connect_swapped (self->story, "seek", G_CALLBACK (story_seek_cb), self);
   g_signal_connect_swapped (self->inspector, "step-requested", G_CALLBACK (inspector_step_cb),
                             self);
   gtk_widget_add_tick_callback (GTK_WIDGET (self), split_tick_cb, NULL, NULL);
-  g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (fullscreen_changed_cb),
-                            self);
-  g_signal_connect_swapped (self->presenter, "notify::active", G_CALLBACK (fullscreen_changed_cb),
-                            self);
+  g_signal_connect_swapped (self, "notify::fullscreened",
+                            G_CALLBACK (hl_win_fullscreen_changed_cb), self);
+  g_signal_connect_swapped (self->presenter, "notify::active",
+                            G_CALLBACK (hl_win_fullscreen_changed_cb), self);
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::color-scheme",
                             G_CALLBACK (color_scheme_changed_cb), self);
-  add_shortcuts (self);
+  hl_win_add_shortcuts (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-fullscreen", FALSE);
-  update_actions (self);
+  hl_win_update_actions (self);
   update_story (self);
 }
 
