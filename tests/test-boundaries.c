@@ -319,7 +319,6 @@ typedef struct
 
 static const Oversized oversized[] = {
   { "protocol/capture/hl-engine.c", "split after the attacker scenarios land (issue 17)" },
-  { "protocol/trace/hl-trace-io.c", "split after the attacker scenarios land (issue 17)" },
   { "protocol/export/hl-export.c", "split after the attacker scenarios land (issue 17)" },
   { "ui/diagram/hl-sequence-layout.c", "split after the attacker scenarios land (issue 17)" },
   { "ui/diagram/hl-sequence-painter.c", "split after the attacker scenarios land (issue 17)" },
