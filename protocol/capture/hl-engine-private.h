@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Shared by the in-memory engine (hl-engine.c) and live mode (hl-live.c): the state of a run and
+/* Shared by the in-memory engine (hl-engine*.c) and live mode (hl-live.c): the state of a run and
  * the GnuTLS callbacks that turn what a session does into trace events. Not installed, not API. */
 
 #include <gnutls/gnutls.h>
