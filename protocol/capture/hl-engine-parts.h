@@ -41,9 +41,6 @@ gboolean     hl_engine_setup_credentials (Run *run, GError **error);
 gboolean     hl_engine_exchange_data (Run *run, GError **error);
 void         hl_engine_deliver_alert (Run *run);
 
-/* hl-engine-drive.c */
-gboolean     hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error);
-
 /* Small helpers */
 
 static inline Peer *

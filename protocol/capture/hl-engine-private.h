@@ -108,6 +108,10 @@ void     hl_engine_set_outcome (Run *run);
 void     hl_engine_settle_order (Run *run);
 void     hl_engine_clear_order (Run *run);
 
+/* hl-engine-drive.c: the in-memory run of @run's config (both sides here), one connection or two
+ * with resumption. */
+gboolean hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error);
+
 /* hl-mitm.c: the attack scenarios (config->attack), with @run as the client's connection. */
 gboolean hl_mitm_run (Run *run, GCancellable *cancellable, GError **error);
 

@@ -152,3 +152,17 @@ hl_engine_run_clear (Run *run)
   hl_engine_clear_order (run);
   g_clear_error (&run->error);
 }
+
+/* Shared with live mode (hl-engine-private.h) */
+
+Peer *
+hl_engine_peer_of (Run *run, HlSide side)
+{
+  return peer_of (run, side);
+}
+
+gboolean
+hl_engine_is_tls13 (Peer *peer)
+{
+  return is_tls13 (peer);
+}

@@ -8,7 +8,6 @@
 
 #include "hl-engine.h"
 #include "hl-engine-private.h"
-#include "hl-engine-parts.h"
 #include "hl-decoder.h"
 #include "hl-error.h"
 #include "hl-keyschedule.h"
@@ -31,25 +30,13 @@
  *   hl-engine-negotiated.c what was negotiated, TLS 1.2 keys and resumption steps
  *   hl-engine-events.c     creating and appending events, secrets, pending items
  *   hl-engine-order.c      causal order
- * hl-engine-parts.h is what they share.
+ * hl-engine-parts.h is what the other files share; this one needs only hl-engine-private.h.
  *
  * Order of events: everything runs in one thread, so the order in which callbacks fire is the
  * real causal order. Outgoing handshake messages are hooked when GnuTLS queues them (before
  * encryption); they are appended to the trace when the record that carries them is pushed to
  * the pipe, right after that record. Local actions are appended when they happen.
  */
-
-Peer *
-hl_engine_peer_of (Run *run, HlSide side)
-{
-  return peer_of (run, side);
-}
-
-gboolean
-hl_engine_is_tls13 (Peer *peer)
-{
-  return is_tls13 (peer);
-}
 
 /* Public API */
 
