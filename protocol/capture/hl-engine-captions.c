@@ -19,10 +19,11 @@
 
 /* Captions: plain words built from what was captured (lengths, names), never typed-in numbers. */
 
-/* Captions: plain words built from what was captured. */
-
+/* The caption of a handshake message @peer sends. Long on purpose: one case per message type,
+ * each a caption; split up, the captions would no longer read as one text. */
 char *
-hl_engine_message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *body, gsize body_len)
+hl_engine_message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *body,
+                           gsize body_len)
 {
   HlInnerSizes inner;
   guint8 *wire = g_malloc (body_len + 4);

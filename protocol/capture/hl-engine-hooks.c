@@ -77,132 +77,168 @@ decrypt_premaster (Peer *client, const gnutls_datum_t *body)
   gnutls_free (pms.data);
 }
 
+/* @peer is about to send a handshake message of type @htype. */
+static void
+before_sending (Peer *peer, unsigned int htype)
+{
+  Run *run = peer->run;
+  gnutls_session_t session = peer->session;
+  gboolean tls13 = is_tls13 (peer);
+
+  /* TLS 1.2: ChangeCipherSpec (never hooked) is queued right before Finished, which is the
+   * first message under the new keys (RFC 5246 §7.4.9). */
+  if (htype == GNUTLS_HANDSHAKE_FINISHED && !tls13)
+    peer->write_epoch = HL_EPOCH_APPLICATION;
+  if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13)
+    {
+      if (gnutls_kx_get (session) == GNUTLS_KX_RSA)
+        peer->pms_action = add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE,
+                                       "Generate and encrypt the premaster secret",
+                                       HL_CHECK_NONE,
+                                       "The client makes up the premaster secret and "
+                                       "encrypts it with the server's RSA public key.",
+                                       "");
+      else
+        {
+          add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE, "Compute the shared secret",
+                      HL_CHECK_NONE,
+                      "The client makes its own ephemeral key pair and combines its private "
+                      "key with the server's public key: both sides arrive at the same "
+                      "premaster secret without ever sending it.",
+                      "ECDHE · the shared secret is held inside GnuTLS (no API exposes it)");
+          add_secret (run, "premaster_secret", "Premaster secret (ECDHE shared secret)",
+                      NULL, HL_SIDE_BOTH, HL_SOURCE_LIBRARY,
+                      "Held inside GnuTLS: no API exposes the ECDHE shared secret.");
+        }
+    }
+}
+
+/* @peer has queued the handshake message @msg (body) for sending. */
+static void
+after_sending (Peer *peer, unsigned int htype, const gnutls_datum_t *msg)
+{
+  Run *run = peer->run;
+  gnutls_session_t session = peer->session;
+  gboolean tls13 = is_tls13 (peer);
+
+  hl_engine_queue_message (peer, htype, msg);
+  if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
+      gnutls_kx_get (session) == GNUTLS_KX_RSA)
+    {
+      if (run->server_privkey != NULL)
+        decrypt_premaster (peer, msg);
+      else
+        add_secret (run, "premaster_secret", "Premaster secret", NULL, HL_SIDE_BOTH,
+                    HL_SOURCE_LIBRARY, "Made inside GnuTLS, which does not expose it; only "
+                    "the server's private key could open it from the wire. The in-memory "
+                    "tls12-rsa scenario shows it.");
+    }
+}
+
+/* @peer starts reading a handshake message of its peer's (@msg is its body, if known). */
+static void
+before_reading (Peer *peer, unsigned int htype, const gnutls_datum_t *msg)
+{
+  Run *run = peer->run;
+  HlSide other = peer->side == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  gnutls_session_t session = peer->session;
+  gboolean tls13 = is_tls13 (peer);
+
+  if (htype == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST)
+    peer->after_hrr = TRUE;
+  if (htype == GNUTLS_HANDSHAKE_FINISHED)
+    peer->read_finished = TRUE;
+  if (run->local == HL_SIDE_NONE)
+    hl_engine_message_processed (run, other, htype == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST
+                                               ? GNUTLS_HANDSHAKE_SERVER_HELLO : htype);
+  if (other_of (peer)->remote && msg != NULL)
+    {
+      /* The remote peer's message, as our session reads it (PRE: POST may hand a consumed
+       * buffer). It lives in the record our transport handed over last. */
+      hl_engine_queue_message (other_of (peer), htype, msg);
+      hl_engine_add_remote_item (run, g_queue_pop_tail (&other_of (peer)->pending));
+      if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
+          gnutls_kx_get (session) == GNUTLS_KX_RSA && run->server_privkey != NULL)
+        decrypt_premaster (other_of (peer), msg);
+    }
+  if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
+      gnutls_kx_get (session) == GNUTLS_KX_RSA)
+    add_action (run, HL_SIDE_SERVER, HL_SIDE_NONE, "Decrypt the premaster secret",
+                HL_CHECK_NONE,
+                "The server opens the premaster secret with its RSA private key. Now both "
+                "sides know it — and nobody else on the wire.",
+                "RSAES-PKCS1-v1_5 decryption with the server's private key");
+}
+
+/* @peer has read and processed a handshake message of its peer's. */
+static void
+after_reading (Peer *peer, unsigned int htype)
+{
+  Run *run = peer->run;
+  HlSide other = peer->side == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  gnutls_session_t session = peer->session;
+  gboolean tls13 = is_tls13 (peer);
+
+  g_autofree char *cap = NULL;
+
+  switch (htype)
+    {
+    case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE:
+      /* the ✓ or ✗ comes from our own check of the signature (hl_signature_apply) */
+      add_action (run, peer->side, other, "Check the key-exchange signature", HL_CHECK_NONE,
+                  "The client checks that the server's ephemeral key was signed with the "
+                  "private key of its certificate.",
+                  "ServerKeyExchange signature");
+      break;
+    case GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY:
+      cap = g_strdup_printf ("The %s checks the %s's signature over the transcript with the "
+                             "public key from its certificate.", who (peer->side),
+                             who (other));
+      add_action (run, peer->side, other, "Check the CertificateVerify signature",
+                  HL_CHECK_NONE, cap, "CertificateVerify signature");
+      break;
+    case GNUTLS_HANDSHAKE_FINISHED:
+      cap = g_strdup_printf ("The %s computes its own hash of the conversation and compares "
+                             "it with the %s's Finished — equal, so both saw the same "
+                             "messages.", who (peer->side), who (other));
+      add_action (run, peer->side, other, "Compare the Finished hash", HL_CHECK_OK, cap,
+                  "verify_data accepted by GnuTLS");
+      break;
+    case GNUTLS_HANDSHAKE_SERVER_HELLO:
+      if (gnutls_session_is_resumed (session))
+        add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE, "Resume the session", HL_CHECK_OK,
+                    tls13 ? "The server accepted the ticket. The keys of this connection come "
+                            "from a pre-shared key, made from the earlier session's "
+                            "resumption master secret and the ticket's nonce, together with "
+                            "a fresh ECDHE exchange (psk_dhe_ke); only the certificates are "
+                            "skipped."
+                          : "The server accepted the ticket: both sides reuse the earlier "
+                            "session's master secret with fresh random values, so there are "
+                            "no certificates and no key exchange this time.",
+                    tls13 ? "session resumed · PSK from resumption_master_secret and "
+                            "ticket_nonce (RFC 8446 §4.6.1) · psk_dhe_ke"
+                          : "session resumed · master secret from the ticket (RFC 5077)");
+      break;
+    default:
+      break;
+    }
+}
+
+/* GnuTLS calls this before (PRE) and after (POST) each handshake message it sends or reads. */
 static int
 hook_cb (gnutls_session_t session, unsigned int htype, unsigned when, unsigned int incoming,
          const gnutls_datum_t *msg)
 {
   Peer *peer = gnutls_session_get_ptr (session);
-  Run *run = peer->run;
-  HlSide other = peer->side == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
-  gboolean tls13 = is_tls13 (peer);
 
   if (!incoming && when == GNUTLS_HOOK_PRE)
-    {
-      /* TLS 1.2: ChangeCipherSpec (never hooked) is queued right before Finished, which is the
-       * first message under the new keys (RFC 5246 §7.4.9). */
-      if (htype == GNUTLS_HANDSHAKE_FINISHED && !tls13)
-        peer->write_epoch = HL_EPOCH_APPLICATION;
-      if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13)
-        {
-          if (gnutls_kx_get (session) == GNUTLS_KX_RSA)
-            peer->pms_action = add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE,
-                                           "Generate and encrypt the premaster secret",
-                                           HL_CHECK_NONE,
-                                           "The client makes up the premaster secret and "
-                                           "encrypts it with the server's RSA public key.",
-                                           "");
-          else
-            {
-              add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE, "Compute the shared secret",
-                          HL_CHECK_NONE,
-                          "The client makes its own ephemeral key pair and combines its private "
-                          "key with the server's public key: both sides arrive at the same "
-                          "premaster secret without ever sending it.",
-                          "ECDHE · the shared secret is held inside GnuTLS (no API exposes it)");
-              add_secret (run, "premaster_secret", "Premaster secret (ECDHE shared secret)",
-                          NULL, HL_SIDE_BOTH, HL_SOURCE_LIBRARY,
-                          "Held inside GnuTLS: no API exposes the ECDHE shared secret.");
-            }
-        }
-    }
+    before_sending (peer, htype);
   else if (!incoming && when == GNUTLS_HOOK_POST && msg != NULL)
-    {
-      hl_engine_queue_message (peer, htype, msg);
-      if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
-          gnutls_kx_get (session) == GNUTLS_KX_RSA)
-        {
-          if (run->server_privkey != NULL)
-            decrypt_premaster (peer, msg);
-          else
-            add_secret (run, "premaster_secret", "Premaster secret", NULL, HL_SIDE_BOTH,
-                        HL_SOURCE_LIBRARY, "Made inside GnuTLS, which does not expose it; only "
-                        "the server's private key could open it from the wire. The in-memory "
-                        "tls12-rsa scenario shows it.");
-        }
-    }
+    after_sending (peer, htype, msg);
   else if (incoming && when == GNUTLS_HOOK_PRE)
-    {
-      if (htype == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST)
-        peer->after_hrr = TRUE;
-      if (htype == GNUTLS_HANDSHAKE_FINISHED)
-        peer->read_finished = TRUE;
-      if (run->local == HL_SIDE_NONE)
-        hl_engine_message_processed (run, other, htype == GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST
-                                                   ? GNUTLS_HANDSHAKE_SERVER_HELLO : htype);
-      if (other_of (peer)->remote && msg != NULL)
-        {
-          /* The remote peer's message, as our session reads it (PRE: POST may hand a consumed
-           * buffer). It lives in the record our transport handed over last. */
-          hl_engine_queue_message (other_of (peer), htype, msg);
-          hl_engine_add_remote_item (run, g_queue_pop_tail (&other_of (peer)->pending));
-          if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
-              gnutls_kx_get (session) == GNUTLS_KX_RSA && run->server_privkey != NULL)
-            decrypt_premaster (other_of (peer), msg);
-        }
-      if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
-          gnutls_kx_get (session) == GNUTLS_KX_RSA)
-        add_action (run, HL_SIDE_SERVER, HL_SIDE_NONE, "Decrypt the premaster secret",
-                    HL_CHECK_NONE,
-                    "The server opens the premaster secret with its RSA private key. Now both "
-                    "sides know it — and nobody else on the wire.",
-                    "RSAES-PKCS1-v1_5 decryption with the server's private key");
-    }
+    before_reading (peer, htype, msg);
   else if (incoming && when == GNUTLS_HOOK_POST)
-    {
-      g_autofree char *cap = NULL;
-
-      switch (htype)
-        {
-        case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE:
-          /* the ✓ or ✗ comes from our own check of the signature (hl_signature_apply) */
-          add_action (run, peer->side, other, "Check the key-exchange signature", HL_CHECK_NONE,
-                      "The client checks that the server's ephemeral key was signed with the "
-                      "private key of its certificate.",
-                      "ServerKeyExchange signature");
-          break;
-        case GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY:
-          cap = g_strdup_printf ("The %s checks the %s's signature over the transcript with the "
-                                 "public key from its certificate.", who (peer->side),
-                                 who (other));
-          add_action (run, peer->side, other, "Check the CertificateVerify signature",
-                      HL_CHECK_NONE, cap, "CertificateVerify signature");
-          break;
-        case GNUTLS_HANDSHAKE_FINISHED:
-          cap = g_strdup_printf ("The %s computes its own hash of the conversation and compares "
-                                 "it with the %s's Finished — equal, so both saw the same "
-                                 "messages.", who (peer->side), who (other));
-          add_action (run, peer->side, other, "Compare the Finished hash", HL_CHECK_OK, cap,
-                      "verify_data accepted by GnuTLS");
-          break;
-        case GNUTLS_HANDSHAKE_SERVER_HELLO:
-          if (gnutls_session_is_resumed (session))
-            add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE, "Resume the session", HL_CHECK_OK,
-                        tls13 ? "The server accepted the ticket. The keys of this connection come "
-                                "from a pre-shared key, made from the earlier session's "
-                                "resumption master secret and the ticket's nonce, together with "
-                                "a fresh ECDHE exchange (psk_dhe_ke); only the certificates are "
-                                "skipped."
-                              : "The server accepted the ticket: both sides reuse the earlier "
-                                "session's master secret with fresh random values, so there are "
-                                "no certificates and no key exchange this time.",
-                        tls13 ? "session resumed · PSK from resumption_master_secret and "
-                                "ticket_nonce (RFC 8446 §4.6.1) · psk_dhe_ke"
-                              : "session resumed · master secret from the ticket (RFC 5077)");
-          break;
-        default:
-          break;
-        }
-    }
+    after_reading (peer, htype);
   return 0;
 }
 
@@ -395,6 +431,22 @@ capture_chain (Peer *peer)
     }
 }
 
+/* GnuTLS's words for the outcome of a certificate check. */
+static char *
+dup_status_text (int rc, unsigned status)
+{
+  gnutls_datum_t out = { NULL, 0 };
+  char *text;
+
+  if (rc < 0)
+    return g_strdup_printf ("%s (%d)", gnutls_strerror (rc), rc);
+  if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) != 0)
+    return g_strdup ("(no description)");
+  text = g_strndup ((const char *) out.data, out.size);
+  gnutls_free (out.data);
+  return text;
+}
+
 int
 hl_engine_verify_cb (gnutls_session_t session)
 {
@@ -406,24 +458,9 @@ hl_engine_verify_cb (gnutls_session_t session)
   unsigned status = 0;
   int rc = gnutls_certificate_verify_peers3 (session, hostname, &status);
   gboolean trusted = rc == 0 && status == 0;
-  g_autofree char *text = NULL;
+  g_autofree char *text = dup_status_text (rc, status);
   g_autofree char *cap = NULL;
   HlVerification *v;
-
-  if (rc < 0)
-    text = g_strdup_printf ("%s (%d)", gnutls_strerror (rc), rc);
-  else
-    {
-      gnutls_datum_t out = { NULL, 0 };
-
-      if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) == 0)
-        {
-          text = g_strndup ((const char *) out.data, out.size);
-          gnutls_free (out.data);
-        }
-      else
-        text = g_strdup ("(no description)");
-    }
 
   peer->verified = TRUE;
   peer->verify_status = status;

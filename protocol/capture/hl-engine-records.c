@@ -20,6 +20,153 @@
 /* Records: what each side puts on the wire. A handshake message is hooked when GnuTLS queues it
  * (before encryption) and appended to the trace right after the record that carries it. */
 
+/* A record of the remote peer: what it carries shows once our session has read it. Returns the
+ * record's technical line, as do the carry_*() below. */
+static char *
+describe_remote (Peer *peer, HlEvent *rec, const guint8 *data, gsize len, gboolean protected)
+{
+  guint type = data[0];
+  gsize frag_len = len - 5;
+  char *tech;
+
+  /* A remote peer's messages are known once our session has read them: its incoming hook
+   * links each one to this record (hl_engine_add_remote_item()). */
+  hl_event_set_caption (rec, protected
+                               ? "An encrypted record from the peer: on the wire it is opaque "
+                                 "bytes; what is inside shows once it has been read."
+                               : "A record in the clear: anyone on the path can read it.");
+  tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes (5 header + %"
+                          G_GSIZE_FORMAT ") · %s", hl_content_type_name (type)
+                                                     ? hl_content_type_name (type) : "?",
+                          len, frag_len,
+                          protected ? "protected" : "plaintext");
+  return tech;
+}
+
+/* A plaintext handshake record: the queued messages it carries follow it in the trace. */
+static char *
+carry_messages (Peer *peer, HlEvent *rec, const guint8 *data, gsize len)
+{
+  Run *run = peer->run;
+  gsize frag_len = len - 5;
+  int rec_index = hl_event_get_index (rec);
+  char *tech;
+  gsize left = frag_len;
+  GString *names = g_string_new (NULL);
+
+  while (left > 0)
+    {
+      if (peer->plain_left == 0)
+        {
+          HlEvent *item = g_queue_pop_head (&peer->pending);
+
+          if (item == NULL)
+            break;
+          peer->plain_left = hl_event_get_length (item);
+          g_string_append_printf (names, "%s%s", names->len ? ", " : "",
+                                  hl_event_get_name (item));
+          hl_engine_append_item (run, item, rec_index);
+        }
+      gsize n = MIN (left, peer->plain_left);
+      left -= n;
+      peer->plain_left -= n;
+    }
+  tech = g_strdup_printf ("record · handshake · %" G_GSIZE_FORMAT " bytes (5 header + %"
+                          G_GSIZE_FORMAT ") · plaintext · carries %s", len, frag_len,
+                          names->str);
+  hl_event_set_caption (rec, "A record in the clear: anyone on the path can read it.");
+  g_string_free (names, TRUE);
+  return tech;
+}
+
+/* A ChangeCipherSpec record: the message it carries, and (TLS 1.2) the switch to the new keys. */
+static char *
+carry_ccs (Peer *peer, HlEvent *rec, const guint8 *data, gsize len)
+{
+  Run *run = peer->run;
+  HlSide sender = peer->side;
+  HlSide receiver = sender == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  gsize frag_len = len - 5;
+  int rec_index = hl_event_get_index (rec);
+  char *tech;
+  HlEvent *ccs = new_event (run, HL_EVENT_MESSAGE, sender, receiver, "ChangeCipherSpec");
+  g_autoptr(GBytes) body = g_bytes_new (data + 5, frag_len);
+
+  hl_event_set_bytes (ccs, body);
+  hl_event_set_content_type (ccs, HL_CONTENT_CHANGE_CIPHER_SPEC);
+  hl_event_set_epoch (ccs, HL_EPOCH_PLAINTEXT);
+  if (is_tls13 (peer))
+    {
+      hl_event_set_caption (ccs, "A dummy ChangeCipherSpec that TLS 1.3 sends only so that old "
+                                 "middleboxes let the connection through (RFC 8446 §D.4); "
+                                 "it changes nothing.");
+      hl_event_set_technical (ccs, "ChangeCipherSpec · 1 byte · middlebox compatibility");
+      hl_engine_append_item (run, ccs, rec_index);
+    }
+  else
+    {
+      g_autofree char *cap = g_strdup_printf ("The %s switches to the session keys: "
+                                              "everything it sends from now on is "
+                                              "encrypted.", who (sender));
+      hl_event_set_caption (ccs, cap);
+      hl_event_set_technical (ccs, "ChangeCipherSpec · 1 byte · RFC 5246 §7.1");
+      hl_engine_append_item (run, ccs, rec_index);
+      peer->ccs_sent = TRUE;
+      peer->write_epoch = HL_EPOCH_APPLICATION;
+    }
+  hl_event_set_caption (rec, "A record in the clear carrying ChangeCipherSpec.");
+  tech = g_strdup_printf ("record · change_cipher_spec · %" G_GSIZE_FORMAT " bytes", len);
+  return tech;
+}
+
+/* A plaintext alert record: the alert queued for it, or the one GnuTLS sent on its own. */
+static char *
+carry_alert (Peer *peer, HlEvent *rec, const guint8 *data, gsize len)
+{
+  Run *run = peer->run;
+  HlSide sender = peer->side;
+  gsize frag_len = len - 5;
+  int rec_index = hl_event_get_index (rec);
+  char *tech;
+  HlEvent *head = g_queue_peek_head (&peer->pending);
+
+  if (head && hl_event_get_kind (head) == HL_EVENT_ALERT)
+    hl_engine_append_item (run, g_queue_pop_head (&peer->pending), rec_index);
+  else if (frag_len == 2)
+    /* GnuTLS sent this alert on its own: take it from the wire. */
+    hl_engine_append_item (run, alert_event (run, sender, data[5], data[6]), rec_index);
+  hl_event_set_caption (rec, "An alert record in the clear.");
+  tech = g_strdup_printf ("record · alert · %" G_GSIZE_FORMAT " bytes · plaintext", len);
+  return tech;
+}
+
+/* A protected record: the item queued for it (its epoch is the record's). */
+static char *
+carry_protected (Peer *peer, HlEvent *rec, const guint8 *data, gsize len)
+{
+  Run *run = peer->run;
+  guint type = data[0];
+  gsize frag_len = len - 5;
+  int rec_index = hl_event_get_index (rec);
+  char *tech;
+  HlEvent *item = g_queue_pop_head (&peer->pending);
+  const char *what = item ? hl_event_get_name (item) : "unknown content";
+  g_autofree char *cap = NULL;
+
+  if (item)
+    hl_event_set_epoch (rec, hl_event_get_epoch (item));
+  cap = g_strdup_printf ("An encrypted record: %" G_GSIZE_FORMAT " bytes on the wire, a "
+                         "5-byte header anyone can read and %" G_GSIZE_FORMAT " opaque bytes; "
+                         "inside is %s.", len, frag_len, what);
+  hl_event_set_caption (rec, cap);
+  tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes · protected with %s keys",
+                          hl_content_type_name (type) ? hl_content_type_name (type) : "?",
+                          len, hl_epoch_to_string (hl_event_get_epoch (rec)));
+  if (item)
+    hl_engine_append_item (run, item, rec_index);
+  return tech;
+}
+
 void
 hl_engine_record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer user_data)
 {
@@ -29,7 +176,6 @@ hl_engine_record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer u
   gsize len;
   const guint8 *data = g_bytes_get_data (record, &len);
   guint type = data[0];
-  gsize frag_len = len - 5;
   gboolean protected;
   HlEvent *rec;
   int rec_index;
@@ -54,107 +200,15 @@ hl_engine_record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer u
                        GUINT_TO_POINTER (rec_index + 1));
 
   if (peer->remote && (type == HL_CONTENT_HANDSHAKE || protected))
-    {
-      /* A remote peer's messages are known once our session has read them: its incoming hook
-       * links each one to this record (hl_engine_add_remote_item()). */
-      hl_event_set_caption (rec, protected
-                                   ? "An encrypted record from the peer: on the wire it is opaque "
-                                     "bytes; what is inside shows once it has been read."
-                                   : "A record in the clear: anyone on the path can read it.");
-      tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes (5 header + %"
-                              G_GSIZE_FORMAT ") · %s", hl_content_type_name (type)
-                                                         ? hl_content_type_name (type) : "?",
-                              len, frag_len,
-                              protected ? "protected" : "plaintext");
-    }
+    tech = describe_remote (peer, rec, data, len, protected);
   else if (!protected && type == HL_CONTENT_HANDSHAKE)
-    {
-      gsize left = frag_len;
-      GString *names = g_string_new (NULL);
-
-      while (left > 0)
-        {
-          if (peer->plain_left == 0)
-            {
-              HlEvent *item = g_queue_pop_head (&peer->pending);
-
-              if (item == NULL)
-                break;
-              peer->plain_left = hl_event_get_length (item);
-              g_string_append_printf (names, "%s%s", names->len ? ", " : "",
-                                      hl_event_get_name (item));
-              hl_engine_append_item (run, item, rec_index);
-            }
-          gsize n = MIN (left, peer->plain_left);
-          left -= n;
-          peer->plain_left -= n;
-        }
-      tech = g_strdup_printf ("record · handshake · %" G_GSIZE_FORMAT " bytes (5 header + %"
-                              G_GSIZE_FORMAT ") · plaintext · carries %s", len, frag_len,
-                              names->str);
-      hl_event_set_caption (rec, "A record in the clear: anyone on the path can read it.");
-      g_string_free (names, TRUE);
-    }
+    tech = carry_messages (peer, rec, data, len);
   else if (!protected && type == HL_CONTENT_CHANGE_CIPHER_SPEC)
-    {
-      HlEvent *ccs = new_event (run, HL_EVENT_MESSAGE, sender, receiver, "ChangeCipherSpec");
-      g_autoptr(GBytes) body = g_bytes_new (data + 5, frag_len);
-
-      hl_event_set_bytes (ccs, body);
-      hl_event_set_content_type (ccs, HL_CONTENT_CHANGE_CIPHER_SPEC);
-      hl_event_set_epoch (ccs, HL_EPOCH_PLAINTEXT);
-      if (is_tls13 (peer))
-        {
-          hl_event_set_caption (ccs, "A dummy ChangeCipherSpec that TLS 1.3 sends only so that old "
-                                     "middleboxes let the connection through (RFC 8446 §D.4); "
-                                     "it changes nothing.");
-          hl_event_set_technical (ccs, "ChangeCipherSpec · 1 byte · middlebox compatibility");
-          hl_engine_append_item (run, ccs, rec_index);
-        }
-      else
-        {
-          g_autofree char *cap = g_strdup_printf ("The %s switches to the session keys: "
-                                                  "everything it sends from now on is "
-                                                  "encrypted.", who (sender));
-          hl_event_set_caption (ccs, cap);
-          hl_event_set_technical (ccs, "ChangeCipherSpec · 1 byte · RFC 5246 §7.1");
-          hl_engine_append_item (run, ccs, rec_index);
-          peer->ccs_sent = TRUE;
-          peer->write_epoch = HL_EPOCH_APPLICATION;
-        }
-      hl_event_set_caption (rec, "A record in the clear carrying ChangeCipherSpec.");
-      tech = g_strdup_printf ("record · change_cipher_spec · %" G_GSIZE_FORMAT " bytes", len);
-    }
+    tech = carry_ccs (peer, rec, data, len);
   else if (!protected && type == HL_CONTENT_ALERT)
-    {
-      HlEvent *head = g_queue_peek_head (&peer->pending);
-
-      if (head && hl_event_get_kind (head) == HL_EVENT_ALERT)
-        hl_engine_append_item (run, g_queue_pop_head (&peer->pending), rec_index);
-      else if (frag_len == 2)
-        /* GnuTLS sent this alert on its own: take it from the wire. */
-        hl_engine_append_item (run, alert_event (run, sender, data[5], data[6]), rec_index);
-      hl_event_set_caption (rec, "An alert record in the clear.");
-      tech = g_strdup_printf ("record · alert · %" G_GSIZE_FORMAT " bytes · plaintext", len);
-    }
+    tech = carry_alert (peer, rec, data, len);
   else
-    {
-      HlEvent *item = g_queue_pop_head (&peer->pending);
-      const char *what = item ? hl_event_get_name (item) : "unknown content";
-      g_autofree char *cap = NULL;
-
-      if (item)
-        hl_event_set_epoch (rec, hl_event_get_epoch (item));
-      cap = g_strdup_printf ("An encrypted record: %" G_GSIZE_FORMAT " bytes on the wire, a "
-                             "5-byte header anyone can read and %" G_GSIZE_FORMAT " opaque bytes; "
-                             "inside is %s.", len, frag_len, what);
-      hl_event_set_caption (rec, cap);
-      tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes · protected with %s keys",
-                              hl_content_type_name (type) ? hl_content_type_name (type) : "?",
-                              len, hl_epoch_to_string (hl_event_get_epoch (rec)));
-      if (item)
-        hl_engine_append_item (run, item, rec_index);
-    }
+    tech = carry_protected (peer, rec, data, len);
   hl_event_set_technical (rec, tech);
 }
 

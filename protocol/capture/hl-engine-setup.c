@@ -104,7 +104,8 @@ hl_engine_setup_peer (Run *run, HlSide side)
   if (rc < 0)
     {
       hl_engine_set_error (run, HL_ENGINE_ERROR_SETUP,
-                           "priority string “%s” rejected at “%s”: %s", priority, err_pos ? err_pos : "?", gnutls_strerror (rc));
+                           "priority string “%s” rejected at “%s”: %s", priority,
+                           err_pos ? err_pos : "?", gnutls_strerror (rc));
       return FALSE;
     }
   rc = gnutls_credentials_set (peer->session, GNUTLS_CRD_CERTIFICATE,
