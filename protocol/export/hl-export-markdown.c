@@ -306,6 +306,75 @@ is_derived (const HlSecret *s)
   return s->source == HL_SOURCE_DERIVED || s->formula != NULL;
 }
 
+/* A row of the secrets table: a value GnuTLS handed out. */
+static void
+md_secret_row (GString *out, const HlSecret *s)
+{
+  g_autofree char *hex = secret_hex (s->value);
+  g_autofree char *size = secret_size (s->value);
+  g_autofree char *conn = g_strdup_printf ("%u", s->handshake + 1);
+
+  g_string_append_c (out, '|');
+  md_cell (out, conn);
+  md_code_cell (out, s->name);
+  md_cell (out, size);
+  md_cell (out, hl_side_to_string (s->holder));
+  md_cell (out, hl_source_to_string (s->source));
+  g_string_append_c (out, ' ');
+  if (s->value)
+    md_code (out, hex, TRUE);
+  else
+    g_string_append (out, "(not available)");
+  if (s->note)
+    {
+      g_string_append (out, "<br>");
+      md_append (out, s->note, TRUE);
+    }
+  g_string_append (out, " |\n");
+}
+
+/* A row of the key schedule table: a value we derived, its check and how. */
+static void
+md_derived_row (GString *out, const HlSecret *s)
+{
+  g_autofree char *hex = secret_hex (s->value);
+  g_autofree char *size = secret_size (s->value);
+  g_autofree char *conn = g_strdup_printf ("%u", s->handshake + 1);
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '|');
+  md_cell (out, conn);
+  md_cell (out, s->check == HL_CHECK_OK ? "✓" : s->check == HL_CHECK_FAILED ? "✗" : "·");
+  md_code_cell (out, s->name);
+  md_cell (out, size);
+  if (s->value)
+    md_code_cell (out, hex);
+  else
+    g_string_append (out, " (not available) |");
+  g_string_append_c (out, ' ');
+  if (s->formula)
+    {
+      g_string_append (out, "= ");
+      md_append (out, s->formula, TRUE);
+      first = FALSE;
+    }
+  if (s->inputs && s->inputs[0])
+    {
+      g_autofree char *inputs = g_strjoinv (", ", s->inputs);
+
+      g_string_append (out, first ? "inputs: " : "<br>inputs: ");
+      md_append (out, inputs, TRUE);
+      first = FALSE;
+    }
+  if (s->note)
+    {
+      if (!first)
+        g_string_append (out, "<br>");
+      md_append (out, s->note, TRUE);
+    }
+  g_string_append (out, " |\n");
+}
+
 static void
 md_secrets (HlTrace *trace, GString *out)
 {
@@ -317,9 +386,6 @@ md_secrets (HlTrace *trace, GString *out)
   for (guint i = 0; i < secrets->len; i++)
     {
       const HlSecret *s = g_ptr_array_index (secrets, i);
-      g_autofree char *hex = NULL;
-      g_autofree char *size = NULL;
-      g_autofree char *conn = NULL;
 
       if (is_derived (s))
         {
@@ -332,26 +398,7 @@ md_secrets (HlTrace *trace, GString *out)
                                 "|--:|:--|--:|:--|:--|:--|\n");
           header = TRUE;
         }
-      hex = secret_hex (s->value);
-      size = secret_size (s->value);
-      conn = g_strdup_printf ("%u", s->handshake + 1);
-      g_string_append_c (out, '|');
-      md_cell (out, conn);
-      md_code_cell (out, s->name);
-      md_cell (out, size);
-      md_cell (out, hl_side_to_string (s->holder));
-      md_cell (out, hl_source_to_string (s->source));
-      g_string_append_c (out, ' ');
-      if (s->value)
-        md_code (out, hex, TRUE);
-      else
-        g_string_append (out, "(not available)");
-      if (s->note)
-        {
-          g_string_append (out, "<br>");
-          md_append (out, s->note, TRUE);
-        }
-      g_string_append (out, " |\n");
+      md_secret_row (out, s);
     }
   if (!header)
     g_string_append (out, "GnuTLS handed out no secret.\n");
@@ -366,49 +413,12 @@ md_secrets (HlTrace *trace, GString *out)
   for (guint i = 0; i < secrets->len; i++)
     {
       const HlSecret *s = g_ptr_array_index (secrets, i);
-      g_autofree char *hex = NULL;
-      g_autofree char *size = NULL;
-      g_autofree char *conn = NULL;
-      gboolean first = TRUE;
 
       if (!is_derived (s))
         continue;
       n_ok += s->check == HL_CHECK_OK;
       n_failed += s->check == HL_CHECK_FAILED;
-      hex = secret_hex (s->value);
-      size = secret_size (s->value);
-      conn = g_strdup_printf ("%u", s->handshake + 1);
-      g_string_append_c (out, '|');
-      md_cell (out, conn);
-      md_cell (out, s->check == HL_CHECK_OK ? "✓" : s->check == HL_CHECK_FAILED ? "✗" : "·");
-      md_code_cell (out, s->name);
-      md_cell (out, size);
-      if (s->value)
-        md_code_cell (out, hex);
-      else
-        g_string_append (out, " (not available) |");
-      g_string_append_c (out, ' ');
-      if (s->formula)
-        {
-          g_string_append (out, "= ");
-          md_append (out, s->formula, TRUE);
-          first = FALSE;
-        }
-      if (s->inputs && s->inputs[0])
-        {
-          g_autofree char *inputs = g_strjoinv (", ", s->inputs);
-
-          g_string_append (out, first ? "inputs: " : "<br>inputs: ");
-          md_append (out, inputs, TRUE);
-          first = FALSE;
-        }
-      if (s->note)
-        {
-          if (!first)
-            g_string_append (out, "<br>");
-          md_append (out, s->note, TRUE);
-        }
-      g_string_append (out, " |\n");
+      md_derived_row (out, s);
     }
 
   for (guint i = 0; i < hl_trace_get_n_events (trace); i++)

@@ -391,6 +391,52 @@ connection_close (Capture *cap, Connection *conn)
 
 /* The capture */
 
+/* Every record must fit in one TCP segment, at a time a capture can hold, sent by the client or
+ * the server. */
+static gboolean
+check_records (HlTrace *trace, GError **error)
+{
+  guint n = hl_trace_get_n_events (trace);
+
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      gsize len;
+
+      if (hl_event_get_kind (event) != HL_EVENT_RECORD)
+        continue;
+      len = hl_event_get_bytes (event) ? g_bytes_get_size (hl_event_get_bytes (event)) : 0;
+      if (len == 0 || len > MAX_PAYLOAD)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "Record event %u cannot be put in a TCP segment: it has %" G_GSIZE_FORMAT
+                       " bytes (1 to %u fit)", i, len, (guint) MAX_PAYLOAD);
+          return FALSE;
+        }
+      /* Packet times are the trace's start plus the record's timestamp: both come from a
+       * file, and their sum must be a time (and fit in 64 bits) before it is computed. */
+      if (hl_event_get_timestamp (event) > LATEST_TIME - MAX (hl_trace_get_created (trace), 0))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "Record event %u is stamped %" G_GINT64_FORMAT " µs after the trace's "
+                       "start, which is after the year 9999: no capture can hold that time",
+                       i, hl_event_get_timestamp (event));
+          return FALSE;
+        }
+      if (hl_trace_get_role (trace, hl_event_get_handshake (event),
+                             hl_event_get_side (event)) != HL_SIDE_CLIENT &&
+          hl_trace_get_role (trace, hl_event_get_handshake (event),
+                             hl_event_get_side (event)) != HL_SIDE_SERVER)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "Record event %u was sent by the %s, neither the client nor the server",
+                       i, hl_side_to_string (hl_event_get_side (event)));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * hl_trace_to_pcapng:
  * @trace: a trace
@@ -427,43 +473,9 @@ hl_trace_to_pcapng (HlTrace *trace, GError **error)
   g_return_val_if_fail (HL_IS_TRACE (trace), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!check_records (trace, error))
+    return NULL;
   n = hl_trace_get_n_events (trace);
-  for (guint i = 0; i < n; i++)
-    {
-      HlEvent *event = hl_trace_get_event (trace, i);
-      gsize len;
-
-      if (hl_event_get_kind (event) != HL_EVENT_RECORD)
-        continue;
-      len = hl_event_get_bytes (event) ? g_bytes_get_size (hl_event_get_bytes (event)) : 0;
-      if (len == 0 || len > MAX_PAYLOAD)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "Record event %u cannot be put in a TCP segment: it has %" G_GSIZE_FORMAT
-                       " bytes (1 to %u fit)", i, len, (guint) MAX_PAYLOAD);
-          return NULL;
-        }
-      /* Packet times are the trace's start plus the record's timestamp: both come from a
-       * file, and their sum must be a time (and fit in 64 bits) before it is computed. */
-      if (hl_event_get_timestamp (event) > LATEST_TIME - MAX (hl_trace_get_created (trace), 0))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "Record event %u is stamped %" G_GINT64_FORMAT " µs after the trace's "
-                       "start, which is after the year 9999: no capture can hold that time",
-                       i, hl_event_get_timestamp (event));
-          return NULL;
-        }
-      if (hl_trace_get_role (trace, hl_event_get_handshake (event),
-                             hl_event_get_side (event)) != HL_SIDE_CLIENT &&
-          hl_trace_get_role (trace, hl_event_get_handshake (event),
-                             hl_event_get_side (event)) != HL_SIDE_SERVER)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "Record event %u was sent by the %s, neither the client nor the server",
-                       i, hl_side_to_string (hl_event_get_side (event)));
-          return NULL;
-        }
-    }
   n_conns = MAX (hl_trace_get_n_handshakes (trace), 1);
   for (guint i = 0; i < n; i++)
     n_conns = MAX (n_conns, hl_event_get_handshake (hl_trace_get_event (trace, i)) + 1);
