@@ -461,6 +461,230 @@ close_band (HlSequenceLayout *self, guint band_index, int last, double bottom)
   band->bounds.height = bottom - band->bounds.y;
 }
 
+/* The handshakes of @events: contiguous runs of the same handshake index. */
+static Handshake *
+find_handshakes (GPtrArray *events, guint *n_found)
+{
+  Handshake *hs;
+  guint n_hs = 0;
+
+  hs = g_new0 (Handshake, events->len + 1);
+  for (guint s = 0; s < events->len; s++)
+    {
+      guint h = hl_event_get_handshake (g_ptr_array_index (events, s));
+
+      if (n_hs == 0 || h != hl_event_get_handshake (g_ptr_array_index (events, hs[n_hs - 1].first)))
+        {
+          hs[n_hs].first = s;
+          n_hs++;
+        }
+      hs[n_hs - 1].last = s;
+    }
+  *n_found = n_hs;
+  return hs;
+}
+
+/* Describes and measures every step. */
+static void
+describe_steps (HlSequenceLayout *self,
+                GPtrArray        *events,
+                GPtrArray        *all,
+                const Handshake  *hs,
+                guint             n_hs,
+                StepMetrics      *metrics)
+{
+  g_array_set_size (self->steps, events->len);
+  for (guint s = 0, h = 0; s < events->len; s++)
+    {
+      HlSequenceItem *item = &g_array_index (self->steps, HlSequenceItem, s);
+
+      while (h + 1 < n_hs && (int) s > hs[h].last)
+        h++;
+      item->step = item->last_step = (int) s;
+      item->number_text = g_strdup_printf ("%u", s + 1);
+      hl_layout_describe_step (item, g_ptr_array_index (events, s), all, hs[h].tls13);
+      hl_layout_measure_step (self, item, &metrics[s]);
+      g_hash_table_insert (self->event_steps, GUINT_TO_POINTER (item->event),
+                           GUINT_TO_POINTER (s + 1));
+    }
+}
+
+/* The attacker's steps; where it reads or changes what it relays, the interception. */
+static void
+mark_attacker_steps (HlSequenceLayout *self, GPtrArray *events)
+{
+  gboolean data_seen = FALSE;
+
+  for (guint s = 0; s < events->len; s++)
+    {
+      HlSequenceItem *item = &g_array_index (self->steps, HlSequenceItem, s);
+      HlEvent *event = g_ptr_array_index (events, s);
+
+      if (item->side == HL_SIDE_ATTACKER || item->peer == HL_SIDE_ATTACKER)
+        item->flags |= HL_SEQUENCE_FLAG_THREAT;
+      if (hl_event_get_kind (event) == HL_EVENT_APP_DATA)
+        data_seen = TRUE;
+      if ((item->kind == HL_SEQUENCE_ITEM_ACTION && item->side == HL_SIDE_ATTACKER &&
+           data_seen) || hl_event_get_forwarded (event) >= 0)
+        item->flags |= HL_SEQUENCE_FLAG_INTERCEPT;
+    }
+}
+
+/* The header cards; returns the height of the tallest. */
+static double
+add_headers (HlSequenceLayout *self, const Columns *c)
+{
+  double header_h = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
+    header_h = MAX (header_h, c->header[lifeline_sides[i]].card_h);
+  self->header_height = header_h + 2 * HEADER_GAP;
+  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
+    {
+      HlSide side = lifeline_sides[i];
+      HlSequenceItem *item;
+      const HeaderMetrics *m = &c->header[side];
+      double top = HEADER_GAP + (header_h - m->card_h) / 2;
+
+      if (!has_lifeline (c, side))
+        continue;
+      item = hl_layout_append (self->structural, HL_SEQUENCE_ITEM_HEADER);
+      if (side == HL_SIDE_ATTACKER)
+        item->flags |= HL_SEQUENCE_FLAG_THREAT;
+
+      item->side = side;
+      item->box = (HlSequenceRect) { c->x[side] - m->card_w / 2, top, m->card_w, m->card_h };
+      item->bounds = item->box;
+      item->text = g_strdup (hl_side_to_label (side));
+      item->text_emphasis = strlen (item->text);
+      item->text_font = HL_SEQUENCE_FONT_TITLE;
+      item->text_rect = (HlSequenceRect) { c->x[side] - m->title_w / 2, top + HEADER_PAD_Y,
+                                           m->title_w, m->title_h };
+      if (side == HL_SIDE_ATTACKER)
+        item->text_rect.x += (m->title_h + 6) / 2;
+      item->detail = hl_layout_dup_header_subtitle (self, side);
+      item->detail_rect = (HlSequenceRect) { c->x[side] - m->sub_w / 2,
+                                             top + HEADER_PAD_Y + m->title_h + HEADER_TEXT_GAP,
+                                             m->sub_w, m->sub_h };
+      item->x1 = item->x2 = c->x[side];
+    }
+  return header_h;
+}
+
+/* The CA link at @y (set up before any connection); returns the y below it. */
+static double
+add_ca_link (HlSequenceLayout *self, const Columns *c, double y)
+{
+  HlSequenceItem *link = hl_layout_append (self->structural, HL_SEQUENCE_ITEM_CA_LINK);
+  double w, h;
+
+  link->side = HL_SIDE_CA;
+  link->peer = HL_SIDE_SERVER;
+  link->text = g_strdup (_("signed the server’s certificate at setup — before any connection"));
+  link->text_emphasis = strlen (link->text);
+  link->text_font = HL_SEQUENCE_FONT_DETAIL;
+  hl_layout_measure (self, HL_SEQUENCE_FONT_DETAIL, link->text, -1, &w, &h);
+  link->x1 = c->x[HL_SIDE_CA];
+  link->x2 = c->x[HL_SIDE_SERVER];
+  link->text_rect = (HlSequenceRect) { (c->x[HL_SIDE_CLIENT] + c->x[HL_SIDE_SERVER]) / 2 - w / 2,
+                                       y + LINK_PAD, w, h };
+  link->y = y + LINK_PAD + h + LABEL_GAP;
+  link->bounds = (HlSequenceRect) { 0, y, c->width, link->y - y + LINK_PAD };
+  y = link->bounds.y + link->bounds.height;
+  return y;
+}
+
+/* The separator before a handshake after the first (a resumed connection); returns the y
+ * below it. */
+static double
+add_separator (HlSequenceLayout *self, const Columns *c, GPtrArray *events,
+             const Handshake *one, double y)
+{
+  HlSequenceItem *sep = hl_layout_append (self->structural, HL_SEQUENCE_ITEM_SEPARATOR);
+  guint index = hl_event_get_handshake (g_ptr_array_index (events, one->first));
+  double tw, th, dw, dh;
+
+  sep->handshake = index;
+  sep->step = one->first;
+  sep->text = g_strdup_printf (_("Connection %u"), index + 1);
+  sep->text_emphasis = strlen (sep->text);
+  sep->text_font = HL_SEQUENCE_FONT_BAND;
+  sep->detail = g_strdup (_("a new connection that resumes the session of the first"));
+  hl_layout_measure (self, HL_SEQUENCE_FONT_BAND, sep->text, -1, &tw, &th);
+  hl_layout_measure (self, HL_SEQUENCE_FONT_DETAIL, sep->detail, -1, &dw, &dh);
+  y += SEPARATOR_PAD;
+  sep->box = (HlSequenceRect) { 0, y, c->width, th + dh + 2 * SEPARATOR_PAD };
+  sep->bounds = sep->box;
+  sep->text_rect = (HlSequenceRect) { c->width / 2 - tw / 2, y + SEPARATOR_PAD, tw, th };
+  sep->detail_rect = (HlSequenceRect) { c->width / 2 - dw / 2, y + SEPARATOR_PAD + th,
+                                        dw, dh };
+  y += sep->box.height + SEPARATOR_PAD;
+  return y;
+}
+
+/* The steps of one handshake in their bands, from @y; returns the y below them. */
+static double
+place_handshake (HlSequenceLayout *self,
+                 const Columns    *c,
+                 GPtrArray        *events,
+                 const Handshake  *one,
+                 StepMetrics      *metrics,
+                 double            y)
+{
+  guint band_index = G_MAXUINT;
+  int band_last = -1;
+  double band_bottom = y;
+
+  for (int s = one->first; s <= one->last; s++)
+    {
+      HlSequenceItem *item = &g_array_index (self->steps, HlSequenceItem, s);
+      HlSequencePhase phase = HL_SEQUENCE_PHASE_NEGOTIATION;
+      gboolean starts = s == one->first;
+
+      if (s == one->key_exchange || s == one->symmetric)
+        starts = TRUE;
+      if (one->symmetric >= 0 && s >= one->symmetric)
+        phase = HL_SEQUENCE_PHASE_SYMMETRIC;
+      else if (one->key_exchange >= 0 && s >= one->key_exchange)
+        phase = HL_SEQUENCE_PHASE_KEY_EXCHANGE;
+      if (starts)
+        {
+          close_band (self, band_index, band_last, band_bottom);
+          band_index = self->structural->len;
+          add_band (self, c, phase, hl_event_get_handshake (g_ptr_array_index (events, s)),
+                    one->tls13, s, &y);
+        }
+      place_step (item, &metrics[s], c, y);
+      y += item->bounds.height;
+      band_last = s;
+      band_bottom = y + BAND_GAP_Y;
+    }
+  y += BAND_GAP_Y;
+  close_band (self, band_index, band_last, band_bottom);
+  return y;
+}
+
+/* The lifelines: from under the headers (@header_h high) to @y. */
+static void
+add_lifelines (HlSequenceLayout *self, const Columns *c, double header_h, double y)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
+    {
+      HlSide side = lifeline_sides[i];
+      HlSequenceItem *line;
+      double top = HEADER_GAP + header_h;
+
+      if (!has_lifeline (c, side))
+        continue;
+      line = hl_layout_append (self->structural, HL_SEQUENCE_ITEM_LIFELINE);
+      if (side == HL_SIDE_ATTACKER)
+        line->flags |= HL_SEQUENCE_FLAG_THREAT;
+
+      line->side = side;
+      line->x1 = line->x2 = c->x[side];
+      line->bounds = (HlSequenceRect) { c->x[side] - 1, top, 2, y - MARGIN / 2 - top };
+    }
+}
 void
 hl_layout_run (HlSequenceLayout *self)
 {
@@ -470,7 +694,7 @@ hl_layout_run (HlSequenceLayout *self)
   g_autofree Handshake *hs = NULL;
   Columns c = { 0, };
   guint n_hs = 0;
-  double y, header_h = 0, gutter;
+  double y, header_h, gutter;
 
   hl_layout_reset (self);
   self->dirty = FALSE;
@@ -486,195 +710,30 @@ hl_layout_run (HlSequenceLayout *self)
         g_ptr_array_add (events, event);
     }
 
-  /* handshakes: contiguous runs of the same handshake index */
-  hs = g_new0 (Handshake, events->len + 1);
-  for (guint s = 0; s < events->len; s++)
-    {
-      guint h = hl_event_get_handshake (g_ptr_array_index (events, s));
-
-      if (n_hs == 0 || h != hl_event_get_handshake (g_ptr_array_index (events, hs[n_hs - 1].first)))
-        {
-          hs[n_hs].first = s;
-          n_hs++;
-        }
-      hs[n_hs - 1].last = s;
-    }
+  hs = find_handshakes (events, &n_hs);
   for (guint h = 0; h < n_hs; h++)
     hl_layout_classify_handshake (self, events, &hs[h]);
-
-  /* describe and measure every step */
   metrics = g_new0 (StepMetrics, events->len);
-  g_array_set_size (self->steps, events->len);
-  for (guint s = 0, h = 0; s < events->len; s++)
-    {
-      HlSequenceItem *item = &g_array_index (self->steps, HlSequenceItem, s);
-
-      while (h + 1 < n_hs && (int) s > hs[h].last)
-        h++;
-      item->step = item->last_step = (int) s;
-      item->number_text = g_strdup_printf ("%u", s + 1);
-      hl_layout_describe_step (item, g_ptr_array_index (events, s), all, hs[h].tls13);
-      hl_layout_measure_step (self, item, &metrics[s]);
-      g_hash_table_insert (self->event_steps, GUINT_TO_POINTER (item->event),
-                           GUINT_TO_POINTER (s + 1));
-    }
-
-  /* the attacker's steps; where it reads or changes what it relays, the interception */
-  {
-    gboolean data_seen = FALSE;
-
-    for (guint s = 0; s < events->len; s++)
-      {
-        HlSequenceItem *item = &g_array_index (self->steps, HlSequenceItem, s);
-        HlEvent *event = g_ptr_array_index (events, s);
-
-        if (item->side == HL_SIDE_ATTACKER || item->peer == HL_SIDE_ATTACKER)
-          item->flags |= HL_SEQUENCE_FLAG_THREAT;
-        if (hl_event_get_kind (event) == HL_EVENT_APP_DATA)
-          data_seen = TRUE;
-        if ((item->kind == HL_SEQUENCE_ITEM_ACTION && item->side == HL_SIDE_ATTACKER &&
-             data_seen) || hl_event_get_forwarded (event) >= 0)
-          item->flags |= HL_SEQUENCE_FLAG_INTERCEPT;
-      }
-  }
+  describe_steps (self, events, all, hs, n_hs, metrics);
+  mark_attacker_steps (self, events);
 
   gutter = gutter_width (self);
   compute_columns (self, metrics, gutter, &c);
   self->natural_width = c.natural;
   self->total_width = c.width;
 
-  /* headers */
-  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
-    header_h = MAX (header_h, c.header[lifeline_sides[i]].card_h);
-  self->header_height = header_h + 2 * HEADER_GAP;
-  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
-    {
-      HlSide side = lifeline_sides[i];
-      HlSequenceItem *item;
-      const HeaderMetrics *m = &c.header[side];
-      double top = HEADER_GAP + (header_h - m->card_h) / 2;
-
-      if (!has_lifeline (&c, side))
-        continue;
-      item = hl_layout_append (self->structural, HL_SEQUENCE_ITEM_HEADER);
-      if (side == HL_SIDE_ATTACKER)
-        item->flags |= HL_SEQUENCE_FLAG_THREAT;
-
-      item->side = side;
-      item->box = (HlSequenceRect) { c.x[side] - m->card_w / 2, top, m->card_w, m->card_h };
-      item->bounds = item->box;
-      item->text = g_strdup (hl_side_to_label (side));
-      item->text_emphasis = strlen (item->text);
-      item->text_font = HL_SEQUENCE_FONT_TITLE;
-      item->text_rect = (HlSequenceRect) { c.x[side] - m->title_w / 2, top + HEADER_PAD_Y,
-                                           m->title_w, m->title_h };
-      if (side == HL_SIDE_ATTACKER)
-        item->text_rect.x += (m->title_h + 6) / 2;
-      item->detail = hl_layout_dup_header_subtitle (self, side);
-      item->detail_rect = (HlSequenceRect) { c.x[side] - m->sub_w / 2,
-                                             top + HEADER_PAD_Y + m->title_h + HEADER_TEXT_GAP,
-                                             m->sub_w, m->sub_h };
-      item->x1 = item->x2 = c.x[side];
-    }
-  y = self->header_height;
-
-  /* the CA link: set up before any connection */
-  {
-    HlSequenceItem *link = hl_layout_append (self->structural, HL_SEQUENCE_ITEM_CA_LINK);
-    double w, h;
-
-    link->side = HL_SIDE_CA;
-    link->peer = HL_SIDE_SERVER;
-    link->text = g_strdup (_("signed the server’s certificate at setup — before any connection"));
-    link->text_emphasis = strlen (link->text);
-    link->text_font = HL_SEQUENCE_FONT_DETAIL;
-    hl_layout_measure (self, HL_SEQUENCE_FONT_DETAIL, link->text, -1, &w, &h);
-    link->x1 = c.x[HL_SIDE_CA];
-    link->x2 = c.x[HL_SIDE_SERVER];
-    link->text_rect = (HlSequenceRect) { (c.x[HL_SIDE_CLIENT] + c.x[HL_SIDE_SERVER]) / 2 - w / 2,
-                                         y + LINK_PAD, w, h };
-    link->y = y + LINK_PAD + h + LABEL_GAP;
-    link->bounds = (HlSequenceRect) { 0, y, c.width, link->y - y + LINK_PAD };
-    y = link->bounds.y + link->bounds.height;
-  }
-
+  header_h = add_headers (self, &c);
+  y = add_ca_link (self, &c, self->header_height);
   for (guint h = 0; h < n_hs; h++)
     {
-      guint band_index = G_MAXUINT;
-      int band_last = -1;
-      double band_bottom = y;
-
       if (h > 0 && !c.attacker)
-        {
-          HlSequenceItem *sep = hl_layout_append (self->structural, HL_SEQUENCE_ITEM_SEPARATOR);
-          guint index = hl_event_get_handshake (g_ptr_array_index (events, hs[h].first));
-          double tw, th, dw, dh;
-
-          sep->handshake = index;
-          sep->step = hs[h].first;
-          sep->text = g_strdup_printf (_("Connection %u"), index + 1);
-          sep->text_emphasis = strlen (sep->text);
-          sep->text_font = HL_SEQUENCE_FONT_BAND;
-          sep->detail = g_strdup (_("a new connection that resumes the session of the first"));
-          hl_layout_measure (self, HL_SEQUENCE_FONT_BAND, sep->text, -1, &tw, &th);
-          hl_layout_measure (self, HL_SEQUENCE_FONT_DETAIL, sep->detail, -1, &dw, &dh);
-          y += SEPARATOR_PAD;
-          sep->box = (HlSequenceRect) { 0, y, c.width, th + dh + 2 * SEPARATOR_PAD };
-          sep->bounds = sep->box;
-          sep->text_rect = (HlSequenceRect) { c.width / 2 - tw / 2, y + SEPARATOR_PAD, tw, th };
-          sep->detail_rect = (HlSequenceRect) { c.width / 2 - dw / 2, y + SEPARATOR_PAD + th,
-                                                dw, dh };
-          y += sep->box.height + SEPARATOR_PAD;
-        }
-
-      for (int s = hs[h].first; s <= hs[h].last; s++)
-        {
-          HlSequenceItem *item = &g_array_index (self->steps, HlSequenceItem, s);
-          HlSequencePhase phase = HL_SEQUENCE_PHASE_NEGOTIATION;
-          gboolean starts = s == hs[h].first;
-
-          if (s == hs[h].key_exchange || s == hs[h].symmetric)
-            starts = TRUE;
-          if (hs[h].symmetric >= 0 && s >= hs[h].symmetric)
-            phase = HL_SEQUENCE_PHASE_SYMMETRIC;
-          else if (hs[h].key_exchange >= 0 && s >= hs[h].key_exchange)
-            phase = HL_SEQUENCE_PHASE_KEY_EXCHANGE;
-          if (starts)
-            {
-              close_band (self, band_index, band_last, band_bottom);
-              band_index = self->structural->len;
-              add_band (self, &c, phase, hl_event_get_handshake (g_ptr_array_index (events, s)),
-                        hs[h].tls13, s, &y);
-            }
-          place_step (item, &metrics[s], &c, y);
-          y += item->bounds.height;
-          band_last = s;
-          band_bottom = y + BAND_GAP_Y;
-        }
-      y += BAND_GAP_Y;
-      close_band (self, band_index, band_last, band_bottom);
+        y = add_separator (self, &c, events, &hs[h], y);
+      y = place_handshake (self, &c, events, &hs[h], metrics, y);
     }
 
   y += MARGIN;
   self->total_height = y;
-
-  /* lifelines: from under the headers to the end */
-  for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
-    {
-      HlSide side = lifeline_sides[i];
-      HlSequenceItem *line;
-      double top = HEADER_GAP + header_h;
-
-      if (!has_lifeline (&c, side))
-        continue;
-      line = hl_layout_append (self->structural, HL_SEQUENCE_ITEM_LIFELINE);
-      if (side == HL_SIDE_ATTACKER)
-        line->flags |= HL_SEQUENCE_FLAG_THREAT;
-
-      line->side = side;
-      line->x1 = line->x2 = c.x[side];
-      line->bounds = (HlSequenceRect) { c.x[side] - 1, top, 2, y - MARGIN / 2 - top };
-    }
+  add_lifelines (self, &c, header_h, y);
 
   add_groups (self, &c, events, all, hs, n_hs, gutter);
   g_array_sort (self->groups, compare_groups);
