@@ -28,23 +28,21 @@ lifeline_x (const Columns *c, HlSide side)
 static const HlSide lifeline_sides[] = { HL_SIDE_CLIENT, HL_SIDE_SERVER, HL_SIDE_CA,
                                          HL_SIDE_ATTACKER };
 
-static void
-compute_columns (HlSequenceLayout *self,
-                 StepMetrics      *metrics,
-                 double            gutter_w,
-                 Columns          *c)
+/* The widths the steps need: the widest box (the CA's apart), note and arrow, and with an
+ * attacker each of its two spans. */
+typedef struct
 {
-  /* with an attacker two spans share the width: each may be narrower */
-  gboolean attacker = self->trace != NULL && hl_trace_get_attacker (self->trace) != NULL;
-  double box_max = 0, ca_half = 0, note_min = 0;
-  double arrow_min = attacker ? MIN_ATTACKER_GAP : MIN_ARROW_GAP;
-  double ca_to_client, client_to_server, left, right, extra, server_right;
+  double box_max, ca_half, note_min, arrow_min;
   /* attack traces: the two spans (client ⇄ attacker, attacker ⇄ server), sized apart, since
    * a row holds one box or one arrow: the client's boxes hang into the first, the server's into
    * the second, the attacker's stand centred across both */
-  double span[2] = { MIN_ATTACKER_GAP, MIN_ATTACKER_GAP };
+  double span[2];
+} Needs;
 
-  c->attacker = attacker;
+/* The header cards' sizes. */
+static void
+measure_headers (HlSequenceLayout *self, Columns *c)
+{
   for (guint i = 0; i < G_N_ELEMENTS (lifeline_sides); i++)
     {
       HlSide side = lifeline_sides[i];
@@ -62,7 +60,13 @@ compute_columns (HlSequenceLayout *self,
                   2 * HEADER_PAD_X;
       h->card_h = h->title_h + HEADER_TEXT_GAP + h->sub_h + 2 * HEADER_PAD_Y;
     }
+}
 
+static void
+measure_needs (HlSequenceLayout *self, StepMetrics *metrics, gboolean attacker, Needs *need)
+{
+  *need = (Needs) { 0, 0, 0, attacker ? MIN_ATTACKER_GAP : MIN_ARROW_GAP,
+                    { MIN_ATTACKER_GAP, MIN_ATTACKER_GAP } };
   for (guint i = 0; i < self->steps->len; i++)
     {
       HlSequenceItem *item = &g_array_index (self->steps, HlSequenceItem, i);
@@ -73,57 +77,73 @@ compute_columns (HlSequenceLayout *self,
           double w = m->content_w + 2 * BOX_PAD_X;
 
           if (item->side == HL_SIDE_CA)
-            ca_half = MAX (ca_half, w / 2);
+            need->ca_half = MAX (need->ca_half, w / 2);
           else
-            box_max = MAX (box_max, w);
+            need->box_max = MAX (need->box_max, w);
           if (item->side == HL_SIDE_CLIENT)
-            span[0] = MAX (span[0], w + 2 * BOX_OVERHANG);
+            need->span[0] = MAX (need->span[0], w + 2 * BOX_OVERHANG);
           else if (item->side == HL_SIDE_SERVER)
-            span[1] = MAX (span[1], w + 2 * BOX_OVERHANG);
+            need->span[1] = MAX (need->span[1], w + 2 * BOX_OVERHANG);
           else if (item->side == HL_SIDE_ATTACKER)
             for (guint k = 0; k < 2; k++)
-              span[k] = MAX (span[k], w / 2 + 2 * BOX_OVERHANG);
+              need->span[k] = MAX (need->span[k], w / 2 + 2 * BOX_OVERHANG);
         }
       else if (item->kind == HL_SEQUENCE_ITEM_NOTE)
-        note_min = MAX (note_min, m->content_w + 2 * BOX_PAD_X + 2 * ARROW_SIDE_PAD);
+        need->note_min = MAX (need->note_min, m->content_w + 2 * BOX_PAD_X + 2 * ARROW_SIDE_PAD);
       else
         {
           double w = MAX (m->content_w, m->detail_w) + 2 * ARROW_SIDE_PAD;
 
-          arrow_min = MAX (arrow_min, w);
-          span[item->side == HL_SIDE_SERVER || item->peer == HL_SIDE_SERVER] =
-            MAX (span[item->side == HL_SIDE_SERVER || item->peer == HL_SIDE_SERVER], w);
+          need->arrow_min = MAX (need->arrow_min, w);
+          need->span[item->side == HL_SIDE_SERVER || item->peer == HL_SIDE_SERVER] =
+            MAX (need->span[item->side == HL_SIDE_SERVER || item->peer == HL_SIDE_SERVER], w);
         }
     }
+}
+
+static void
+compute_columns (HlSequenceLayout *self,
+                 StepMetrics      *metrics,
+                 double            gutter_w,
+                 Columns          *c)
+{
+  /* with an attacker two spans share the width: each may be narrower */
+  gboolean attacker = self->trace != NULL && hl_trace_get_attacker (self->trace) != NULL;
+  double ca_to_client, client_to_server, left, right, extra, server_right;
+  Needs need;
+
+  c->attacker = attacker;
+  measure_headers (self, c);
+  measure_needs (self, metrics, attacker, &need);
 
   /* Client and server boxes hang from their lifeline into the space between the two, which
    * is free on their rows; the CA stands at the left, by the client that consults it. */
-  ca_half = MAX (ca_half, c->header[HL_SIDE_CA].card_w / 2);
-  ca_to_client = MAX (ca_half + c->header[HL_SIDE_CLIENT].card_w / 2 + HEADER_GAP,
+  need.ca_half = MAX (need.ca_half, c->header[HL_SIDE_CA].card_w / 2);
+  ca_to_client = MAX (need.ca_half + c->header[HL_SIDE_CLIENT].card_w / 2 + HEADER_GAP,
                       BOX_OVERHANG + CA_CONNECTOR);
-  client_to_server = MAX (arrow_min, note_min);
-  client_to_server = MAX (client_to_server, box_max + 2 * BOX_OVERHANG);
+  client_to_server = MAX (need.arrow_min, need.note_min);
+  client_to_server = MAX (client_to_server, need.box_max + 2 * BOX_OVERHANG);
   if (c->attacker)
     {
-      span[0] = MAX (span[0], c->header[HL_SIDE_CLIENT].card_w / 2 +
-                              c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
-      span[1] = MAX (span[1], c->header[HL_SIDE_SERVER].card_w / 2 +
-                              c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
+      need.span[0] = MAX (need.span[0], c->header[HL_SIDE_CLIENT].card_w / 2 +
+                                   c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
+      need.span[1] = MAX (need.span[1], c->header[HL_SIDE_SERVER].card_w / 2 +
+                                   c->header[HL_SIDE_ATTACKER].card_w / 2 + HEADER_GAP);
       /* a note stands centred between client and server, over both spans */
-      if (span[0] + span[1] < note_min)
+      if (need.span[0] + need.span[1] < need.note_min)
         {
-          double add = (note_min - span[0] - span[1]) / 2;
+          double add = (need.note_min - need.span[0] - need.span[1]) / 2;
 
-          span[0] += add;
-          span[1] += add;
+          need.span[0] += add;
+          need.span[1] += add;
         }
-      client_to_server = span[0] + span[1];
+      client_to_server = need.span[0] + need.span[1];
     }
   else
     client_to_server = MAX (client_to_server, c->header[HL_SIDE_CLIENT].card_w / 2 +
                                               c->header[HL_SIDE_SERVER].card_w / 2 +
                                               HEADER_GAP);
-  left = MARGIN + ca_half;
+  left = MARGIN + need.ca_half;
   server_right = MAX (c->header[HL_SIDE_SERVER].card_w / 2, BOX_OVERHANG);
   right = MAX (server_right, BOX_OVERHANG + GUTTER_GAP + gutter_w) + MARGIN;
   c->natural = left + ca_to_client + client_to_server + right;
@@ -135,10 +155,10 @@ compute_columns (HlSequenceLayout *self,
     double grow = MIN (extra, client_to_server);
 
     /* in proportion, so both spans keep their share */
-    double share = span[0] / MAX (span[0] + span[1], 1);
+    double share = need.span[0] / MAX (need.span[0] + need.span[1], 1);
 
-    span[0] += grow * share;
-    span[1] += grow * (1 - share);
+    need.span[0] += grow * share;
+    need.span[1] += grow * (1 - share);
     client_to_server += grow;
     ca_to_client += MIN (extra - grow, ca_to_client * 0.25);
     extra -= grow + MIN (extra - grow, ca_to_client * 0.25);
@@ -147,7 +167,7 @@ compute_columns (HlSequenceLayout *self,
   c->x[HL_SIDE_CLIENT] = c->x[HL_SIDE_CA] + ca_to_client;
   if (c->attacker)
     {
-      c->x[HL_SIDE_ATTACKER] = c->x[HL_SIDE_CLIENT] + span[0];
+      c->x[HL_SIDE_ATTACKER] = c->x[HL_SIDE_CLIENT] + need.span[0];
       c->x[HL_SIDE_SERVER] = c->x[HL_SIDE_CLIENT] + client_to_server;
     }
   else
