@@ -288,47 +288,14 @@ protection_text (HlEpoch epoch, gboolean tls13)
 }
 
 /* Fills the texts and flags of the step for @event. */
-void
-hl_layout_describe_step (HlSequenceItem *item, HlEvent *event, GPtrArray *all, gboolean tls13)
+/* An arrow: a record, an alert, a handshake message, ChangeCipherSpec or application data. */
+static void
+describe_arrow (HlSequenceItem *item, HlEvent *event, const char *size, const char *record,
+                gboolean tls13)
 {
   HlEventKind kind = hl_event_get_kind (event);
   HlEpoch epoch = hl_event_get_epoch (event);
-  g_autofree char *size = hl_layout_dup_bytes (hl_event_get_length (event));
-  g_autofree char *record = dup_record_note (all, event);
   const char *name = hl_event_get_name (event);
-
-  item->event = hl_event_get_index (event);
-  item->side = hl_event_get_side (event);
-  item->peer = hl_event_get_peer (event);
-  item->handshake = hl_event_get_handshake (event);
-  if (tls13)
-    item->flags |= HL_SEQUENCE_FLAG_TLS13;
-  if (hl_event_get_check (event) == HL_CHECK_OK)
-    item->flags |= HL_SEQUENCE_FLAG_CHECK_OK;
-  else if (hl_event_get_check (event) == HL_CHECK_FAILED)
-    item->flags |= HL_SEQUENCE_FLAG_CHECK_FAILED;
-
-  switch (kind)
-    {
-    case HL_EVENT_ACTION:
-      item->kind = HL_SEQUENCE_ITEM_ACTION;
-      item->text = g_strdup (name);
-      item->text_emphasis = strlen (item->text);
-      item->text_font = HL_SEQUENCE_FONT_ACTION;
-      if (item->peer == HL_SIDE_CA)
-        item->flags |= HL_SEQUENCE_FLAG_CONSULTS_CA;
-      return;
-
-    case HL_EVENT_NOTE:
-      item->kind = HL_SEQUENCE_ITEM_NOTE;
-      item->text = g_strdup (name && *name ? name : hl_event_get_caption (event));
-      item->text_emphasis = strlen (item->text);
-      item->text_font = HL_SEQUENCE_FONT_ACTION;
-      return;
-
-    default:
-      break;
-    }
 
   item->kind = HL_SEQUENCE_ITEM_ARROW;
   item->text_font = HL_SEQUENCE_FONT_LABEL;
@@ -387,6 +354,50 @@ hl_layout_describe_step (HlSequenceItem *item, HlEvent *event, GPtrArray *all, g
       g_free (item->detail);
       item->detail = detail;
     }
+}
+
+void
+hl_layout_describe_step (HlSequenceItem *item, HlEvent *event, GPtrArray *all, gboolean tls13)
+{
+  HlEventKind kind = hl_event_get_kind (event);
+  g_autofree char *size = hl_layout_dup_bytes (hl_event_get_length (event));
+  g_autofree char *record = dup_record_note (all, event);
+  const char *name = hl_event_get_name (event);
+
+  item->event = hl_event_get_index (event);
+  item->side = hl_event_get_side (event);
+  item->peer = hl_event_get_peer (event);
+  item->handshake = hl_event_get_handshake (event);
+  if (tls13)
+    item->flags |= HL_SEQUENCE_FLAG_TLS13;
+  if (hl_event_get_check (event) == HL_CHECK_OK)
+    item->flags |= HL_SEQUENCE_FLAG_CHECK_OK;
+  else if (hl_event_get_check (event) == HL_CHECK_FAILED)
+    item->flags |= HL_SEQUENCE_FLAG_CHECK_FAILED;
+
+  switch (kind)
+    {
+    case HL_EVENT_ACTION:
+      item->kind = HL_SEQUENCE_ITEM_ACTION;
+      item->text = g_strdup (name);
+      item->text_emphasis = strlen (item->text);
+      item->text_font = HL_SEQUENCE_FONT_ACTION;
+      if (item->peer == HL_SIDE_CA)
+        item->flags |= HL_SEQUENCE_FLAG_CONSULTS_CA;
+      return;
+
+    case HL_EVENT_NOTE:
+      item->kind = HL_SEQUENCE_ITEM_NOTE;
+      item->text = g_strdup (name && *name ? name : hl_event_get_caption (event));
+      item->text_emphasis = strlen (item->text);
+      item->text_font = HL_SEQUENCE_FONT_ACTION;
+      return;
+
+    default:
+      break;
+    }
+
+  describe_arrow (item, event, size, record, tls13);
 }
 
 void
