@@ -93,6 +93,35 @@ draw_arrow (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *item, do
   self->alpha = saved;
 }
 
+/* From an action box to the CA lifeline: a local lookup in the trust store, dotted, never an
+ * arrow on the wire. */
+static void
+draw_ca_lookup (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *item)
+{
+  const HlSequenceRect *b = &item->box;
+  double dash[] = { 2, 5 };
+  double edge = item->x2 < b->x ? b->x : b->x + b->width;
+
+  if (item->x2 > b->x && item->x2 < b->x + b->width)
+    edge = item->x2;
+  cairo_save (cr);
+  set_color (self, cr, HL_SEQUENCE_COLOR_CA, 1);
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_move_to (cr, edge, item->y);
+  cairo_line_to (cr, item->x2, item->y);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  set_color (self, cr, HL_SEQUENCE_COLOR_CA, 1);
+  cairo_move_to (cr, item->x2, item->y - 7);
+  cairo_line_to (cr, item->x2 + 7, item->y);
+  cairo_line_to (cr, item->x2, item->y + 7);
+  cairo_line_to (cr, item->x2 - 7, item->y);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
 static void
 draw_box (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *item, double progress)
 {
@@ -107,30 +136,7 @@ draw_box (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *item, doub
   cairo_save (cr);
 
   if (item->flags & HL_SEQUENCE_FLAG_CONSULTS_CA)
-    {
-      /* a local lookup in the trust store: dotted, never an arrow on the wire */
-      double dash[] = { 2, 5 };
-      double edge = item->x2 < b->x ? b->x : b->x + b->width;
-
-      if (item->x2 > b->x && item->x2 < b->x + b->width)
-        edge = item->x2;
-      cairo_save (cr);
-      set_color (self, cr, HL_SEQUENCE_COLOR_CA, 1);
-      cairo_set_line_width (cr, 2.5);
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      cairo_set_dash (cr, dash, 2, 0);
-      cairo_move_to (cr, edge, item->y);
-      cairo_line_to (cr, item->x2, item->y);
-      cairo_stroke (cr);
-      cairo_restore (cr);
-      set_color (self, cr, HL_SEQUENCE_COLOR_CA, 1);
-      cairo_move_to (cr, item->x2, item->y - 7);
-      cairo_line_to (cr, item->x2 + 7, item->y);
-      cairo_line_to (cr, item->x2, item->y + 7);
-      cairo_line_to (cr, item->x2 - 7, item->y);
-      cairo_close_path (cr);
-      cairo_fill (cr);
-    }
+    draw_ca_lookup (self, cr, item);
 
   cairo_translate (cr, cx, cy);
   cairo_scale (cr, scale, scale);
