@@ -3,19 +3,10 @@
 #include "config.h"
 
 #include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
 
-#include "hl-engine.h"
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
 #include "hl-decoder.h"
-#include "hl-error.h"
-#include "hl-keyschedule.h"
-#include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /* Captions: plain words built from what was captured (lengths, names), never typed-in numbers. */
 

@@ -2,20 +2,10 @@
 #define G_LOG_DOMAIN "hl-engine"
 #include "config.h"
 
-#include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
-
-#include "hl-engine.h"
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
-#include "hl-decoder.h"
-#include "hl-error.h"
 #include "hl-keyschedule.h"
 #include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /* Driving the handshake: both sessions take turns over the in-memory pipe until each is done or
  * has failed; then the data exchange, a resumed second connection, and the outcome. */

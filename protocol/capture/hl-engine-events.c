@@ -2,20 +2,8 @@
 #define G_LOG_DOMAIN "hl-engine"
 #include "config.h"
 
-#include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
-
-#include "hl-engine.h"
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
-#include "hl-decoder.h"
-#include "hl-error.h"
-#include "hl-keyschedule.h"
-#include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /* Events: creating them, appending them to the trace, the pending items each side queued until
  * the record that carries them is on the wire, and the engine's first error. */

@@ -2,20 +2,8 @@
 #define G_LOG_DOMAIN "hl-engine"
 #include "config.h"
 
-#include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
-
-#include "hl-engine.h"
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
-#include "hl-decoder.h"
-#include "hl-error.h"
-#include "hl-keyschedule.h"
-#include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /* The GnuTLS callbacks that record what a session does: handshake hooks, key log, secrets as
  * they are installed, and the certificate check. */

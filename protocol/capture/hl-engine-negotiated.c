@@ -2,20 +2,8 @@
 #define G_LOG_DOMAIN "hl-engine"
 #include "config.h"
 
-#include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
-
-#include "hl-engine.h"
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
-#include "hl-decoder.h"
-#include "hl-error.h"
-#include "hl-keyschedule.h"
-#include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /* Negotiated values: what the client's session reports once the handshake is over, and the
  * TLS 1.2 keys and resumption steps no callback reports. */

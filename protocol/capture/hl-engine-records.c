@@ -2,20 +2,8 @@
 #define G_LOG_DOMAIN "hl-engine"
 #include "config.h"
 
-#include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
-
-#include "hl-engine.h"
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
-#include "hl-decoder.h"
-#include "hl-error.h"
-#include "hl-keyschedule.h"
-#include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /* Records: what each side puts on the wire. A handshake message is hooked when GnuTLS queues it
  * (before encryption) and appended to the trace right after the record that carries it. */

@@ -3,19 +3,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
 
-#include "hl-engine.h"
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
-#include "hl-decoder.h"
-#include "hl-error.h"
-#include "hl-keyschedule.h"
-#include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /* Sessions: credentials from the PKI, one GnuTLS session per side, and tearing them down. */
 

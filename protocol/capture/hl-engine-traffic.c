@@ -3,22 +3,13 @@
 #include "config.h"
 
 #include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
 
-#include "hl-engine.h"
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
-#include "hl-decoder.h"
-#include "hl-error.h"
-#include "hl-keyschedule.h"
-#include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /* Application data: the request, the response and close_notify both ways, once the handshake is
  * done (or the alert a side only sees when it reads). */
+
 #define REQUEST "GET / HTTP/1.1\r\nHost: " HL_PKI_SERVER_NAME "\r\n\r\n"
 #define RESPONSE "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\n" \
                  "Hello from the server"

@@ -2,19 +2,9 @@
 #define G_LOG_DOMAIN "hl-engine"
 #include "config.h"
 
-#include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
-
 #include "hl-engine.h"
 #include "hl-engine-private.h"
-#include "hl-decoder.h"
 #include "hl-error.h"
-#include "hl-keyschedule.h"
-#include "hl-signature.h"
-#include "hl-pipe.h"
-#include "hl-pki.h"
-#include "hl-trace-private.h"
 
 /*
  * The in-memory engine: a real GnuTLS client and server in one thread, talking over an HlPipe,
