@@ -9,9 +9,6 @@
  * the record that carries them is on the wire, and the engine's first error. */
 
 void
-hl_engine_set_error (Run *run, int code, const char *format, ...) G_GNUC_PRINTF (3, 4);
-
-void
 hl_engine_set_error (Run *run, int code, const char *format, ...)
 {
   va_list args;

@@ -200,8 +200,8 @@ hl_engine_record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer u
   hl_event_set_technical (rec, tech);
 }
 
-/* GnuTLS callbacks */
-
+/* A handshake message @peer is sending (from its hook), queued until the record that carries it
+ * goes out. */
 void
 hl_engine_queue_message (Peer *peer, guint htype, const gnutls_datum_t *msg)
 {
