@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Shared by the in-memory engine (hl-engine.c) and live mode (hl-live.c): the state of a run and
+/* Shared by the in-memory engine (hl-engine*.c) and live mode (hl-live.c): the state of a run and
  * the GnuTLS callbacks that turn what a session does into trace events. Not installed, not API. */
 
 #include <gnutls/gnutls.h>
@@ -107,6 +107,10 @@ void     hl_engine_flush_leftovers (Run *run);
 void     hl_engine_set_outcome (Run *run);
 void     hl_engine_settle_order (Run *run);
 void     hl_engine_clear_order (Run *run);
+
+/* hl-engine-drive.c: the in-memory run of @run's config (both sides here), one connection or two
+ * with resumption. */
+gboolean hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error);
 
 /* hl-mitm.c: the attack scenarios (config->attack), with @run as the client's connection. */
 gboolean hl_mitm_run (Run *run, GCancellable *cancellable, GError **error);

@@ -308,7 +308,7 @@ drive_all (Mitm *mitm, GCancellable *cancellable, GError **error)
   return drive (front, cancellable, error);
 }
 
-/* Reads whatever is queued for @peer (see receive() in hl-engine.c). */
+/* Reads whatever is queued for @peer (see receive() in hl-engine-traffic.c). */
 static ssize_t
 receive (Peer *peer, GString *into)
 {
