@@ -214,18 +214,30 @@ hl_scenario_group_title (HlScenarioGroup group)
     }
 }
 
-static const char *
-group_priority (HlGroup group)
+/* Each group by GnuTLS's name (gnutls_group_get_id(); the priority string's is "GROUP-" and
+ * this) and by the name people know; NULL for the default. */
+static const struct
 {
-  switch (group)
-    {
-    case HL_GROUP_X25519: return "GROUP-X25519";
-    case HL_GROUP_SECP256R1: return "GROUP-SECP256R1";
-    case HL_GROUP_SECP384R1: return "GROUP-SECP384R1";
-    case HL_GROUP_X25519_MLKEM768: return "GROUP-X25519-MLKEM768";
-    case HL_GROUP_DEFAULT:
-    default: return NULL;
-    }
+  const char *gnutls;
+  const char *label;
+} groups[] = {
+  [HL_GROUP_DEFAULT] = { NULL, NULL },
+  [HL_GROUP_X25519] = { "X25519", "X25519" },
+  [HL_GROUP_SECP256R1] = { "SECP256R1", "P-256" },
+  [HL_GROUP_SECP384R1] = { "SECP384R1", "P-384" },
+  [HL_GROUP_X25519_MLKEM768] = { "X25519-MLKEM768", "X25519MLKEM768" },
+};
+
+static const char *
+group_gnutls_name (HlGroup group)
+{
+  return group < G_N_ELEMENTS (groups) ? groups[group].gnutls : NULL;
+}
+
+static const char *
+group_label (HlGroup group)
+{
+  return group < G_N_ELEMENTS (groups) ? groups[group].label : NULL;
 }
 
 static const char *
@@ -273,12 +285,13 @@ hl_config_dup_priority (const HlConfig *config, gboolean server)
   g_string_append_printf (p, ":%s", cipher_priority (cipher));
 
   if (server && config->server_group != HL_GROUP_DEFAULT)
-    g_string_append_printf (p, ":-GROUP-ALL:+%s", group_priority (config->server_group));
+    g_string_append_printf (p, ":-GROUP-ALL:+GROUP-%s",
+                            group_gnutls_name (config->server_group));
   else if (!server && config->group != HL_GROUP_DEFAULT)
     {
-      g_string_append_printf (p, ":-GROUP-ALL:+%s", group_priority (config->group));
+      g_string_append_printf (p, ":-GROUP-ALL:+GROUP-%s", group_gnutls_name (config->group));
       if (config->server_group != HL_GROUP_DEFAULT && config->server_group != config->group)
-        g_string_append_printf (p, ":+%s", group_priority (config->server_group));
+        g_string_append_printf (p, ":+GROUP-%s", group_gnutls_name (config->server_group));
     }
 
   if (version == HL_VERSION_TLS12 && !config->ems)
@@ -298,21 +311,6 @@ cipher_label (HlCipher cipher)
     case HL_CIPHER_AES_128_CBC: return "AES-128-CBC + HMAC-SHA1";
     case HL_CIPHER_AES_128_GCM:
     default: return "AES-128-GCM";
-    }
-}
-
-/* GnuTLS's name of a group (gnutls_group_get_id), or NULL for the default. */
-static const char *
-group_gnutls_name (HlGroup group)
-{
-  switch (group)
-    {
-    case HL_GROUP_X25519: return "X25519";
-    case HL_GROUP_SECP256R1: return "SECP256R1";
-    case HL_GROUP_SECP384R1: return "SECP384R1";
-    case HL_GROUP_X25519_MLKEM768: return "X25519-MLKEM768";
-    case HL_GROUP_DEFAULT:
-    default: return NULL;
     }
 }
 
@@ -337,33 +335,19 @@ group_available (HlGroup group)
   return FALSE;
 }
 
-static const char *
-group_label (HlGroup group)
-{
-  switch (group)
-    {
-    case HL_GROUP_X25519: return "X25519";
-    case HL_GROUP_SECP256R1: return "P-256";
-    case HL_GROUP_SECP384R1: return "P-384";
-    case HL_GROUP_X25519_MLKEM768: return "X25519MLKEM768";
-    case HL_GROUP_DEFAULT:
-    default: return NULL;
-    }
-}
-
 gboolean
 hl_config_is_available (const HlConfig *config, char **reason)
 {
-  const HlGroup groups[] = { config->group, config->server_group };
+  const HlGroup needed[] = { config->group, config->server_group };
 
   g_return_val_if_fail (config != NULL, FALSE);
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
-    if (!group_available (groups[i]))
+  for (guint i = 0; i < G_N_ELEMENTS (needed); i++)
+    if (!group_available (needed[i]))
       {
         if (reason != NULL)
           *reason = g_strdup_printf ("This GnuTLS (%s) does not offer the key-exchange group %s%s",
-                                     gnutls_check_version (NULL), group_label (groups[i]),
-                                     groups[i] == HL_GROUP_X25519_MLKEM768 ?
+                                     gnutls_check_version (NULL), group_label (needed[i]),
+                                     needed[i] == HL_GROUP_X25519_MLKEM768 ?
                                      ": it needs GnuTLS 3.8.8 or later built with ML-KEM "
                                      "(leancrypto). Nothing is shown rather than something made "
                                      "up." : ".");
