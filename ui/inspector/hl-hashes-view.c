@@ -87,14 +87,22 @@ step_number (HlHashesView *self, HlEvent *event)
 static const char *
 side_name (HlSide side)
 {
-  return side == HL_SIDE_CLIENT ? _("client") : _("server");
+  switch (side)
+    {
+    case HL_SIDE_CLIENT: return _("client");
+    case HL_SIDE_SERVER: return _("server");
+    case HL_SIDE_ATTACKER: return _("attacker");
+    default: return _("certificate authority");
+    }
 }
 
 static char *
 dup_target_label (HlHashesView *self, HlEvent *event)
 {
   int step = step_number (self, event);
-  const char *who = hl_event_get_role (event) == HL_SIDE_CLIENT ? _("Client") : _("Server");
+  HlSide side = hl_event_get_side (event);
+  const char *who = side == HL_SIDE_CLIENT ? _("Client")
+                    : side == HL_SIDE_ATTACKER ? _("Attacker") : _("Server");
   g_autofree char *what = g_strdup_printf ("%s %s", who, hl_event_get_name (event));
 
   if (hl_trace_get_n_handshakes (self->trace) > 1)
@@ -272,7 +280,7 @@ transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean messag
     }
   gtk_box_append (GTK_BOX (box), cell (number, "transcript-number", FALSE, 1));
   gtk_box_append (GTK_BOX (box), cell (name, NULL, TRUE, 0));
-  gtk_box_append (GTK_BOX (box), cell (side_name (hl_event_get_role (event)), "dim-label", FALSE,
+  gtk_box_append (GTK_BOX (box), cell (side_name (hl_event_get_side (event)), "dim-label", FALSE,
                                        0));
   gtk_box_append (GTK_BOX (box), cell (size, "numeric", FALSE, 1));
   gtk_widget_add_css_class (box, "transcript-row");
@@ -372,7 +380,7 @@ add_verdict (HlHashesView *self, GtkWidget *list, HlEvent *verdict, HlSide recei
 
   if (verdict == NULL)
     return;
-  title = g_strdup_printf (_("The %s's verdict (GnuTLS)"), side_name (receiver));
+  title = g_strdup_printf (_("The %s's check"), side_name (receiver));
   row = hl_value_row_new (title);
   hl_value_row_set_text (HL_VALUE_ROW (row), hl_event_get_caption (verdict));
   if (hl_event_get_check (verdict) != HL_CHECK_NONE)
@@ -385,9 +393,9 @@ add_verdict (HlHashesView *self, GtkWidget *list, HlEvent *verdict, HlSide recei
 static void
 show_finished_values (HlHashesView *self, HlEvent *finished)
 {
-  HlSide sender = hl_event_get_role (finished);
-  HlSide receiver = sender == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
-  const char *side = sender == HL_SIDE_CLIENT ? "client" : "server";
+  HlSide sender = hl_event_get_side (finished);
+  HlSide receiver = hl_event_get_peer (finished);
+  const char *side = hl_event_get_role (finished) == HL_SIDE_CLIENT ? "client" : "server";
   guint handshake = hl_event_get_handshake (finished);
   const HlSecret *hash = find_secret (self, "transcript_hash.", side, "_finished", handshake);
   const HlSecret *key = find_secret (self, "", side, "_finished_key", handshake);
@@ -435,8 +443,8 @@ show_finished_values (HlHashesView *self, HlEvent *finished)
 static void
 show_certificate_verify_values (HlHashesView *self, HlEvent *message)
 {
-  HlSide sender = hl_event_get_role (message);
-  HlSide receiver = sender == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT;
+  HlSide sender = hl_event_get_side (message);
+  HlSide receiver = hl_event_get_peer (message);
   g_autoptr(HlField) root = hl_trace_decode_event (self->trace, message, NULL);
   HlField *algorithm = root ? hl_field_find (root, "algorithm") : NULL;
   HlField *signature = root ? hl_field_find (root, "signature") : NULL;
@@ -463,8 +471,10 @@ show_certificate_verify_values (HlHashesView *self, HlEvent *message)
       row = hl_value_row_new (title);
       hl_value_row_set_bytes (HL_VALUE_ROW (row), bytes);
       hl_value_row_set_note (HL_VALUE_ROW (row),
-                             _("Handshake Lens does not re-check signatures; the verdict below "
-                               "is GnuTLS's."));
+                             _("Handshake Lens checks it itself with the public key of the "
+                               "signer's certificate, over the content it rebuilt from the "
+                               "captured messages; the verdict below also says what GnuTLS "
+                               "did."));
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
   add_verdict (self, list, find_verdict (self, message, "CertificateVerify"), receiver);
@@ -481,8 +491,7 @@ static void
 show_verdict (HlHashesView *self, HlEvent *message, gboolean finished)
 {
   GtkWidget *label = GTK_WIDGET (self->verdict_label);
-  const char *receiver = side_name (hl_event_get_role (message) == HL_SIDE_CLIENT
-                                    ? HL_SIDE_SERVER : HL_SIDE_CLIENT);
+  const char *receiver = side_name (hl_event_get_peer (message));
   g_autofree char *text = NULL;
 
   gtk_widget_remove_css_class (label, "ok");
@@ -536,7 +545,7 @@ show (HlHashesView *self, int index)
   if (finished)
     {
       title = g_strdup_printf (_("The %s's Finished: a keyed hash of the whole conversation"),
-                               side_name (hl_event_get_role (message)));
+                               side_name (hl_event_get_side (message)));
       gtk_label_set_text (self->intro_label,
                           _("Both sides hash every handshake message so far, in order, and key "
                             "the hash with secrets only they know. The sender puts its result in "
@@ -546,7 +555,7 @@ show (HlHashesView *self, int index)
   else
     {
       title = g_strdup_printf (_("The %s's CertificateVerify: a signature over the "
-                                 "conversation"), side_name (hl_event_get_role (message)));
+                                 "conversation"), side_name (hl_event_get_side (message)));
       gtk_label_set_text (self->intro_label,
                           _("The sender signs the hash of the handshake so far with the private "
                             "key of its certificate: proof that it owns that certificate."));
