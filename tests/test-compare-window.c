@@ -15,46 +15,11 @@
 #include "hl-screenshot.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-wait.h"
 
 static GtkApplication *app;
 static HlTrace *tls12;
 static HlTrace *tls13;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* A few frames drawn: the window is allocated and laid out. */
-static void
-wait_frames (GtkWidget *window, guint n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (window, tick_cb, &frames, NULL);
-  gboolean timed_out = FALSE;
-  guint timer = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (frames < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timer);
-  gtk_widget_remove_tick_callback (window, id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static HlCompareWindow *
 new_window (void)
@@ -64,7 +29,7 @@ new_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   hl_compare_window_set_traces (window, tls12, tls13);
   gtk_window_present (GTK_WINDOW (window));
-  wait_frames (GTK_WIDGET (window), 3);
+  hl_test_wait_frames (GTK_WIDGET (window), 3);
   return window;
 }
 
@@ -225,7 +190,7 @@ test_presenting (void)
 
   activate (window, "win.present");
   g_assert_true (hl_compare_window_get_presenting (window));
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   activate (window, "win.leave-present");
   g_assert_false (hl_compare_window_get_presenting (window));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -290,26 +255,28 @@ find_compare_window (void)
   return NULL;
 }
 
+static gboolean
+compare_window_ready (gpointer unused)
+{
+  GtkWindow *compare = find_compare_window ();
+
+  return compare != NULL && hl_compare_window_is_ready (HL_COMPARE_WINDOW (compare));
+}
+
 /* The main window's Compare With: its trace on the left, the scenario chosen on the right. */
 static void
 test_compare_with (void)
 {
   HlWindow *main_window = hl_window_new (app);
-  GtkWindow *compare = NULL;
-  gboolean timed_out = FALSE;
-  guint timer;
+  GtkWindow *compare;
 
   hl_window_set_autoplay (main_window, FALSE);
   hl_window_set_trace (main_window, tls13);
   gtk_window_present (GTK_WINDOW (main_window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window), "win.compare-with", "s",
                                              "tls12-rsa"));
-  timer = g_timeout_add_seconds (60, timeout_cb, &timed_out);
-  while (!timed_out && ((compare = find_compare_window ()) == NULL ||
-                        !hl_compare_window_is_ready (HL_COMPARE_WINDOW (compare))))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timer);
+  hl_test_wait_for (compare_window_ready, NULL, 60000);
+  compare = find_compare_window ();
   {
     HlCompareView *view = hl_compare_window_get_view (HL_COMPARE_WINDOW (compare));
 

@@ -23,6 +23,7 @@
 #include "hl-value-row.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-wait.h"
 
 static GtkApplication *app;
 static GHashTable *traces;   /* scenario id → HlTrace, each run once */
@@ -33,38 +34,6 @@ static const char *const tabs[] = {
 };
 
 /* Waiting */
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  (*(guint *) user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* @n frames drawn: what was shown is laid out and painted. */
-static void
-wait_frames (GtkWidget *widget, guint n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
-  gboolean timed_out = FALSE;
-  guint timer = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (frames < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timer);
-  gtk_widget_remove_tick_callback (widget, id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static HlTrace *
 get_trace (const char *id)
@@ -93,7 +62,7 @@ new_window (HlTrace *trace)
   hl_window_set_start_step (window, 0);
   gtk_window_present (GTK_WINDOW (window));
   hl_window_set_trace (window, trace);
-  wait_frames (GTK_WIDGET (window), 3);
+  hl_test_wait_frames (GTK_WIDGET (window), 3);
   return window;
 }
 
@@ -212,7 +181,7 @@ walk_events (HlWindow *window, HlTrace *trace, gboolean draw)
           g_assert_true (hl_inspector_set_tab (inspector, tabs[t]));
           g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, tabs[t]);
           if (draw)
-            wait_frames (GTK_WIDGET (window), 1);
+            hl_test_wait_frames (GTK_WIDGET (window), 1);
         }
 
       /* whatever the step shows, the inspector never pushes the diagram aside */
@@ -296,7 +265,7 @@ test_click_byte (void)
 
   select_event (window, hello);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_BYTES);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
 
   controllers = gtk_widget_observe_controllers (GTK_WIDGET (hex));
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -323,7 +292,7 @@ test_click_byte (void)
       g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
       g_assert_true (hl_field_view_get_selected_field (hl_inspector_get_field_view (inspector)) ==
                      expected);
-      wait_frames (GTK_WIDGET (window), 1);
+      hl_test_wait_frames (GTK_WIDGET (window), 1);
     }
 
   /* the selection copies as hex: the 32-byte random */
@@ -347,7 +316,7 @@ show_trace (HlWindow *window, HlTrace *trace)
   hl_inspector_set_tab (hl_window_get_inspector (window), HL_INSPECTOR_TAB_FIELDS);
   g_object_set (window, "show-records", FALSE, NULL);
   hl_window_set_trace (window, trace);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
 }
 
 static char *
@@ -360,7 +329,7 @@ verification_text (HlWindow *window, const char *scenario)
 
   select_event (window, certificate);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_CERTIFICATES);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpuint (hl_certificate_view_get_n_certificates (
                       hl_inspector_get_certificate_view (inspector)), ==, 2);
   text = hl_certificate_view_dup_verification_text (hl_inspector_get_certificate_view (inspector));
@@ -443,7 +412,7 @@ test_secrets_rsa (void)
 
   select_event (window, cke);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
 
   premaster = hl_secrets_view_get_card (secrets, "premaster_secret", 0);
   g_assert_nonnull (premaster);
@@ -453,7 +422,7 @@ test_secrets_rsa (void)
     GtkWidget *scroller = gtk_widget_get_ancestor (premaster, GTK_TYPE_SCROLLED_WINDOW);
     double y = 0;
 
-    wait_frames (GTK_WIDGET (window), 10);
+    hl_test_wait_frames (GTK_WIDGET (window), 10);
 #if GTK_CHECK_VERSION (4, 12, 0)
     {
       graphene_point_t point;
@@ -608,7 +577,7 @@ test_secrets_corrupted (void)
   g_autofree char *card = NULL;
 
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
 
   g_assert_cmpuint (hl_secrets_view_count (secrets, HL_CHECK_FAILED), >, 0);
   master = hl_secrets_view_get_card (secrets, "master_secret", 0);
@@ -648,7 +617,7 @@ test_hashes (void)
           n_finished++;
           select_event (window, event);
           hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_HASHES);
-          wait_frames (GTK_WIDGET (window), 1);
+          hl_test_wait_frames (GTK_WIDGET (window), 1);
           g_assert_cmpint (hl_hashes_view_get_message (hashes), ==, (int) i);
           expected = hl_trace_transcript (trace, i, &after_hrr);
           shown = hl_hashes_view_get_transcript (hashes);
@@ -695,7 +664,7 @@ test_two_forms (void)
   g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector),
                                 hl_event_get_bytes (certificate)));
   hl_inspector_set_show_decrypted (inspector, FALSE);
-  wait_frames (GTK_WIDGET (window), 1);
+  hl_test_wait_frames (GTK_WIDGET (window), 1);
   g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector), hl_event_get_bytes (record)));
   g_assert_cmpstr (hl_field_get_name (hl_inspector_get_fields (inspector)), ==, "TLSCiphertext");
 
@@ -777,7 +746,7 @@ test_attacker (void)
   g_assert_cmpuint (hl_event_get_handshake (certificate), ==, 0);
   select_event (window, certificate);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_CERTIFICATES);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   /* its leaf, the demo CA and the attacker's CA the client trusts */
   g_assert_cmpuint (hl_certificate_view_get_n_certificates (
                       hl_inspector_get_certificate_view (inspector)), ==, 3);
@@ -790,7 +759,7 @@ test_attacker (void)
 
   select_event (window, request);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   front = hl_secrets_view_dup_card_text (secrets, "client_write_key", 0);
   back = hl_secrets_view_dup_card_text (secrets, "client_write_key", 1);
   g_assert_nonnull (front);

@@ -10,6 +10,7 @@
 #include "hl-screenshot.h"
 #include "hl-test-net.h"
 #include "hl-test-ui.h"
+#include "hl-test-wait.h"
 
 /*
  * The live-mode dialogs with real peers on loopback: the Listen dialog serves curl (and shows
@@ -17,24 +18,23 @@
  * incomplete form before anything is sent. HL_TEST_SCREENSHOTS=DIR saves each dialog as PNG.
  */
 
+/* A pointer the test waits to be set by a callback. */
 static gboolean
-timeout_cb (gpointer user_data)
+is_set (gpointer data)
 {
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
+  return *(gpointer *) data != NULL;
 }
 
-/* Runs the main loop until *@flag is set (or 30 s pass, which fails the test). */
-static void
-wait_for (gboolean *flag)
+static gboolean
+not_listening (gpointer dialog)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  return hl_listen_dialog_get_port (dialog) == 0;
+}
 
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+static gboolean
+not_connecting (gpointer dialog)
+{
+  return !hl_connect_dialog_is_connecting (dialog);
 }
 
 static void
@@ -117,9 +117,8 @@ test_listen_curl (void)
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (client, NULL, NULL, curl_done_cb, &body);
 
-  wait_for ((gboolean *) &trace);
-  while (body == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hl_test_wait_for (is_set, &trace, 30000);
+  hl_test_wait_for (is_set, &body, 30000);
   g_assert_true (g_subprocess_get_successful (client));
   g_assert_true (g_str_has_prefix (body, "Hello from Handshake Lens."));
   g_assert_nonnull (hl_trace_get_live (trace));
@@ -135,8 +134,7 @@ test_listen_curl (void)
   g_assert_true (hl_listen_dialog_is_listening (dialog));
   hl_listen_dialog_stop (dialog);
   g_assert_false (hl_listen_dialog_is_listening (dialog));
-  while (hl_listen_dialog_get_port (dialog) != 0)
-    g_main_context_iteration (NULL, TRUE);
+  hl_test_wait_for (not_listening, dialog, 30000);
   gtk_window_destroy (GTK_WINDOW (dialog));
   hl_live_options_clear (&options);
 }
@@ -147,8 +145,6 @@ test_connect_refused (void)
   HlConnectDialog *dialog = hl_connect_dialog_new (NULL);
   HlLiveOptions options;
   g_autoptr(HlTrace) trace = NULL;
-  gboolean timed_out = FALSE;
-  guint id;
 
   g_signal_connect (dialog, "trace-ready", G_CALLBACK (trace_ready_cb), &trace);
   hl_live_options_init (&options);
@@ -160,11 +156,7 @@ test_connect_refused (void)
   g_assert_true (hl_connect_dialog_is_connecting (dialog));
   g_assert_nonnull (strstr (hl_connect_dialog_get_status (dialog), "Connecting to 127.0.0.1"));
 
-  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
-  while (hl_connect_dialog_is_connecting (dialog) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  hl_test_wait_for (not_connecting, dialog, 30000);
   /* the dialog stays, says what happened, and can be used again */
   g_assert_null (trace);
   g_assert_nonnull (strstr (hl_connect_dialog_get_status (dialog), "refused"));

@@ -15,41 +15,19 @@
 #include "hl-trace-io.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-wait.h"
 
 static GtkApplication *app;
 
 static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (HlWindow *window);
-
-static void
-wait_for (HlWindow *window, Condition condition, guint seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!condition (window) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static gboolean
-is_idle (HlWindow *window)
+is_idle (gpointer window)
 {
   return !hl_window_is_busy (window) &&
          !hl_file_actions_is_busy (hl_window_get_file_actions (window));
 }
 
 static gboolean
-is_mapped (HlWindow *window)
+is_mapped (gpointer window)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (window));
 }
@@ -138,12 +116,12 @@ test_banner (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
   hl_window_set_autoplay (window, FALSE);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (window, is_mapped, 20);
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_mapped, window, 20000);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_null (banner_text (window));
 
   hl_file_actions_open (hl_window_get_file_actions (window), tampered);
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_cmpstr (banner_text (window), ==,
                    "This file's claims do not match its bytes: 1 difference");
   /* ✗ on both sides' "Derive the master secret" steps, with why */
@@ -162,15 +140,15 @@ test_banner (void)
   g_assert_cmpuint (failed_derive, ==, 2);
 
   hl_file_actions_open (hl_window_get_file_actions (window), original);
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_true (hl_window_get_trace (window) != shown);
   g_assert_null (banner_text (window));
 
   hl_file_actions_open (hl_window_get_file_actions (window), tampered);
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_nonnull (banner_text (window));
   hl_window_run_scenario (window, "tls13");
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_null (banner_text (window));
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -11,50 +11,18 @@
 #include "hl-presenter.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-wait.h"
 
 static GtkApplication *app;
 
 static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (HlWindow *window);
-
-static void
-wait_for (HlWindow *window, Condition condition, guint ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!condition (window) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-is_idle (HlWindow *window)
+is_idle (gpointer window)
 {
   return !hl_window_is_busy (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
 static gboolean
-not_animating (HlWindow *window)
+not_animating (gpointer window)
 {
   return !hl_sequence_view_is_animating (hl_window_get_sequence_view (window));
 }
@@ -160,7 +128,7 @@ check_presenting (HlWindow *window, gboolean presenting)
 }
 
 static gboolean
-pointer_hidden (HlWindow *window)
+pointer_hidden (gpointer window)
 {
   return hl_presenter_get_pointer_hidden (hl_window_get_presenter (window));
 }
@@ -178,7 +146,7 @@ test_present (void)
   hl_window_set_start_step (window, 3);
   gtk_window_present (GTK_WINDOW (window));
   hl_window_run_scenario (window, "tls13");
-  wait_for (window, is_idle, 60000);
+  hl_test_wait_for (is_idle, window, 60000);
   n = hl_sequence_view_get_n_steps (view);
   g_assert_cmpuint (n, >, 10);
   g_assert_cmpuint (step_of (window), ==, 3);
@@ -191,25 +159,25 @@ test_present (void)
 
   /* what clickers send */
   g_assert_true (press (window, GDK_KEY_Page_Down));
-  wait_for (window, not_animating, 5000);
+  hl_test_wait_for (not_animating, window, 5000);
   g_assert_cmpuint (step_of (window), ==, 4);
   g_assert_true (press (window, GDK_KEY_Page_Down));
-  wait_for (window, not_animating, 5000);
+  hl_test_wait_for (not_animating, window, 5000);
   g_assert_cmpuint (step_of (window), ==, 5);
   g_assert_true (press (window, GDK_KEY_Page_Up));
   g_assert_cmpuint (step_of (window), ==, 4);
   g_assert_true (press (window, GDK_KEY_space));   /* the next step, not play */
-  wait_for (window, not_animating, 5000);
+  hl_test_wait_for (not_animating, window, 5000);
   g_assert_cmpuint (step_of (window), ==, 5);
   g_assert_false (hl_sequence_view_get_playing (view));
   g_assert_true (press (window, GDK_KEY_Right));
-  wait_for (window, not_animating, 5000);
+  hl_test_wait_for (not_animating, window, 5000);
   g_assert_cmpuint (step_of (window), ==, 6);
   g_assert_true (press (window, GDK_KEY_Left));
   g_assert_cmpuint (step_of (window), ==, 5);
 
   /* the pointer goes when it rests */
-  wait_for (window, pointer_hidden, 5000);
+  hl_test_wait_for (pointer_hidden, window, 5000);
   g_assert_cmpstr (gdk_cursor_get_name (gtk_widget_get_cursor (GTK_WIDGET (window))), ==, "none");
   /* … and comes back when it moves */
   {
@@ -225,21 +193,21 @@ test_present (void)
   }
   g_assert_false (pointer_hidden (window));
   g_assert_null (gtk_widget_get_cursor (GTK_WIDGET (window)));
-  wait_for (window, pointer_hidden, 5000);
+  hl_test_wait_for (pointer_hidden, window, 5000);
 
   /* advancing by itself, once per dwell, from where it is */
   hl_presenter_set_dwell (presenter, 1);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.auto-advance", NULL);
   g_assert_true (hl_presenter_get_auto_advance (presenter));
   step = step_of (window);
-  spin (2600);
+  hl_test_spin (2600);
   g_assert_cmpuint (step_of (window), >=, step + 1);
   g_assert_cmpuint (step_of (window), <=, step + 3);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.auto-advance", NULL);
   g_assert_false (hl_presenter_get_auto_advance (presenter));
-  wait_for (window, not_animating, 5000);
+  hl_test_wait_for (not_animating, window, 5000);
   step = step_of (window);
-  spin (1500);
+  hl_test_spin (1500);
   g_assert_cmpuint (step_of (window), ==, step);
 
   /* high contrast, for the projector */
@@ -290,13 +258,13 @@ test_destroy_while_presenting (void)
   hl_window_set_autoplay (window, FALSE);
   gtk_window_present (GTK_WINDOW (window));
   hl_window_run_scenario (window, "tls12-rsa");
-  wait_for (window, is_idle, 60000);
+  hl_test_wait_for (is_idle, window, 60000);
   hl_presenter_set_dwell (presenter, 1);
   hl_presenter_set_auto_advance (presenter, TRUE);
   hl_presenter_set_active (presenter, TRUE);
-  spin (300);
+  hl_test_spin (300);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (2000);
+  hl_test_spin (2000);
 }
 
 static void

@@ -6,24 +6,12 @@
 #include "hl-settings.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-wait.h"
 
 static gboolean
-timeout_cb (gpointer user_data)
+is_idle (gpointer window)
 {
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until_idle (HlWindow *window)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
-
-  while (hl_window_is_busy (window) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  return !hl_window_is_busy (window);
 }
 
 /* What is stored comes back into a new window, and what changes in the window is stored
@@ -66,7 +54,7 @@ test_round_trip (void)
   /* the last scenario is remembered when the window closes */
   gtk_window_present (GTK_WINDOW (window));
   hl_window_run_scenario (window, "tls13-hrr");
-  wait_until_idle (window);
+  hl_test_wait_for (is_idle, window, 60000);
   gtk_window_close (GTK_WINDOW (window));
   last = hl_settings_dup_last_scenario (settings);
   g_assert_cmpstr (last, ==, "tls13-hrr");

@@ -20,48 +20,26 @@
 #include "hl-trace-io.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-wait.h"
 
 static GtkApplication *app;
 static char *tmpdir;
 
 static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (HlWindow *window);
-
-static void
-wait_for (HlWindow *window, Condition condition, guint seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!condition (window) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static gboolean
-is_idle (HlWindow *window)
+is_idle (gpointer window)
 {
   return !hl_window_is_busy (window) &&
          !hl_file_actions_is_busy (hl_window_get_file_actions (window));
 }
 
 static gboolean
-is_video_checked (HlWindow *window)
+is_video_checked (gpointer window)
 {
   return hl_file_actions_is_video_checked (hl_window_get_file_actions (window));
 }
 
 static gboolean
-is_mapped (HlWindow *window)
+is_mapped (gpointer window)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (window));
 }
@@ -74,7 +52,7 @@ new_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
   hl_window_set_autoplay (window, FALSE);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (window, is_mapped, 20);
+  hl_test_wait_for (is_mapped, window, 20000);
   return window;
 }
 
@@ -82,7 +60,7 @@ static void
 run (HlWindow *window, const char *scenario_id)
 {
   hl_window_run_scenario (window, scenario_id);
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_nonnull (hl_window_get_trace (window));
   g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, scenario_id);
 }
@@ -225,7 +203,7 @@ test_export_dialog (void)
 
   run (window, "tls13");
   /* the video export is offered once GStreamer's plugins were found (checked after start-up) */
-  wait_for (window, is_video_checked, 60);
+  hl_test_wait_for (is_video_checked, window, 60000);
   for (int video = 0; video <= 1; video++)
     {
       GtkWidget *alert, *form;
@@ -299,7 +277,7 @@ test_round_trip (void)
 
       hl_file_actions_save (files, file);
       g_assert_true (hl_file_actions_is_busy (files));
-      wait_for (window, is_idle, 30);
+      hl_test_wait_for (is_idle, window, 30000);
       g_assert_null (error_dialogs (window));
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
@@ -307,7 +285,7 @@ test_round_trip (void)
       run (window, g_str_equal (all[i].id, "tls13") ? "tls12-rsa" : "tls13");
       hl_file_actions_open (files, file);
       g_assert_false (hl_window_is_busy (window));   /* no handshake runs */
-      wait_for (window, is_idle, 30);
+      hl_test_wait_for (is_idle, window, 30000);
       g_assert_false (hl_window_is_busy (window));
       g_assert_null (error_dialogs (window));
       opened = hl_window_get_trace (window);
@@ -431,7 +409,7 @@ test_broken (void)
 
       write_broken (i, path, good_json);
       hl_file_actions_open (files, file);
-      wait_for (window, is_idle, 30);
+      hl_test_wait_for (is_idle, window, 30000);
 
       /* one dialog, naming the file and the problem */
       dialogs = error_dialogs (window);
@@ -511,7 +489,7 @@ test_drop (void)
     g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
   }
   g_assert_true (accepted);
-  wait_for (window, is_idle, 30);
+  hl_test_wait_for (is_idle, window, 30000);
   g_assert_true (hl_trace_equal (saved, hl_window_get_trace (window), NULL));
   g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, "tls13-hrr");
   g_assert_cmpint (g_unlink (path), ==, 0);
@@ -535,15 +513,9 @@ test_open_during_run (void)
 
   hl_window_run_scenario (window, "fail-expired");
   hl_file_actions_open (hl_window_get_file_actions (window), file);
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   /* let a late engine result arrive, should it be able to */
-  {
-    gboolean timed_out = FALSE;
-
-    g_timeout_add (300, timeout_cb, &timed_out);
-    while (!timed_out)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  hl_test_spin (300);
   g_assert_true (hl_trace_equal (saved, hl_window_get_trace (window), NULL));
   g_assert_cmpint (g_unlink (path), ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));

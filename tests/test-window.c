@@ -18,71 +18,22 @@
 #include "hl-swatch.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-wait.h"
 
 /* An application like the real one, registered but not run: its startup loads style.css from
  * the resources (and each HlWindow adds dark.css), so the windows look as they do in the app. */
 static GtkApplication *app;
 
 static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (HlWindow *window);
-
-static void
-wait_for (HlWindow *window, Condition condition, guint seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!condition (window) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static gboolean
-is_idle (HlWindow *window)
+is_idle (gpointer window)
 {
   return !hl_window_is_busy (window);
 }
 
 static gboolean
-not_playing (HlWindow *window)
+not_playing (gpointer window)
 {
   return !hl_sequence_view_get_playing (hl_window_get_sequence_view (window));
-}
-
-static gboolean
-tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* A few frames drawn: the view is allocated, laid out and scrolled. */
-static void
-wait_frames (HlWindow *window, guint n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, &frames, NULL);
-  gboolean timed_out = FALSE;
-  guint timer = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (frames < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timer);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
 }
 
 static HlWindow *
@@ -101,8 +52,8 @@ load (HlWindow *window, const char *scenario_id)
 {
   hl_window_run_scenario (window, scenario_id);
   g_assert_true (hl_window_is_busy (window));
-  wait_for (window, is_idle, 60);
-  wait_frames (window, 3);
+  hl_test_wait_for (is_idle, window, 60000);
+  hl_test_wait_frames (GTK_WIDGET (window), 3);
   g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, scenario_id);
 }
 
@@ -177,7 +128,7 @@ test_runs_scenario (void)
     }
   activate (window, "win.step-forward");
   activate (window, "win.run-again");
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_true (hl_window_get_trace (window) != trace);
   g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 2);
 
@@ -235,7 +186,7 @@ test_every_scenario (void)
       g_assert_true (action_enabled (window, "win.play"));
 
       activate (window, "win.step-forward");
-      wait_frames (window, 1);
+      hl_test_wait_frames (GTK_WIDGET (window), 1);
       g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 1);
       g_assert_true (hl_details_pane_get_event (hl_window_get_details_pane (window)) ==
                      hl_sequence_view_get_current_event (view));
@@ -266,7 +217,7 @@ test_play_to_end (void)
       activate (window, "win.first");
       activate (window, "win.play");
       g_assert_true (hl_sequence_view_get_playing (view));
-      wait_for (window, not_playing, 60);
+      hl_test_wait_for (not_playing, window, 60000);
       g_assert_cmpuint (hl_sequence_view_get_step (view), ==, steps);
       g_assert_false (hl_sequence_view_is_animating (view));
       g_assert_cmpstr (hl_story_panel_get_caption (story), ==,
@@ -334,7 +285,7 @@ test_click_selects (void)
       hl_sequence_view_set_step (view, s == 0 ? steps : 0);
       gtk_adjustment_set_value (vadj, (item->bounds.y -
                                        hl_sequence_layout_get_header_height (layout) - 20) * zoom);
-      wait_frames (window, 1);
+      hl_test_wait_frames (GTK_WIDGET (window), 1);
 
       hl_sequence_view_get_step_point (view, s, &lx, &ly);
       g_assert_true (hl_sequence_view_layout_to_widget (view, lx, ly, &wx, &wy));
@@ -375,7 +326,7 @@ test_records (void)
   g_assert_cmpuint (g_list_model_get_n_items (hl_window_get_event_model (window)), ==,
                     hl_sequence_view_get_n_steps (view));
   g_assert_true (hl_sequence_view_get_current_event (view) == current);
-  wait_frames (window, 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   activate (window, "win.show-records");
   g_assert_cmpuint (hl_sequence_view_get_n_steps (view), ==, without);
   g_assert_true (hl_sequence_view_get_current_event (view) == current);
@@ -393,13 +344,13 @@ test_custom (void)
   config.cert = HL_CERT_ECDSA;
   config.cipher = HL_CIPHER_CHACHA20_POLY1305;
   hl_window_run_config (window, &config, NULL, NULL);
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   first = hl_window_get_trace (window);
   g_assert_nonnull (first);
   g_assert_cmpstr (hl_trace_get_scenario (first), ==, "custom");
   g_assert_cmpuint (hl_sequence_view_get_n_steps (hl_window_get_sequence_view (window)), >, 10);
   activate (window, "win.run-again");
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_true (hl_window_get_trace (window) != first);
   g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, "custom");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -416,14 +367,14 @@ test_zoom_and_speed (void)
   load (window, "tls12-rsa");
   fit = hl_sequence_view_get_zoom (view);
   activate (window, "win.zoom-in");
-  wait_frames (window, 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpfloat (hl_sequence_view_get_zoom (view), >, fit);
   activate (window, "win.zoom-reset");
-  wait_frames (window, 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpfloat_with_epsilon (hl_sequence_view_get_zoom (view), fit, 0.001);
   for (guint i = 0; i < 30; i++)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-out", NULL);
-  wait_frames (window, 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpfloat (hl_sequence_view_get_zoom (view), >=, 0.4);
 
   for (guint i = 0; i < 10; i++)
@@ -489,7 +440,7 @@ test_screenshot (void)
 
           hl_window_set_start_step (window, 6);
           load (window, ids[i]);
-          wait_frames (window, 3);
+          hl_test_wait_frames (GTK_WIDGET (window), 3);
           g_assert_true (hl_widget_save_png (GTK_WIDGET (window), path, &error));
           g_assert_no_error (error);
           p = pictures[dark][i] = load_pixels (path, &w, &h);
@@ -560,22 +511,22 @@ test_dark_style (void)
   for (int round = 0; round < 2; round++)
     {
       adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
-      wait_frames (window, 2);
+      hl_test_wait_frames (GTK_WIDGET (window), 2);
       g_assert_true (adw_style_manager_get_dark (manager));
       hl_swatch_get_color (failed, &color);
       g_assert_true (gdk_rgba_equal (&color, &dark_red));
       gtk_widget_add_css_class (GTK_WIDGET (window), "high-contrast");
-      wait_frames (window, 2);
+      hl_test_wait_frames (GTK_WIDGET (window), 2);
       hl_swatch_get_color (card, &color);
       g_assert_cmpfloat (color.red + color.green + color.blue, <, 0.3);
       gtk_widget_remove_css_class (GTK_WIDGET (window), "high-contrast");
 
       adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
-      wait_frames (window, 2);
+      hl_test_wait_frames (GTK_WIDGET (window), 2);
       hl_swatch_get_color (failed, &color);
       g_assert_false (gdk_rgba_equal (&color, &dark_red));
       gtk_widget_add_css_class (GTK_WIDGET (window), "high-contrast");
-      wait_frames (window, 2);
+      hl_test_wait_frames (GTK_WIDGET (window), 2);
       hl_swatch_get_color (card, &color);
       g_assert_cmpfloat (color.red + color.green + color.blue, >, 2.7);
       gtk_widget_remove_css_class (GTK_WIDGET (window), "high-contrast");
@@ -619,8 +570,8 @@ test_rsa_refused (void)
     }
   window = new_window (FALSE);
   hl_window_run_scenario (window, "tls12-rsa");
-  wait_for (window, is_idle, 60);
-  wait_frames (window, 2);
+  hl_test_wait_for (is_idle, window, 60000);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   if (hl_window_get_trace (window) != NULL &&
       g_strcmp0 (hl_trace_get_scenario (hl_window_get_trace (window)), "tls12-rsa") == 0)
     {
@@ -639,7 +590,7 @@ test_rsa_refused (void)
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_drawable (button));
   g_signal_emit_by_name (button, "clicked");
-  wait_for (window, is_idle, 60);
+  hl_test_wait_for (is_idle, window, 60000);
   g_assert_nonnull (hl_window_get_trace (window));
   g_assert_cmpstr (hl_trace_get_scenario (hl_window_get_trace (window)), ==, "tls12-ecdhe-rsa");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -661,7 +612,7 @@ test_chooser_lists_unavailable (void)
   g_assert_nonnull (chooser);
   load (window, "tls13");
   hl_scenario_chooser_popup (HL_SCENARIO_CHOOSER (chooser));
-  wait_frames (window, 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   list = find_type (chooser, GTK_TYPE_LIST_BOX);
   g_assert_nonnull (list);
   for (GtkWidget *row = gtk_widget_get_first_child (list); row;
@@ -728,11 +679,11 @@ test_help_overlay (void)
   /* GtkApplication's own loading stays off: it would make a deprecated window per window */
   g_assert_false (g_resources_get_info (RESOURCE_PREFIX "/gtk/help-overlay.ui", 0, NULL, NULL,
                                         NULL));
-  wait_frames (window, 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
 #if ADW_CHECK_VERSION (1, 8, 0)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
-  wait_frames (window, 3);
+  hl_test_wait_frames (GTK_WIDGET (window), 3);
   {
     GtkWidget *dialog = find_type (GTK_WIDGET (window), ADW_TYPE_SHORTCUTS_DIALOG);
 
