@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 #define TILE_HEIGHT        512     /* device-independent pixels, so tiles meet on whole pixels */
 #define MAX_TILES          48
 #define MIN_FIT            0.8
+/* Four lifelines (an attacker in the middle) need about 1.5 times the width of two: so that
+ * the whole diagram stays in view beside the inspector at 1280×800, they may shrink further
+ * (arrow labels stay legible there; the small second lines get hard to read below it). */
+#define MIN_FIT_FOUR       0.64
 #define MAX_FIT            1.6
 #define MIN_ZOOM           0.4
 #define MAX_ZOOM           4.0

@@ -15,10 +15,11 @@ static double
 fit_zoom (HlSequenceView *self, int width)
 {
   double natural = hl_sequence_layout_get_natural_width (self->layout);
+  gboolean four = self->trace != NULL && hl_trace_get_attacker (self->trace) != NULL;
 
   if (natural <= 0 || width <= 0)
     return 1;
-  return CLAMP (width / natural, MIN_FIT, MAX_FIT);
+  return CLAMP (width / natural, four ? MIN_FIT_FOUR : MIN_FIT, MAX_FIT);
 }
 
 static void
