@@ -159,7 +159,10 @@ hl_engine_collect_negotiated (Run *run)
   /* TLS 1.2 keys: the key block's pieces as the record layer uses them. A resumed TLS 1.2
    * session never calls the key log, so take its master secret directly. */
   if (known && version != GNUTLS_TLS1_3)
-    add_tls12_keys (run, c->session, neg->resumed);
+    {
+      add_tls12_keys (run, c->session, neg->resumed);
+      hl_engine_describe_tls12_records (run);
+    }
 }
 
 void
