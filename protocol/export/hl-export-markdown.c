@@ -168,6 +168,7 @@ md_negotiated (HlTrace *trace, GString *out)
   static const char *const rows[] = {
     "Version", "Cipher suite", "Key exchange", "Cipher / MAC", "Group", "Signature",
     "EMS / ETM", "Resumed", "Client certificate", "Client random", "Server random",
+    "Session ID",
   };
 
   g_string_append (out, "\n## Negotiated parameters\n\n");
@@ -203,13 +204,19 @@ md_negotiated (HlTrace *trace, GString *out)
               md_cell (out, text);
               break;
             case 1: md_code_cell (out, neg->cipher_suite); break;
-            case 2: md_cell (out, neg->kx); break;
+            case 2:
+              text = hl_negotiated_dup_kx_text (neg);
+              md_cell (out, text);
+              break;
             case 3:
               text = g_strdup_printf ("%s / %s", neg->cipher ? neg->cipher : "—",
                                       neg->mac ? neg->mac : "—");
               md_cell (out, text);
               break;
-            case 4: md_cell (out, neg->group); break;
+            case 4:
+              text = hl_negotiated_dup_group_text (neg);
+              md_cell (out, text);
+              break;
             case 5: md_cell (out, neg->signature); break;
             case 6:
               text = hl_negotiated_dup_ems_etm_text (neg);
@@ -224,6 +231,10 @@ md_negotiated (HlTrace *trace, GString *out)
             case 10:
               text = hl_bytes_to_hex (neg->server_random);
               md_code_cell (out, text);
+              break;
+            case 11:
+              text = hl_negotiated_dup_session_id_text (trace, neg);
+              md_cell (out, text);
               break;
             default:
               g_assert_not_reached ();

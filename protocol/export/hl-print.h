@@ -30,4 +30,12 @@ char       *hl_negotiated_dup_version_text (HlTrace *trace, const HlNegotiated *
 char       *hl_negotiated_dup_ems_etm_text (const HlNegotiated *neg);
 const char *hl_negotiated_flag_text (const HlNegotiated *neg, gboolean value);
 
+/* The key exchange, group and session ID of a connection, never a value it did not use: a
+ * resumed TLS 1.2 handshake has no key exchange, so no group; the session ID is the
+ * ServerHello's, "empty (the server sent a ticket)" when it was empty, "not used" in TLS 1.3.
+ * Newly allocated. */
+char       *hl_negotiated_dup_kx_text (const HlNegotiated *neg);
+char       *hl_negotiated_dup_group_text (const HlNegotiated *neg);
+char       *hl_negotiated_dup_session_id_text (HlTrace *trace, const HlNegotiated *neg);
+
 G_END_DECLS
