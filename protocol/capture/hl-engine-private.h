@@ -35,7 +35,7 @@ typedef struct
   GQueue            pending;       /* HlEvent* queued by GnuTLS, waiting for their record */
   gsize             plain_left;    /* bytes of the current plaintext handshake message to come */
   gboolean          ccs_sent;
-  HlEvent          *pms_action;    /* the RSA "generate premaster" action to complete */
+  HlEvent          *pms_action;    /* the client's premaster step, its caption to complete */
   gboolean          verified;      /* its verify callback ran in this handshake */
   gboolean          after_hrr;     /* (client) it has read a HelloRetryRequest */
   gboolean          read_finished; /* it has read the peer's Finished */
