@@ -31,6 +31,7 @@ hl_insp_update_links (HlInspector *self)
   const char *side = event && hl_event_get_role (event) == HL_SIDE_CLIENT ? "client" : "server";
   const char *tab;
   const char *button = NULL;
+  const HlSecret *pms;
 
   set_link (self, NULL, NULL, NULL);
   if (event == NULL)
@@ -54,10 +55,16 @@ hl_insp_update_links (HlInspector *self)
                   HL_INSPECTOR_TAB_HASHES, NULL);
         break;
       case 16:
-        if (hl_trace_find_secret (self->trace, "premaster_secret", handshake))
+        pms = hl_trace_find_secret (self->trace, "premaster_secret", handshake);
+        /* RSA: we opened it; ECDHE: the shared secret never leaves GnuTLS */
+        if (pms && pms->value)
           set_link (self, _("The premaster secret inside, decrypted, and how it became the "
                             "session keys: Secrets & Keys"), HL_INSPECTOR_TAB_SECRETS,
                     "premaster_secret");
+        else if (pms)
+          set_link (self, _("The shared secret both sides compute from it (held inside "
+                            "GnuTLS), and the session keys: Secrets & Keys"),
+                    HL_INSPECTOR_TAB_SECRETS, "premaster_secret");
         else
           set_link (self, _("The key exchange and the keys that came of it: Secrets & Keys"),
                     HL_INSPECTOR_TAB_SECRETS, "master_secret");
