@@ -6,6 +6,7 @@
 
 #include "hl-engine.h"
 #include "hl-error.h"
+#include "hl-export.h"
 #include "hl-print.h"
 #include "hl-trace-io.h"
 
@@ -236,6 +237,56 @@ find_alert (HlTrace *trace, guint level)
   return NULL;
 }
 
+/* One term per version for the keys records are protected with: TLS 1.2 teaches "session keys"
+ * (one set, after ChangeCipherSpec), TLS 1.3 "handshake traffic keys" and "application traffic
+ * keys" (RFC 8446 §7.3). Neither says the other's, in captions, technical lines, --print and
+ * Markdown. */
+static void
+assert_key_terms (HlTrace *trace)
+{
+  static const char *const not_tls12[] = {
+    "application keys", "application traffic keys", "handshake keys", "handshake traffic keys",
+    NULL,
+  };
+  /* the step names "Derive the handshake keys" / "… application keys" are short labels; what
+   * captions and technical lines say is the full term */
+  static const char *const not_tls13[] = { "session keys", "handshake keys", "application keys",
+                                           NULL };
+  static const char *const not_tls13_text[] = { "session keys", NULL };
+  gboolean any12 = FALSE, any13 = FALSE;
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      gboolean tls13 = hl_trace_handshake_is_tls13 (trace, hl_event_get_handshake (event));
+      const char *const *wrong = tls13 ? not_tls13 : not_tls12;
+      const char *texts[] = { hl_event_get_caption (event), hl_event_get_technical (event) };
+
+      any12 |= !tls13;
+      any13 |= tls13;
+      for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+        for (guint w = 0; wrong[w] != NULL; w++)
+          if (texts[t] != NULL && strstr (texts[t], wrong[w]) != NULL)
+            g_error ("event %u (%s, TLS 1.%c): “%s” says “%s”", i, hl_event_get_name (event),
+                     tls13 ? '3' : '2', texts[t], wrong[w]);
+    }
+  if (any12 != any13)
+    {
+      g_autofree char *text = hl_trace_dup_text (trace, HL_PRINT_DEFAULT);
+      g_autofree char *markdown = hl_trace_dup_markdown (trace);
+      const char *const *wrong = any13 ? not_tls13_text : not_tls12;
+
+      for (guint w = 0; wrong[w] != NULL; w++)
+        {
+          g_assert_null (strstr (text, wrong[w]));
+          g_assert_null (strstr (markdown, wrong[w]));
+        }
+      /* the right term is there where application data was protected */
+      if (hl_trace_get_outcome (trace)->client_ok)
+        g_assert_nonnull (strstr (text, any13 ? "application traffic keys" : "session keys"));
+    }
+}
+
 static void
 test_scenario (gconstpointer data)
 {
@@ -261,6 +312,7 @@ test_scenario (gconstpointer data)
   g_assert_cmpint (outcome->server_ok, ==, e->finished || e->attacker);
   g_assert_cmpuint (g_bytes_get_size (neg->client_random), ==, 32);
   check_links (trace, hl_scenario_lookup (e->id)->config.version == HL_VERSION_TLS13);
+  assert_key_terms (trace);
 
   if (e->finished)
     {

@@ -54,7 +54,7 @@ hl_engine_message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *b
                        "from the client's offer, and its own random value.");
     case GNUTLS_HANDSHAKE_ENCRYPTED_EXTENSIONS:
       return g_strdup ("The server's remaining choices, already encrypted with the handshake "
-                       "keys.");
+                       "traffic keys.");
     case GNUTLS_HANDSHAKE_CERTIFICATE_PKT:
       if (peer->side == HL_SIDE_SERVER)
         return g_strdup_printf ("The server sends its certificate (%" G_GSIZE_FORMAT " bytes of "

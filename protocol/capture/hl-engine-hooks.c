@@ -448,7 +448,8 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
     {
       cap = g_strdup_printf ("The %s runs the HKDF key schedule from the pre-shared key of the "
                              "ticket (the early secret) and a fresh ECDHE shared secret: the "
-                             "handshake keys of this resumed connection.", who (peer->side));
+                             "handshake traffic keys of this resumed connection.",
+                             who (peer->side));
       add_action (run, peer->side, HL_SIDE_NONE, "Derive the handshake keys", HL_CHECK_NONE, cap,
                   "HKDF: PSK → early secret → (+ ECDHE shared secret) handshake secret → "
                   "c/s hs traffic secrets → keys and IVs; the PSK, early, shared and handshake "
@@ -463,11 +464,11 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
       if (peer->side == HL_SIDE_CLIENT)
         cap = g_strdup ("The client reads ServerHello: it combines the server's public key share "
                         "with its own private one (ECDHE) and runs the HKDF key schedule to get "
-                        "the handshake keys — only now can it decrypt what follows.");
+                        "the handshake traffic keys — only now can it decrypt what follows.");
       else
         cap = g_strdup ("The server combines the client's public key share with its own private "
-                        "one (ECDHE) and runs the HKDF key schedule: handshake keys. Everything "
-                        "it sends after ServerHello is encrypted with them.");
+                        "one (ECDHE) and runs the HKDF key schedule: handshake traffic keys. "
+                        "Everything it sends after ServerHello is encrypted with them.");
       add_action (run, peer->side, HL_SIDE_NONE, "Derive the handshake keys", HL_CHECK_NONE, cap,
                   "HKDF: (EC)DHE shared secret → handshake secret → "
                   "c/s hs traffic secrets → keys and IVs; the shared secret and handshake "
@@ -481,11 +482,13 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
     {
       cap = peer->side == HL_SIDE_SERVER
               ? g_strdup ("With its whole flight on the wire, up to its Finished, the server "
-                          "already derives the application traffic secrets and keys from the "
-                          "master secret and that transcript; the client will derive the same "
-                          "ones once it has read the flight.")
-              : g_strdup ("The client derives the application traffic secrets and keys from the "
-                          "master secret and the transcript up to the server's Finished.");
+                          "already derives the application traffic secrets from the master "
+                          "secret and that transcript, and the application traffic keys from "
+                          "them; the client will derive the same ones once it has read the "
+                          "flight.")
+              : g_strdup ("The client derives the application traffic secrets from the master "
+                          "secret and the transcript up to the server's Finished, and the "
+                          "application traffic keys from them.");
       add_action (run, peer->side, HL_SIDE_NONE, "Derive the application keys", HL_CHECK_NONE,
                   cap, "HKDF: master secret → c/s ap traffic secrets → keys and IVs");
       add_secret (run, "master_secret_13", "Master secret (TLS 1.3)", NULL, HL_SIDE_BOTH,

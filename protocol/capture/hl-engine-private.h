@@ -115,4 +115,15 @@ gboolean hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error)
 /* hl-mitm.c: the attack scenarios (config->attack), with @run as the client's connection. */
 gboolean hl_mitm_run (Run *run, GCancellable *cancellable, GError **error);
 
+/* The keys that protect what @session sends in @epoch, in the words each version teaches:
+ * TLS 1.2 has one set after ChangeCipherSpec, the session keys; TLS 1.3 has handshake and
+ * application traffic keys (RFC 8446 §7.3). */
+static inline const char *
+hl_engine_keys_words (gnutls_session_t session, HlEpoch epoch)
+{
+  if (gnutls_protocol_get_version (session) != GNUTLS_TLS1_3)
+    return "session keys";
+  return epoch == HL_EPOCH_HANDSHAKE ? "handshake traffic keys" : "application traffic keys";
+}
+
 G_END_DECLS

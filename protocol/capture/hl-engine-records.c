@@ -213,11 +213,10 @@ carry_protected (Peer *peer, HlEvent *rec, const guint8 *data, gsize len)
                          "5-byte header anyone can read and %" G_GSIZE_FORMAT " opaque bytes; "
                          "inside is %s.", len, frag_len, what);
   hl_event_set_caption (rec, cap);
-  /* TLS 1.2 has one set of keys after ChangeCipherSpec: the session keys */
-  tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes · protected with %s keys",
+  tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes · protected with the %s",
                           hl_content_type_name (type) ? hl_content_type_name (type) : "?",
-                          len, is_tls13 (peer) ? hl_epoch_to_string (hl_event_get_epoch (rec))
-                                               : "session");
+                          len, hl_engine_keys_words (session_of (peer),
+                                                     hl_event_get_epoch (rec)));
   if (item)
     hl_engine_append_item (run, item, rec_index);
   return tech;

@@ -145,7 +145,7 @@ md_events (HlTrace *trace, GString *out)
           hl_event_get_kind (event) == HL_EVENT_MESSAGE)
         {
           g_autofree char *line = g_strdup_printf ("%s · %s", technical ? technical : "",
-                                                   hl_epoch_to_string (hl_event_get_epoch (event)));
+                                                   hl_event_keys_text (trace, event));
 
           g_string_append (out, "<br>*");
           md_append (out, line, TRUE);

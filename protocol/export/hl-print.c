@@ -146,11 +146,27 @@ print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
         g_string_append_printf (out, "      when: %s\n", when);
       if (kind == HL_EVENT_RECORD || kind == HL_EVENT_MESSAGE)
         g_string_append_printf (out, "      %s · %s\n", hl_event_get_technical (event),
-                                hl_epoch_to_string (hl_event_get_epoch (event)));
+                                hl_event_keys_text (trace, event));
       else if (*hl_event_get_technical (event))
         g_string_append_printf (out, "      %s\n", hl_event_get_technical (event));
       if (flags & HL_PRINT_VERBOSE)
         print_fields (trace, event, out);
+    }
+}
+
+const char *
+hl_event_keys_text (HlTrace *trace, HlEvent *event)
+{
+  switch (hl_event_get_epoch (event))
+    {
+    case HL_EPOCH_HANDSHAKE:
+      return "handshake traffic keys";
+    case HL_EPOCH_APPLICATION:
+      return hl_trace_handshake_is_tls13 (trace, hl_event_get_handshake (event))
+               ? "application traffic keys" : "session keys";
+    case HL_EPOCH_PLAINTEXT:
+    default:
+      return "plaintext";
     }
 }
 
