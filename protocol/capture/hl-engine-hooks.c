@@ -216,6 +216,18 @@ after_sending (Peer *peer, unsigned int htype, const gnutls_datum_t *msg)
   gboolean tls13 = is_tls13 (peer);
 
   hl_engine_queue_message (peer, htype, msg);
+  if (htype == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET && !tls13 && run->ticket_key.data != NULL)
+    {
+      /* ours to show: the key schedule opens the ticket with it (hl-keyschedule-ticket.c) */
+      g_autoptr(GBytes) key = datum_bytes (&run->ticket_key);
+
+      add_secret (run, "session_ticket_key", "Session ticket key (server only)", key,
+                  HL_SIDE_SERVER, HL_SOURCE_LIBRARY,
+                  "The key the server gave GnuTLS for its tickets "
+                  "(gnutls_session_ticket_key_generate); the client never sees it. GnuTLS "
+                  "seals each ticket with SHA3-512(T ‖ this key) for the current period T "
+                  "(lib/stek.c).");
+    }
   if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 && is_ecdhe (session))
     describe_client_ecdhe (peer);
   if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
