@@ -31,7 +31,7 @@ hl_insp_update_links (HlInspector *self)
   const char *side = event && hl_event_get_role (event) == HL_SIDE_CLIENT ? "client" : "server";
   const char *tab;
   const char *button = NULL;
-  const HlSecret *pms;
+  const HlSecret *pms;   /* the secret a message's link points at */
 
   set_link (self, NULL, NULL, NULL);
   if (event == NULL)
@@ -45,6 +45,13 @@ hl_insp_update_links (HlInspector *self)
         set_link (self, _("Its random value goes into every key of the session: Secrets & Keys"),
                   HL_INSPECTOR_TAB_SECRETS,
                   hl_event_get_handshake_type (event) == 1 ? "client_random" : "server_random");
+        break;
+      case 4:
+        /* a TLS 1.2 ticket of an in-memory run, opened with the server's key */
+        pms = hl_trace_find_secret (self->trace, "ticket_state", handshake);
+        if (pms && pms->value)
+          set_link (self, _("What the ticket holds, opened with the server's ticket key: "
+                            "Secrets & Keys"), HL_INSPECTOR_TAB_SECRETS, "ticket_state");
         break;
       case 11:
         set_link (self, _("The certificate in full, and why it was trusted or not: "
