@@ -89,7 +89,8 @@ ecdhe_shares (Run *run)
       const guint8 *p;
 
       if (hl_event_get_handshake (event) != run->handshake ||
-          hl_event_get_kind (event) != HL_EVENT_MESSAGE || bytes == NULL)
+          hl_event_get_kind (event) != HL_EVENT_MESSAGE || bytes == NULL ||
+          g_bytes_get_size (bytes) < 4)
         continue;
       p = g_bytes_get_data (bytes, &len);
       if (p[0] == GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE)
@@ -113,7 +114,6 @@ describe_client_ecdhe (Peer *client)
   g_autofree char *on = shares.group ? g_strdup_printf (" on %s", shares.group) : g_strdup ("");
   g_autofree char *cap = NULL;
   g_autofree char *tech = NULL;
-
   HlEvent *queued = g_queue_peek_tail (&client->pending);
   GBytes *cke = queued ? hl_event_get_bytes (queued) : NULL;
 
@@ -141,8 +141,9 @@ describe_client_ecdhe (Peer *client)
 
 /* The server's ECDHE step, once it has processed the client's ClientKeyExchange. */
 static void
-add_server_ecdhe (Run *run)
+add_server_ecdhe (Peer *server)
 {
+  Run *run = server->run;
   EcdheShares shares = ecdhe_shares (run);
   g_autofree char *on = shares.group ? g_strdup_printf (" on %s", shares.group) : g_strdup ("");
   g_autofree char *cap = NULL;
@@ -156,7 +157,7 @@ add_server_ecdhe (Run *run)
   tech = g_strdup_printf ("ECDH(server's ephemeral private key, client's %" G_GSIZE_FORMAT
                           "-byte point)%s · the premaster is held inside GnuTLS (no API "
                           "exposes it)", shares.client_point, on);
-  add_action (run, HL_SIDE_SERVER, HL_SIDE_NONE, "Compute the shared secret", HL_CHECK_NONE,
+  add_action (run, server->side, HL_SIDE_NONE, "Compute the shared secret", HL_CHECK_NONE,
               cap, tech);
 }
 
@@ -293,7 +294,7 @@ after_reading (Peer *peer, unsigned int htype)
     {
     case GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE:
       if (!tls13 && is_ecdhe (session))
-        add_server_ecdhe (run);
+        add_server_ecdhe (peer);
       break;
     case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE:
       /* the ✓ or ✗ comes from our own check of the signature (hl_signature_apply) */
