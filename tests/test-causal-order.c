@@ -15,6 +15,8 @@
  *   client, the last ClientHello for the server) and before reading anything encrypted with them
  * - RSA key exchange: the server decrypts the premaster after the ClientKeyExchange and before
  *   the client's Finished
+ * - TLS 1.2 ECDHE: the client computes the shared secret between the server's share and its
+ *   own, the server after the client's share; each before it derives the master secret
  * - a side verifies the peer's chain after the peer's Certificate and before the peer's Finished
  * - a side compares the peer's Finished right after reading it: no wire message in between
  * - a failure alert comes after the failed check of the side that sends it
@@ -151,6 +153,41 @@ test_scenario (gconstpointer data)
         BEFORE (decrypt, find (trace, 0, HL_EVENT_MESSAGE, HL_SIDE_CLIENT, "Finished", FALSE),
                 "the premaster decrypted before the client's Finished is read");
         checked += 2;
+      }
+  }
+
+  /* TLS 1.2 ECDHE (RFC 8422 §5.10): the client computes the shared secret from the server's
+   * share before it sends its own; the server once it has read the client's; each before it
+   * derives the master secret from it */
+  {
+    int ske = find (trace, 0, HL_EVENT_MESSAGE, HL_SIDE_SERVER, "ServerKeyExchange", FALSE);
+    int cke = find (trace, 0, HL_EVENT_MESSAGE, HL_SIDE_CLIENT, "ClientKeyExchange", FALSE);
+
+    if (ske >= 0 && cke >= 0)
+      {
+        const char *compute = "Compute the shared secret";
+        const char *derive = "Derive the master secret and session keys";
+        int client = find (trace, 0, HL_EVENT_ACTION, HL_SIDE_CLIENT, compute, FALSE);
+        int server = find (trace, 0, HL_EVENT_ACTION, HL_SIDE_SERVER, compute, FALSE);
+        int server_derive = find (trace, 0, HL_EVENT_ACTION, HL_SIDE_SERVER, derive, FALSE);
+
+        g_assert_cmpint (client, >=, 0);
+        BEFORE (ske, client, "the server's share before the client computes the secret");
+        BEFORE (client, cke, "the client computes the secret before it sends its share");
+        BEFORE (client, find (trace, 0, HL_EVENT_ACTION, HL_SIDE_CLIENT, derive, FALSE),
+                "the client's shared secret before its master secret");
+        /* a server that stopped before the ClientKeyExchange computes nothing */
+        if (hl_event_get_moment (hl_trace_get_event (trace, cke)) == HL_MOMENT_PROCESSED &&
+            server_derive >= 0)
+          {
+            g_assert_cmpint (server, >=, 0);
+            BEFORE (cke, server, "the client's share before the server computes the secret");
+            BEFORE (server, server_derive, "the server's shared secret before its master secret");
+            checked += 2;
+          }
+        else
+          g_assert_cmpint (server, <, 0);
+        checked += 3;
       }
   }
 

@@ -248,6 +248,8 @@ test_round_trips (void)
     { "tls12-ecdhe-rsa", 2, 2 },
     { "tls12-ecdhe-ecdsa", 2, 2 },
     { "tls12-cbc", 2, 2 },
+    { "tls12-cbc-mte", 2, 2 },
+    { "tls12-chacha20", 2, 2 },
     { "tls12-mtls", 2, 2 },
     { "tls12-resume-ticket", 2, 1 },
     { "tls13", 1, 1 },

@@ -6,6 +6,7 @@
 
 #include "hl-engine.h"
 #include "hl-error.h"
+#include "hl-export.h"
 #include "hl-print.h"
 #include "hl-trace-io.h"
 
@@ -53,6 +54,14 @@ static const Expectation expectations[] = {
     "ClientHello ClientKeyExchange ChangeCipherSpec Finished",
     "ServerHello Certificate ServerHelloDone ChangeCipherSpec Finished",
     "TLS1.2", "RSA", "AES-128-CBC", TRUE, 0, HL_SIDE_NONE, TRUE, FALSE },
+  { "tls12-cbc-mte",
+    "ClientHello ClientKeyExchange ChangeCipherSpec Finished",
+    "ServerHello Certificate ServerHelloDone ChangeCipherSpec Finished",
+    "TLS1.2", "RSA", "AES-128-CBC", TRUE, 0, HL_SIDE_NONE, TRUE, FALSE },
+  { "tls12-chacha20",
+    "ClientHello ClientKeyExchange ChangeCipherSpec Finished",
+    "ServerHello Certificate ServerKeyExchange ServerHelloDone ChangeCipherSpec Finished",
+    "TLS1.2", "ECDHE-RSA", "CHACHA20-POLY1305", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE },
   { "tls12-mtls",
     "ClientHello Certificate ClientKeyExchange CertificateVerify ChangeCipherSpec Finished",
     "ServerHello Certificate ServerKeyExchange CertificateRequest ServerHelloDone "
@@ -228,6 +237,56 @@ find_alert (HlTrace *trace, guint level)
   return NULL;
 }
 
+/* One term per version for the keys records are protected with: TLS 1.2 teaches "session keys"
+ * (one set, after ChangeCipherSpec), TLS 1.3 "handshake traffic keys" and "application traffic
+ * keys" (RFC 8446 §7.3). Neither says the other's, in captions, technical lines, --print and
+ * Markdown. */
+static void
+assert_key_terms (HlTrace *trace)
+{
+  static const char *const not_tls12[] = {
+    "application keys", "application traffic keys", "handshake keys", "handshake traffic keys",
+    NULL,
+  };
+  /* the step names "Derive the handshake keys" / "… application keys" are short labels; what
+   * captions and technical lines say is the full term */
+  static const char *const not_tls13[] = { "session keys", "handshake keys", "application keys",
+                                           NULL };
+  static const char *const not_tls13_text[] = { "session keys", NULL };
+  gboolean any12 = FALSE, any13 = FALSE;
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      gboolean tls13 = hl_trace_handshake_is_tls13 (trace, hl_event_get_handshake (event));
+      const char *const *wrong = tls13 ? not_tls13 : not_tls12;
+      const char *texts[] = { hl_event_get_caption (event), hl_event_get_technical (event) };
+
+      any12 |= !tls13;
+      any13 |= tls13;
+      for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+        for (guint w = 0; wrong[w] != NULL; w++)
+          if (texts[t] != NULL && strstr (texts[t], wrong[w]) != NULL)
+            g_error ("event %u (%s, TLS 1.%c): “%s” says “%s”", i, hl_event_get_name (event),
+                     tls13 ? '3' : '2', texts[t], wrong[w]);
+    }
+  if (any12 != any13)
+    {
+      g_autofree char *text = hl_trace_dup_text (trace, HL_PRINT_DEFAULT);
+      g_autofree char *markdown = hl_trace_dup_markdown (trace);
+      const char *const *wrong = any13 ? not_tls13_text : not_tls12;
+
+      for (guint w = 0; wrong[w] != NULL; w++)
+        {
+          g_assert_null (strstr (text, wrong[w]));
+          g_assert_null (strstr (markdown, wrong[w]));
+        }
+      /* the right term is there where application data was protected */
+      if (hl_trace_get_outcome (trace)->client_ok)
+        g_assert_nonnull (strstr (text, any13 ? "application traffic keys" : "session keys"));
+    }
+}
+
 static void
 test_scenario (gconstpointer data)
 {
@@ -253,6 +312,7 @@ test_scenario (gconstpointer data)
   g_assert_cmpint (outcome->server_ok, ==, e->finished || e->attacker);
   g_assert_cmpuint (g_bytes_get_size (neg->client_random), ==, 32);
   check_links (trace, hl_scenario_lookup (e->id)->config.version == HL_VERSION_TLS13);
+  assert_key_terms (trace);
 
   if (e->finished)
     {
@@ -403,6 +463,94 @@ test_print (void)
   g_assert_nonnull (strstr (text, "close_notify"));
   g_assert_nonnull (strstr (text, hex));
   g_assert_nonnull (strstr (text, "TLS_RSA_WITH_AES_128_GCM_SHA256"));
+}
+
+/* The first record of @handshake that carries the message @name, from its header on. */
+static const guint8 *
+record_of (HlTrace *trace, guint handshake, const char *name, gsize *len)
+{
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
+          hl_event_get_handshake (event) == handshake &&
+          g_str_equal (hl_event_get_name (event), name))
+        return g_bytes_get_data (hl_event_get_bytes (hl_trace_get_event (
+                                   trace, hl_event_get_record (event))), len);
+    }
+  g_assert_not_reached ();
+}
+
+/* The "Negotiated" facts of a TLS 1.2 resumption against the bytes on the wire: each
+ * connection's session ID is its ServerHello's (not the one GnuTLS makes up for the ticket),
+ * the first connection's group is the named curve of its ServerKeyExchange, and the resumed
+ * one has no group and says so. */
+static void
+test_resumed_facts (void)
+{
+  g_autoptr(HlTrace) trace = run_ok ("tls12-resume-ticket");
+  GPtrArray *negs = hl_trace_get_negotiated (trace);
+  g_autofree char *text = hl_trace_dup_text (trace, HL_PRINT_DEFAULT);
+
+  g_assert_cmpuint (negs->len, ==, 2);
+  for (guint h = 0; h < 2; h++)
+    {
+      const HlNegotiated *neg = g_ptr_array_index (negs, h);
+      gsize len;
+      const guint8 *sh = record_of (trace, h, "ServerHello", &len);
+      g_autofree char *hex = NULL;
+      g_autofree char *line = NULL;
+
+      /* record header (5), handshake header (4), version (2), random (32), session_id */
+      g_assert_cmpuint (len, >, 5 + 4 + 2 + 32 + 1);
+      g_assert_cmpuint (sh[5], ==, 2);
+      g_assert_cmpuint (sh[43], >, 0);
+      g_assert_cmpmem (g_bytes_get_data (neg->session_id, NULL),
+                       g_bytes_get_size (neg->session_id), sh + 44, sh[43]);
+      hex = hl_bytes_to_hex (neg->session_id);
+      line = g_strdup_printf ("  session ID     %s\n", hex);
+      g_assert_nonnull (strstr (text, line));
+    }
+  {
+    gsize len;
+    const guint8 *ske = record_of (trace, 0, "ServerKeyExchange", &len);
+    const HlNegotiated *first = g_ptr_array_index (negs, 0);
+    const HlNegotiated *second = g_ptr_array_index (negs, 1);
+    g_autofree char *group = hl_negotiated_dup_group_text (second);
+
+    /* ECParameters: curve_type named_curve (3), then the group: secp256r1 is 0x0017 */
+    g_assert_cmpuint (len, >, 5 + 4 + 3);
+    g_assert_cmpuint (ske[5], ==, 12);
+    g_assert_cmpuint (ske[9], ==, 3);
+    g_assert_cmpuint ((ske[10] << 8) | ske[11], ==, 0x0017);
+    g_assert_cmpstr (first->group, ==, "SECP256R1");
+    g_assert_false (first->resumed);
+    g_assert_true (second->resumed);
+    g_assert_null (second->group);
+    g_assert_cmpstr (group, ==, "none (resumed: no key exchange)");
+    g_assert_nonnull (strstr (text, "  group          none (resumed: no key exchange)\n"));
+  }
+}
+
+/* An empty ServerHello session_id is said as such, with the reason where the server sent a
+ * ticket (RFC 5077 §3.4); never a made-up ID. */
+static void
+test_empty_session_id (void)
+{
+  g_autoptr(HlTrace) trace = run_ok ("tls12-resume-ticket");
+  HlNegotiated neg = *(const HlNegotiated *) g_ptr_array_index (hl_trace_get_negotiated (trace),
+                                                                0);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autofree char *with_ticket = NULL;
+  g_autofree char *without = NULL;
+
+  neg.session_id = empty;
+  with_ticket = hl_negotiated_dup_session_id_text (trace, &neg);
+  neg.handshake = 1;   /* the resumed connection got no ticket */
+  without = hl_negotiated_dup_session_id_text (trace, &neg);
+  g_assert_cmpstr (with_ticket, ==, "empty (the server sent a ticket)");
+  g_assert_cmpstr (without, ==, "empty (the server will not resume this session by ID)");
 }
 
 static void
@@ -577,6 +725,8 @@ main (int argc, char *argv[])
     }
   g_test_add_func ("/protocol/engine/verification-reasons", test_verification_reasons);
   g_test_add_func ("/protocol/engine/print", test_print);
+  g_test_add_func ("/protocol/engine/resumed-facts", test_resumed_facts);
+  g_test_add_func ("/protocol/engine/empty-session-id", test_empty_session_id);
   g_test_add_func ("/protocol/engine/async", test_async);
   g_test_add_func ("/protocol/engine/cancel", test_cancel);
   g_test_add_func ("/protocol/engine/unknown-scenario", test_unknown_scenario);

@@ -203,6 +203,8 @@ assert_expected_values (HlTrace *trace, const HlConfig *config)
     "handshake_secret.derived", "master_secret_13.derived", NULL,
   };
   static const char *const resumed[] = { "resumption_ticket", NULL };
+  /* the ticket of a TLS 1.2 first connection, opened with the server's key */
+  static const char *const ticket[] = { "ticket_state", NULL };
   /* an attacker in the middle: two connections, each with its own complete key schedule */
   guint n_handshakes = config->resumption || config->attack != HL_ATTACK_NONE ? 2 : 1;
 
@@ -229,6 +231,10 @@ assert_expected_values (HlTrace *trace, const HlConfig *config)
             assert_named_ok (trace, h, tls12_ems);
           else
             g_assert_null (find_ours (trace, "session_hash", h));
+          if (config->resumption && h == 0)
+            assert_named_ok (trace, h, ticket);
+          else
+            g_assert_null (find_ours (trace, "ticket_state", h));
           if (config->cipher == HL_CIPHER_AES_128_CBC)
             assert_named_ok (trace, h, tls12_cbc);
           else
@@ -651,6 +657,33 @@ test_corrupt_write_key (void)
   g_assert_cmpuint (client_failed, ==, 3);
 }
 
+/* The server's ticket key with one byte changed: the ticket no longer opens (its key name is
+ * not the changed key's for any period), so nothing is claimed about what is inside; a changed
+ * byte in the ticket itself: the right key, a MAC that fails, ✗. */
+static void
+test_corrupt_ticket (void)
+{
+  g_autoptr(HlTrace) trace = run_config ("tls12-resume-ticket",
+                                         &hl_scenario_lookup ("tls12-resume-ticket")->config);
+  const HlSecret *key = hl_trace_find_secret (trace, "session_ticket_key", 0);
+  HlEvent *nst = find_event (trace, HL_EVENT_MESSAGE, HL_SIDE_SERVER, "NewSessionTicket", 0);
+  g_autoptr(HlTrace) bad_key = reload_flipped (trace, "value", key->value, 7);
+  g_autoptr(HlTrace) bad_ticket = reload_flipped (trace, "bytes", hl_event_get_bytes (nst), 80);
+  g_autoptr(HlKeySchedule) ks_key = compute_ok (bad_key);
+  g_autoptr(HlKeySchedule) ks_ticket = compute_ok (bad_ticket);
+  const HlSecret *opened = hl_keyschedule_find (ks_key, "ticket_state", 0);
+
+  g_assert_cmpint (key->holder, ==, HL_SIDE_SERVER);
+  g_assert_nonnull (opened);
+  g_assert_null (opened->value);
+  g_assert_nonnull (strstr (opened->note, "key name"));
+  assert_check (ks_key, "ticket_state", 0, HL_CHECK_NONE);
+  assert_check (ks_key, "server_verify_data", 0, HL_CHECK_OK);
+  assert_check (ks_ticket, "ticket_state", 0, HL_CHECK_FAILED);
+  g_assert_nonnull (strstr (hl_keyschedule_find (ks_ticket, "ticket_state", 0)->note,
+                            "HMAC-SHA1"));
+}
+
 typedef struct
 {
   const char *id;
@@ -778,6 +811,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/keyschedule/corrupt/premaster-secret", test_corrupt_premaster);
   g_test_add_func ("/protocol/keyschedule/corrupt/traffic-secret", test_corrupt_traffic_secret);
   g_test_add_func ("/protocol/keyschedule/corrupt/write-key", test_corrupt_write_key);
+  g_test_add_func ("/protocol/keyschedule/corrupt/ticket", test_corrupt_ticket);
   g_test_add_data_func ("/protocol/keyschedule/corrupt/record/tls12-cbc", "tls12-cbc",
                         test_corrupt_record);
   g_test_add_data_func ("/protocol/keyschedule/corrupt/record/tls13", "tls13",

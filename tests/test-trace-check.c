@@ -199,29 +199,46 @@ swapped_certificate (JsonObject *root, int *event)
   return g_strdup ("certificates.server_chain[0]");
 }
 
+/* Makes the first count @pattern (one group: the number) finds in event @i's caption 100 more. */
 static char *
-caption_count (JsonObject *root, int *event)
+bump_caption_count (JsonObject *root, int i, const char *pattern, int *event)
 {
-  int i = find_event (root, "message", "Certificate", 0, FALSE);
   JsonObject *e = json_array_get_object_element (events_of (root), (guint) i);
   const char *caption = json_object_get_string_member (e, "caption");
-  g_autoptr(GRegex) regex = g_regex_new ("\\(([0-9]+) bytes of DER\\)", 0, 0, NULL);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autofree char *number = NULL;
   g_autofree char *right = NULL;
-  g_autofree char *wrong = NULL;
+  g_autofree char *bigger = NULL;
+  g_autoptr(GString) wrong = NULL;
   g_autoptr(GString) changed = g_string_new (caption);
 
-  /* the caption names the certificate's DER size: make it 100 more */
   g_assert_true (g_regex_match (regex, caption, 0, &match));
   number = g_match_info_fetch (match, 1);
-  right = g_strdup_printf ("(%s bytes of DER)", number);
-  wrong = g_strdup_printf ("(%" G_GUINT64_FORMAT " bytes of DER)",
-                           g_ascii_strtoull (number, NULL, 10) + 100);
-  g_assert_cmpuint (g_string_replace (changed, right, wrong, 1), ==, 1);
+  right = g_match_info_fetch (match, 0);
+  bigger = g_strdup_printf ("%" G_GUINT64_FORMAT, g_ascii_strtoull (number, NULL, 10) + 100);
+  wrong = g_string_new (right);
+  g_assert_cmpuint (g_string_replace (wrong, number, bigger, 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (changed, right, wrong->str, 1), ==, 1);
   json_object_set_string_member (e, "caption", changed->str);
   *event = i;
   return g_strdup_printf ("events[%d].caption", i);
+}
+
+static char *
+caption_count (JsonObject *root, int *event)
+{
+  /* the caption names the certificate's DER size */
+  return bump_caption_count (root, find_event (root, "message", "Certificate", 0, FALSE),
+                             "\\(([0-9]+) bytes of DER\\)", event);
+}
+
+static char *
+padding_count (JsonObject *root, int *event)
+{
+  /* a MAC-then-encrypt record's caption names its padding (RFC 5246 §6.2.3.2) */
+  return bump_caption_count (root, find_event (root, "record", NULL, 0, TRUE),
+                             "([0-9]+) bytes of padding", event);
 }
 
 static char *
@@ -332,6 +349,7 @@ static const Tamper tampers[] = {
   { "verify-data-byte", "tls13", verify_data_byte, TRUE },
   { "swapped-certificate", "tls12-rsa", swapped_certificate, TRUE },
   { "caption-byte-count", "tls12-rsa", caption_count, TRUE },
+  { "padding-count", "tls12-cbc-mte", padding_count, TRUE },
   { "record-moved", "tls12-resume-ticket", record_moved, TRUE },
   { "plaintext-changed", "tls13", plaintext_changed, TRUE },
   { "timestamps-max", "tls13", timestamps_max, FALSE },

@@ -128,8 +128,9 @@ test_rfc_references (void)
     }
 }
 
-/* Byte counts in captions name what they count: the certificate's DER, the key-share point,
- * the ticket, the opaque part of an encrypted record. */
+/* Byte counts in captions name what they count: the certificate's DER, the key-share point
+ * (also in each side's ECDHE step, with the group), the ticket, the opaque part of an
+ * encrypted record. */
 static void
 test_caption_counts (void)
 {
@@ -142,7 +143,24 @@ test_caption_counts (void)
       g_autoptr(HlTrace) trace = hl_engine_run_scenario (scenarios[t], NULL, &error);
       guint checked = 0;
 
+      gsize points[2] = { 0, 0 };   /* ECDHE: the client's and the server's, from the bytes */
+
       g_assert_no_error (error);
+      for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+          const char *name = hl_event_get_name (event);
+          gsize len = hl_event_get_length (event);
+
+          /* ClientKeyExchange: a 1-byte length and the point; ServerKeyExchange: curve_type,
+           * named_curve (3 bytes), then the same (RFC 8422 §5.4, §5.7) */
+          if (hl_event_get_handshake (event) == 0 && g_str_equal (name, "ClientKeyExchange"))
+            points[0] = len - 4 - 1;
+          else if (hl_event_get_handshake (event) == 0 &&
+                   g_str_equal (name, "ServerKeyExchange"))
+            points[1] = hl_event_get_bytes (event) ? ((const guint8 *) g_bytes_get_data (
+                                                        hl_event_get_bytes (event), NULL))[7] : 0;
+        }
       for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
         {
           HlEvent *event = hl_trace_get_event (trace, i);
@@ -151,12 +169,26 @@ test_caption_counts (void)
           gsize len = hl_event_get_length (event);
           g_autofree char *expect = NULL;
 
-          if (hl_event_get_kind (event) == HL_EVENT_RECORD &&
+          if (hl_event_get_kind (event) == HL_EVENT_ACTION && hl_event_get_handshake (event) == 0 &&
+              g_str_equal (name, "Compute the shared secret"))
+            expect = hl_event_get_side (event) == HL_SIDE_CLIENT
+                       ? g_strdup_printf ("key pair on secp256r1 and combines its private key "
+                                          "with the server's public key (the %" G_GSIZE_FORMAT
+                                          "-byte point from ServerKeyExchange); its own public "
+                                          "key (a %" G_GSIZE_FORMAT "-byte point)", points[1],
+                                          points[0])
+                       : g_strdup_printf ("the client's public key from ClientKeyExchange (a %"
+                                          G_GSIZE_FORMAT "-byte point on secp256r1)", points[0]);
+          else if (hl_event_get_kind (event) == HL_EVENT_RECORD &&
               hl_event_get_epoch (event) != HL_EPOCH_PLAINTEXT && hl_event_get_side (event) ==
               HL_SIDE_CLIENT)
-            expect = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes on the wire, a 5-byte header "
-                                      "anyone can read and %" G_GSIZE_FORMAT " opaque bytes",
-                                      len, len - 5);
+            /* TLS 1.2 records go on to name the parts of the rest (test-record-layout) */
+            expect = g_str_has_prefix (scenarios[t], "tls12-")
+                       ? g_strdup_printf ("%" G_GSIZE_FORMAT " bytes on the wire, a 5-byte "
+                                          "header anyone can read, then ", len)
+                       : g_strdup_printf ("%" G_GSIZE_FORMAT " bytes on the wire, a 5-byte "
+                                          "header anyone can read and %" G_GSIZE_FORMAT
+                                          " opaque bytes", len, len - 5);
           else if (hl_event_get_kind (event) != HL_EVENT_MESSAGE)
             continue;
           else if (g_str_equal (name, "Certificate") &&

@@ -54,7 +54,7 @@ hl_engine_message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *b
                        "from the client's offer, and its own random value.");
     case GNUTLS_HANDSHAKE_ENCRYPTED_EXTENSIONS:
       return g_strdup ("The server's remaining choices, already encrypted with the handshake "
-                       "keys.");
+                       "traffic keys.");
     case GNUTLS_HANDSHAKE_CERTIFICATE_PKT:
       if (peer->side == HL_SIDE_SERVER)
         return g_strdup_printf ("The server sends its certificate (%" G_GSIZE_FORMAT " bytes of "
@@ -98,8 +98,10 @@ hl_engine_message_caption (Peer *peer, guint type, gboolean hrr, const guint8 *b
                                 "client's Finished has arrived, which RFC 8446 §4.6.1 allows.",
                                 inner.ticket);
       return g_strdup_printf ("The server gives the client a session ticket (%" G_GSIZE_FORMAT
-                              " bytes) to resume this session later without a full handshake.",
-                              inner.ticket);
+                              " bytes) to resume this session later without a full handshake. "
+                              "It is the session's state, master secret included, sealed with "
+                              "a key only the server has: the client keeps it without being "
+                              "able to read it (RFC 5077 §3.3).", inner.ticket);
     case GNUTLS_HANDSHAKE_END_OF_EARLY_DATA:
       return g_strdup ("The client ends its early data.");
     default:

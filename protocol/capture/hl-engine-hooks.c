@@ -4,6 +4,8 @@
 
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
+#include "hl-decoder.h"
+#include "hl-tls-names.h"
 
 /* The GnuTLS callbacks that record what a session does: handshake hooks, key log, secrets as
  * they are installed, and the certificate check. */
@@ -65,6 +67,108 @@ decrypt_premaster (Peer *client, const gnutls_datum_t *body)
   gnutls_free (pms.data);
 }
 
+/* ECDHE (RFC 8422 §5.4, §5.7): the group the server's ServerKeyExchange names and the sizes of
+ * the two public keys, from the messages of this handshake as they went on the wire. */
+typedef struct
+{
+  const char *group;        /* "secp256r1", or NULL when the bytes do not say */
+  gsize       server_point;
+  gsize       client_point;
+} EcdheShares;
+
+static EcdheShares
+ecdhe_shares (Run *run)
+{
+  EcdheShares shares = { NULL, 0, 0 };
+
+  for (guint i = 0; i < hl_trace_get_n_events (run->trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (run->trace, i);
+      GBytes *bytes = hl_event_get_bytes (event);
+      gsize len;
+      const guint8 *p;
+
+      if (hl_event_get_handshake (event) != run->handshake ||
+          hl_event_get_kind (event) != HL_EVENT_MESSAGE || bytes == NULL ||
+          g_bytes_get_size (bytes) < 4)
+        continue;
+      p = g_bytes_get_data (bytes, &len);
+      if (p[0] == GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE)
+        {
+          /* ECParameters: curve_type named_curve (3), then the 2-byte NamedCurve */
+          if (len >= 7 && p[4] == 3)
+            shares.group = hl_tls_group_name ((p[5] << 8) | p[6]);
+          shares.server_point = hl_decoder_inner_sizes (p, len, FALSE).point;
+        }
+      else if (p[0] == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE)
+        shares.client_point = hl_decoder_inner_sizes (p, len, FALSE).point;
+    }
+  return shares;
+}
+
+/* The client's ECDHE step, once its ClientKeyExchange is queued: the sizes are known then. */
+static void
+describe_client_ecdhe (Peer *client)
+{
+  EcdheShares shares = ecdhe_shares (client->run);
+  g_autofree char *on = shares.group ? g_strdup_printf (" on %s", shares.group) : g_strdup ("");
+  g_autofree char *cap = NULL;
+  g_autofree char *tech = NULL;
+  HlEvent *queued = g_queue_peek_tail (&client->pending);
+  GBytes *cke = queued ? hl_event_get_bytes (queued) : NULL;
+
+  if (client->pms_action == NULL)
+    return;
+  /* the ClientKeyExchange is still in the queue, waiting for its record */
+  if (cke != NULL)
+    shares.client_point = hl_decoder_inner_sizes (g_bytes_get_data (cke, NULL),
+                                                  g_bytes_get_size (cke), FALSE).point;
+  cap = g_strdup_printf ("The client makes its own ephemeral key pair%s and combines its "
+                         "private key with the server's public key (the %" G_GSIZE_FORMAT
+                         "-byte point from ServerKeyExchange); its own public key (a %"
+                         G_GSIZE_FORMAT "-byte point) goes to the server in "
+                         "ClientKeyExchange. Both sides arrive at the same premaster secret "
+                         "without ever sending it.", on, shares.server_point,
+                         shares.client_point);
+  tech = g_strdup_printf ("ECDHE%s (RFC 8422) · server's point %" G_GSIZE_FORMAT " bytes, "
+                          "client's %" G_GSIZE_FORMAT " bytes · the shared secret is held "
+                          "inside GnuTLS (no API exposes it)", on, shares.server_point,
+                          shares.client_point);
+  hl_event_set_caption (client->pms_action, cap);
+  hl_event_set_technical (client->pms_action, tech);
+  client->pms_action = NULL;
+}
+
+/* The server's ECDHE step, once it has processed the client's ClientKeyExchange. */
+static void
+add_server_ecdhe (Peer *server)
+{
+  Run *run = server->run;
+  EcdheShares shares = ecdhe_shares (run);
+  g_autofree char *on = shares.group ? g_strdup_printf (" on %s", shares.group) : g_strdup ("");
+  g_autofree char *cap = NULL;
+  g_autofree char *tech = NULL;
+
+  cap = g_strdup_printf ("The server combines the ephemeral private key behind its "
+                         "ServerKeyExchange with the client's public key from "
+                         "ClientKeyExchange (a %" G_GSIZE_FORMAT "-byte point%s) and gets the "
+                         "same premaster secret as the client, though it never crossed the "
+                         "wire.", shares.client_point, on);
+  tech = g_strdup_printf ("ECDH(server's ephemeral private key, client's %" G_GSIZE_FORMAT
+                          "-byte point)%s · the premaster is held inside GnuTLS (no API "
+                          "exposes it)", shares.client_point, on);
+  add_action (run, server->side, HL_SIDE_NONE, "Compute the shared secret", HL_CHECK_NONE,
+              cap, tech);
+}
+
+static gboolean
+is_ecdhe (gnutls_session_t session)
+{
+  gnutls_kx_algorithm_t kx = gnutls_kx_get (session);
+
+  return kx == GNUTLS_KX_ECDHE_RSA || kx == GNUTLS_KX_ECDHE_ECDSA;
+}
+
 /* @peer is about to send a handshake message of type @htype. */
 static void
 before_sending (Peer *peer, unsigned int htype)
@@ -88,12 +192,15 @@ before_sending (Peer *peer, unsigned int htype)
                                        "");
       else
         {
-          add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE, "Compute the shared secret",
-                      HL_CHECK_NONE,
-                      "The client makes its own ephemeral key pair and combines its private "
-                      "key with the server's public key: both sides arrive at the same "
-                      "premaster secret without ever sending it.",
-                      "ECDHE · the shared secret is held inside GnuTLS (no API exposes it)");
+          /* the caption names the sizes once the message is queued (describe_client_ecdhe) */
+          peer->pms_action = add_action (run, HL_SIDE_CLIENT, HL_SIDE_NONE,
+                                         "Compute the shared secret", HL_CHECK_NONE,
+                                         "The client makes its own ephemeral key pair and "
+                                         "combines its private key with the server's public "
+                                         "key: both sides arrive at the same premaster secret "
+                                         "without ever sending it.",
+                                         "ECDHE · the shared secret is held inside GnuTLS (no "
+                                         "API exposes it)");
           add_secret (run, "premaster_secret", "Premaster secret (ECDHE shared secret)",
                       NULL, HL_SIDE_BOTH, HL_SOURCE_LIBRARY,
                       "Held inside GnuTLS: no API exposes the ECDHE shared secret.");
@@ -110,6 +217,20 @@ after_sending (Peer *peer, unsigned int htype, const gnutls_datum_t *msg)
   gboolean tls13 = is_tls13 (peer);
 
   hl_engine_queue_message (peer, htype, msg);
+  if (htype == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET && !tls13 && run->ticket_key.data != NULL)
+    {
+      /* ours to show: the key schedule opens the ticket with it (hl-keyschedule-ticket.c) */
+      g_autoptr(GBytes) key = datum_bytes (&run->ticket_key);
+
+      add_secret (run, "session_ticket_key", "Session ticket key (server only)", key,
+                  HL_SIDE_SERVER, HL_SOURCE_LIBRARY,
+                  "The key the server gave GnuTLS for its tickets "
+                  "(gnutls_session_ticket_key_generate); the client never sees it. GnuTLS "
+                  "seals each ticket with SHA3-512(T ‖ this key) for the current period T "
+                  "(lib/stek.c).");
+    }
+  if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 && is_ecdhe (session))
+    describe_client_ecdhe (peer);
   if (htype == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE && !tls13 &&
       gnutls_kx_get (session) == GNUTLS_KX_RSA)
     {
@@ -171,6 +292,10 @@ after_reading (Peer *peer, unsigned int htype)
 
   switch (htype)
     {
+    case GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE:
+      if (!tls13 && is_ecdhe (session))
+        add_server_ecdhe (peer);
+      break;
     case GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE:
       /* the ✓ or ✗ comes from our own check of the signature (hl_signature_apply) */
       add_action (run, peer->side, other, "Check the key-exchange signature", HL_CHECK_NONE,
@@ -336,7 +461,8 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
     {
       cap = g_strdup_printf ("The %s runs the HKDF key schedule from the pre-shared key of the "
                              "ticket (the early secret) and a fresh ECDHE shared secret: the "
-                             "handshake keys of this resumed connection.", who (peer->side));
+                             "handshake traffic keys of this resumed connection.",
+                             who (peer->side));
       add_action (run, peer->side, HL_SIDE_NONE, "Derive the handshake keys", HL_CHECK_NONE, cap,
                   "HKDF: PSK → early secret → (+ ECDHE shared secret) handshake secret → "
                   "c/s hs traffic secrets → keys and IVs; the PSK, early, shared and handshake "
@@ -351,11 +477,11 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
       if (peer->side == HL_SIDE_CLIENT)
         cap = g_strdup ("The client reads ServerHello: it combines the server's public key share "
                         "with its own private one (ECDHE) and runs the HKDF key schedule to get "
-                        "the handshake keys — only now can it decrypt what follows.");
+                        "the handshake traffic keys — only now can it decrypt what follows.");
       else
         cap = g_strdup ("The server combines the client's public key share with its own private "
-                        "one (ECDHE) and runs the HKDF key schedule: handshake keys. Everything "
-                        "it sends after ServerHello is encrypted with them.");
+                        "one (ECDHE) and runs the HKDF key schedule: handshake traffic keys. "
+                        "Everything it sends after ServerHello is encrypted with them.");
       add_action (run, peer->side, HL_SIDE_NONE, "Derive the handshake keys", HL_CHECK_NONE, cap,
                   "HKDF: (EC)DHE shared secret → handshake secret → "
                   "c/s hs traffic secrets → keys and IVs; the shared secret and handshake "
@@ -369,11 +495,13 @@ secret_cb (gnutls_session_t session, gnutls_record_encryption_level_t level,
     {
       cap = peer->side == HL_SIDE_SERVER
               ? g_strdup ("With its whole flight on the wire, up to its Finished, the server "
-                          "already derives the application traffic secrets and keys from the "
-                          "master secret and that transcript; the client will derive the same "
-                          "ones once it has read the flight.")
-              : g_strdup ("The client derives the application traffic secrets and keys from the "
-                          "master secret and the transcript up to the server's Finished.");
+                          "already derives the application traffic secrets from the master "
+                          "secret and that transcript, and the application traffic keys from "
+                          "them; the client will derive the same ones once it has read the "
+                          "flight.")
+              : g_strdup ("The client derives the application traffic secrets from the master "
+                          "secret and the transcript up to the server's Finished, and the "
+                          "application traffic keys from them.");
       add_action (run, peer->side, HL_SIDE_NONE, "Derive the application keys", HL_CHECK_NONE,
                   cap, "HKDF: master secret → c/s ap traffic secrets → keys and IVs");
       add_secret (run, "master_secret_13", "Master secret (TLS 1.3)", NULL, HL_SIDE_BOTH,

@@ -4,6 +4,7 @@
 
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
+#include "hl-reader.h"
 
 /* Negotiated values: what the client's session reports once the handshake is over, and the
  * TLS 1.2 keys and resumption steps no callback reports. */
@@ -20,6 +21,35 @@ add_action_after (Run *run, guint after, HlSide side, const char *name, const ch
 
   g_array_index (keys, guint64, index) = g_array_index (keys, guint64, after) + 1;
   hl_event_set_timestamp (event, hl_event_get_timestamp (hl_trace_get_event (run->trace, after)));
+}
+
+/* The session_id of this handshake's ServerHello as it went on the wire (RFC 5246 §7.4.1.3), or
+ * NULL when there was none. GnuTLS's own idea of the ID is no substitute: a client that got a
+ * ticket makes one up locally for the next ClientHello (RFC 5077 §3.4). */
+static GBytes *
+server_hello_session_id (Run *run)
+{
+  for (guint i = 0; i < hl_trace_get_n_events (run->trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (run->trace, i);
+      g_auto(HlReader) reader = { 0 };
+      HlReader sid;
+      HlSpan skip, id;
+
+      if (hl_event_get_handshake (event) != run->handshake ||
+          hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
+          g_strcmp0 (hl_event_get_name (event), "ServerHello") != 0 ||
+          hl_event_get_bytes (event) == NULL)
+        continue;
+      /* header (4), legacy_version (2), random (32), then session_id<0..32> */
+      hl_reader_init (&reader, hl_event_get_bytes (event), 0);
+      if (hl_reader_read_bytes (&reader, 4 + 2 + 32, "ServerHello", &skip) &&
+          hl_reader_read_vector8 (&reader, "session_id", &sid) &&
+          hl_reader_read_rest (&sid, "session_id", &id))
+        return hl_span_dup_bytes (&id);
+      return NULL;
+    }
+  return NULL;
 }
 
 /* What the client's session (@c) reports; @known: the handshake completed, so the choices are
@@ -46,7 +76,10 @@ read_negotiated (Run *run, Peer *c, gboolean known)
         neg->kx = g_strdup (gnutls_kx_get_name (gnutls_kx_get (s)));
       neg->cipher = g_strdup (gnutls_cipher_get_name (gnutls_cipher_get (s)));
       neg->mac = g_strdup (gnutls_mac_get_name (gnutls_mac_get (s)));
-      if (group != GNUTLS_GROUP_INVALID)
+      /* a resumed TLS 1.2 handshake has no key exchange: GnuTLS still reports the group of the
+       * session it resumed (RFC 5077 §3.1) */
+      if (group != GNUTLS_GROUP_INVALID &&
+          !(version != GNUTLS_TLS1_3 && gnutls_session_is_resumed (s)))
         neg->group = g_strdup (gnutls_group_get_name (group));
       if (sign != GNUTLS_SIGN_UNKNOWN)
         neg->signature = g_strdup (gnutls_sign_get_name (sign));
@@ -60,7 +93,9 @@ read_negotiated (Run *run, Peer *c, gboolean known)
     neg->client_random = datum_bytes (&cr);
   if (sr.size && known)
     neg->server_random = datum_bytes (&sr);
-  if (gnutls_session_get_id2 (s, &id) == 0 && id.size > 0)
+  if (version != GNUTLS_TLS1_3)
+    neg->session_id = server_hello_session_id (run);
+  else if (gnutls_session_get_id2 (s, &id) == 0 && id.size > 0)
     neg->session_id = datum_bytes (&id);
   return neg;
 }
@@ -159,7 +194,10 @@ hl_engine_collect_negotiated (Run *run)
   /* TLS 1.2 keys: the key block's pieces as the record layer uses them. A resumed TLS 1.2
    * session never calls the key log, so take its master secret directly. */
   if (known && version != GNUTLS_TLS1_3)
-    add_tls12_keys (run, c->session, neg->resumed);
+    {
+      add_tls12_keys (run, c->session, neg->resumed);
+      hl_engine_describe_tls12_records (run);
+    }
 }
 
 void

@@ -28,6 +28,7 @@ const char  *hl_engine_message_name (guint type, gboolean hrr);
 
 /* hl-engine-records.c */
 void         hl_engine_queue_message (Peer *peer, guint htype, const gnutls_datum_t *msg);
+void         hl_engine_describe_tls12_records (Run *run);
 
 /* hl-engine-hooks.c */
 void         hl_engine_add_record_state (Peer *peer, HlEpoch epoch, gboolean want_read,

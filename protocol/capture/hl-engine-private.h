@@ -35,7 +35,7 @@ typedef struct
   GQueue            pending;       /* HlEvent* queued by GnuTLS, waiting for their record */
   gsize             plain_left;    /* bytes of the current plaintext handshake message to come */
   gboolean          ccs_sent;
-  HlEvent          *pms_action;    /* the RSA "generate premaster" action to complete */
+  HlEvent          *pms_action;    /* the client's premaster step, its caption to complete */
   gboolean          verified;      /* its verify callback ran in this handshake */
   gboolean          after_hrr;     /* (client) it has read a HelloRetryRequest */
   gboolean          read_finished; /* it has read the peer's Finished */
@@ -114,5 +114,16 @@ gboolean hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error)
 
 /* hl-mitm.c: the attack scenarios (config->attack), with @run as the client's connection. */
 gboolean hl_mitm_run (Run *run, GCancellable *cancellable, GError **error);
+
+/* The keys that protect what @session sends in @epoch, in the words each version teaches:
+ * TLS 1.2 has one set after ChangeCipherSpec, the session keys; TLS 1.3 has handshake and
+ * application traffic keys (RFC 8446 §7.3). */
+static inline const char *
+hl_engine_keys_words (gnutls_session_t session, HlEpoch epoch)
+{
+  if (gnutls_protocol_get_version (session) != GNUTLS_TLS1_3)
+    return "session keys";
+  return epoch == HL_EPOCH_HANDSHAKE ? "handshake traffic keys" : "application traffic keys";
+}
 
 G_END_DECLS

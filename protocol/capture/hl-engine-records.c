@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "hl-engine"
 #include "config.h"
 
+#include <gnutls/crypto.h>
+
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
 
@@ -128,6 +130,70 @@ carry_alert (Peer *peer, HlEvent *rec, const guint8 *data, gsize len)
   return tech;
 }
 
+/* How a TLS 1.2 record of @peer lays out its @frag_len protected bytes around the @plain_len
+ * bytes of plaintext inside, every count taken from the record and the negotiated suite; NULL
+ * when the sizes do not add up (then the caption says less rather than something false). */
+static char *
+tls12_layout (Peer *peer, gsize frag_len, gsize plain_len)
+{
+  gnutls_session_t session = session_of (peer);
+  gnutls_cipher_algorithm_t cipher = gnutls_cipher_get (session);
+  const char *iv = peer->side == HL_SIDE_CLIENT ? "client_write_iv" : "server_write_iv";
+  gsize tag = gnutls_cipher_get_tag_size (cipher);
+
+  if (tag > 0)
+    {
+      /* AEAD: GCM sends 8 of its 12 nonce bytes (RFC 5288 §3); ChaCha20-Poly1305 sends none
+       * (RFC 7905 §2): its nonce is the write IV XOR the 64-bit sequence number. */
+      gsize explicit_nonce;
+
+      if (frag_len < plain_len + tag)
+        return NULL;
+      explicit_nonce = frag_len - plain_len - tag;
+      if (explicit_nonce == 0)
+        return g_strdup_printf ("the %" G_GSIZE_FORMAT " bytes of plaintext, encrypted, and a "
+                                "%" G_GSIZE_FORMAT "-byte %s tag. No nonce travels: each side "
+                                "makes the 12-byte nonce from %s XOR the record's sequence "
+                                "number (RFC 7905).", plain_len, tag,
+                                cipher == GNUTLS_CIPHER_CHACHA20_POLY1305 ? "Poly1305"
+                                                                          : "authentication",
+                                iv);
+      return g_strdup_printf ("an %" G_GSIZE_FORMAT "-byte explicit nonce (the record's nonce is "
+                              "the 4-byte %s ‖ these bytes, RFC 5288), the %" G_GSIZE_FORMAT
+                              " bytes of plaintext, encrypted, and a %" G_GSIZE_FORMAT
+                              "-byte tag.", explicit_nonce, iv, plain_len, tag);
+    }
+  else
+    {
+      gsize block = gnutls_cipher_get_block_size (cipher);
+      gsize mac = gnutls_hmac_get_len (gnutls_mac_get (session));
+      const char *mac_name = gnutls_mac_get_name (gnutls_mac_get (session));
+      gboolean etm = gnutls_session_etm_status (session) != 0;
+      gsize encrypted = frag_len - block - (etm ? mac : 0);
+
+      if (block == 0 || mac == 0 || frag_len < block + (etm ? mac : 0) ||
+          encrypted < plain_len + (etm ? 0 : mac) + 1 || encrypted % block != 0)
+        return NULL;
+      if (etm)
+        return g_strdup_printf ("a %" G_GSIZE_FORMAT "-byte IV, %" G_GSIZE_FORMAT " bytes that "
+                                "encrypt the %" G_GSIZE_FORMAT " bytes of plaintext and %"
+                                G_GSIZE_FORMAT " of padding, then a %" G_GSIZE_FORMAT "-byte "
+                                "HMAC-%s over all of that (encrypt-then-MAC, RFC 7366: the "
+                                "receiver checks the MAC before it decrypts anything).",
+                                block, encrypted, plain_len, encrypted - plain_len, mac,
+                                mac_name);
+      return g_strdup_printf ("a %" G_GSIZE_FORMAT "-byte IV, then %" G_GSIZE_FORMAT " bytes "
+                              "that encrypt the %" G_GSIZE_FORMAT " bytes of plaintext, their "
+                              "%" G_GSIZE_FORMAT "-byte HMAC-%s and %" G_GSIZE_FORMAT " bytes "
+                              "of padding (MAC-then-encrypt). The receiver has to decrypt and "
+                              "strip the padding before it can check the MAC; timing "
+                              "differences there gave padding-oracle attacks such as Lucky "
+                              "Thirteen, which is why RFC 7366 moved the MAC outside the "
+                              "encryption.", block, encrypted, plain_len, mac, mac_name,
+                              encrypted - plain_len - mac);
+    }
+}
+
 /* A protected record: the item queued for it (its epoch is the record's). */
 static char *
 carry_protected (Peer *peer, HlEvent *rec, const guint8 *data, gsize len)
@@ -147,9 +213,10 @@ carry_protected (Peer *peer, HlEvent *rec, const guint8 *data, gsize len)
                          "5-byte header anyone can read and %" G_GSIZE_FORMAT " opaque bytes; "
                          "inside is %s.", len, frag_len, what);
   hl_event_set_caption (rec, cap);
-  tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes · protected with %s keys",
+  tech = g_strdup_printf ("record · %s · %" G_GSIZE_FORMAT " bytes · protected with the %s",
                           hl_content_type_name (type) ? hl_content_type_name (type) : "?",
-                          len, hl_epoch_to_string (hl_event_get_epoch (rec)));
+                          len, hl_engine_keys_words (session_of (peer),
+                                                     hl_event_get_epoch (rec)));
   if (item)
     hl_engine_append_item (run, item, rec_index);
   return tech;
@@ -198,6 +265,49 @@ hl_engine_record_cb (HlSide sender, GBytes *record, gint64 timestamp, gpointer u
   else
     tech = carry_protected (peer, rec, data, len);
   hl_event_set_technical (rec, tech);
+}
+
+/* Once a TLS 1.2 handshake is over (the session's read epoch then names the suite: GnuTLS has
+ * no call for the write epoch's cipher), each protected record our sides sent in it says how
+ * its bytes are laid out around the plaintext that links to it. */
+void
+hl_engine_describe_tls12_records (Run *run)
+{
+  guint n = hl_trace_get_n_events (run->trace);
+
+  for (guint i = 0; i < n; i++)
+    {
+      HlEvent *rec = hl_trace_get_event (run->trace, i);
+      Peer *peer;
+      gsize len, plain_len = 0;
+      const char *what = NULL;
+      g_autofree char *layout = NULL;
+      g_autofree char *cap = NULL;
+
+      if (hl_event_get_kind (rec) != HL_EVENT_RECORD ||
+          hl_event_get_handshake (rec) != run->handshake ||
+          hl_event_get_epoch (rec) == HL_EPOCH_PLAINTEXT)
+        continue;
+      peer = peer_of (run, hl_event_get_role (rec));
+      if (peer->remote)
+        continue;
+      for (guint j = i + 1; j < n; j++)
+        {
+          HlEvent *item = hl_trace_get_event (run->trace, j);
+
+          if (hl_event_get_kind (item) == HL_EVENT_RECORD ||
+              hl_event_get_record (item) != (int) i)
+            continue;
+          what = what ? what : hl_event_get_name (item);
+          plain_len += hl_event_get_length (item);
+        }
+      len = hl_event_get_length (rec);
+      if (what == NULL || len < 5 || (layout = tls12_layout (peer, len - 5, plain_len)) == NULL)
+        continue;
+      cap = g_strdup_printf ("An encrypted record carrying %s: %" G_GSIZE_FORMAT " bytes on the "
+                             "wire, a 5-byte header anyone can read, then %s", what, len, layout);
+      hl_event_set_caption (rec, cap);
+    }
 }
 
 /* A handshake message @peer is sending (from its hook), queued until the record that carries it

@@ -15,12 +15,13 @@
                  "Hello from the server"
 
 static char *
-app_data_caption (HlSide sender, gsize len)
+app_data_caption (Peer *peer, gsize len)
 {
   return g_strdup_printf ("The %s sends %" G_GSIZE_FORMAT " bytes of %s, encrypted and "
-                          "authenticated with the session keys: an eavesdropper sees only their "
-                          "length.", who (sender), len,
-                          sender == HL_SIDE_CLIENT ? "an HTTP request" : "an HTTP response");
+                          "authenticated with the %s: an eavesdropper sees only their "
+                          "length.", who (peer->side), len,
+                          peer->side == HL_SIDE_CLIENT ? "an HTTP request" : "an HTTP response",
+                          hl_engine_keys_words (session_of (peer), HL_EPOCH_APPLICATION));
 }
 
 gboolean
@@ -35,7 +36,7 @@ hl_engine_send_data (Peer *peer, const char *name, const char *caption, const ch
       HlSide other = other_of (peer)->side;
       HlEvent *event = new_event (run, HL_EVENT_APP_DATA, peer->side, other, name);
       g_autoptr(GBytes) bytes = g_bytes_new (text, len);
-      g_autofree char *cap = caption ? g_strdup (caption) : app_data_caption (peer->side, len);
+      g_autofree char *cap = caption ? g_strdup (caption) : app_data_caption (peer, len);
       g_autofree char *tech = g_strdup_printf ("application_data · %" G_GSIZE_FORMAT
                                                " bytes of plaintext", len);
 

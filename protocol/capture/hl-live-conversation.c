@@ -352,10 +352,12 @@ add_app_data (Live *live, const char *name, const char *buf, gsize n)
   HlEvent *event = hl_engine_new_event (run, HL_EVENT_APP_DATA, remote->side, peer->side, name);
   g_autoptr(GBytes) bytes = g_bytes_new (buf, n);
   g_autofree char *cap = g_strdup_printf ("The %s sends %zd bytes of application data, "
-                                          "encrypted and authenticated with the session "
-                                          "keys: an eavesdropper sees only their length.",
+                                          "encrypted and authenticated with the %s: an "
+                                          "eavesdropper sees only their length.",
                                           remote->side == HL_SIDE_CLIENT ? "client" : "server",
-                                          (ssize_t) n);
+                                          (ssize_t) n,
+                                          hl_engine_keys_words (peer->session,
+                                                                HL_EPOCH_APPLICATION));
   g_autofree char *tech = g_strdup_printf ("application_data · %zd bytes of plaintext, "
                                            "as our session read them", (ssize_t) n);
 

@@ -38,6 +38,21 @@ static const HlScenario scenarios[] = {
     "each direction, with encrypt-then-MAC (RFC 7366). The key block now also holds MAC keys.",
     { HL_VERSION_TLS12, HL_KX_RSA, .cert = HL_CERT_RSA, .cipher = HL_CIPHER_AES_128_CBC,
       .ems = TRUE, .etm = TRUE } },
+  { "tls12-cbc-mte", "TLS 1.2 RSA with AES-CBC, MAC-then-encrypt", HL_SCENARIO_GROUP_TLS12,
+    "The same AES-128-CBC and HMAC-SHA1 suite with encrypt-then-MAC switched off: each record is "
+    "the IV followed by the encryption of plaintext, HMAC and padding, so the receiver must "
+    "decrypt and strip the padding before it can check the MAC. Timing differences in that "
+    "check gave padding-oracle attacks such as Lucky Thirteen, which is why RFC 7366 moved the "
+    "MAC outside the encryption.",
+    { HL_VERSION_TLS12, HL_KX_RSA, .cert = HL_CERT_RSA, .cipher = HL_CIPHER_AES_128_CBC,
+      .ems = TRUE, .etm = FALSE } },
+  { "tls12-chacha20", "TLS 1.2 ECDHE with ChaCha20-Poly1305", HL_SCENARIO_GROUP_TLS12,
+    "Ephemeral elliptic-curve Diffie-Hellman with the ChaCha20-Poly1305 AEAD of RFC 7905, a "
+    "cipher that is fast without AES hardware. The 12-byte nonce of each record is the write IV "
+    "XORed with the record's sequence number, so no part of it travels on the wire, and the key "
+    "block holds no MAC keys: Poly1305 is the integrity check.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, .cert = HL_CERT_RSA,
+      .cipher = HL_CIPHER_CHACHA20_POLY1305, .ems = TRUE } },
   { "tls12-mtls", "TLS 1.2 mutual TLS", HL_SCENARIO_GROUP_TLS12,
     "The server asks the client for a certificate too. The client sends its certificate and signs "
     "the handshake so far with its private key (CertificateVerify). The server checks the "

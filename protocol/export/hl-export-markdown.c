@@ -145,7 +145,7 @@ md_events (HlTrace *trace, GString *out)
           hl_event_get_kind (event) == HL_EVENT_MESSAGE)
         {
           g_autofree char *line = g_strdup_printf ("%s · %s", technical ? technical : "",
-                                                   hl_epoch_to_string (hl_event_get_epoch (event)));
+                                                   hl_event_keys_text (trace, event));
 
           g_string_append (out, "<br>*");
           md_append (out, line, TRUE);
@@ -168,6 +168,7 @@ md_negotiated (HlTrace *trace, GString *out)
   static const char *const rows[] = {
     "Version", "Cipher suite", "Key exchange", "Cipher / MAC", "Group", "Signature",
     "EMS / ETM", "Resumed", "Client certificate", "Client random", "Server random",
+    "Session ID",
   };
 
   g_string_append (out, "\n## Negotiated parameters\n\n");
@@ -203,13 +204,19 @@ md_negotiated (HlTrace *trace, GString *out)
               md_cell (out, text);
               break;
             case 1: md_code_cell (out, neg->cipher_suite); break;
-            case 2: md_cell (out, neg->kx); break;
+            case 2:
+              text = hl_negotiated_dup_kx_text (neg);
+              md_cell (out, text);
+              break;
             case 3:
               text = g_strdup_printf ("%s / %s", neg->cipher ? neg->cipher : "—",
                                       neg->mac ? neg->mac : "—");
               md_cell (out, text);
               break;
-            case 4: md_cell (out, neg->group); break;
+            case 4:
+              text = hl_negotiated_dup_group_text (neg);
+              md_cell (out, text);
+              break;
             case 5: md_cell (out, neg->signature); break;
             case 6:
               text = hl_negotiated_dup_ems_etm_text (neg);
@@ -224,6 +231,10 @@ md_negotiated (HlTrace *trace, GString *out)
             case 10:
               text = hl_bytes_to_hex (neg->server_random);
               md_code_cell (out, text);
+              break;
+            case 11:
+              text = hl_negotiated_dup_session_id_text (trace, neg);
+              md_cell (out, text);
               break;
             default:
               g_assert_not_reached ();

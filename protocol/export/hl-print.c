@@ -146,11 +146,27 @@ print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
         g_string_append_printf (out, "      when: %s\n", when);
       if (kind == HL_EVENT_RECORD || kind == HL_EVENT_MESSAGE)
         g_string_append_printf (out, "      %s · %s\n", hl_event_get_technical (event),
-                                hl_epoch_to_string (hl_event_get_epoch (event)));
+                                hl_event_keys_text (trace, event));
       else if (*hl_event_get_technical (event))
         g_string_append_printf (out, "      %s\n", hl_event_get_technical (event));
       if (flags & HL_PRINT_VERBOSE)
         print_fields (trace, event, out);
+    }
+}
+
+const char *
+hl_event_keys_text (HlTrace *trace, HlEvent *event)
+{
+  switch (hl_event_get_epoch (event))
+    {
+    case HL_EPOCH_HANDSHAKE:
+      return "handshake traffic keys";
+    case HL_EPOCH_APPLICATION:
+      return hl_trace_handshake_is_tls13 (trace, hl_event_get_handshake (event))
+               ? "application traffic keys" : "session keys";
+    case HL_EPOCH_PLAINTEXT:
+    default:
+      return "plaintext";
     }
 }
 
@@ -202,6 +218,55 @@ hl_negotiated_flag_text (const HlNegotiated *neg, gboolean value)
   return finished (neg) ? yes_no (value) : "not reached";
 }
 
+static gboolean
+resumed_tls12 (const HlNegotiated *neg)
+{
+  return neg->resumed && g_strcmp0 (neg->version, "TLS1.2") == 0;
+}
+
+char *
+hl_negotiated_dup_kx_text (const HlNegotiated *neg)
+{
+  /* the suite names a key exchange, but an abbreviated handshake runs none (RFC 5246 §7.3) */
+  if (resumed_tls12 (neg) && neg->kx)
+    return g_strdup_printf ("none (resumed; the suite names %s)", neg->kx);
+  return g_strdup (neg->kx ? neg->kx : "—");
+}
+
+char *
+hl_negotiated_dup_group_text (const HlNegotiated *neg)
+{
+  /* older traces stored the group GnuTLS reported for the resumed session */
+  if (resumed_tls12 (neg))
+    return g_strdup ("none (resumed: no key exchange)");
+  return g_strdup (neg->group ? neg->group : "—");
+}
+
+char *
+hl_negotiated_dup_session_id_text (HlTrace *trace, const HlNegotiated *neg)
+{
+  gboolean ticket = FALSE;
+
+  if (g_strcmp0 (neg->version, "TLS1.3") == 0)
+    return g_strdup ("not used (TLS 1.3 resumes with PSK identities; legacy_session_id only "
+                     "echoes the client's)");
+  if (neg->session_id == NULL)
+    return g_strdup ("—");
+  if (g_bytes_get_size (neg->session_id) > 0)
+    return hl_bytes_to_hex (neg->session_id);
+  for (guint i = 0; i < hl_trace_get_n_events (trace) && !ticket; i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      ticket = hl_event_get_handshake (event) == neg->handshake &&
+               hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
+               g_strcmp0 (hl_event_get_name (event), "NewSessionTicket") == 0;
+    }
+  /* RFC 5246 §7.4.1.3: an empty session_id means the session cannot be resumed by its ID */
+  return g_strdup (ticket ? "empty (the server sent a ticket)"
+                          : "empty (the server will not resume this session by ID)");
+}
+
 static void
 print_negotiated (HlTrace *trace, GString *out)
 {
@@ -214,15 +279,18 @@ print_negotiated (HlTrace *trace, GString *out)
       g_autofree char *sr = hl_bytes_to_hex (neg->server_random);
       g_autofree char *version = hl_negotiated_dup_version_text (trace, neg);
       g_autofree char *ems_etm = hl_negotiated_dup_ems_etm_text (neg);
+      g_autofree char *kx = hl_negotiated_dup_kx_text (neg);
+      g_autofree char *group = hl_negotiated_dup_group_text (neg);
+      g_autofree char *session_id = hl_negotiated_dup_session_id_text (trace, neg);
 
       g_string_append_printf (out, "\nNegotiated (connection %u)\n", neg->handshake + 1);
       g_string_append_printf (out, "  version        %s\n", version);
       g_string_append_printf (out, "  cipher suite   %s\n",
                               neg->cipher_suite ? neg->cipher_suite : "—");
-      g_string_append_printf (out, "  key exchange   %s\n", neg->kx ? neg->kx : "—");
+      g_string_append_printf (out, "  key exchange   %s\n", kx);
       g_string_append_printf (out, "  cipher / MAC   %s / %s\n", neg->cipher ? neg->cipher : "—",
                               neg->mac ? neg->mac : "—");
-      g_string_append_printf (out, "  group          %s\n", neg->group ? neg->group : "—");
+      g_string_append_printf (out, "  group          %s\n", group);
       g_string_append_printf (out, "  signature      %s\n",
                               neg->signature ? neg->signature : "—");
       g_string_append_printf (out, "  EMS / ETM      %s\n", ems_etm);
@@ -232,6 +300,7 @@ print_negotiated (HlTrace *trace, GString *out)
                               hl_negotiated_flag_text (neg, neg->client_auth));
       g_string_append_printf (out, "  client random  %s\n", *cr ? cr : "—");
       g_string_append_printf (out, "  server random  %s\n", *sr ? sr : "—");
+      g_string_append_printf (out, "  session ID     %s\n", session_id);
     }
 }
 

@@ -22,6 +22,10 @@ char *hl_bytes_to_hex (GBytes *bytes);
  * local steps; with the sending time where it differs from the time shown. Newly allocated. */
 char *hl_event_dup_when (HlEvent *event);
 
+/* The keys that protect @event, in the words each version teaches: "session keys" (TLS 1.2),
+ * "handshake traffic keys" and "application traffic keys" (TLS 1.3), or "plaintext". */
+const char *hl_event_keys_text (HlTrace *trace, HlEvent *event);
+
 /* What a negotiated parameter set says, honestly for handshakes that did not finish: the
  * version ("not negotiated (the client offered TLS1.2)" when no ServerHello was sent), EMS/ETM
  * ("not applicable" in TLS 1.3, "not reached" when unfinished) and a yes/no fact ("not reached"
@@ -29,5 +33,13 @@ char *hl_event_dup_when (HlEvent *event);
 char       *hl_negotiated_dup_version_text (HlTrace *trace, const HlNegotiated *neg);
 char       *hl_negotiated_dup_ems_etm_text (const HlNegotiated *neg);
 const char *hl_negotiated_flag_text (const HlNegotiated *neg, gboolean value);
+
+/* The key exchange, group and session ID of a connection, never a value it did not use: a
+ * resumed TLS 1.2 handshake has no key exchange, so no group; the session ID is the
+ * ServerHello's, "empty (the server sent a ticket)" when it was empty, "not used" in TLS 1.3.
+ * Newly allocated. */
+char       *hl_negotiated_dup_kx_text (const HlNegotiated *neg);
+char       *hl_negotiated_dup_group_text (const HlNegotiated *neg);
+char       *hl_negotiated_dup_session_id_text (HlTrace *trace, const HlNegotiated *neg);
 
 G_END_DECLS

@@ -350,6 +350,29 @@ hl_trace_get_negotiated (HlTrace *self)
   return self->negotiated;
 }
 
+gboolean
+hl_trace_handshake_is_tls13 (HlTrace *self, guint handshake)
+{
+  g_return_val_if_fail (HL_IS_TRACE (self), FALSE);
+  for (guint i = 0; i < self->negotiated->len; i++)
+    {
+      const HlNegotiated *neg = g_ptr_array_index (self->negotiated, i);
+
+      if (neg->handshake == handshake)
+        return g_strcmp0 (neg->version, "TLS1.3") == 0;
+    }
+  /* nothing negotiated yet (a trace being recorded): only TLS 1.3 has a handshake epoch */
+  for (guint i = 0; i < hl_trace_get_n_events (self); i++)
+    {
+      HlEvent *event = hl_trace_get_event (self, i);
+
+      if (hl_event_get_handshake (event) == handshake &&
+          hl_event_get_epoch (event) == HL_EPOCH_HANDSHAKE)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 GPtrArray *
 hl_trace_get_verifications (HlTrace *self)
 {

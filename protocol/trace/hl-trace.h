@@ -152,6 +152,9 @@ guint              hl_trace_get_n_handshakes (HlTrace *self);
 GPtrArray         *hl_trace_get_secrets (HlTrace *self);      /* of HlSecret, borrowed */
 const HlSecret    *hl_trace_find_secret (HlTrace *self, const char *name, guint handshake);
 GPtrArray         *hl_trace_get_negotiated (HlTrace *self);   /* of HlNegotiated, one per handshake */
+/* Whether @handshake negotiated TLS 1.3 (whose keys are "handshake/application traffic keys";
+ * TLS 1.2 has "session keys"). */
+gboolean           hl_trace_handshake_is_tls13 (HlTrace *self, guint handshake);
 GPtrArray         *hl_trace_get_verifications (HlTrace *self);/* of HlVerification */
 const HlOutcome   *hl_trace_get_outcome (HlTrace *self);
 

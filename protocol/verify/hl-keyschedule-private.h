@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * The key schedule in parts, shared through this header: hl-keyschedule.c (result types, the
  * handshake under study, adding and checking values, transcripts, record keys, public API),
  * hl-keyschedule-wire.c (what the hellos and tickets say; resumption),
- * hl-keyschedule-tls12.c and hl-keyschedule-tls13.c (each version's derivation) and
+ * hl-keyschedule-tls12.c and hl-keyschedule-tls13.c (each version's derivation),
+ * hl-keyschedule-ticket.c (opening a TLS 1.2 ticket with the server's key) and
  * hl-keyschedule-records.c (decrypting every protected record and what that confirms).
  */
 
@@ -142,6 +143,9 @@ void        hl_ks_check_resumption    (Handshake *hs);
 /* hl-keyschedule-tls12.c */
 void        hl_ks_derive_tls12        (Handshake *hs);
 void        hl_ks_check_key_block     (Handshake *hs);
+
+/* hl-keyschedule-ticket.c */
+void        hl_ks_open_ticket         (Handshake *hs);
 
 /* hl-keyschedule-tls13.c */
 void        hl_ks_derive_tls13        (Handshake *hs);

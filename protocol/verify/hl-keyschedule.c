@@ -402,6 +402,7 @@ hl_keyschedule_compute (HlTrace *trace, GError **error)
       else
         hl_ks_derive_tls12 (hs);
       hl_ks_check_resumption (hs);
+      hl_ks_open_ticket (hs);
     }
 
   hl_ks_decrypt_records (trace, hss, n_handshakes, items, schedule->records);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <gnutls/crypto.h>
 
 #include "hl-decoder.h"
 #include "hl-tls-names.h"
@@ -66,17 +67,75 @@ kind_word (HlEvent *event)
   return hl_event_kind_to_string (hl_event_get_kind (event));
 }
 
-/* Byte counts a caption or technical line of @event may name: its length, a record's fragment
- * and header, a message's body and header, an RSA ciphertext (body less its 2-byte length). */
+static const HlNegotiated *
+negotiated_of (HlTrace *trace, guint handshake)
+{
+  GPtrArray *all = hl_trace_get_negotiated (trace);
+
+  for (guint i = 0; i < all->len; i++)
+    if (((HlNegotiated *) g_ptr_array_index (all, i))->handshake == handshake)
+      return g_ptr_array_index (all, i);
+  return NULL;
+}
+
+/* The parts a protected TLS 1.2 record's caption names (hl-engine-records.c), recomputed from
+ * its fragment, the plaintext that links to it and the suite its handshake negotiated: AEAD
+ * explicit nonce, salt, nonce and tag (RFC 5288, RFC 7905); CBC IV, MAC and padding, inside
+ * the encryption or after it (RFC 5246 §6.2.3.2, RFC 7366). */
 static gboolean
-allowed_count (HlEvent *event, guint64 n)
+layout_count (HlTrace *trace, HlEvent *record, guint64 n)
+{
+  const HlNegotiated *neg = negotiated_of (trace, hl_event_get_handshake (record));
+  gsize len = hl_event_get_length (record), plain = 0;
+  gnutls_cipher_algorithm_t cipher;
+
+  if (neg == NULL || g_strcmp0 (neg->version, "TLS1.2") != 0 || neg->cipher == NULL ||
+      hl_event_get_epoch (record) == HL_EPOCH_PLAINTEXT || len < 5)
+    return FALSE;
+  for (guint i = hl_event_get_index (record) + 1; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *item = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_kind (item) != HL_EVENT_RECORD &&
+          hl_event_get_record (item) == (int) hl_event_get_index (record))
+        plain += hl_event_get_length (item);
+    }
+  len -= 5;
+  cipher = gnutls_cipher_get_id (neg->cipher);
+  if (n == plain)
+    return TRUE;
+  if (g_strcmp0 (neg->mac, "AEAD") == 0)
+    {
+      gsize tag = gnutls_cipher_get_tag_size (cipher);
+
+      return len >= plain + tag && (n == tag || n == 12 || n == len - plain - tag ||
+                                    (len - plain - tag > 0 && n == 12 - (len - plain - tag)));
+    }
+  else
+    {
+      gsize block = gnutls_cipher_get_block_size (cipher);
+      gsize mac = gnutls_hmac_get_len (gnutls_mac_get_id (neg->mac));
+      gsize encrypted = len - block - (neg->etm ? mac : 0);
+
+      if (len < block + (neg->etm ? mac : 0) || encrypted < plain + (neg->etm ? 0 : mac))
+        return FALSE;
+      return n == block || n == mac || n == encrypted ||
+             n == encrypted - plain - (neg->etm ? 0 : mac);
+    }
+}
+
+/* Byte counts a caption or technical line of @event may name: its length, a record's fragment
+ * and header (and for TLS 1.2 the parts of its fragment), a message's body and header, an RSA
+ * ciphertext (body less its 2-byte length). */
+static gboolean
+allowed_count (HlTrace *trace, HlEvent *event, guint64 n)
 {
   guint64 len = hl_event_get_length (event);
 
   if (n == len || n == 1)
     return TRUE;
   if (hl_event_get_kind (event) == HL_EVENT_RECORD)
-    return n == 5 || (len >= 5 && n == len - 5);
+    return n == 5 || (len >= 5 && n == len - 5) || layout_count (trace, event, n);
   if (n == 4 || (len >= 4 && n == len - 4) || (len >= 6 && n == len - 6))
     return TRUE;
   if (hl_event_get_kind (event) == HL_EVENT_MESSAGE && hl_event_get_bytes (event) != NULL)
@@ -95,7 +154,8 @@ allowed_count (HlEvent *event, guint64 n)
 /* "(908 bytes)", "45 opaque bytes", "a 12-byte keyed hash": the byte counts a caption names,
  * which are generated from the data and must be the event's. */
 static void
-check_counts (HlTraceCheck *check, HlEvent *event, const char *member, const char *text)
+check_counts (HlTrace *trace, HlTraceCheck *check, HlEvent *event, const char *member,
+              const char *text)
 {
   static GRegex *regex;
   g_autoptr(GMatchInfo) match = NULL;
@@ -111,7 +171,7 @@ check_counts (HlTraceCheck *check, HlEvent *event, const char *member, const cha
       g_autofree char *whole = g_match_info_fetch (match, 0);
       guint64 n = g_ascii_strtoull (number, NULL, 10);
 
-      if (allowed_count (event, n))
+      if (allowed_count (trace, event, n))
         continue;
       if (hl_event_get_kind (event) == HL_EVENT_MESSAGE && hl_event_get_length (event) >= 4)
         add (check, (int) index, g_strdup_printf ("events[%u].%s", index, member), whole,
@@ -302,9 +362,9 @@ hl_recheck_events (HlTrace *trace, HlTraceCheck *check)
           (hl_event_get_kind (event) == HL_EVENT_RECORD ||
            hl_event_get_kind (event) == HL_EVENT_MESSAGE))
         {
-          check_counts (check, event, "caption", hl_event_get_caption (event));
+          check_counts (trace, check, event, "caption", hl_event_get_caption (event));
           if (check->differences->len == before)
-            check_counts (check, event, "technical", hl_event_get_technical (event));
+            check_counts (trace, check, event, "technical", hl_event_get_technical (event));
         }
     }
 }

@@ -216,7 +216,7 @@ wire_detail (HlEvent *event)
   switch (hl_event_get_epoch (event))
     {
     case HL_EPOCH_HANDSHAKE:
-      return g_strdup_printf (_("%s · encrypted (handshake keys)%s"), size, connection);
+      return g_strdup_printf (_("%s · encrypted (handshake traffic keys)%s"), size, connection);
     case HL_EPOCH_APPLICATION:
       return g_strdup_printf (_("%s · encrypted%s"), size, connection);
     case HL_EPOCH_PLAINTEXT:

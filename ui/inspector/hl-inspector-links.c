@@ -31,6 +31,7 @@ hl_insp_update_links (HlInspector *self)
   const char *side = event && hl_event_get_role (event) == HL_SIDE_CLIENT ? "client" : "server";
   const char *tab;
   const char *button = NULL;
+  const HlSecret *pms;   /* the secret a message's link points at */
 
   set_link (self, NULL, NULL, NULL);
   if (event == NULL)
@@ -45,6 +46,13 @@ hl_insp_update_links (HlInspector *self)
                   HL_INSPECTOR_TAB_SECRETS,
                   hl_event_get_handshake_type (event) == 1 ? "client_random" : "server_random");
         break;
+      case 4:
+        /* a TLS 1.2 ticket of an in-memory run, opened with the server's key */
+        pms = hl_trace_find_secret (self->trace, "ticket_state", handshake);
+        if (pms && pms->value)
+          set_link (self, _("What the ticket holds, opened with the server's ticket key: "
+                            "Secrets & Keys"), HL_INSPECTOR_TAB_SECRETS, "ticket_state");
+        break;
       case 11:
         set_link (self, _("The certificate in full, and why it was trusted or not: "
                           "Certificates"), HL_INSPECTOR_TAB_CERTIFICATES, NULL);
@@ -54,10 +62,16 @@ hl_insp_update_links (HlInspector *self)
                   HL_INSPECTOR_TAB_HASHES, NULL);
         break;
       case 16:
-        if (hl_trace_find_secret (self->trace, "premaster_secret", handshake))
+        pms = hl_trace_find_secret (self->trace, "premaster_secret", handshake);
+        /* RSA: we opened it; ECDHE: the shared secret never leaves GnuTLS */
+        if (pms && pms->value)
           set_link (self, _("The premaster secret inside, decrypted, and how it became the "
                             "session keys: Secrets & Keys"), HL_INSPECTOR_TAB_SECRETS,
                     "premaster_secret");
+        else if (pms)
+          set_link (self, _("The shared secret both sides compute from it (held inside "
+                            "GnuTLS), and the session keys: Secrets & Keys"),
+                    HL_INSPECTOR_TAB_SECRETS, "premaster_secret");
         else
           set_link (self, _("The key exchange and the keys that came of it: Secrets & Keys"),
                     HL_INSPECTOR_TAB_SECRETS, "master_secret");

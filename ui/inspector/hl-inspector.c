@@ -102,11 +102,15 @@ participant (HlSide side)
     }
 }
 
+/* TLS 1.2 teaches one set of session keys, TLS 1.3 handshake and application traffic keys */
 static const char *
-epoch_words (HlEvent *record)
+epoch_words (HlInspector *self, HlEvent *record)
 {
-  return hl_event_get_epoch (record) == HL_EPOCH_HANDSHAKE ? _("the handshake traffic keys")
-                                                           : _("the session keys");
+  if (hl_event_get_epoch (record) == HL_EPOCH_HANDSHAKE)
+    return _("the handshake traffic keys");
+  return self->trace && hl_trace_handshake_is_tls13 (self->trace,
+                                                     hl_event_get_handshake (record))
+           ? _("the application traffic keys") : _("the session keys");
 }
 
 static void
@@ -126,21 +130,21 @@ update_form_bar (HlInspector *self)
   if (!self->show_plain)
     text = g_strdup_printf (_("What an eavesdropper sees: a %" G_GSIZE_FORMAT "-byte record "
                               "encrypted with %s. Only its header is readable."),
-                            hl_event_get_length (wire), epoch_words (wire));
+                            hl_event_get_length (wire), epoch_words (self, wire));
   else if (hl_event_get_check (wire) == HL_CHECK_OK)
     text = g_strdup_printf (from_peer ? _("Decrypted by Handshake Lens with %s of the %s ✓ — "
                                           "equal to what our GnuTLS read from the peer.")
                                       : _("Decrypted by Handshake Lens with %s of the %s ✓ — "
-                                          "equal to what GnuTLS sent."), epoch_words (wire),
+                                          "equal to what GnuTLS sent."), epoch_words (self, wire),
                             participant (hl_event_get_side (wire)));
   else if (hl_event_get_check (wire) == HL_CHECK_FAILED)
     text = g_strdup_printf (from_peer ? _("Decrypted with %s ✗ — it does not match what our "
                                           "GnuTLS read from the peer.")
                                       : _("Decrypted with %s ✗ — it does not match what GnuTLS "
-                                          "sent."), epoch_words (wire));
+                                          "sent."), epoch_words (self, wire));
   else
     text = g_strdup_printf (_("As GnuTLS handed it over, before encryption with %s."),
-                            epoch_words (wire));
+                            epoch_words (self, wire));
   gtk_label_set_text (self->form_label, text);
 }
 

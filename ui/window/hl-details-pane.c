@@ -95,13 +95,17 @@ dup_who (HlEvent *event)
   return g_strdup_printf ("%s → %s", hl_side_to_label (side), hl_side_to_label (peer));
 }
 
+/* TLS 1.2 teaches one set of session keys, TLS 1.3 handshake and application traffic keys */
 static const char *
-protection (HlEpoch epoch)
+protection (HlTrace *trace, HlEvent *event)
 {
-  switch (epoch)
+  switch (hl_event_get_epoch (event))
     {
     case HL_EPOCH_HANDSHAKE: return _("Encrypted with the handshake traffic keys");
-    case HL_EPOCH_APPLICATION: return _("Encrypted with the session (application) keys");
+    case HL_EPOCH_APPLICATION:
+      return hl_trace_handshake_is_tls13 (trace, hl_event_get_handshake (event))
+               ? _("Encrypted with the application traffic keys")
+               : _("Encrypted with the session keys");
     case HL_EPOCH_PLAINTEXT:
     default: return _("In the clear — readable by anyone on the path");
     }
@@ -155,7 +159,7 @@ hl_details_pane_set_event (HlDetailsPane *self,
         size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
                                              "%" G_GSIZE_FORMAT " bytes", len), len);
       add_fact (self, _("Size"), size);
-      add_fact (self, _("Protection"), protection (hl_event_get_epoch (event)));
+      add_fact (self, _("Protection"), protection (trace, event));
     }
   if (kind != HL_EVENT_RECORD && hl_event_get_record (event) >= 0 &&
       (guint) hl_event_get_record (event) < hl_trace_get_n_events (trace))
