@@ -119,6 +119,9 @@ hl_engine_setup_peer (Run *run, HlSide side)
                           "gnutls_server_name_set"))
     return FALSE;
 
+  if (!hl_engine_setup_alpn (run, peer))
+    return FALSE;
+
   hl_pipe_attach (run->pipe, side, peer->session);
   if (run->capture)
     hl_engine_attach_capture (run, peer);

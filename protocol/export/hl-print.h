@@ -29,5 +29,7 @@ char *hl_event_dup_when (HlEvent *event);
 char       *hl_negotiated_dup_version_text (HlTrace *trace, const HlNegotiated *neg);
 char       *hl_negotiated_dup_ems_etm_text (const HlNegotiated *neg);
 const char *hl_negotiated_flag_text (const HlNegotiated *neg, gboolean value);
+/* The selected application protocol (ALPN), "none selected" or "not reached". */
+const char *hl_negotiated_alpn_text (const HlNegotiated *neg);
 
 G_END_DECLS

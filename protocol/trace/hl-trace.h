@@ -58,6 +58,8 @@ typedef struct
   GBytes   *client_random;
   GBytes   *server_random;
   GBytes   *session_id;
+  char     *alpn;          /* the application protocol the server selected (RFC 7301), read
+                            * from its ServerHello / EncryptedExtensions, or NULL */
 } HlNegotiated;
 
 void hl_negotiated_free (HlNegotiated *negotiated);
