@@ -250,6 +250,7 @@ test_round_trips (void)
     { "tls12-cbc", 2, 2 },
     { "tls12-mtls", 2, 2 },
     { "tls12-resume-ticket", 2, 1 },
+    { "tls12-downgrade-sentinel", 2, 2 },
     { "tls13", 1, 1 },
     { "tls13-x25519", 1, 1 },
     { "tls13-x25519mlkem768", 1, 1 },   /* where this GnuTLS has the group */

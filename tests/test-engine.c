@@ -64,6 +64,10 @@ static const Expectation expectations[] = {
     "ServerHello Certificate ServerKeyExchange ServerHelloDone NewSessionTicket "
     "ChangeCipherSpec Finished | ServerHello ChangeCipherSpec Finished",
     "TLS1.2", "ECDHE-RSA", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, TRUE },
+  { "tls12-downgrade-sentinel",
+    "ClientHello ClientKeyExchange ChangeCipherSpec Finished",
+    "ServerHello Certificate ServerKeyExchange ServerHelloDone ChangeCipherSpec Finished",
+    "TLS1.2", "ECDHE-RSA", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE },
   { "tls13",
     "ClientHello ChangeCipherSpec Finished",
     "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished",

@@ -8,7 +8,8 @@
 #include "hl-print.h"
 #include "hl-trace-io.h"
 
-/* What the hellos carry beyond the basics (issue 12): ALPN in every scenario. */
+/* What the hellos carry beyond the basics (issue 12): ALPN in every scenario, the TLS 1.3
+ * downgrade sentinel. */
 
 /* The scenario's trace; whether its handshake should succeed is the scenario's business. */
 static HlTrace *
@@ -127,6 +128,97 @@ test_alpn_json (void)
   g_assert_false (hl_trace_equal (trace, old, NULL));
 }
 
+/* The first message called @name in @trace. */
+static HlEvent *
+find_message (HlTrace *trace, const char *name)
+{
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_kind (event) == HL_EVENT_MESSAGE && g_str_equal (hl_event_get_name (event),
+                                                                        name))
+        return event;
+    }
+  g_assert_not_reached ();
+}
+
+/* The downgrade_sentinel field of a ServerHello's wire form, or NULL. */
+static const char *
+sentinel_of (GBytes *server_hello, HlField **root, gsize *offset)
+{
+  g_autoptr(GError) error = NULL;
+  HlField *f;
+
+  *root = hl_decode_handshake (server_hello, 0, FALSE, &error);
+  g_assert_no_error (error);
+  f = hl_field_find (*root, "downgrade_sentinel");
+  if (f == NULL)
+    return NULL;
+  *offset = hl_field_get_offset (f);
+  g_assert_cmpuint (hl_field_get_length (f), ==, 8);
+  g_assert_cmpstr (hl_field_get_rfc (f), ==, "RFC 8446 §4.1.3");
+  return hl_field_get_value (f);
+}
+
+/* RFC 8446 §4.1.3: the TLS 1.3-capable server of tls12-downgrade-sentinel ends its random in
+ * 44 4F 57 4E 47 52 44 01; the decoder names those 8 bytes, and the caption explains them. */
+static void
+test_sentinel (void)
+{
+  static const guint8 downgrd[7] = { 0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44 };
+  g_autoptr(HlTrace) trace = run_ok ("tls12-downgrade-sentinel");
+  HlEvent *sh = find_message (trace, "ServerHello");
+  gsize len;
+  const guint8 *p = g_bytes_get_data (hl_event_get_bytes (sh), &len);
+  /* header (4), legacy_version (2), random (32): the last 8 bytes of the random */
+  const gsize at = 4 + 2 + 24;
+  g_autoptr(HlField) root = NULL;
+  gsize offset = 0;
+  const HlNegotiated *neg = g_ptr_array_index (hl_trace_get_negotiated (trace), 0);
+
+  g_assert_cmpstr (neg->version, ==, "TLS1.2");
+  g_assert_cmpmem (p + at, 7, downgrd, 7);
+  g_assert_cmpuint (p[at + 7], ==, 0x01);
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (neg->server_random, NULL) + 24, 8, p + at,
+                   8);
+  g_assert_cmpstr (sentinel_of (hl_event_get_bytes (sh), &root, &offset), ==, "DOWNGRD 01");
+  g_assert_cmpuint (offset, ==, at);
+  g_assert_nonnull (strstr (hl_event_get_caption (sh), "ends in DOWNGRD 01"));
+  g_assert_nonnull (strstr (hl_event_get_caption (sh), "offered nothing newer"));
+
+  /* the same bytes with version byte 00 (negotiated TLS 1.1 or older), and with 02 (no
+   * sentinel at all) */
+  {
+    g_autofree guint8 *copy = g_memdup2 (p, len);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(HlField) root00 = NULL;
+    g_autoptr(HlField) root02 = NULL;
+
+    copy[at + 7] = 0x00;
+    bytes = g_bytes_new (copy, len);
+    g_assert_cmpstr (sentinel_of (bytes, &root00, &offset), ==, "DOWNGRD 00");
+    copy[at + 7] = 0x02;
+    g_clear_pointer (&bytes, g_bytes_unref);
+    bytes = g_bytes_new (copy, len);
+    g_assert_null (sentinel_of (bytes, &root02, &offset));
+  }
+}
+
+/* A server that speaks only TLS 1.2, and a TLS 1.3 server that negotiated TLS 1.3, write no
+ * sentinel. */
+static void
+test_no_sentinel (gconstpointer data)
+{
+  g_autoptr(HlTrace) trace = run_ok (data);
+  HlEvent *sh = find_message (trace, "ServerHello");
+  g_autoptr(HlField) root = NULL;
+  gsize offset = 0;
+
+  g_assert_null (sentinel_of (hl_event_get_bytes (sh), &root, &offset));
+  g_assert_null (strstr (hl_event_get_caption (sh), "DOWNGRD"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -142,5 +234,9 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &all[i], test_alpn);
     }
   g_test_add_func ("/protocol/hello/alpn-json", test_alpn_json);
+  g_test_add_func ("/protocol/hello/sentinel/tls12-downgrade-sentinel", test_sentinel);
+  g_test_add_data_func ("/protocol/hello/sentinel/none-tls12", "tls12-ecdhe-rsa",
+                        test_no_sentinel);
+  g_test_add_data_func ("/protocol/hello/sentinel/none-tls13", "tls13", test_no_sentinel);
   return g_test_run ();
 }

@@ -108,14 +108,15 @@ void     hl_engine_set_outcome (Run *run);
 void     hl_engine_settle_order (Run *run);
 void     hl_engine_clear_order (Run *run);
 
-/* hl-engine-alpn.c: the application protocol every run speaks (its data is HTTP/1.1); the
+/* hl-engine-hello.c: the application protocol every run speaks (its data is HTTP/1.1); the
  * client also offers h2, the server takes only this. */
 #define HL_ENGINE_ALPN "http/1.1"
 gboolean hl_engine_setup_alpn (Run *run, Peer *peer);
 /* The protocol the server selected, read from the ServerHello (1.2) or EncryptedExtensions
  * (1.3) of @run's handshake in the trace, checked against what @session reports; adds a
- * sentence about ALPN to the captions of the hellos. NULL when no protocol was selected. */
-char    *hl_engine_collect_alpn (Run *run, gboolean tls13, gnutls_session_t session);
+ * sentence about ALPN (and a TLS 1.2 ServerHello's downgrade sentinel) to the captions of the
+ * hellos. NULL when no protocol was selected. */
+char    *hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session);
 
 /* hl-engine-drive.c: the in-memory run of @run's config (both sides here), one connection or two
  * with resumption. */

@@ -49,6 +49,14 @@ static const HlScenario scenarios[] = {
     "the second, the client presents it and both sides skip certificates and key exchange, reusing "
     "the master secret of the first connection with fresh random values.",
     { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .resumption = TRUE } },
+  { "tls12-downgrade-sentinel", "TLS 1.2 client, TLS 1.3 server: the downgrade sentinel",
+    HL_SCENARIO_GROUP_TLS12,
+    "A client that speaks only TLS 1.2 meets a server that also speaks TLS 1.3. They agree on "
+    "TLS 1.2, and the server says so in the last 8 bytes of its random: DOWNGRD followed by "
+    "01 (RFC 8446 §4.1.3). This client offered nothing newer and goes on. A client that had "
+    "offered TLS 1.3 would abort with illegal_parameter on seeing those bytes, because then "
+    "someone on the path must have removed its offer.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .server_tls13 = TRUE } },
   { "tls13", "TLS 1.3", HL_SCENARIO_GROUP_TLS13,
     "The modern handshake in one round trip. The client sends its key share right away; everything "
     "after ServerHello is encrypted, including the server's certificate. Keys come from an HKDF "
@@ -273,6 +281,8 @@ hl_config_dup_priority (const HlConfig *config, gboolean server)
   if (version == HL_VERSION_TLS13 && cipher == HL_CIPHER_AES_128_CBC)
     cipher = HL_CIPHER_AES_128_GCM; /* TLS 1.3 has no CBC suites */
 
+  if (server && version == HL_VERSION_TLS12 && config->server_tls13)
+    g_string_append (p, ":+VERS-TLS1.3");
   g_string_append (p, version == HL_VERSION_TLS13 ? ":+VERS-TLS1.3" : ":+VERS-TLS1.2");
   if (version == HL_VERSION_TLS12)
     {
@@ -374,6 +384,8 @@ hl_config_dup_summary (const HlConfig *config)
     g_string_append (s, " · client certificate");
   if (config->resumption)
     g_string_append (s, " · resumption");
+  if (config->version == HL_VERSION_TLS12 && config->server_tls13)
+    g_string_append (s, " · server also speaks TLS 1.3");
   if (config->attack == HL_ATTACK_REJECTED)
     g_string_append (s, " · attacker in the middle");
   else if (config->attack == HL_ATTACK_TRUSTED_CA)

@@ -8,8 +8,9 @@
 #include "hl-engine-parts.h"
 #include "hl-decoder.h"
 
-/* ALPN (RFC 7301): what the client offers and the server picks, set up here and read back from
- * the hellos on the wire. The application data of every run is HTTP/1.1, so that is all our
+/* What the hellos carry beyond versions and suites, read back from their bytes on the wire.
+ *
+ * ALPN (RFC 7301): what the client offers and the server picks. The application data of every run is HTTP/1.1, so that is all our
  * server speaks; the client also offers h2, as browsers do, so that the server has a choice to
  * make. */
 
@@ -77,8 +78,56 @@ append_caption (HlEvent *event, const char *sentence)
   hl_event_set_caption (event, caption);
 }
 
+/* Whether @field or a field below it is a version naming TLS 1.3. */
+static gboolean
+names_tls13 (HlField *field)
+{
+  if (g_str_equal (hl_field_get_name (field), "version") &&
+      g_str_has_prefix (hl_field_get_value (field) ? hl_field_get_value (field) : "", "TLS 1.3"))
+    return TRUE;
+  for (guint i = 0; i < hl_field_get_n_children (field); i++)
+    if (names_tls13 (hl_field_get_child (field, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a ClientHello's supported_versions lists TLS 1.3 (RFC 8446 §4.2.1). */
+static gboolean
+offers_tls13 (HlEvent *client_hello)
+{
+  g_autoptr(HlField) root = hl_decode_handshake (hl_event_get_bytes (client_hello), 0, FALSE,
+                                                 NULL);
+  HlField *versions = root ? hl_field_find (root, "supported_versions") : NULL;
+
+  return versions != NULL && names_tls13 (versions);
+}
+
+/* RFC 8446 §4.1.3: a server that speaks TLS 1.3 and settles on an older version says so in the
+ * last 8 bytes of its random. Whether this client offered TLS 1.3 decides what the bytes mean. */
+static void
+tell_sentinel (Run *run, HlEvent *server_hello, gboolean offered_tls13)
+{
+  g_autoptr(HlField) root = hl_decode_handshake (hl_event_get_bytes (server_hello), 0, FALSE,
+                                                 NULL);
+  HlField *sentinel = root ? hl_field_find (root, "downgrade_sentinel") : NULL;
+  g_autofree char *sentence = NULL;
+
+  if (sentinel == NULL)
+    return;
+  sentence = g_strdup_printf ("Its random ends in %s (the letters \"DOWNGRD\" and a version "
+                              "byte): this server speaks TLS 1.3 but settled on an older "
+                              "version. %s",
+                              hl_field_get_value (sentinel),
+                              offered_tls13
+                                ? "The client offered TLS 1.3, so someone removed its offer: "
+                                  "it must abort (RFC 8446 §4.1.3)."
+                                : "The client offered nothing newer, so nobody downgraded it "
+                                  "and it goes on (RFC 8446 §4.1.3).");
+  append_caption (server_hello, sentence);
+}
+
 char *
-hl_engine_collect_alpn (Run *run, gboolean tls13, gnutls_session_t session)
+hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
 {
   HlEvent *hello = find_message (run, "ClientHello");
   /* TLS 1.2 answers in the ServerHello, TLS 1.3 in EncryptedExtensions (RFC 8446 §4.2) */
@@ -114,5 +163,7 @@ hl_engine_collect_alpn (Run *run, gboolean tls13, gnutls_session_t session)
                                                    selected);
       append_caption (answer, sentence);
     }
+  if (run->capture && hello != NULL && !tls13 && (answer = find_message (run, "ServerHello")))
+    tell_sentinel (run, answer, offers_tls13 (hello));
   return selected;
 }
