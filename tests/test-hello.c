@@ -2,9 +2,12 @@
 #include "config.h"
 
 #include <string.h>
+#include <gnutls/ocsp.h>
 
 #include "hl-decoder.h"
 #include "hl-engine.h"
+#include "hl-ocsp.h"
+#include "hl-pki.h"
 #include "hl-print.h"
 #include "hl-trace-io.h"
 
@@ -219,6 +222,106 @@ test_no_sentinel (gconstpointer data)
   g_assert_null (strstr (hl_event_get_caption (sh), "DOWNGRD"));
 }
 
+/* Our OCSP encoder's output, read back by GnuTLS: a successful basic response about the
+ * server certificate, status good, times as given, responder by key = the CA's key hash, and a
+ * signature that verifies with the CA's public key (and not with another CA's). */
+static void
+test_ocsp_response (void)
+{
+  g_autoptr(GError) error = NULL;
+  HlPki *pki = hl_pki_get_default (&error);
+  const gint64 now = 1767225600; /* 2026-01-01 00:00:00 UTC */
+  g_autoptr(GBytes) der = NULL;
+  gnutls_ocsp_resp_t resp;
+  gnutls_datum_t datum, key_id = { NULL, 0 }, req_key_hash = { NULL, 0 };
+  gnutls_datum_t name_hash = { NULL, 0 }, key_hash = { NULL, 0 }, serial = { NULL, 0 };
+  gnutls_digest_algorithm_t digest = 0;
+  unsigned int status = 99, reason = 99, verify = 99;
+  time_t this_update = 0, next_update = 0, revoked = 0;
+  gnutls_ocsp_req_t req;
+  gsize len;
+  g_autofree char *why = NULL;
+
+  g_assert_no_error (error);
+  der = hl_ocsp_make_response (pki, HL_IDENTITY_SERVER_RSA, now, &error);
+  g_assert_no_error (error);
+  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
+  datum.size = len;
+
+  g_assert_cmpint (gnutls_ocsp_resp_init (&resp), ==, 0);
+  g_assert_cmpint (gnutls_ocsp_resp_import (resp, &datum), ==, 0);
+  g_assert_cmpint (gnutls_ocsp_resp_get_status (resp), ==, GNUTLS_OCSP_RESP_SUCCESSFUL);
+  g_assert_cmpint (gnutls_ocsp_resp_get_produced (resp), ==, now);
+  g_assert_cmpint (gnutls_ocsp_resp_get_single (resp, 0, &digest, &name_hash, &key_hash, &serial,
+                                                &status, &this_update, &next_update, &revoked,
+                                                &reason), ==, 0);
+  g_assert_cmpint (digest, ==, GNUTLS_DIG_SHA1);
+  g_assert_cmpuint (status, ==, GNUTLS_OCSP_CERT_GOOD);
+  g_assert_cmpint (this_update, ==, now);
+  g_assert_cmpint (next_update, ==, now + 7 * 24 * 3600);
+  g_assert_cmpint (revoked, ==, -1);
+  /* the CertID names the server certificate, issued by the demo CA */
+  g_assert_cmpint (gnutls_ocsp_resp_check_crt (resp, 0, hl_pki_get_certificate (pki,
+                                               HL_IDENTITY_SERVER_RSA)), ==, 0);
+  g_assert_cmpint (gnutls_ocsp_resp_check_crt (resp, 0, hl_pki_get_certificate (pki,
+                                               HL_IDENTITY_SERVER_ECDSA)), <, 0);
+  {
+    guint8 buf[64];
+    size_t n = sizeof buf;
+
+    g_assert_cmpint (gnutls_x509_crt_get_serial (hl_pki_get_certificate (pki,
+                                                 HL_IDENTITY_SERVER_RSA), buf, &n), ==, 0);
+    g_assert_cmpmem (serial.data, serial.size, buf, n);
+  }
+  /* responder byKey: the SHA-1 of the CA's public key, which is the CertID's issuerKeyHash and
+   * what GnuTLS computes for a request about the same certificate */
+  g_assert_cmpint (gnutls_ocsp_resp_get_responder_raw_id (resp, GNUTLS_OCSP_RESP_ID_KEY,
+                                                          &key_id), ==, 0);
+  g_assert_cmpmem (key_id.data, key_id.size, key_hash.data, key_hash.size);
+  g_assert_cmpint (gnutls_ocsp_req_init (&req), ==, 0);
+  g_assert_cmpint (gnutls_ocsp_req_add_cert (req, GNUTLS_DIG_SHA1,
+                                             hl_pki_get_certificate (pki, HL_IDENTITY_CA),
+                                             hl_pki_get_certificate (pki,
+                                                                     HL_IDENTITY_SERVER_RSA)),
+                   ==, 0);
+  g_assert_cmpint (gnutls_ocsp_req_get_cert_id (req, 0, NULL, NULL, &req_key_hash, NULL), ==, 0);
+  g_assert_cmpmem (key_id.data, key_id.size, req_key_hash.data, req_key_hash.size);
+  /* the signature: good with the CA, not with the untrusted CA */
+  g_assert_cmpint (gnutls_ocsp_resp_verify_direct (resp, hl_pki_get_certificate (pki,
+                                                   HL_IDENTITY_CA), &verify, 0), ==, 0);
+  g_assert_cmpuint (verify, ==, 0);
+  verify = 0;
+  g_assert_true (gnutls_ocsp_resp_verify_direct (resp, hl_pki_get_certificate (pki,
+                                                 HL_IDENTITY_UNTRUSTED_CA), &verify, 0) < 0 ||
+                 verify != 0);
+
+  g_assert_true (hl_ocsp_check_response (der, hl_pki_get_certificate (pki, HL_IDENTITY_CA),
+                                         hl_pki_get_certificate (pki, HL_IDENTITY_SERVER_RSA),
+                                         &why));
+  g_assert_null (why);
+  /* one flipped bit in the signature (the last byte of the DER) and our check says no */
+  {
+    g_autofree guint8 *copy = g_memdup2 (datum.data, len);
+    g_autoptr(GBytes) bad = NULL;
+
+    copy[len - 1] ^= 0x01;
+    bad = g_bytes_new (copy, len);
+    g_assert_false (hl_ocsp_check_response (bad, hl_pki_get_certificate (pki, HL_IDENTITY_CA),
+                                            hl_pki_get_certificate (pki,
+                                                                    HL_IDENTITY_SERVER_RSA),
+                                            &why));
+    g_assert_cmpstr (why, ==, "its signature does not verify with the CA's public key");
+  }
+
+  gnutls_free (key_id.data);
+  gnutls_free (req_key_hash.data);
+  gnutls_free (name_hash.data);
+  gnutls_free (key_hash.data);
+  gnutls_free (serial.data);
+  gnutls_ocsp_req_deinit (req);
+  gnutls_ocsp_resp_deinit (resp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -238,5 +341,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/protocol/hello/sentinel/none-tls12", "tls12-ecdhe-rsa",
                         test_no_sentinel);
   g_test_add_data_func ("/protocol/hello/sentinel/none-tls13", "tls13", test_no_sentinel);
+  g_test_add_func ("/protocol/hello/ocsp/response", test_ocsp_response);
   return g_test_run ();
 }

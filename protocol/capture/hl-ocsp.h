@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "hl-pki.h"
+
+G_BEGIN_DECLS
+
+/**
+ * hl_ocsp_make_response:
+ * @pki: the demo PKI
+ * @subject: the certificate the response is about (a leaf signed by @pki's CA)
+ * @now: the time the response is made (seconds since the epoch, UTC)
+ * @error: return location for an error
+ *
+ * Makes a DER OCSPResponse (RFC 6960 §4.2.1) saying @subject is good, signed by the CA that
+ * issued it, which answers for its own certificates: responderID byKey, producedAt and
+ * thisUpdate @now, nextUpdate seven days later, one SingleResponse whose CertID comes from a
+ * GnuTLS OCSP request for @subject (SHA-1, as RFC 6960 §4.1.1 clients use). GnuTLS reads and
+ * checks OCSP responses but cannot make them: this is the small encoder that does.
+ *
+ * Returns: (transfer full): the DER, or %NULL with @error set
+ */
+GBytes *hl_ocsp_make_response (HlPki *pki, HlIdentity subject, gint64 now, GError **error);
+
+/**
+ * hl_ocsp_check_response:
+ * @der: a DER OCSPResponse
+ * @issuer: the CA that should have signed it
+ * @subject: the certificate it should be about
+ * @why: (out) (optional): on failure, what did not hold
+ *
+ * Our own check of a stapled response, independent of the TLS library's: the signature with
+ * @issuer's key (gnutls_ocsp_resp_verify_direct), the CertID against @subject
+ * (gnutls_ocsp_resp_check_crt), and the status "good".
+ *
+ * Returns: %TRUE when all three hold
+ */
+gboolean hl_ocsp_check_response (GBytes            *der,
+                                 gnutls_x509_crt_t  issuer,
+                                 gnutls_x509_crt_t  subject,
+                                 char             **why);
+
+G_END_DECLS
