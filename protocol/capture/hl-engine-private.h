@@ -81,6 +81,8 @@ struct _Run
 };
 
 gboolean hl_engine_setup_peer (Run *run, HlSide side);
+/* TRUE when @rc is not a GnuTLS error; else sets @error (HL_ENGINE_ERROR_SETUP: "@what: …"). */
+gboolean hl_engine_gnutls_ok (int rc, const char *what, GError **error);
 void     hl_engine_record_read_cb (HlSide receiver, gpointer user_data);
 void     hl_engine_run_clear (Run *run);
 Peer    *hl_engine_peer_of (Run *run, HlSide side);

@@ -149,6 +149,16 @@ hl_engine_run_clear (Run *run)
 
 /* Shared with live mode (hl-engine-private.h) */
 
+gboolean
+hl_engine_gnutls_ok (int rc, const char *what, GError **error)
+{
+  if (rc >= 0)
+    return TRUE;
+  g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP, "%s: %s (%d)", what,
+               gnutls_strerror (rc), rc);
+  return FALSE;
+}
+
 Peer *
 hl_engine_peer_of (Run *run, HlSide side)
 {

@@ -33,11 +33,7 @@ priority_for (HlLiveVersions versions)
 gboolean
 hl_live_gnutls_ok (int rc, const char *what, GError **error)
 {
-  if (rc >= 0)
-    return TRUE;
-  g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP, "%s: %s (%d)", what,
-               gnutls_strerror (rc), rc);
-  return FALSE;
+  return hl_engine_gnutls_ok (rc, what, error);
 }
 
 /* Our session for @side over the run's transport, captured like an in-memory one. */

@@ -67,11 +67,7 @@ trust_store (const HlConfig *config)
 static gboolean
 check (int rc, const char *what, GError **error)
 {
-  if (rc >= 0)
-    return TRUE;
-  g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP, "%s: %s (%d)", what,
-               gnutls_strerror (rc), rc);
-  return FALSE;
+  return hl_engine_gnutls_ok (rc, what, error);
 }
 
 /* Sessions */

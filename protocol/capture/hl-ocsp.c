@@ -7,6 +7,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/ocsp.h>
 
+#include "hl-engine-private.h"
 #include "hl-error.h"
 #include "hl-ocsp.h"
 
@@ -89,11 +90,7 @@ put_integer (GByteArray *out, const gnutls_datum_t *magnitude)
 static gboolean
 check (int rc, const char *what, GError **error)
 {
-  if (rc >= 0)
-    return TRUE;
-  g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP, "%s: %s (%d)", what,
-               gnutls_strerror (rc), rc);
-  return FALSE;
+  return hl_engine_gnutls_ok (rc, what, error);
 }
 
 /* The signature algorithm of @key with SHA-256, as an AlgorithmIdentifier (RFC 4055 §5 for
