@@ -223,7 +223,7 @@ test_no_sentinel (gconstpointer data)
 }
 
 /* Our OCSP encoder's output, read back by GnuTLS: a successful basic response about the
- * server certificate, status good, times as given, responder by key = the CA's key hash, and a
+ * server certificate, status good, times as given, responder by name = the CA, and a
  * signature that verifies with the CA's public key (and not with another CA's). */
 static void
 test_ocsp_response (void)
@@ -273,11 +273,18 @@ test_ocsp_response (void)
                                                  HL_IDENTITY_SERVER_RSA), buf, &n), ==, 0);
     g_assert_cmpmem (serial.data, serial.size, buf, n);
   }
-  /* responder byKey: the SHA-1 of the CA's public key, which is the CertID's issuerKeyHash and
-   * what GnuTLS computes for a request about the same certificate */
-  g_assert_cmpint (gnutls_ocsp_resp_get_responder_raw_id (resp, GNUTLS_OCSP_RESP_ID_KEY,
-                                                          &key_id), ==, 0);
-  g_assert_cmpmem (key_id.data, key_id.size, key_hash.data, key_hash.size);
+  /* responder byName: the CA's subject; the CertID's issuerKeyHash is what GnuTLS computes for
+   * a request about the same certificate */
+  {
+    gnutls_datum_t ca_dn = { NULL, 0 };
+
+    g_assert_cmpint (gnutls_ocsp_resp_get_responder_raw_id (resp, GNUTLS_OCSP_RESP_ID_DN,
+                                                            &key_id), ==, 0);
+    g_assert_cmpint (gnutls_x509_crt_get_raw_dn (hl_pki_get_certificate (pki, HL_IDENTITY_CA),
+                                                 &ca_dn), ==, 0);
+    g_assert_cmpmem (key_id.data, key_id.size, ca_dn.data, ca_dn.size);
+    gnutls_free (ca_dn.data);
+  }
   g_assert_cmpint (gnutls_ocsp_req_init (&req), ==, 0);
   g_assert_cmpint (gnutls_ocsp_req_add_cert (req, GNUTLS_DIG_SHA1,
                                              hl_pki_get_certificate (pki, HL_IDENTITY_CA),
@@ -285,7 +292,7 @@ test_ocsp_response (void)
                                                                      HL_IDENTITY_SERVER_RSA)),
                    ==, 0);
   g_assert_cmpint (gnutls_ocsp_req_get_cert_id (req, 0, NULL, NULL, &req_key_hash, NULL), ==, 0);
-  g_assert_cmpmem (key_id.data, key_id.size, req_key_hash.data, req_key_hash.size);
+  g_assert_cmpmem (key_hash.data, key_hash.size, req_key_hash.data, req_key_hash.size);
   /* the signature: good with the CA, not with the untrusted CA */
   g_assert_cmpint (gnutls_ocsp_resp_verify_direct (resp, hl_pki_get_certificate (pki,
                                                    HL_IDENTITY_CA), &verify, 0), ==, 0);

@@ -7,6 +7,7 @@
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
 #include "hl-decoder.h"
+#include "hl-ocsp.h"
 
 /* What the hellos carry beyond versions and suites, read back from their bytes on the wire.
  *
@@ -166,4 +167,87 @@ hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
   if (run->capture && hello != NULL && !tls13 && (answer = find_message (run, "ServerHello")))
     tell_sentinel (run, answer, offers_tls13 (hello));
   return selected;
+}
+
+/* OCSP stapling (RFC 6066 §8; in TLS 1.3 inside the Certificate entry, RFC 8446 §4.4.2.1). */
+
+gboolean
+hl_engine_setup_ocsp (Run *run, GError **error)
+{
+  g_autoptr(GBytes) der = NULL;
+  gnutls_datum_t datum;
+  gsize len = 0;
+
+  if (!run->config->ocsp)
+    return TRUE;
+  der = hl_ocsp_make_response (run->pki, run->server_identity, g_get_real_time () / G_USEC_PER_SEC,
+                               error);
+  if (der == NULL)
+    return FALSE;
+  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
+  datum.size = (unsigned int) len;
+  /* index 0: the server credentials hold one certificate chain */
+  return hl_engine_gnutls_ok (gnutls_certificate_set_ocsp_status_request_mem (run->server_cred,
+                                                                               &datum, 0,
+                                                                               GNUTLS_X509_FMT_DER),
+                              "gnutls_certificate_set_ocsp_status_request_mem", error);
+}
+
+void
+hl_engine_check_ocsp (Peer *client)
+{
+  Run *run = client->run;
+  gnutls_session_t s = client->session;
+  gnutls_datum_t stapled = { NULL, 0 };
+  unsigned n = 0;
+  const gnutls_datum_t *certs = gnutls_certificate_get_peers (s, &n);
+  gnutls_x509_crt_t leaf = NULL, issuer = NULL;
+  gboolean library, ours = FALSE;
+  g_autofree char *why = NULL;
+  g_autofree char *cap = NULL;
+  g_autofree char *tech = NULL;
+  g_autoptr(GBytes) der = NULL;
+
+  if (!run->capture || gnutls_ocsp_status_request_get2 (s, 0, &stapled) < 0 || n == 0)
+    return;
+  der = g_bytes_new (stapled.data, stapled.size);
+  /* GnuTLS's verdict: it checked the response while verifying the chain */
+  library = gnutls_ocsp_status_request_is_checked (s, 0) != 0;
+
+  /* our own: the response's signature with the issuing CA's key (ours in memory; in live mode
+   * the next certificate of the chain the peer sent), its CertID, its status */
+  if (gnutls_x509_crt_init (&leaf) >= 0 &&
+      gnutls_x509_crt_import (leaf, &certs[0], GNUTLS_X509_FMT_DER) >= 0)
+    {
+      gnutls_x509_crt_t ca = NULL;
+
+      if (run->local == HL_SIDE_NONE && run->pki != NULL)
+        ca = hl_pki_get_certificate (run->pki, hl_pki_get_issuer (run->server_identity));
+      else if (n > 1 && gnutls_x509_crt_init (&issuer) >= 0 &&
+               gnutls_x509_crt_import (issuer, &certs[1], GNUTLS_X509_FMT_DER) >= 0)
+        ca = issuer;
+      if (ca != NULL)
+        ours = hl_ocsp_check_response (der, ca, leaf, &why);
+      else
+        why = g_strdup ("the issuing CA's certificate is not at hand");
+    }
+  else
+    why = g_strdup ("the server certificate does not import");
+  g_clear_pointer (&leaf, gnutls_x509_crt_deinit);
+  g_clear_pointer (&issuer, gnutls_x509_crt_deinit);
+
+  cap = g_strdup_printf ("The client checks the OCSP response the server stapled to its "
+                         "certificate (%u bytes of DER): it must be signed by the CA that issued "
+                         "the certificate and say \"good\" for exactly this certificate. "
+                         "GnuTLS %s it; our own check %s.", stapled.size,
+                         library ? "accepted" : "did not accept",
+                         ours ? "of its signature against the CA's public key, its certificate "
+                                "ID and its status agrees"
+                              : why);
+  tech = g_strdup_printf ("gnutls_ocsp_status_request_is_checked = %d · "
+                          "gnutls_ocsp_resp_verify_direct + gnutls_ocsp_resp_check_crt + status "
+                          "good: %s (RFC 6960 §4.2, RFC 6066 §8)", library,
+                          ours ? "yes" : why);
+  add_action (run, HL_SIDE_CLIENT, HL_SIDE_CA, "Check the stapled OCSP response",
+              library && ours ? HL_CHECK_OK : HL_CHECK_FAILED, cap, tech);
 }

@@ -119,6 +119,12 @@ gboolean hl_engine_setup_alpn (Run *run, Peer *peer);
  * sentence about ALPN (and a TLS 1.2 ServerHello's downgrade sentinel) to the captions of the
  * hellos. NULL when no protocol was selected. */
 char    *hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session);
+/* When the config asks for it, an OCSP response for the server certificate, made now and
+ * stapled by the server (its credentials must hold the certificate already). */
+gboolean hl_engine_setup_ocsp (Run *run, GError **error);
+/* After the client verified the chain: if the server stapled an OCSP response, the action
+ * "Check the stapled OCSP response" with GnuTLS's verdict and our own. */
+void     hl_engine_check_ocsp (Peer *client);
 
 /* hl-engine-drive.c: the in-memory run of @run's config (both sides here), one connection or two
  * with resumption. */

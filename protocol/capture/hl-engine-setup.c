@@ -46,6 +46,8 @@ hl_engine_setup_credentials (Run *run, GError **error)
   if (config->client_auth && config->failure != HL_FAILURE_MISSING_CLIENT_CERT &&
       !hl_pki_add_to_credentials (run->pki, HL_IDENTITY_CLIENT, run->client_cred, error))
     return FALSE;
+  if (!hl_engine_setup_ocsp (run, error))
+    return FALSE;
   gnutls_certificate_set_verify_function (run->client_cred, hl_engine_verify_cb);
   gnutls_certificate_set_verify_function (run->server_cred, hl_engine_verify_cb);
 

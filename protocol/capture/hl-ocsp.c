@@ -182,16 +182,26 @@ hl_ocsp_make_response (HlPki *pki, HlIdentity subject, gint64 now, GError **erro
   responses = g_byte_array_new ();
   put_wrapped (responses, 0x30, single);
 
-  /* ResponseData: responderID byKey ([2] EXPLICIT KeyHash, the SHA-1 of the CA's public key:
-   * the same hash as the CertID's issuerKeyHash, since the CA answers itself), producedAt */
+  /* ResponseData: responderID byName ([1] EXPLICIT Name: the CA's subject, since the CA answers
+   * for itself), producedAt. Not byKey: GnuTLS 3.7.9 looks a byKey responder up by the trust
+   * anchor's subjectKeyIdentifier, which in the demo PKI is GnuTLS's key ID (SHA-1 over the
+   * whole SubjectPublicKeyInfo), not RFC 6960's KeyHash (SHA-1 over the key bits): a correct
+   * byKey would not be found, so the client would reject the response. */
+  gnutls_free (key_hash.data);
   tbs = g_byte_array_new ();
   {
-    GByteArray *by_key = g_byte_array_new ();
+    gnutls_datum_t dn = { NULL, 0 };
 
-    put_tlv (by_key, 0x04, key_hash.data, key_hash.size);
-    put_wrapped (tbs, 0xa2, by_key);
+    if (!check (gnutls_x509_crt_get_raw_dn (hl_pki_get_certificate (pki, ca), &dn),
+                "gnutls_x509_crt_get_raw_dn", error))
+      {
+        g_byte_array_unref (responses);
+        g_byte_array_unref (tbs);
+        return NULL;
+      }
+    put_tlv (tbs, 0xa1, dn.data, dn.size);
+    gnutls_free (dn.data);
   }
-  gnutls_free (key_hash.data);
   put_time (tbs, now);
   put_wrapped (tbs, 0x30, responses);
   {

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * @error: return location for an error
  *
  * Makes a DER OCSPResponse (RFC 6960 §4.2.1) saying @subject is good, signed by the CA that
- * issued it, which answers for its own certificates: responderID byKey, producedAt and
+ * issued it, which answers for its own certificates: responderID byName, producedAt and
  * thisUpdate @now, nextUpdate seven days later, one SingleResponse whose CertID comes from a
  * GnuTLS OCSP request for @subject (SHA-1, as RFC 6960 §4.1.1 clients use). GnuTLS reads and
  * checks OCSP responses but cannot make them: this is the small encoder that does.

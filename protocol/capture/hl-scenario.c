@@ -57,6 +57,12 @@ static const HlScenario scenarios[] = {
     "offered TLS 1.3 would abort with illegal_parameter on seeing those bytes, because then "
     "someone on the path must have removed its offer.",
     { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .server_tls13 = TRUE } },
+  { "tls12-ocsp", "TLS 1.2 with a stapled OCSP response", HL_SCENARIO_GROUP_TLS12,
+    "The client asks for the certificate's revocation status (status_request), and the server "
+    "sends an OCSP response right after its certificate, in a CertificateStatus message: signed "
+    "by the authority that issued the certificate and made minutes ago, it says the certificate "
+    "is good. The client checks that signature without contacting anyone (RFC 6066 §8).",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .ocsp = TRUE } },
   { "tls13", "TLS 1.3", HL_SCENARIO_GROUP_TLS13,
     "The modern handshake in one round trip. The client sends its key share right away; everything "
     "after ServerHello is encrypted, including the server's certificate. Keys come from an HKDF "
@@ -92,6 +98,12 @@ static const HlScenario scenarios[] = {
     "offers it as a pre-shared key with a binder, and the server accepts it without sending its "
     "certificate again.",
     { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .resumption = TRUE } },
+  { "tls13-ocsp", "TLS 1.3 with a stapled OCSP response", HL_SCENARIO_GROUP_TLS13,
+    "The client asks for the certificate's revocation status (status_request), and the server "
+    "staples an OCSP response to its certificate, inside the encrypted Certificate message: "
+    "signed by the authority that issued the certificate and made minutes ago, it says the "
+    "certificate is good. The client checks it without contacting anyone (RFC 8446 §4.4.2.1).",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .ocsp = TRUE } },
   { "fail-untrusted-ca", "Failure: certificate from an unknown authority", HL_SCENARIO_GROUP_FAILURES,
     "The server presents a certificate for the right name, but it was signed by an authority the "
     "client does not trust. The client stops and sends an unknown_ca alert.",
@@ -384,6 +396,8 @@ hl_config_dup_summary (const HlConfig *config)
     g_string_append (s, " · client certificate");
   if (config->resumption)
     g_string_append (s, " · resumption");
+  if (config->ocsp)
+    g_string_append (s, " · OCSP stapling");
   if (config->version == HL_VERSION_TLS12 && config->server_tls13)
     g_string_append (s, " · server also speaks TLS 1.3");
   if (config->attack == HL_ATTACK_REJECTED)

@@ -78,6 +78,7 @@ typedef struct
   gboolean   etm;             /* TLS 1.2 CBC encrypt-then-MAC (RFC 7366) */
   gboolean   client_auth;     /* server requires a client certificate; the client has one */
   gboolean   resumption;      /* a second handshake resumes the first (ticket / PSK) */
+  gboolean   ocsp;            /* the server staples an OCSP response (RFC 6066 §8) */
   gboolean   server_tls13;    /* with TLS 1.2: the server speaks TLS 1.3 too, so its random
                                * carries the downgrade sentinel (RFC 8446 §4.1.3) */
   HlFailure  failure;
