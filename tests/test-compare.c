@@ -251,6 +251,7 @@ test_round_trips (void)
     { "tls12-mtls", 2, 2 },
     { "tls12-resume-ticket", 2, 1 },
     { "tls12-downgrade-sentinel", 2, 2 },
+    { "tls12-ocsp", 2, 2 },
     { "tls13", 1, 1 },
     { "tls13-x25519", 1, 1 },
     { "tls13-x25519mlkem768", 1, 1 },   /* where this GnuTLS has the group */
@@ -258,6 +259,7 @@ test_round_trips (void)
     { "tls13-hrr", 2, 2 },
     { "tls13-mtls", 1, 1 },
     { "tls13-resume-psk", 1, 1 },
+    { "tls13-ocsp", 1, 1 },
     { "fail-untrusted-ca", -1, -1 },
     { "fail-expired", -1, -1 },
     { "fail-hostname", -1, -1 },

@@ -68,6 +68,11 @@ static const Expectation expectations[] = {
     "ClientHello ClientKeyExchange ChangeCipherSpec Finished",
     "ServerHello Certificate ServerKeyExchange ServerHelloDone ChangeCipherSpec Finished",
     "TLS1.2", "ECDHE-RSA", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE },
+  { "tls12-ocsp",
+    "ClientHello ClientKeyExchange ChangeCipherSpec Finished",
+    "ServerHello Certificate CertificateStatus ServerKeyExchange ServerHelloDone "
+    "ChangeCipherSpec Finished",
+    "TLS1.2", "ECDHE-RSA", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE },
   { "tls13",
     "ClientHello ChangeCipherSpec Finished",
     "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished",
@@ -101,6 +106,10 @@ static const Expectation expectations[] = {
     "NewSessionTicket NewSessionTicket | ServerHello ChangeCipherSpec EncryptedExtensions "
     "Finished NewSessionTicket NewSessionTicket",
     "TLS1.3", "(EC)DHE", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, TRUE },
+  { "tls13-ocsp",
+    "ClientHello ChangeCipherSpec Finished",
+    "ServerHello ChangeCipherSpec EncryptedExtensions Certificate CertificateVerify Finished",
+    "TLS1.3", "(EC)DHE", "AES-128-GCM", TRUE, 0, HL_SIDE_NONE, FALSE, FALSE },
   { "fail-untrusted-ca", "ClientHello",
     "ServerHello Certificate ServerKeyExchange ServerHelloDone",
     NULL, NULL, NULL, FALSE, 48, HL_SIDE_CLIENT, FALSE, FALSE },

@@ -12,7 +12,7 @@
 #include "hl-trace-io.h"
 
 /* What the hellos carry beyond the basics (issue 12): ALPN in every scenario, the TLS 1.3
- * downgrade sentinel. */
+ * downgrade sentinel, OCSP stapling. */
 
 /* The scenario's trace; whether its handshake should succeed is the scenario's business. */
 static HlTrace *
@@ -329,6 +329,104 @@ test_ocsp_response (void)
   gnutls_ocsp_resp_deinit (resp);
 }
 
+/* The action of @trace called @name, or NULL. */
+static HlEvent *
+find_action (HlTrace *trace, const char *name)
+{
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+
+      if (hl_event_get_kind (event) == HL_EVENT_ACTION && g_str_equal (hl_event_get_name (event),
+                                                                       name))
+        return event;
+    }
+  return NULL;
+}
+
+static gnutls_x509_crt_t
+import_crt (GBytes *der)
+{
+  gnutls_x509_crt_t crt;
+  gsize len;
+  gnutls_datum_t datum;
+
+  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
+  datum.size = len;
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
+  return crt;
+}
+
+/* tls12-ocsp / tls13-ocsp: the client asks (status_request in its ClientHello), the server
+ * staples (CertificateStatus in 1.2, the Certificate entry's extension in 1.3), the decoder reads
+ * the response's fields, the bytes on the wire verify against the trace's CA and server
+ * certificate, and the client's check is a ✓ that follows its chain check. */
+static void
+test_ocsp_scenario (gconstpointer data)
+{
+  gboolean tls13 = g_str_equal (data, "tls13-ocsp");
+  g_autoptr(HlTrace) trace = run_ok (data);
+  HlEvent *hello = find_message (trace, "ClientHello");
+  HlEvent *carrier = find_message (trace, tls13 ? "Certificate" : "CertificateStatus");
+  HlEvent *check = find_action (trace, "Check the stapled OCSP response");
+  HlEvent *chain = find_action (trace, "Verify the certificate chain");
+  g_autoptr(HlField) hello_root = hl_decode_handshake (hl_event_get_bytes (hello), 0, tls13,
+                                                       NULL);
+  g_autoptr(HlField) root = hl_decode_handshake (hl_event_get_bytes (carrier), 0, tls13, NULL);
+  HlField *der_field = hl_field_find (root, tls13 ? "ocsp_response" : "response");
+  const guint8 *p = g_bytes_get_data (hl_event_get_bytes (carrier), NULL);
+  gsize der_len;
+  g_autoptr(GBytes) der = NULL;
+  gnutls_x509_crt_t ca, leaf;
+  g_autofree char *why = NULL;
+  g_autofree char *count = NULL;
+
+  g_assert_nonnull (check);
+  g_assert_nonnull (hl_field_find (hello_root, "status_request"));
+  g_assert_cmpint (hl_event_get_side (carrier), ==, HL_SIDE_SERVER);
+  if (!tls13)
+    g_assert_cmpuint (p[0], ==, 22); /* certificate_status */
+  g_assert_nonnull (der_field);
+  g_assert_cmpstr (hl_field_get_value (hl_field_find (der_field, "response_status")), ==,
+                   "successful");
+  g_assert_cmpstr (hl_field_get_value (hl_field_find (der_field, "cert_status")), ==, "good");
+  g_assert_cmpstr (hl_field_get_value (hl_field_find (der_field, "responder")), ==,
+                   "CN=Handshake Lens Demo CA,O=Handshake Lens");
+
+  /* the DER after its 3-byte length, as it was on the wire */
+  der_len = (gsize) p[hl_field_get_offset (der_field)] << 16 |
+            (gsize) p[hl_field_get_offset (der_field) + 1] << 8 |
+            p[hl_field_get_offset (der_field) + 2];
+  g_assert_cmpuint (der_len + 3, ==, hl_field_get_length (der_field));
+  der = g_bytes_new (p + hl_field_get_offset (der_field) + 3, der_len);
+  ca = import_crt (hl_trace_get_ca_certificate (trace));
+  leaf = import_crt (g_ptr_array_index (hl_trace_get_server_chain (trace), 0));
+  g_assert_true (hl_ocsp_check_response (der, ca, leaf, &why));
+  gnutls_x509_crt_deinit (ca);
+  gnutls_x509_crt_deinit (leaf);
+
+  /* the captions name the DER's size, computed from it */
+  count = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes of DER", der_len);
+  g_assert_nonnull (strstr (hl_event_get_caption (carrier), count));
+  g_assert_nonnull (strstr (hl_event_get_caption (check), count));
+
+  g_assert_cmpint (hl_event_get_side (check), ==, HL_SIDE_CLIENT);
+  g_assert_cmpint (hl_event_get_check (check), ==, HL_CHECK_OK);
+  g_assert_cmpuint (hl_event_get_index (check), ==, hl_event_get_index (chain) + 1);
+  g_assert_nonnull (strstr (hl_event_get_technical (check),
+                            "gnutls_ocsp_status_request_is_checked = 1"));
+}
+
+/* Without the server stapling anything there is nothing to check and no action claims so. */
+static void
+test_ocsp_none (void)
+{
+  g_autoptr(HlTrace) trace = run_ok ("tls13");
+
+  g_assert_null (find_action (trace, "Check the stapled OCSP response"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -349,5 +447,8 @@ main (int argc, char **argv)
                         test_no_sentinel);
   g_test_add_data_func ("/protocol/hello/sentinel/none-tls13", "tls13", test_no_sentinel);
   g_test_add_func ("/protocol/hello/ocsp/response", test_ocsp_response);
+  g_test_add_data_func ("/protocol/hello/ocsp/tls12-ocsp", "tls12-ocsp", test_ocsp_scenario);
+  g_test_add_data_func ("/protocol/hello/ocsp/tls13-ocsp", "tls13-ocsp", test_ocsp_scenario);
+  g_test_add_func ("/protocol/hello/ocsp/none", test_ocsp_none);
   return g_test_run ();
 }

@@ -127,6 +127,65 @@ tell_sentinel (Run *run, HlEvent *server_hello, gboolean offered_tls13)
   append_caption (server_hello, sentence);
 }
 
+/* The value of the derived field @name below @f, or "?" */
+static const char *
+value_below (HlField *f, const char *name)
+{
+  HlField *child = hl_field_find (f, name);
+
+  return child && hl_field_get_value (child) ? hl_field_get_value (child) : "?";
+}
+
+/* What the stapled OCSP response says, in the caption of the message that carries it: TLS 1.2's
+ * CertificateStatus (RFC 6066 §8), or TLS 1.3's server Certificate (RFC 8446 §4.4.2.1). */
+static void
+tell_ocsp (Run *run, gboolean tls13)
+{
+  HlEvent *carrier = NULL;
+  g_autoptr(HlField) root = NULL;
+  HlField *der;
+  gsize body = 0;
+  g_autofree char *sentence = NULL;
+
+  for (guint i = 0; i < hl_trace_get_n_events (run->trace) && carrier == NULL; i++)
+    {
+      HlEvent *event = hl_trace_get_event (run->trace, i);
+
+      if (hl_event_get_handshake (event) == run->handshake &&
+          hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
+          hl_event_get_side (event) == HL_SIDE_SERVER &&
+          g_strcmp0 (hl_event_get_name (event), tls13 ? "Certificate" : "CertificateStatus") == 0)
+        carrier = event;
+    }
+  if (carrier == NULL)
+    return;
+  root = hl_decode_handshake (hl_event_get_bytes (carrier), 0, tls13, NULL);
+  der = root ? hl_field_find (root, tls13 ? "ocsp_response" : "response") : NULL;
+  if (der == NULL || hl_field_find (der, "cert_status") == NULL)
+    return;
+  body = g_bytes_get_size (hl_event_get_bytes (carrier)) - 4;
+  /* the DER follows its 3-byte length */
+  if (tls13)
+    {
+      sentence = g_strdup_printf ("Stapled to it, as the client asked with status_request: an "
+                                  "OCSP response (%" G_GSIZE_FORMAT " bytes of DER) signed by "
+                                  "%s, saying the certificate is %s until %s.",
+                                  hl_field_get_length (der) - 3, value_below (der, "responder"),
+                                  value_below (der, "cert_status"),
+                                  value_below (der, "next_update"));
+      append_caption (carrier, sentence);
+      return;
+    }
+  sentence = g_strdup_printf ("The server staples an OCSP response to its certificate, as the "
+                              "client asked with status_request: %" G_GSIZE_FORMAT " bytes of "
+                              "DER in a %" G_GSIZE_FORMAT "-byte body, signed by %s, saying the "
+                              "certificate is %s until %s. The client need not ask the "
+                              "authority itself (RFC 6066 §8).", hl_field_get_length (der) - 3,
+                              body, value_below (der, "responder"),
+                              value_below (der, "cert_status"), value_below (der, "next_update"));
+  hl_event_set_caption (carrier, sentence);
+}
+
 char *
 hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
 {
@@ -166,6 +225,8 @@ hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
     }
   if (run->capture && hello != NULL && !tls13 && (answer = find_message (run, "ServerHello")))
     tell_sentinel (run, answer, offers_tls13 (hello));
+  if (run->capture)
+    tell_ocsp (run, tls13);
   return selected;
 }
 

@@ -191,7 +191,13 @@ ext_status_request (HlReader              *r,
   if (where == HL_EXT_CERTIFICATE)
     {
       /* TLS 1.3 carries the OCSP response inside the CertificateEntry (RFC 8446 §4.4.2.1). */
-      f = dec_opaque (r, ext, "ocsp_response", 3, NULL);
+      HlSpan der = { NULL, 0, 0 };
+
+      f = dec_opaque (r, ext, "ocsp_response", 3, &der);
+      dec_annotate (f, "RFC 8446 §4.4.2.1",
+                    "The OCSP response the server staples to its certificate (DER).");
+      if (type == 1)
+        hl_decode_ocsp_response (f, &der);
       return;
     }
 
