@@ -7,6 +7,7 @@
 #include "hl-decoder.h"
 #include "hl-engine.h"
 #include "hl-ocsp.h"
+#include "hl-pipe.h"
 #include "hl-pki.h"
 #include "hl-print.h"
 #include "hl-trace-io.h"
@@ -427,6 +428,80 @@ test_ocsp_none (void)
   g_assert_null (find_action (trace, "Check the stapled OCSP response"));
 }
 
+/* The GnuTLS fact behind the sentinel (measured on 3.7.9): someone on the path hides the
+ * client's TLS 1.3 offer by changing the supported_versions extension's type (same length,
+ * so nothing else needs fixing; the server ignores an extension it does not know). The
+ * TLS 1.3-capable server falls back to TLS 1.2 and writes DOWNGRD 01; the client, which offered
+ * TLS 1.3, refuses the ServerHello with GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER and sends no alert
+ * itself — gnutls_alert_send_appropriate() then sends illegal_parameter (RFC 8446 §4.1.3). */
+static void
+test_sentinel_abort (void)
+{
+  static const char *const both = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+  g_autoptr(GError) error = NULL;
+  HlPki *pki = hl_pki_get_default (&error);
+  g_autoptr(HlPipe) pipe = hl_pipe_new ();
+  gnutls_certificate_credentials_t ccred, scred;
+  gnutls_session_t client, server;
+  guint8 buf[4096];
+  gssize n;
+  g_autoptr(GBytes) record = NULL;
+  g_autoptr(HlField) root = NULL;
+  HlField *type;
+  gsize at;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (gnutls_certificate_allocate_credentials (&ccred), ==, 0);
+  g_assert_cmpint (gnutls_certificate_allocate_credentials (&scred), ==, 0);
+  g_assert_true (hl_pki_trust (pki, HL_IDENTITY_CA, ccred, &error));
+  g_assert_true (hl_pki_add_to_credentials (pki, HL_IDENTITY_SERVER_RSA, scred, &error));
+  g_assert_cmpint (gnutls_init (&client, GNUTLS_CLIENT | GNUTLS_NONBLOCK), ==, 0);
+  g_assert_cmpint (gnutls_init (&server, GNUTLS_SERVER | GNUTLS_NONBLOCK), ==, 0);
+  g_assert_cmpint (gnutls_priority_set_direct (client, both, NULL), ==, 0);
+  g_assert_cmpint (gnutls_priority_set_direct (server, both, NULL), ==, 0);
+  g_assert_cmpint (gnutls_credentials_set (client, GNUTLS_CRD_CERTIFICATE, ccred), ==, 0);
+  g_assert_cmpint (gnutls_credentials_set (server, GNUTLS_CRD_CERTIFICATE, scred), ==, 0);
+  hl_pipe_attach (pipe, HL_SIDE_CLIENT, client);
+  hl_pipe_attach (pipe, HL_SIDE_SERVER, server);
+
+  g_assert_cmpint (gnutls_handshake (client), ==, GNUTLS_E_AGAIN);
+  /* the attacker takes the ClientHello off the wire, changes 1 byte, passes it on */
+  n = hl_pipe_read (pipe, HL_SIDE_SERVER, buf, sizeof buf);
+  g_assert_cmpint (n, >, 5);
+  g_assert_cmpuint (hl_pipe_get_pending (pipe, HL_SIDE_SERVER), ==, 0);
+  record = g_bytes_new (buf, n);
+  root = hl_decode_record (record, 0, &error);
+  g_assert_no_error (error);
+  type = hl_field_find (hl_field_find (root, "supported_versions"), "extension_type");
+  at = hl_field_get_offset (type);
+  g_assert_cmpuint (buf[at], ==, 0x00);
+  g_assert_cmpuint (buf[at + 1], ==, 0x2b);
+  buf[at] = 0xff; /* 0xff2b: no extension anyone knows */
+  hl_pipe_write (pipe, HL_SIDE_CLIENT, buf, n);
+
+  g_assert_cmpint (gnutls_handshake (server), ==, GNUTLS_E_AGAIN);
+  g_assert_cmpint (gnutls_protocol_get_version (server), ==, GNUTLS_TLS1_2);
+  n = hl_pipe_read (pipe, HL_SIDE_CLIENT, buf, sizeof buf);
+  /* record header 5, handshake header 4, legacy_version 2: the random's last 8 bytes */
+  g_assert_cmpint (n, >, 5 + 4 + 2 + 32);
+  g_assert_cmpmem (buf + 5 + 4 + 2 + 24, 8, "DOWNGRD\x01", 8);
+  hl_pipe_write (pipe, HL_SIDE_SERVER, buf, n);
+
+  g_assert_cmpint (gnutls_handshake (client), ==, GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
+  g_assert_cmpuint (hl_pipe_get_pending (pipe, HL_SIDE_SERVER), ==, 0);
+  g_assert_cmpint (gnutls_alert_send_appropriate (client, GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER),
+                   ==, 0);
+  n = hl_pipe_read (pipe, HL_SIDE_SERVER, buf, sizeof buf);
+  g_assert_cmpint (n, ==, 7);
+  /* alert record, fatal (2), illegal_parameter (47) */
+  g_assert_cmpmem (buf, 7, "\x15\x03\x03\x00\x02\x02\x2f", 7);
+
+  gnutls_deinit (client);
+  gnutls_deinit (server);
+  gnutls_certificate_free_credentials (ccred);
+  gnutls_certificate_free_credentials (scred);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -443,6 +518,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/protocol/hello/alpn-json", test_alpn_json);
   g_test_add_func ("/protocol/hello/sentinel/tls12-downgrade-sentinel", test_sentinel);
+  g_test_add_func ("/protocol/hello/sentinel/gnutls-client-aborts", test_sentinel_abort);
   g_test_add_data_func ("/protocol/hello/sentinel/none-tls12", "tls12-ecdhe-rsa",
                         test_no_sentinel);
   g_test_add_data_func ("/protocol/hello/sentinel/none-tls13", "tls13", test_no_sentinel);
