@@ -270,6 +270,7 @@ test_round_trips (void)
     { "mitm-rejected", -1, 1 },
     { "mitm-trusted-ca", 1, 1 },
     { "mitm-no-check", 1, 1 },
+    { "mitm-downgrade", -1, -1 },
   };
 
   guint checked = 0;

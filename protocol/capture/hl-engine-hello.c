@@ -122,8 +122,9 @@ tell_sentinel (Run *run, HlEvent *server_hello, gboolean offered_tls13)
                               offered_tls13
                                 ? "The client offered TLS 1.3, so someone removed its offer: "
                                   "it must abort (RFC 8446 §4.1.3)."
-                                : "The client offered nothing newer, so nobody downgraded it "
-                                  "and it goes on (RFC 8446 §4.1.3).");
+                                : "The ClientHello it answers offers nothing newer; only a "
+                                  "hello that offered TLS 1.3 would make its sender abort here "
+                                  "(RFC 8446 §4.1.3).");
   append_caption (server_hello, sentence);
 }
 

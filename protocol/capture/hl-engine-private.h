@@ -132,5 +132,14 @@ gboolean hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error)
 
 /* hl-mitm.c: the attack scenarios (config->attack), with @run as the client's connection. */
 gboolean hl_mitm_run (Run *run, GCancellable *cancellable, GError **error);
+/* Once both connections are captured: the attacker's role in each becomes the attacker (events
+ * in @authored keep their captions), and the outcome is the client's and the server's. */
+gboolean hl_mitm_step (Peer *peer);  /* one gnutls_handshake() call; TRUE if anything happened */
+void     hl_mitm_collect (Run *front, Run *back);  /* negotiated values, leftovers, order */
+void     hl_mitm_rename_attacker (HlTrace *trace, GHashTable *authored);
+void     hl_mitm_set_outcome (HlTrace *trace, Peer *client, Peer *server);
+/* hl-mitm-relay.c: the attacker that relays bytes and rewrites one (HL_ATTACK_DOWNGRADE). */
+gboolean hl_mitm_relay_run (Run *run, GCancellable *cancellable, GError **error);
+gboolean hl_engine_setup_credentials (Run *run, GError **error);
 
 G_END_DECLS

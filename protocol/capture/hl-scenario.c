@@ -153,6 +153,14 @@ static const HlScenario scenarios[] = {
     "accepts the attacker's as readily as the real one. The attacker reads and changes the "
     "traffic exactly as if its CA were trusted.",
     { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .attack = HL_ATTACK_NO_CHECK } },
+  { "mitm-downgrade", "Attack: hiding the client's TLS 1.3 offer", HL_SCENARIO_GROUP_ATTACKS,
+    "Client and server both speak TLS 1.3 and TLS 1.2. An attacker on the path changes one byte "
+    "of the ClientHello: the supported_versions extension gets a type nobody knows, so the "
+    "server never sees the TLS 1.3 offer and falls back to TLS 1.2. But a TLS 1.3 server that "
+    "does so ends its random in \"DOWNGRD\" 01, and the client, which did offer TLS 1.3, sees "
+    "it in the ServerHello and aborts with illegal_parameter (RFC 8446 §4.1.3). The attacker "
+    "holds no keys: it only relays bytes.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .attack = HL_ATTACK_DOWNGRADE } },
 };
 
 /* The table split once into what this GnuTLS can run and what it cannot. */
@@ -296,6 +304,8 @@ hl_config_dup_priority (const HlConfig *config, gboolean server)
   if (server && version == HL_VERSION_TLS12 && config->server_tls13)
     g_string_append (p, ":+VERS-TLS1.3");
   g_string_append (p, version == HL_VERSION_TLS13 ? ":+VERS-TLS1.3" : ":+VERS-TLS1.2");
+  if (config->attack == HL_ATTACK_DOWNGRADE)
+    g_string_append (p, ":+VERS-TLS1.2"); /* both would fall back; one is made to */
   if (version == HL_VERSION_TLS12)
     {
       if (config->kx == HL_KX_RSA)
@@ -406,11 +416,14 @@ hl_config_dup_summary (const HlConfig *config)
     g_string_append (s, " · attacker in the middle, its CA trusted");
   else if (config->attack == HL_ATTACK_NO_CHECK)
     g_string_append (s, " · attacker in the middle, no certificate check");
+  else if (config->attack == HL_ATTACK_DOWNGRADE)
+    g_string_append (s, " · attacker rewrites the ClientHello");
   return g_string_free (s, FALSE);
 }
 
 gboolean
 hl_config_expects_failure (const HlConfig *config)
 {
-  return config->failure != HL_FAILURE_NONE || config->attack == HL_ATTACK_REJECTED;
+  return config->failure != HL_FAILURE_NONE || config->attack == HL_ATTACK_REJECTED ||
+         config->attack == HL_ATTACK_DOWNGRADE;
 }

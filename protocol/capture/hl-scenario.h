@@ -60,6 +60,7 @@ typedef enum
   HL_ATTACK_REJECTED,    /* the client checks the attacker's certificate and refuses it */
   HL_ATTACK_TRUSTED_CA,  /* the attacker's CA is in the client's trust store */
   HL_ATTACK_NO_CHECK,    /* the client does not check the certificate at all (a bug) */
+  HL_ATTACK_DOWNGRADE,   /* the attacker relays bytes and hides the client's TLS 1.3 offer */
 } HlAttack;
 
 /**
