@@ -502,6 +502,71 @@ test_sentinel_abort (void)
   gnutls_certificate_free_credentials (scred);
 }
 
+/* mitm-downgrade: the record the attacker passed on differs from the client's in exactly one
+ * byte, the first of the supported_versions type; the server, seeing no TLS 1.3 offer, wrote
+ * DOWNGRD 01; the client read that ServerHello and sent illegal_parameter. */
+static void
+test_mitm_downgrade (void)
+{
+  g_autoptr(HlTrace) trace = run_ok ("mitm-downgrade");
+  HlEvent *original = NULL, *copy = NULL, *server_hello = NULL, *alert = NULL;
+  const guint8 *a, *b;
+  gsize alen, blen, differ = 0, at = 0;
+  g_autoptr(HlField) root = NULL;
+  HlField *type;
+  const HlOutcome *outcome = hl_trace_get_outcome (trace);
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      guint h = hl_event_get_handshake (event);
+
+      if (hl_event_get_kind (event) == HL_EVENT_RECORD && original == NULL && h == 0)
+        original = event;
+      if (hl_event_get_kind (event) == HL_EVENT_RECORD && copy == NULL && h == 1)
+        copy = event;
+      if (hl_event_get_kind (event) == HL_EVENT_MESSAGE && h == 0 &&
+          g_str_equal (hl_event_get_name (event), "ServerHello"))
+        server_hello = event;
+      if (hl_event_get_kind (event) == HL_EVENT_ALERT && alert == NULL)
+        alert = event;
+    }
+  g_assert_nonnull (original);
+  g_assert_nonnull (copy);
+  g_assert_cmpint (hl_event_get_side (original), ==, HL_SIDE_CLIENT);
+  g_assert_cmpint (hl_event_get_side (copy), ==, HL_SIDE_ATTACKER);
+  g_assert_cmpint (hl_event_get_forwarded (copy), ==, (int) hl_event_get_index (original));
+
+  a = g_bytes_get_data (hl_event_get_bytes (original), &alen);
+  b = g_bytes_get_data (hl_event_get_bytes (copy), &blen);
+  g_assert_cmpuint (alen, ==, blen);
+  for (gsize i = 0; i < alen; i++)
+    if (a[i] != b[i])
+      {
+        differ++;
+        at = i;
+      }
+  g_assert_cmpuint (differ, ==, 1);
+  root = hl_decode_record (hl_event_get_bytes (original), 0, NULL);
+  type = hl_field_find (hl_field_find (root, "supported_versions"), "extension_type");
+  g_assert_cmpuint (hl_field_get_offset (type), ==, at);
+  g_assert_cmpuint (a[at], ==, 0x00);
+  g_assert_cmpuint (b[at], ==, 0xff);
+
+  /* the ServerHello the client read ends in the sentinel */
+  g_assert_nonnull (server_hello);
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (hl_event_get_bytes (server_hello), NULL)
+                   + 4 + 2 + 24, 8, "DOWNGRD\x01", 8);
+  g_assert_nonnull (strstr (hl_event_get_caption (server_hello), "so someone removed its offer"));
+  g_assert_nonnull (alert);
+  g_assert_cmpint (hl_event_get_side (alert), ==, HL_SIDE_CLIENT);
+  g_assert_cmpuint (hl_event_get_alert_description (alert), ==, 47);
+  g_assert_false (outcome->client_ok);
+  g_assert_false (outcome->server_ok);
+  g_assert_cmpint (outcome->alert_sender, ==, HL_SIDE_CLIENT);
+  g_assert_cmpuint (outcome->alert, ==, 47);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -519,6 +584,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/hello/alpn-json", test_alpn_json);
   g_test_add_func ("/protocol/hello/sentinel/tls12-downgrade-sentinel", test_sentinel);
   g_test_add_func ("/protocol/hello/sentinel/gnutls-client-aborts", test_sentinel_abort);
+  g_test_add_func ("/protocol/hello/sentinel/mitm-downgrade", test_mitm_downgrade);
   g_test_add_data_func ("/protocol/hello/sentinel/none-tls12", "tls12-ecdhe-rsa",
                         test_no_sentinel);
   g_test_add_data_func ("/protocol/hello/sentinel/none-tls13", "tls13", test_no_sentinel);

@@ -24,6 +24,8 @@
  */
 
 #define MAX_ROUNDS 16
+/* What supported_versions (0x002b) becomes: its first byte set to ff, a type IANA never gave. */
+#define HIDDEN_TYPE 0xff2b
 
 typedef struct
 {
@@ -101,22 +103,23 @@ hide_tls13 (Relay *relay, guint8 *record, gsize len)
                                               "ClientHello before passing it on: at offset %"
                                               G_GSIZE_FORMAT " of the record, the "
                                               "supported_versions extension's type 00 2b "
-                                              "becomes ff 2b, a type nobody knows. The "
+                                              "becomes %02x 2b, a type nobody knows. The "
                                               "lengths stay the same, so the server reads a "
                                               "well-formed hello, ignores the unknown "
                                               "extension — and no longer sees TLS 1.3 offered.",
-                                              at);
-      g_autofree char *tech = g_strdup_printf ("record byte %" G_GSIZE_FORMAT ": 0x00 → 0xff "
+                                              at, HIDDEN_TYPE >> 8);
+      g_autofree char *tech = g_strdup_printf ("record byte %" G_GSIZE_FORMAT ": 0x00 → 0x%02x "
                                                "(extension_type 0x002b supported_versions → "
-                                               "0xff2b, unassigned) · RFC 8446 §4.2: unknown "
-                                               "extensions are ignored", at);
+                                               "0x%04x, unassigned) · RFC 8446 §4.2: unknown "
+                                               "extensions are ignored", at, HIDDEN_TYPE >> 8,
+                                               HIDDEN_TYPE);
       HlEvent *event = hl_engine_add_action (&relay->back, HL_SIDE_CLIENT, HL_SIDE_NONE,
                                              "Hide the TLS 1.3 offer", HL_CHECK_NONE, cap,
                                              tech);
 
       g_hash_table_add (relay->authored, g_object_ref (event));
     }
-  record[at] = 0xff;
+  record[at] = HIDDEN_TYPE >> 8;
   return (int) at;
 }
 
@@ -205,6 +208,35 @@ drive (Relay *relay, GCancellable *cancellable, GError **error)
   g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_STALLED,
                "the downgrade did not end in %d rounds", MAX_ROUNDS);
   return FALSE;
+}
+
+/* The hello the server read, in words: what its bytes show of the change. */
+static void
+explain_hello (Relay *relay)
+{
+  HlTrace *trace = relay->front->trace;
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      g_autoptr(HlField) root = NULL;
+      g_autofree char *cap = NULL;
+      g_autofree char *hidden = g_strdup_printf ("unknown_extension_%u", HIDDEN_TYPE);
+
+      if (hl_event_get_handshake (event) != 1 || hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
+          g_strcmp0 (hl_event_get_name (event), "ClientHello") != 0)
+        continue;
+      root = hl_decode_handshake (hl_event_get_bytes (event), 0, FALSE, NULL);
+      if (root == NULL || hl_field_find (root, "supported_versions") != NULL ||
+          hl_field_find (root, hidden) == NULL)
+        return;
+      cap = g_strdup_printf ("The client's hello as the server reads it: an extension of type "
+                             "0x%04x, which no one knows and the server ignores, stands where "
+                             "supported_versions was, so the server sees no TLS 1.3 offer. %s",
+                             HIDDEN_TYPE, hl_event_get_caption (event));
+      hl_event_set_caption (event, cap);
+      return;
+    }
 }
 
 /* The client's abort, in words: what it found, from the bytes of the ServerHello it read. */
@@ -296,6 +328,7 @@ hl_mitm_relay_run (Run *front, GCancellable *cancellable, GError **error)
             g_hash_table_add (relay.authored, g_object_ref (event));
         }
       explain_abort (&relay);
+      explain_hello (&relay);
       hl_mitm_rename_attacker (front->trace, relay.authored);
       info.chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
       hl_trace_set_attacker (front->trace, &info);
