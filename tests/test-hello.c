@@ -7,9 +7,11 @@
 #include "hl-decoder.h"
 #include "hl-engine.h"
 #include "hl-ocsp.h"
+#include "hl-ocsp-check.h"
 #include "hl-pipe.h"
 #include "hl-pki.h"
 #include "hl-print.h"
+#include "hl-trace-check.h"
 #include "hl-trace-io.h"
 
 /* What the hellos carry beyond the basics (issue 12): ALPN in every scenario, the TLS 1.3
@@ -567,6 +569,42 @@ test_mitm_downgrade (void)
   g_assert_cmpuint (outcome->alert, ==, 47);
 }
 
+/* The ✓ holds up when the trace is opened again: the opened-trace check re-verifies the stapled
+ * response from the file's bytes. One flipped bit at the end of the message (the end of the
+ * response's signature) and the check says ✗. */
+static void
+test_ocsp_tampered (gconstpointer data)
+{
+  gboolean tls13 = g_str_equal (data, "tls13-ocsp");
+  g_autoptr(HlTrace) trace = run_ok (data);
+  guint index = hl_event_get_index (find_message (trace, tls13 ? "Certificate"
+                                                               : "CertificateStatus"));
+  g_autoptr(JsonNode) root = hl_trace_to_json (trace);
+  JsonObject *event = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (root), "events"), index);
+  g_autofree char *hex = g_strdup (json_object_get_string_member (event, "bytes"));
+  gsize n = strlen (hex);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HlTrace) same = hl_trace_from_json (root, &error);
+  g_autoptr(HlTraceCheck) clean = hl_trace_check (same);
+  g_autoptr(HlTrace) copy = NULL;
+  g_autoptr(HlTraceCheck) check = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (hl_trace_check_count (clean), ==, 0);
+  /* the last hex digit: the last 4 bits of the message */
+  hex[n - 1] = hex[n - 1] == '0' ? '1' : '0';
+  json_object_set_string_member (event, "bytes", hex);
+  copy = hl_trace_from_json (root, &error);
+  g_assert_no_error (error);
+  check = hl_trace_check (copy);
+  text = hl_trace_check_dup_text (check);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Check the stapled OCSP response ✓"));
+  g_assert_nonnull (strstr (text, "its signature does not verify with the CA's public key"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -592,5 +630,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/protocol/hello/ocsp/tls12-ocsp", "tls12-ocsp", test_ocsp_scenario);
   g_test_add_data_func ("/protocol/hello/ocsp/tls13-ocsp", "tls13-ocsp", test_ocsp_scenario);
   g_test_add_func ("/protocol/hello/ocsp/none", test_ocsp_none);
+  g_test_add_data_func ("/protocol/hello/ocsp/tampered/tls12-ocsp", "tls12-ocsp",
+                        test_ocsp_tampered);
+  g_test_add_data_func ("/protocol/hello/ocsp/tampered/tls13-ocsp", "tls13-ocsp",
+                        test_ocsp_tampered);
   return g_test_run ();
 }

@@ -8,12 +8,14 @@
 #include "hl-engine-parts.h"
 #include "hl-decoder.h"
 #include "hl-ocsp.h"
+#include "hl-ocsp-check.h"
 
-/* What the hellos carry beyond versions and suites, read back from their bytes on the wire.
+/* What the hellos carry beyond versions and suites, read back from their bytes on the wire:
+ * ALPN, the downgrade sentinel, a stapled OCSP response.
  *
- * ALPN (RFC 7301): what the client offers and the server picks. The application data of every run is HTTP/1.1, so that is all our
- * server speaks; the client also offers h2, as browsers do, so that the server has a choice to
- * make. */
+ * ALPN (RFC 7301): what the client offers and the server picks. The application data of every
+ * run is HTTP/1.1, so that is all our server speaks; the client also offers h2, as browsers do,
+ * so that the server has a choice to make. */
 
 static const char *const client_protocols[] = { "h2", HL_ENGINE_ALPN };
 static const char *const server_protocols[] = { HL_ENGINE_ALPN };
@@ -106,7 +108,7 @@ offers_tls13 (HlEvent *client_hello)
 /* RFC 8446 §4.1.3: a server that speaks TLS 1.3 and settles on an older version says so in the
  * last 8 bytes of its random. Whether this client offered TLS 1.3 decides what the bytes mean. */
 static void
-tell_sentinel (Run *run, HlEvent *server_hello, gboolean offered_tls13)
+tell_sentinel (HlEvent *server_hello, gboolean offered_tls13)
 {
   g_autoptr(HlField) root = hl_decode_handshake (hl_event_get_bytes (server_hello), 0, FALSE,
                                                  NULL);
@@ -225,7 +227,7 @@ hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
       append_caption (answer, sentence);
     }
   if (run->capture && hello != NULL && !tls13 && (answer = find_message (run, "ServerHello")))
-    tell_sentinel (run, answer, offers_tls13 (hello));
+    tell_sentinel (answer, offers_tls13 (hello));
   if (run->capture)
     tell_ocsp (run, tls13);
   return selected;
