@@ -391,7 +391,9 @@ hl_config_is_available (const HlConfig *config, char **reason)
 char *
 hl_config_dup_summary (const HlConfig *config)
 {
-  GString *s = g_string_new (config->version == HL_VERSION_TLS13 ? "TLS 1.3" : "TLS 1.2");
+  GString *s = g_string_new (config->version == HL_VERSION_TLS12 ? "TLS 1.2"
+                             : config->attack == HL_ATTACK_DOWNGRADE ? "TLS 1.3 and 1.2"
+                                                                     : "TLS 1.3");
 
   if (config->version == HL_VERSION_TLS12)
     g_string_append (s, config->kx == HL_KX_RSA ? " · RSA key exchange" : " · ECDHE key exchange");
