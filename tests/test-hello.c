@@ -6,6 +6,7 @@
 
 #include "hl-decoder.h"
 #include "hl-engine.h"
+#include "hl-export.h"
 #include "hl-ocsp.h"
 #include "hl-ocsp-check.h"
 #include "hl-pipe.h"
@@ -123,9 +124,15 @@ test_alpn_json (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(HlTrace) old = NULL;
   g_autofree char *text = hl_trace_dup_text (trace, HL_PRINT_DEFAULT);
+  g_autofree char *markdown = hl_trace_dup_markdown (trace);
+  g_autoptr(HlTrace) failed = run_ok ("fail-version-mismatch");
+  g_autofree char *failed_text = hl_trace_dup_text (failed, HL_PRINT_DEFAULT);
 
   g_assert_cmpstr (json_object_get_string_member (neg, "alpn"), ==, "http/1.1");
   g_assert_nonnull (strstr (text, "  ALPN           http/1.1\n"));
+  g_assert_nonnull (strstr (markdown, "| ALPN | http/1.1 |"));
+  /* no ServerHello, nothing selected: not a made-up default */
+  g_assert_nonnull (strstr (failed_text, "  ALPN           not reached\n"));
 
   json_object_remove_member (neg, "alpn");
   old = hl_trace_from_json (root, &error);
