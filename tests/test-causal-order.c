@@ -220,23 +220,30 @@ test_scenario (gconstpointer data)
   }
   /* an attacker in the middle: it reads the client's hello before it connects to the server,
    * and reads the request before it forwards it */
+  /* an attacker in the middle: it acts on the client's hello before the server reads one —
+   * holds it while it connects, or (mitm-downgrade, relaying bytes) changes it — and answers
+   * the client once the server has answered it; it reads the request before it forwards it */
   if (hl_trace_get_attacker (trace) != NULL)
     {
-      int hold = find (trace, 0, HL_EVENT_ACTION, HL_SIDE_SERVER,
-                       "Hold the ClientHello and connect to the server", FALSE);
+      gboolean relay = g_str_equal (id, "mitm-downgrade");
+      int act = relay ? find (trace, 1, HL_EVENT_ACTION, HL_SIDE_CLIENT, "Hide the TLS 1.3 offer",
+                              FALSE)
+                      : find (trace, 0, HL_EVENT_ACTION, HL_SIDE_SERVER,
+                              "Hold the ClientHello and connect to the server", FALSE);
       int decrypt = find (trace, 0, HL_EVENT_ACTION, HL_SIDE_SERVER,
                           "Decrypt the client's request", FALSE);
       int forwarded = find (trace, 1, HL_EVENT_APP_DATA, HL_SIDE_CLIENT, "Request (changed)",
                             FALSE);
 
-      g_assert_cmpint (hold, >=, 0);
-      BEFORE (find (trace, 0, HL_EVENT_MESSAGE, HL_SIDE_CLIENT, "ClientHello", FALSE), hold,
+      g_assert_cmpint (act, >=, 0);
+      BEFORE (find (trace, 0, HL_EVENT_MESSAGE, HL_SIDE_CLIENT, "ClientHello", FALSE), act,
               "the client's hello before the attacker acts on it");
-      BEFORE (hold, find (trace, 1, HL_EVENT_MESSAGE, HL_SIDE_CLIENT, "ClientHello", FALSE),
-              "the attacker decides to connect before it says hello to the server");
-      BEFORE (find (trace, 1, HL_EVENT_MESSAGE, HL_SIDE_SERVER, "Finished", FALSE),
+      BEFORE (act, find (trace, 1, HL_EVENT_MESSAGE, HL_SIDE_CLIENT, "ClientHello", FALSE),
+              "the attacker acts before the server reads a hello");
+      BEFORE (find (trace, 1, HL_EVENT_MESSAGE, HL_SIDE_SERVER, relay ? "ServerHello" : "Finished",
+                    FALSE),
               find (trace, 0, HL_EVENT_MESSAGE, HL_SIDE_SERVER, "ServerHello", FALSE),
-              "the attacker answers the client once it is connected to the server");
+              "the attacker answers the client once the server has answered it");
       if (decrypt >= 0)
         {
           BEFORE (find (trace, 0, HL_EVENT_APP_DATA, HL_SIDE_CLIENT, "Request", FALSE), decrypt,

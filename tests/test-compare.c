@@ -252,6 +252,8 @@ test_round_trips (void)
     { "tls12-chacha20", 2, 2 },
     { "tls12-mtls", 2, 2 },
     { "tls12-resume-ticket", 2, 1 },
+    { "tls12-downgrade-sentinel", 2, 2 },
+    { "tls12-ocsp", 2, 2 },
     { "tls13", 1, 1 },
     { "tls13-x25519", 1, 1 },
     { "tls13-x25519mlkem768", 1, 1 },   /* where this GnuTLS has the group */
@@ -259,6 +261,7 @@ test_round_trips (void)
     { "tls13-hrr", 2, 2 },
     { "tls13-mtls", 1, 1 },
     { "tls13-resume-psk", 1, 1 },
+    { "tls13-ocsp", 1, 1 },
     { "fail-untrusted-ca", -1, -1 },
     { "fail-expired", -1, -1 },
     { "fail-hostname", -1, -1 },
@@ -269,6 +272,7 @@ test_round_trips (void)
     { "mitm-rejected", -1, 1 },
     { "mitm-trusted-ca", 1, 1 },
     { "mitm-no-check", 1, 1 },
+    { "mitm-downgrade", -1, -1 },
   };
 
   guint checked = 0;

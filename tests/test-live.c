@@ -386,7 +386,7 @@ typedef struct
 {
   const char     *name;
   HlLiveVersions  versions;
-  const char     *extra[4];
+  const char     *extra[6];
   const char     *suite;
   const char     *kx;
 } ServerCase;
@@ -394,10 +394,11 @@ typedef struct
 static const ServerCase server_cases[] = {
   { "tls12-rsa", HL_LIVE_VERSIONS_TLS12, { "-no_tls1_3", "-cipher", "AES128-GCM-SHA256" },
     "TLS_RSA_WITH_AES_128_GCM_SHA256", "RSA" },
+  /* these two servers also speak ALPN (RFC 7301): they pick the http/1.1 our client offers */
   { "tls12-ecdhe", HL_LIVE_VERSIONS_TLS12,
-    { "-no_tls1_3", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256" },
+    { "-no_tls1_3", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "-alpn", "http/1.1" },
     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA" },
-  { "tls13", HL_LIVE_VERSIONS_TLS13, { "-tls1_3" }, NULL, "(EC)DHE" },
+  { "tls13", HL_LIVE_VERSIONS_TLS13, { "-tls1_3", "-alpn", "http/1.1" }, NULL, "(EC)DHE" },
 };
 
 static HlTrace *
@@ -453,6 +454,9 @@ test_connect_openssl (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (negotiated (trace)->kx, ==, c->kx);
   if (c->suite)
     g_assert_cmpstr (negotiated (trace)->cipher_suite, ==, c->suite);
+  /* ALPN as the server's hello on the wire says it: selected only where s_server has -alpn */
+  g_assert_cmpstr (negotiated (trace)->alpn, ==,
+                   g_strv_contains (c->extra, "-alpn") ? "http/1.1" : NULL);
   /* the real chain, and the trust anchor that validated it */
   g_assert_cmpuint (hl_trace_get_server_chain (trace)->len, ==, 1);
   g_assert_true (g_bytes_equal (g_ptr_array_index (hl_trace_get_server_chain (trace), 0),

@@ -630,6 +630,8 @@ hl_engine_verify_cb (gnutls_session_t session)
     }
   add_action (run, peer->side, HL_SIDE_CA, "Verify the certificate chain",
               trusted ? HL_CHECK_OK : HL_CHECK_FAILED, cap, text);
+  if (peer->side == HL_SIDE_CLIENT)
+    hl_engine_check_ocsp (peer);
   return trusted ? 0 : -1;
 }
 

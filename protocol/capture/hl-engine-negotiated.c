@@ -184,6 +184,8 @@ hl_engine_collect_negotiated (Run *run)
   hl_trace_add_negotiated (run->trace, neg);
   if (neg->cipher_suite)
     name_suite (run, neg);
+  if (c->session != NULL)
+    neg->alpn = hl_engine_collect_hellos (run, version == GNUTLS_TLS1_3, c->session);
 
   /* A resumed TLS 1.2 handshake reports no key derivation (no key log call, no hook for it):
    * each side took the master secret of the ticket when it read the other's hello (RFC 5077

@@ -35,8 +35,6 @@ void         hl_engine_add_record_state (Peer *peer, HlEpoch epoch, gboolean wan
                                          gboolean want_write);
 guint        hl_engine_alert_for_status (guint status);
 
-/* hl-engine-setup.c */
-gboolean     hl_engine_setup_credentials (Run *run, GError **error);
 
 /* hl-engine-traffic.c */
 gboolean     hl_engine_exchange_data (Run *run, GError **error);

@@ -81,6 +81,8 @@ struct _Run
 };
 
 gboolean hl_engine_setup_peer (Run *run, HlSide side);
+/* TRUE when @rc is not a GnuTLS error; else sets @error (HL_ENGINE_ERROR_SETUP: "@what: …"). */
+gboolean hl_engine_gnutls_ok (int rc, const char *what, GError **error);
 void     hl_engine_record_read_cb (HlSide receiver, gpointer user_data);
 void     hl_engine_run_clear (Run *run);
 Peer    *hl_engine_peer_of (Run *run, HlSide side);
@@ -108,12 +110,37 @@ void     hl_engine_set_outcome (Run *run);
 void     hl_engine_settle_order (Run *run);
 void     hl_engine_clear_order (Run *run);
 
+/* hl-engine-hello.c: the application protocol every run speaks (its data is HTTP/1.1); the
+ * client also offers h2, the server takes only this. */
+#define HL_ENGINE_ALPN "http/1.1"
+gboolean hl_engine_setup_alpn (Run *run, Peer *peer);
+/* The protocol the server selected, read from the ServerHello (1.2) or EncryptedExtensions
+ * (1.3) of @run's handshake in the trace, checked against what @session reports; adds a
+ * sentence about ALPN (and a TLS 1.2 ServerHello's downgrade sentinel) to the captions of the
+ * hellos. NULL when no protocol was selected. */
+char    *hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session);
+/* When the config asks for it, an OCSP response for the server certificate, made now and
+ * stapled by the server (its credentials must hold the certificate already). */
+gboolean hl_engine_setup_ocsp (Run *run, GError **error);
+/* After the client verified the chain: if the server stapled an OCSP response, the action
+ * "Check the stapled OCSP response" with GnuTLS's verdict and our own. */
+void     hl_engine_check_ocsp (Peer *client);
+
 /* hl-engine-drive.c: the in-memory run of @run's config (both sides here), one connection or two
  * with resumption. */
 gboolean hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error);
 
 /* hl-mitm.c: the attack scenarios (config->attack), with @run as the client's connection. */
 gboolean hl_mitm_run (Run *run, GCancellable *cancellable, GError **error);
+/* Once both connections are captured: the attacker's role in each becomes the attacker (events
+ * in @authored keep their captions), and the outcome is the client's and the server's. */
+gboolean hl_mitm_step (Peer *peer);  /* one gnutls_handshake() call; TRUE if anything happened */
+void     hl_mitm_collect (Run *front, Run *back);  /* negotiated values, leftovers, order */
+void     hl_mitm_rename_attacker (HlTrace *trace, GHashTable *authored);
+void     hl_mitm_set_outcome (HlTrace *trace, Peer *client, Peer *server);
+/* hl-mitm-relay.c: the attacker that relays bytes and rewrites one (HL_ATTACK_DOWNGRADE). */
+gboolean hl_mitm_relay_run (Run *run, GCancellable *cancellable, GError **error);
+gboolean hl_engine_setup_credentials (Run *run, GError **error);
 
 /* The keys that protect what @session sends in @epoch, in the words each version teaches:
  * TLS 1.2 has one set after ChangeCipherSpec, the session keys; TLS 1.3 has handshake and

@@ -46,6 +46,8 @@ hl_engine_setup_credentials (Run *run, GError **error)
   if (config->client_auth && config->failure != HL_FAILURE_MISSING_CLIENT_CERT &&
       !hl_pki_add_to_credentials (run->pki, HL_IDENTITY_CLIENT, run->client_cred, error))
     return FALSE;
+  if (!hl_engine_setup_ocsp (run, error))
+    return FALSE;
   gnutls_certificate_set_verify_function (run->client_cred, hl_engine_verify_cb);
   gnutls_certificate_set_verify_function (run->server_cred, hl_engine_verify_cb);
 
@@ -119,6 +121,9 @@ hl_engine_setup_peer (Run *run, HlSide side)
                           "gnutls_server_name_set"))
     return FALSE;
 
+  if (!hl_engine_setup_alpn (run, peer))
+    return FALSE;
+
   hl_pipe_attach (run->pipe, side, peer->session);
   if (run->capture)
     hl_engine_attach_capture (run, peer);
@@ -145,6 +150,16 @@ hl_engine_run_clear (Run *run)
 }
 
 /* Shared with live mode (hl-engine-private.h) */
+
+gboolean
+hl_engine_gnutls_ok (int rc, const char *what, GError **error)
+{
+  if (rc >= 0)
+    return TRUE;
+  g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP, "%s: %s (%d)", what,
+               gnutls_strerror (rc), rc);
+  return FALSE;
+}
 
 Peer *
 hl_engine_peer_of (Run *run, HlSide side)

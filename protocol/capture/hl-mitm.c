@@ -67,11 +67,7 @@ trust_store (const HlConfig *config)
 static gboolean
 check (int rc, const char *what, GError **error)
 {
-  if (rc >= 0)
-    return TRUE;
-  g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_SETUP, "%s: %s (%d)", what,
-               gnutls_strerror (rc), rc);
-  return FALSE;
+  return hl_engine_gnutls_ok (rc, what, error);
 }
 
 /* Sessions */
@@ -223,8 +219,8 @@ traffic (Run *run)
 }
 
 /* One gnutls_handshake() call on @peer; TRUE when something happened. */
-static gboolean
-step (Peer *peer)
+gboolean
+hl_mitm_step (Peer *peer)
 {
   guint64 before = traffic (peer->run);
   int rc;
@@ -264,8 +260,8 @@ drive (Run *run, GCancellable *cancellable, GError **error)
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      progress = step (hl_engine_peer_of (run, HL_SIDE_CLIENT));
-      progress |= step (hl_engine_peer_of (run, HL_SIDE_SERVER));
+      progress = hl_mitm_step (hl_engine_peer_of (run, HL_SIDE_CLIENT));
+      progress |= hl_mitm_step (hl_engine_peer_of (run, HL_SIDE_SERVER));
       if (finished (run))
         return TRUE;
       if (!progress)
@@ -293,9 +289,9 @@ drive_all (Mitm *mitm, GCancellable *cancellable, GError **error)
   Peer *client = hl_engine_peer_of (front, HL_SIDE_CLIENT);
   Peer *attacker = hl_engine_peer_of (front, HL_SIDE_SERVER);
 
-  step (client);
+  hl_mitm_step (client);
   for (guint i = 0; i < 4 && !mitm->held && attacker->state == PEER_RUNNING; i++)
-    step (attacker);
+    hl_mitm_step (attacker);
   if (!mitm->held)
     {
       g_set_error (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_UNEXPECTED,
@@ -592,11 +588,9 @@ rename_side (HlSide side, HlSide role)
   return side == role ? HL_SIDE_ATTACKER : side;
 }
 
-static void
-rename_attacker (Mitm *mitm)
+void
+hl_mitm_rename_attacker (HlTrace *trace, GHashTable *authored)
 {
-  Run *front = mitm->front;
-  HlTrace *trace = front->trace;
   /* "server"/"client" as words, not server.test, server_random or ServerHello */
   /* no G_REGEX_OPTIMIZE: a JIT for two replacements per caption is not worth it */
   g_autoptr(GRegex) server_word = g_regex_new ("\\b[Ss]erver\\b(?![._-])", 0, 0, NULL);
@@ -613,7 +607,7 @@ rename_attacker (Mitm *mitm)
       g_autofree char *caption = NULL;
       g_autofree char *technical = NULL;
 
-      if (!g_hash_table_contains (mitm->authored, event))
+      if (!g_hash_table_contains (authored, event))
         {
           caption = rename_text (words[h], hl_event_get_caption (event));
           hl_event_set_caption (event, caption);
@@ -675,12 +669,19 @@ tell_story (Mitm *mitm)
     }
 }
 
-static void
-set_outcome (Mitm *mitm)
+void
+hl_mitm_collect (Run *front, Run *back)
 {
-  Peer *client = hl_engine_peer_of (mitm->front, HL_SIDE_CLIENT);
-  Peer *server = hl_engine_peer_of (&mitm->back, HL_SIDE_SERVER);
-  HlTrace *trace = mitm->front->trace;
+  hl_engine_collect_negotiated (front);
+  hl_engine_collect_negotiated (back);
+  hl_engine_flush_leftovers (front);
+  hl_engine_flush_leftovers (back);
+  hl_engine_settle_order (front);
+}
+
+void
+hl_mitm_set_outcome (HlTrace *trace, Peer *client, Peer *server)
+{
   HlOutcome outcome = { 0 };
   g_autofree char *cerr = NULL;
   g_autofree char *serr = NULL;
@@ -694,7 +695,8 @@ set_outcome (Mitm *mitm)
     outcome.server_error = serr = g_strdup_printf ("%s (%d)", gnutls_strerror (server->rc),
                                                    server->rc);
   outcome.alert_sender = HL_SIDE_NONE;
-  for (guint i = hl_trace_get_n_events (trace); i-- > 0;)
+  /* the first fatal alert: the one a side sent, not the copy an attacker relayed */
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
     {
       HlEvent *event = hl_trace_get_event (trace, i);
 
@@ -732,6 +734,9 @@ hl_mitm_run (Run *front, GCancellable *cancellable, GError **error)
 {
   Mitm mitm = { front, { 0 } };
   gboolean ok = FALSE;
+
+  if (front->config->attack == HL_ATTACK_DOWNGRADE)
+    return hl_mitm_relay_run (front, cancellable, error);
 
   mitm.request = -1;
   mitm.authored = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
@@ -790,12 +795,8 @@ hl_mitm_run (Run *front, GCancellable *cancellable, GError **error)
     {
       HlAttacker info = { 0 };
 
-      hl_engine_collect_negotiated (front);
-      hl_engine_collect_negotiated (&mitm.back);
-      hl_engine_flush_leftovers (front);
-      hl_engine_flush_leftovers (&mitm.back);
-      hl_engine_settle_order (front);
-      rename_attacker (&mitm);
+      hl_mitm_collect (front, &mitm.back);
+      hl_mitm_rename_attacker (front->trace, mitm.authored);
       info.ca_certificate = hl_pki_get_certificate_der (mitm.pki, HL_IDENTITY_ATTACKER_CA);
       info.chain = mitm.chain;
       info.trusted = front->config->attack == HL_ATTACK_TRUSTED_CA;
@@ -805,7 +806,8 @@ hl_mitm_run (Run *front, GCancellable *cancellable, GError **error)
       if (!hl_keyschedule_apply (front->trace, error))
         goto out;
       hl_signature_apply (front->trace);
-      set_outcome (&mitm);
+      hl_mitm_set_outcome (front->trace, hl_engine_peer_of (front, HL_SIDE_CLIENT),
+                           hl_engine_peer_of (&mitm.back, HL_SIDE_SERVER));
     }
   ok = check_outcome (&mitm, error);
 

@@ -64,6 +64,20 @@ static const HlScenario scenarios[] = {
     "the second, the client presents it and both sides skip certificates and key exchange, reusing "
     "the master secret of the first connection with fresh random values.",
     { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .resumption = TRUE } },
+  { "tls12-downgrade-sentinel", "TLS 1.2 client, TLS 1.3 server: the downgrade sentinel",
+    HL_SCENARIO_GROUP_TLS12,
+    "A client that speaks only TLS 1.2 meets a server that also speaks TLS 1.3. They agree on "
+    "TLS 1.2, and the server says so in the last 8 bytes of its random: DOWNGRD followed by "
+    "01 (RFC 8446 §4.1.3). This client offered nothing newer and goes on. A client that had "
+    "offered TLS 1.3 would abort with illegal_parameter on seeing those bytes, because then "
+    "someone on the path must have removed its offer.",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .server_tls13 = TRUE } },
+  { "tls12-ocsp", "TLS 1.2 with a stapled OCSP response", HL_SCENARIO_GROUP_TLS12,
+    "The client asks for the certificate's revocation status (status_request), and the server "
+    "sends an OCSP response right after its certificate, in a CertificateStatus message: signed "
+    "by the authority that issued the certificate and made minutes ago, it says the certificate "
+    "is good. The client checks that signature without contacting anyone (RFC 6066 §8).",
+    { HL_VERSION_TLS12, HL_KX_ECDHE, BASE, .ems = TRUE, .ocsp = TRUE } },
   { "tls13", "TLS 1.3", HL_SCENARIO_GROUP_TLS13,
     "The modern handshake in one round trip. The client sends its key share right away; everything "
     "after ServerHello is encrypted, including the server's certificate. Keys come from an HKDF "
@@ -99,6 +113,12 @@ static const HlScenario scenarios[] = {
     "offers it as a pre-shared key with a binder, and the server accepts it without sending its "
     "certificate again.",
     { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .resumption = TRUE } },
+  { "tls13-ocsp", "TLS 1.3 with a stapled OCSP response", HL_SCENARIO_GROUP_TLS13,
+    "The client asks for the certificate's revocation status (status_request), and the server "
+    "staples an OCSP response to its certificate, inside the encrypted Certificate message: "
+    "signed by the authority that issued the certificate and made minutes ago, it says the "
+    "certificate is good. The client checks it without contacting anyone (RFC 8446 §4.4.2.1).",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .ocsp = TRUE } },
   { "fail-untrusted-ca", "Failure: certificate from an unknown authority", HL_SCENARIO_GROUP_FAILURES,
     "The server presents a certificate for the right name, but it was signed by an authority the "
     "client does not trust. The client stops and sends an unknown_ca alert.",
@@ -148,6 +168,14 @@ static const HlScenario scenarios[] = {
     "accepts the attacker's as readily as the real one. The attacker reads and changes the "
     "traffic exactly as if its CA were trusted.",
     { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .attack = HL_ATTACK_NO_CHECK } },
+  { "mitm-downgrade", "Attack: hiding the client's TLS 1.3 offer", HL_SCENARIO_GROUP_ATTACKS,
+    "Client and server both speak TLS 1.3 and TLS 1.2. An attacker on the path changes one byte "
+    "of the ClientHello: the supported_versions extension gets a type nobody knows, so the "
+    "server never sees the TLS 1.3 offer and falls back to TLS 1.2. But a TLS 1.3 server that "
+    "does so ends its random in \"DOWNGRD\" 01, and the client, which did offer TLS 1.3, sees "
+    "it in the ServerHello and aborts with illegal_parameter (RFC 8446 §4.1.3). The attacker "
+    "holds no keys: it only relays bytes.",
+    { HL_VERSION_TLS13, HL_KX_ECDHE, BASE, .attack = HL_ATTACK_DOWNGRADE } },
 };
 
 /* The table split once into what this GnuTLS can run and what it cannot. */
@@ -288,7 +316,11 @@ hl_config_dup_priority (const HlConfig *config, gboolean server)
   if (version == HL_VERSION_TLS13 && cipher == HL_CIPHER_AES_128_CBC)
     cipher = HL_CIPHER_AES_128_GCM; /* TLS 1.3 has no CBC suites */
 
+  if (server && version == HL_VERSION_TLS12 && config->server_tls13)
+    g_string_append (p, ":+VERS-TLS1.3");
   g_string_append (p, version == HL_VERSION_TLS13 ? ":+VERS-TLS1.3" : ":+VERS-TLS1.2");
+  if (config->attack == HL_ATTACK_DOWNGRADE)
+    g_string_append (p, ":+VERS-TLS1.2"); /* both would fall back; one is made to */
   if (version == HL_VERSION_TLS12)
     {
       if (config->kx == HL_KX_RSA)
@@ -374,7 +406,9 @@ hl_config_is_available (const HlConfig *config, char **reason)
 char *
 hl_config_dup_summary (const HlConfig *config)
 {
-  GString *s = g_string_new (config->version == HL_VERSION_TLS13 ? "TLS 1.3" : "TLS 1.2");
+  GString *s = g_string_new (config->version == HL_VERSION_TLS12 ? "TLS 1.2"
+                             : config->attack == HL_ATTACK_DOWNGRADE ? "TLS 1.3 and 1.2"
+                                                                     : "TLS 1.3");
 
   if (config->version == HL_VERSION_TLS12)
     g_string_append (s, config->kx == HL_KX_RSA ? " · RSA key exchange" : " · ECDHE key exchange");
@@ -389,17 +423,24 @@ hl_config_dup_summary (const HlConfig *config)
     g_string_append (s, " · client certificate");
   if (config->resumption)
     g_string_append (s, " · resumption");
+  if (config->ocsp)
+    g_string_append (s, " · OCSP stapling");
+  if (config->version == HL_VERSION_TLS12 && config->server_tls13)
+    g_string_append (s, " · server also speaks TLS 1.3");
   if (config->attack == HL_ATTACK_REJECTED)
     g_string_append (s, " · attacker in the middle");
   else if (config->attack == HL_ATTACK_TRUSTED_CA)
     g_string_append (s, " · attacker in the middle, its CA trusted");
   else if (config->attack == HL_ATTACK_NO_CHECK)
     g_string_append (s, " · attacker in the middle, no certificate check");
+  else if (config->attack == HL_ATTACK_DOWNGRADE)
+    g_string_append (s, " · attacker rewrites the ClientHello");
   return g_string_free (s, FALSE);
 }
 
 gboolean
 hl_config_expects_failure (const HlConfig *config)
 {
-  return config->failure != HL_FAILURE_NONE || config->attack == HL_ATTACK_REJECTED;
+  return config->failure != HL_FAILURE_NONE || config->attack == HL_ATTACK_REJECTED ||
+         config->attack == HL_ATTACK_DOWNGRADE;
 }

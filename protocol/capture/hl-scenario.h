@@ -60,6 +60,7 @@ typedef enum
   HL_ATTACK_REJECTED,    /* the client checks the attacker's certificate and refuses it */
   HL_ATTACK_TRUSTED_CA,  /* the attacker's CA is in the client's trust store */
   HL_ATTACK_NO_CHECK,    /* the client does not check the certificate at all (a bug) */
+  HL_ATTACK_DOWNGRADE,   /* the attacker relays bytes and hides the client's TLS 1.3 offer */
 } HlAttack;
 
 /**
@@ -78,6 +79,9 @@ typedef struct
   gboolean   etm;             /* TLS 1.2 CBC encrypt-then-MAC (RFC 7366) */
   gboolean   client_auth;     /* server requires a client certificate; the client has one */
   gboolean   resumption;      /* a second handshake resumes the first (ticket / PSK) */
+  gboolean   ocsp;            /* the server staples an OCSP response (RFC 6066 §8) */
+  gboolean   server_tls13;    /* with TLS 1.2: the server speaks TLS 1.3 too, so its random
+                               * carries the downgrade sentinel (RFC 8446 §4.1.3) */
   HlFailure  failure;
   HlAttack   attack;          /* HL_ATTACK_NONE: client and server talk directly */
 } HlConfig;

@@ -167,7 +167,7 @@ md_negotiated (HlTrace *trace, GString *out)
   GPtrArray *negs = hl_trace_get_negotiated (trace);
   static const char *const rows[] = {
     "Version", "Cipher suite", "Key exchange", "Cipher / MAC", "Group", "Signature",
-    "EMS / ETM", "Resumed", "Client certificate", "Client random", "Server random",
+    "EMS / ETM", "ALPN", "Resumed", "Client certificate", "Client random", "Server random",
     "Session ID",
   };
 
@@ -222,17 +222,18 @@ md_negotiated (HlTrace *trace, GString *out)
               text = hl_negotiated_dup_ems_etm_text (neg);
               md_cell (out, text);
               break;
-            case 7: md_cell (out, hl_negotiated_flag_text (neg, neg->resumed)); break;
-            case 8: md_cell (out, hl_negotiated_flag_text (neg, neg->client_auth)); break;
-            case 9:
+            case 7: md_cell (out, hl_negotiated_alpn_text (neg)); break;
+            case 8: md_cell (out, hl_negotiated_flag_text (neg, neg->resumed)); break;
+            case 9: md_cell (out, hl_negotiated_flag_text (neg, neg->client_auth)); break;
+            case 10:
               text = hl_bytes_to_hex (neg->client_random);
               md_code_cell (out, text);
               break;
-            case 10:
+            case 11:
               text = hl_bytes_to_hex (neg->server_random);
               md_code_cell (out, text);
               break;
-            case 11:
+            case 12:
               text = hl_negotiated_dup_session_id_text (trace, neg);
               md_cell (out, text);
               break;

@@ -213,6 +213,14 @@ hl_negotiated_dup_ems_etm_text (const HlNegotiated *neg)
 }
 
 const char *
+hl_negotiated_alpn_text (const HlNegotiated *neg)
+{
+  if (neg->alpn != NULL)
+    return neg->alpn;
+  return finished (neg) ? "none selected" : "not reached";
+}
+
+const char *
 hl_negotiated_flag_text (const HlNegotiated *neg, gboolean value)
 {
   return finished (neg) ? yes_no (value) : "not reached";
@@ -294,6 +302,7 @@ print_negotiated (HlTrace *trace, GString *out)
       g_string_append_printf (out, "  signature      %s\n",
                               neg->signature ? neg->signature : "—");
       g_string_append_printf (out, "  EMS / ETM      %s\n", ems_etm);
+      g_string_append_printf (out, "  ALPN           %s\n", hl_negotiated_alpn_text (neg));
       g_string_append_printf (out, "  resumed        %s\n",
                               hl_negotiated_flag_text (neg, neg->resumed));
       g_string_append_printf (out, "  client cert    %s\n",

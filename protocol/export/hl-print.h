@@ -33,6 +33,8 @@ const char *hl_event_keys_text (HlTrace *trace, HlEvent *event);
 char       *hl_negotiated_dup_version_text (HlTrace *trace, const HlNegotiated *neg);
 char       *hl_negotiated_dup_ems_etm_text (const HlNegotiated *neg);
 const char *hl_negotiated_flag_text (const HlNegotiated *neg, gboolean value);
+/* The selected application protocol (ALPN), "none selected" or "not reached". */
+const char *hl_negotiated_alpn_text (const HlNegotiated *neg);
 
 /* The key exchange, group and session ID of a connection, never a value it did not use: a
  * resumed TLS 1.2 handshake has no key exchange, so no group; the session ID is the

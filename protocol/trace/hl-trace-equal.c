@@ -184,7 +184,8 @@ same_negotiated (GString *why, const char *where, gconstpointer pa, gconstpointe
          same_int (why, where, "client_auth", !!a->client_auth, !!b->client_auth) &&
          same_bytes (why, where, "client_random", a->client_random, b->client_random) &&
          same_bytes (why, where, "server_random", a->server_random, b->server_random) &&
-         same_bytes (why, where, "session_id", a->session_id, b->session_id);
+         same_bytes (why, where, "session_id", a->session_id, b->session_id) &&
+         same_string (why, where, "alpn", a->alpn, b->alpn);
 }
 
 static gboolean

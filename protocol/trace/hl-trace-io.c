@@ -54,7 +54,8 @@
  *                    inputs: [string …]|null, note|null, value}
  *   negotiated      {handshake, version, cipher_suite, kx, cipher, mac, group, signature
  *                    (strings or null), ems, etm, resumed, client_auth (booleans),
- *                    client_random, server_random, session_id}
+ *                    client_random, server_random, session_id, alpn (optional: the selected
+ *                    application protocol, absent when none was; files before it lack it)}
  *   verification    {handshake, verifier, rc, status 0…2³²-1, trusted, hostname|null, text|null}
  *
  * Enums are written with their hl_*_to_string() names (hl-types.h). Byte fields are lowercase
@@ -271,6 +272,8 @@ negotiated_to_json (const HlNegotiated *negotiated)
   set_hex (object, "client_random", negotiated->client_random);
   set_hex (object, "server_random", negotiated->server_random);
   set_hex (object, "session_id", negotiated->session_id);
+  if (negotiated->alpn != NULL)
+    set_string (object, "alpn", negotiated->alpn);
 
   json_node_take_object (node, object);
   return node;

@@ -219,6 +219,7 @@ read_negotiated (HlTraceReader *r, JsonObject *object, guint n_handshakes)
   hl_trace_reader_hex (r, object, "client_random", MEMBER_NULLABLE, &negotiated->client_random);
   hl_trace_reader_hex (r, object, "server_random", MEMBER_NULLABLE, &negotiated->server_random);
   hl_trace_reader_hex (r, object, "session_id", MEMBER_NULLABLE, &negotiated->session_id);
+  hl_trace_reader_string (r, object, "alpn", MEMBER_NULLABLE | MEMBER_OPTIONAL, &negotiated->alpn);
   if (r->error != NULL)
     {
       hl_negotiated_free (negotiated);

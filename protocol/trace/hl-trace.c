@@ -148,6 +148,7 @@ hl_negotiated_free (HlNegotiated *negotiated)
   g_free (negotiated->mac);
   g_free (negotiated->group);
   g_free (negotiated->signature);
+  g_free (negotiated->alpn);
   g_clear_pointer (&negotiated->client_random, g_bytes_unref);
   g_clear_pointer (&negotiated->server_random, g_bytes_unref);
   g_clear_pointer (&negotiated->session_id, g_bytes_unref);

@@ -58,6 +58,8 @@ typedef struct
   GBytes   *client_random;
   GBytes   *server_random;
   GBytes   *session_id;
+  char     *alpn;          /* the application protocol the server selected (RFC 7301), read
+                            * from its ServerHello / EncryptedExtensions, or NULL */
 } HlNegotiated;
 
 void hl_negotiated_free (HlNegotiated *negotiated);
@@ -120,7 +122,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlLive, hl_live_info_free)
  * Present in the attack scenarios: a fourth participant sits between client and server and runs
  * two connections of its own. Handshake 0 is client ⇄ attacker (the attacker plays the TLS
  * server), handshake 1 attacker ⇄ server (the attacker plays the TLS client); the trace's
- * server chain is the real server's, the attacker's forged chain is kept here.
+ * server chain is the real server's, the attacker's forged chain is kept here. An attacker that
+ * only relays bytes (mitm-downgrade) has no CA and an empty chain: its handshake 0 role is played
+ * by the server's bytes it passes on, its handshake 1 role by the client's.
  */
 typedef struct
 {

@@ -140,13 +140,14 @@ allowed_count (HlTrace *trace, HlEvent *event, guint64 n)
     return TRUE;
   if (hl_event_get_kind (event) == HL_EVENT_MESSAGE && hl_event_get_bytes (event) != NULL)
     {
-      /* what is inside: a certificate's DER, a key-share point, a ticket */
+      /* what is inside: a certificate's DER, a key-share point, a ticket, an OCSP response */
       HlInnerSizes inner = hl_decoder_inner_sizes (g_bytes_get_data (hl_event_get_bytes (event),
                                                                      NULL), len,
                                                    hl_event_get_epoch (event) !=
                                                    HL_EPOCH_PLAINTEXT);
 
-      return n != 0 && (n == inner.certificate || n == inner.point || n == inner.ticket);
+      return n != 0 && (n == inner.certificate || n == inner.point || n == inner.ticket ||
+                        n == inner.ocsp);
     }
   return FALSE;
 }

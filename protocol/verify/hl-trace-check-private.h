@@ -91,5 +91,7 @@ void     hl_recheck_mark_secrets       (HlTrace *trace, HlTraceCheck *check);
 void     hl_recheck_signatures         (HlTrace *trace, HlTraceCheck *check);
 void     hl_recheck_chain              (HlTrace *trace, HlTraceCheck *check, HlSide side);
 void     hl_recheck_verifications      (HlTrace *trace, HlTraceCheck *check);
+/* hl-trace-check-ocsp.c */
+void     hl_recheck_ocsp               (HlTrace *trace, HlTraceCheck *check);
 
 G_END_DECLS

@@ -117,6 +117,7 @@ hl_trace_check (HlTrace *trace)
   hl_recheck_chain (trace, check, HL_SIDE_SERVER);
   hl_recheck_chain (trace, check, HL_SIDE_CLIENT);
   hl_recheck_verifications (trace, check);
+  hl_recheck_ocsp (trace, check);
   hl_recheck_negotiated (trace, check);
   show_on_carried (trace, check);
   show_on_peers (trace, check);

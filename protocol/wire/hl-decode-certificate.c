@@ -16,32 +16,6 @@
  * TLS framing around it is what the decoder checks.
  */
 
-static HlField *
-derived (HlField    *parent,
-         const char *name,
-         const char *value)
-{
-  HlField *f = dec_node (parent, name, hl_field_get_offset (parent),
-                         hl_field_get_length (parent));
-
-  hl_field_set_derived (f, TRUE);
-  hl_field_set_value (f, value);
-  return f;
-}
-
-static char *
-format_time (time_t t)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (t == (time_t) -1)
-    return g_strdup ("(not set)");
-  dt = g_date_time_new_from_unix_utc ((gint64) t);
-  if (dt == NULL)
-    return g_strdup ("(out of range)");
-  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
-}
-
 /**
  * hl_decode_certificate_der:
  * @der_field: the field covering the DER bytes
@@ -73,7 +47,7 @@ hl_decode_certificate_der (HlField      *der_field,
   rc = gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER);
   if (rc < 0)
     {
-      HlField *note = derived (der_field, "note", NULL);
+      HlField *note = dec_derived (der_field, "note", NULL);
 
       hl_field_set_value_printf (note, "not a readable X.509 certificate (%s)",
                                  gnutls_strerror (rc));
@@ -84,7 +58,7 @@ hl_decode_certificate_der (HlField      *der_field,
   if (gnutls_x509_crt_get_dn2 (crt, &text) >= 0)
     {
       subject = g_strndup ((const char *) text.data, text.size);
-      dec_annotate (derived (der_field, "subject", subject), "RFC 5280 §4.1.2.6",
+      dec_annotate (dec_derived (der_field, "subject", subject), "RFC 5280 §4.1.2.6",
                     "Whom the certificate names.");
       gnutls_free (text.data);
       text.data = NULL;
@@ -94,24 +68,24 @@ hl_decode_certificate_der (HlField      *der_field,
     {
       g_autofree char *issuer = g_strndup ((const char *) text.data, text.size);
 
-      dec_annotate (derived (der_field, "issuer", issuer), "RFC 5280 §4.1.2.4",
+      dec_annotate (dec_derived (der_field, "issuer", issuer), "RFC 5280 §4.1.2.4",
                     "Who signed the certificate. Equal to the subject for a self-signed "
                     "(root) certificate.");
       gnutls_free (text.data);
       text.data = NULL;
     }
 
-  not_before = format_time (gnutls_x509_crt_get_activation_time (crt));
-  not_after = format_time (gnutls_x509_crt_get_expiration_time (crt));
-  dec_annotate (derived (der_field, "not_before", not_before), "RFC 5280 §4.1.2.5",
+  not_before = dec_format_time (gnutls_x509_crt_get_activation_time (crt));
+  not_after = dec_format_time (gnutls_x509_crt_get_expiration_time (crt));
+  dec_annotate (dec_derived (der_field, "not_before", not_before), "RFC 5280 §4.1.2.5",
                 "The certificate is not valid before this time.");
-  dec_annotate (derived (der_field, "not_after", not_after), "RFC 5280 §4.1.2.5",
+  dec_annotate (dec_derived (der_field, "not_after", not_after), "RFC 5280 §4.1.2.5",
                 "The certificate is not valid after this time.");
 
   pk = gnutls_x509_crt_get_pk_algorithm (crt, &bits);
   if (pk >= 0)
     {
-      HlField *f = derived (der_field, "public_key", NULL);
+      HlField *f = dec_derived (der_field, "public_key", NULL);
       const char *pk_name = gnutls_pk_algorithm_get_name ((gnutls_pk_algorithm_t) pk);
 
       hl_field_set_value_printf (f, "%s, %u bits", pk_name != NULL ? pk_name : "unknown", bits);
@@ -126,7 +100,7 @@ hl_decode_certificate_der (HlField      *der_field,
     {
       const char *sig_name = gnutls_sign_get_name ((gnutls_sign_algorithm_t) sig);
 
-      dec_annotate (derived (der_field, "signature_algorithm",
+      dec_annotate (dec_derived (der_field, "signature_algorithm",
                              sig_name != NULL ? sig_name : "unknown"),
                     "RFC 5280 §4.1.1.2", "How the issuer signed this certificate.");
     }
@@ -266,9 +240,12 @@ hl_decode_certificate_status (HlReader              *r,
 {
   HlField *f;
   guint8 type = 0;
+  HlSpan der = { NULL, 0, 0 };
 
   f = dec_u8 (r, msg, "status_type", &type);
   dec_name8 (f, type == 1 ? "ocsp" : NULL, type);
-  f = dec_opaque (r, msg, "response", 3, NULL);
+  f = dec_opaque (r, msg, "response", 3, &der);
   dec_annotate (f, "RFC 6066 §8", "A DER-encoded OCSP response.");
+  if (type == 1)
+    hl_decode_ocsp_response (f, &der);
 }

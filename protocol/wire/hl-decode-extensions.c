@@ -191,7 +191,13 @@ ext_status_request (HlReader              *r,
   if (where == HL_EXT_CERTIFICATE)
     {
       /* TLS 1.3 carries the OCSP response inside the CertificateEntry (RFC 8446 §4.4.2.1). */
-      f = dec_opaque (r, ext, "ocsp_response", 3, NULL);
+      HlSpan der = { NULL, 0, 0 };
+
+      f = dec_opaque (r, ext, "ocsp_response", 3, &der);
+      dec_annotate (f, "RFC 8446 §4.4.2.1",
+                    "The OCSP response the server staples to its certificate (DER).");
+      if (type == 1)
+        hl_decode_ocsp_response (f, &der);
       return;
     }
 
@@ -282,6 +288,17 @@ ext_alpn (HlReader              *r,
     }
   hl_field_set_value (list, names->str);
   hl_field_set_value (ext, names->str);
+  /* RFC 7301 §3.1: the client lists what it speaks, most preferred first; the server answers
+   * with exactly one of those names (in a TLS 1.2 ServerHello, or in TLS 1.3's
+   * EncryptedExtensions). */
+  if (where == HL_EXT_CLIENT_HELLO)
+    dec_annotate (list, "RFC 7301 §3.1",
+                  "The application protocols the client can speak inside this connection, "
+                  "most preferred first.");
+  else
+    dec_annotate (list, "RFC 7301 §3.1",
+                  "The one protocol the server selected from the client's list; both sides "
+                  "speak it once the handshake is over.");
 }
 
 static void

@@ -15,6 +15,30 @@
 static const guint8 downgrade_tls12[8] = { 0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01 };
 static const guint8 downgrade_tls11[8] = { 0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00 };
 
+/* RFC 8446 §4.1.3: the sentinel is the last 8 bytes of ServerHello.random. A client that
+ * offered TLS 1.3 and finds it must abort with illegal_parameter; a client that offered only
+ * what the server picked was not downgraded and goes on. */
+static void
+decode_downgrade_sentinel (HlField      *random_field,
+                           const HlSpan *random)
+{
+  HlSpan last8 = { random->data + 24, 8, random->offset + 24 };
+  gboolean tls12 = hl_span_equal (&last8, downgrade_tls12, 8);
+  HlField *f;
+
+  if (!tls12 && !hl_span_equal (&last8, downgrade_tls11, 8))
+    return;
+  f = dec_node (random_field, "downgrade_sentinel", last8.offset, 8);
+  hl_field_set_value (f, tls12 ? "DOWNGRD 01" : "DOWNGRD 00");
+  dec_annotate (f, "RFC 8446 §4.1.3",
+                tls12 ? "DOWNGRD 01: this server speaks TLS 1.3 but negotiated TLS 1.2. A client "
+                        "that offered TLS 1.3 must abort with illegal_parameter here: someone "
+                        "removed its offer. A client that offered only TLS 1.2 goes on."
+                      : "DOWNGRD 00: this server speaks TLS 1.3 (or 1.2) but negotiated TLS 1.1 "
+                        "or older. A client that offered more must abort with "
+                        "illegal_parameter.");
+}
+
 static void
 decode_version (HlReader   *r,
                 HlField    *msg,
@@ -108,14 +132,9 @@ hl_decode_server_hello (HlReader              *r,
   guint16 suite = 0;
   guint8 method = 0;
   gboolean hrr;
-  gboolean downgrade;
-  HlSpan last8;
 
   decode_version (r, msg, "legacy_version");
 
-  downgrade = hl_reader_peek_bytes (r, 24, 8, &last8) &&
-              (hl_span_equal (&last8, downgrade_tls12, 8) ||
-               hl_span_equal (&last8, downgrade_tls11, 8));
   f = dec_bytes (r, msg, "random", 32, &random);
   hrr = hl_decoder_is_hello_retry_random (random.data, random.len);
   if (hrr)
@@ -131,11 +150,8 @@ hl_decode_server_hello (HlReader              *r,
       dec_annotate (f, "RFC 8446 §4.1.3",
                     "32 bytes from the server's random generator; with the client random it "
                     "makes every connection's keys unique.");
-      if (downgrade)
-        hl_field_set_explanation (f,
-                                  "Ends in \"DOWNGRD\": a TLS 1.3 server negotiated an older "
-                                  "version and says so, so a 1.3 client can detect a "
-                                  "downgrade attack (RFC 8446 §4.1.3).");
+      if (random.len == 32)
+        decode_downgrade_sentinel (f, &random);
     }
 
   decode_session_id (r, msg);

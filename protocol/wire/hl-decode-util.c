@@ -208,6 +208,32 @@ dec_opaque (HlReader   *r,
   return node;
 }
 
+HlField *
+dec_derived (HlField    *parent,
+             const char *name,
+             const char *value)
+{
+  HlField *f = dec_node (parent, name, hl_field_get_offset (parent),
+                         hl_field_get_length (parent));
+
+  hl_field_set_derived (f, TRUE);
+  hl_field_set_value (f, value);
+  return f;
+}
+
+char *
+dec_format_time (time_t t)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (t == (time_t) -1)
+    return g_strdup ("(not set)");
+  dt = g_date_time_new_from_unix_utc ((gint64) t);
+  if (dt == NULL)
+    return g_strdup ("(out of range)");
+  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
+}
+
 void
 dec_annotate (HlField    *field,
               const char *rfc,

@@ -73,6 +73,13 @@ HlField  *dec_opaque   (HlReader   *r,
                         guint       prefix_len,
                         HlSpan     *out);
 
+/* A child of @parent over the same bytes holding a value read from them (a certificate's or
+ * an OCSP response's contents). */
+HlField  *dec_derived (HlField    *parent,
+                       const char *name,
+                       const char *value);
+/* A UTC time for people, "(not set)" for -1. */
+char     *dec_format_time (time_t t);
 void      dec_annotate (HlField    *field,
                         const char *rfc,
                         const char *explanation);
@@ -113,6 +120,8 @@ void hl_decode_certificate           (HlReader *, HlField *, const HlDecodeConte
 void hl_decode_certificate_request   (HlReader *, HlField *, const HlDecodeContext *);
 void hl_decode_certificate_verify    (HlReader *, HlField *, const HlDecodeContext *);
 void hl_decode_certificate_status    (HlReader *, HlField *, const HlDecodeContext *);
+/* hl-decode-ocsp.c: an OCSPResponse's contents as derived children of @der_field */
+void hl_decode_ocsp_response (HlField *der_field, const HlSpan *der);
 void hl_decode_certificate_der       (HlField      *der_field,
                                       const HlSpan *der);
 

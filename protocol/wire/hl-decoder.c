@@ -568,10 +568,35 @@ u16_at (const guint8 *p, gsize len, gsize at)
   return at + 2 <= len ? (gsize) p[at] << 8 | p[at + 1] : 0;
 }
 
+/* TLS 1.3 Certificate: the status_request extension of the first CertificateEntry,
+ * { cert_data<3>, extensions<2> { type(2), data<2> { status_type(1), response<3> } } }. */
+static gsize
+entry_ocsp_size (const guint8 *body, gsize n)
+{
+  gsize at = n > 0 ? 1 + (gsize) body[0] + 3 : 0;
+  gsize ext_end;
+
+  if (at == 0 || at + 3 > n)
+    return 0;
+  at += 3 + u24_at (body, n, at);
+  ext_end = at + 2 + u16_at (body, n, at);
+  at += 2;
+  while (at + 4 <= MIN (ext_end, n))
+    {
+      gsize type = u16_at (body, n, at);
+      gsize ext_len = u16_at (body, n, at + 2);
+
+      if (type == 5 && ext_len >= 4 && at + 5 < n && body[at + 4] == 1)
+        return u24_at (body, n, at + 5);
+      at += 4 + ext_len;
+    }
+  return 0;
+}
+
 HlInnerSizes
 hl_decoder_inner_sizes (const guint8 *message, gsize len, gboolean tls13)
 {
-  HlInnerSizes sizes = { 0, 0, 0 };
+  HlInnerSizes sizes = { 0, 0, 0, 0 };
   const guint8 *body = message + 4;
   gsize n;
 
@@ -583,6 +608,12 @@ hl_decoder_inner_sizes (const guint8 *message, gsize len, gboolean tls13)
     case 11:
       /* [context<0..255>] certificate_list<3> { cert_data<3> … } */
       sizes.certificate = u24_at (body, n, (tls13 ? (n > 0 ? 1 + (gsize) body[0] : 0) : 0) + 3);
+      if (tls13)
+        sizes.ocsp = entry_ocsp_size (body, n);
+      break;
+    case 22:
+      /* status_type (1 = ocsp), response<3> */
+      sizes.ocsp = n > 0 && body[0] == 1 ? u24_at (body, n, 1) : 0;
       break;
     case 12:
       /* curve_type, named_curve, point<1..255> */

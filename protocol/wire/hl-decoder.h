@@ -74,13 +74,15 @@ gboolean hl_decoder_is_hello_retry_random (const guint8 *random,
  * Sizes inside a handshake message that captions name, 0 where the message has none: the first
  * certificate's DER (Certificate, RFC 5246 §7.4.2 / RFC 8446 §4.4.2), the ephemeral public
  * key's point (ServerKeyExchange RFC 8422 §5.4, ECDHE ClientKeyExchange §5.7) and the ticket
- * (NewSessionTicket, RFC 5077 §3.3 / RFC 8446 §4.6.1).
+ * (NewSessionTicket, RFC 5077 §3.3 / RFC 8446 §4.6.1), and a stapled OCSP response's DER
+ * (CertificateStatus, RFC 6066 §8; the first TLS 1.3 CertificateEntry, RFC 8446 §4.4.2.1).
  */
 typedef struct
 {
   gsize certificate;
   gsize point;
   gsize ticket;
+  gsize ocsp;
 } HlInnerSizes;
 
 /* @message: the wire form, 4-byte header first. Never reads past its end. */

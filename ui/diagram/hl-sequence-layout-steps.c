@@ -194,6 +194,9 @@ hl_layout_dup_header_subtitle (HlSequenceLayout *self, HlSide side)
                                          : _("client trusts: Demo CA only"));
   if (attacker != NULL && side == HL_SIDE_SERVER)
     return g_strdup (_("the real server.test"));
+  /* an attacker without a CA of its own only relays bytes (mitm-downgrade) */
+  if (attacker != NULL && side == HL_SIDE_ATTACKER && attacker->ca_certificate == NULL)
+    return g_strdup (_("in the middle · relays bytes, no keys"));
   if (live != NULL && (side == HL_SIDE_CLIENT || side == HL_SIDE_SERVER))
     {
       GString *text = g_string_new (side == HL_SIDE_SERVER ? _("real server") : _("real client"));
