@@ -4,6 +4,7 @@
 
 #include "hl-print.h"
 #include "hl-certificate.h"
+#include "hl-keyschedule-ladder.h"
 #include "hl-trace-decode.h"
 
 char *
@@ -510,5 +511,7 @@ hl_trace_dup_text (HlTrace *trace, HlPrintFlags flags)
   print_chains (trace, out);
   print_verifications (trace, out);
   print_secrets (trace, out);
+  if (flags & HL_PRINT_VERBOSE)
+    hl_trace_print_ladders (trace, out);
   return g_string_free (out, FALSE);
 }
