@@ -5,6 +5,7 @@
 #include "hl-print.h"
 #include "hl-certificate.h"
 #include "hl-keyschedule-ladder.h"
+#include "hl-record-internals.h"
 #include "hl-trace-decode.h"
 
 char *
@@ -91,7 +92,7 @@ static void
 print_fields (HlTrace *trace, HlEvent *event, GString *out)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HlField) root = hl_trace_decode_event (trace, event, &error);
+  g_autoptr(HlField) root = hl_trace_decode_with_internals (trace, event, &error);
   g_autoptr(HlField) inner = NULL;
 
   if (error)

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "hl-record-crypto.h"
 #include "hl-trace.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,8 @@ G_BEGIN_DECLS
  *   when it did not decrypt
  * @keys: names of the keys used, e.g. "client_handshake_write_key, client_handshake_write_iv"
  * @detail: one sentence: what it matched, or why it failed
+ * @internals: (nullable): how it was opened (sequence number, nonce, additional data, where
+ *   each part sits), when it decrypted
  *
  * The decryption of one protected record.
  */
@@ -94,6 +97,7 @@ typedef struct
   guint    inner_type;
   char    *keys;
   char    *detail;
+  HlRecordInternals *internals;
 } HlRecordDecryption;
 
 /**
