@@ -201,27 +201,33 @@ hl_keyschedule_ladder_new (HlTrace *trace, guint handshake)
   b.resumed = (neg && neg->resumed) ||
               hl_trace_find_secret (trace, "resumption_psk.derived", handshake) != NULL;
 
-  early = add (&b, ladder, HL_RUNG_SPINE, -1, "early_secret", handshake, "Early secret",
-               "HKDF-Extract(salt = 0, IKM = PSK)");
   if (b.resumed)
     {
+      /* the PSK path (RFC 8446 §4.6.1): the PSK stands above the early secret, made from the
+       * earlier connection's resumption master secret and the ticket's nonce */
       guint from = ticket_source (trace, handshake);
       g_autofree char *title = g_strdup_printf ("Resumption master secret (connection %u)",
                                                 from + 1);
+      int psk = add (&b, ladder, HL_RUNG_SPINE, -1, "resumption_psk", handshake, "PSK",
+                     "HKDF-Expand-Label(resumption_master_secret, \"resumption\", "
+                     "ticket_nonce, Hash.length)");
 
-      add (&b, ladder, HL_RUNG_INPUT, early, "resumption_master_secret", from, title,
+      add (&b, ladder, HL_RUNG_INPUT, psk, "resumption_master_secret", from, title,
            "Derive-Secret(master_secret, \"res master\", ClientHello…client Finished)");
-      add (&b, ladder, HL_RUNG_INPUT, early, "ticket_nonce", handshake, "Ticket nonce",
+      add (&b, ladder, HL_RUNG_INPUT, psk, "ticket_nonce", handshake, "Ticket nonce",
            "NewSessionTicket.ticket_nonce");
-      add (&b, ladder, HL_RUNG_INPUT, early, "resumption_psk", handshake, "PSK",
-           "HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce, "
-           "Hash.length)");
+      early = add (&b, ladder, HL_RUNG_SPINE, -1, "early_secret", handshake, "Early secret",
+                   "HKDF-Extract(salt = 0, IKM = PSK)");
       add (&b, ladder, HL_RUNG_BRANCH, early, "binder_key", handshake, "Binder key",
            "Derive-Secret(early_secret, \"res binder\", \"\")");
     }
   else
-    add (&b, ladder, HL_RUNG_INPUT, early, NULL, handshake, "PSK = 0",
-         "no PSK: Hash.length zero bytes");
+    {
+      early = add (&b, ladder, HL_RUNG_SPINE, -1, "early_secret", handshake, "Early secret",
+                   "HKDF-Extract(salt = 0, IKM = PSK)");
+      add (&b, ladder, HL_RUNG_INPUT, early, NULL, handshake, "PSK = 0",
+           "no PSK: Hash.length zero bytes");
+    }
   add_reported (&b, ladder, early, "CLIENT_EARLY_TRAFFIC_SECRET", "Client early traffic secret",
                 "Derive-Secret(early_secret, \"c e traffic\", ClientHello)");
   add_reported (&b, ladder, early, "EARLY_EXPORTER_SECRET", "Early exporter secret",
