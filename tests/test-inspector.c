@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The inspector in the window under a display (Xvfb in CI): every event of every scenario in
  * every tab without a critical, checked on the tabs' models in a window never shown, and every
- * step of tls12-rsa drawn in every tab of a shown one; the field tree has as many rows as the decoder's tree has
- * fields; the byte at offset K selects the field the decoder maps K to; the certificates tab
+ * step of tls12-rsa drawn in every tab of a shown one; the field tree has as many rows as the
+ * decoder's tree (with the record internals) has fields; the byte at offset K selects the field the decoder maps K to; the certificates tab
  * explains the three certificate failures; the keys tab shows the RSA premaster secret and
  * all ✓, and ✗ for a trace whose master secret was corrupted; the hashes tab shows the
  * transcript of each Finished; search, the two forms of a protected message, and the tabs the
@@ -17,6 +17,7 @@
 #include "hl-keyschedule.h"
 #include "hl-scenario.h"
 #include "hl-sequence-view.h"
+#include "hl-record-internals.h"
 #include "hl-trace-decode.h"
 #include "hl-trace-io.h"
 #include "hl-transcript.h"
@@ -202,7 +203,7 @@ walk_events (HlWindow *window, HlTrace *trace, gboolean draw)
     {
       HlEvent *event = hl_trace_get_event (trace, i);
       g_autoptr(GError) error = NULL;
-      g_autoptr(HlField) fresh = hl_trace_decode_event (trace, event, &error);
+      g_autoptr(HlField) fresh = hl_trace_decode_with_internals (trace, event, &error);
       int min_width = 0;
 
       g_assert_no_error (error);

@@ -168,7 +168,7 @@ hl_keyschedule_picture_measure (GtkWidget *widget, GtkOrientation orientation, i
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = 480;
+      *minimum = 320;
       *natural = 720;
     }
   else
