@@ -2,11 +2,11 @@
 /* The inspector in the window under a display (Xvfb in CI): every event of every scenario in
  * every tab without a critical, checked on the tabs' models in a window never shown, and every
  * step of tls12-rsa drawn in every tab of a shown one; the field tree has as many rows as the
- * decoder's tree (with the record internals) has fields; the byte at offset K selects the field the decoder maps K to; the certificates tab
- * explains the three certificate failures; the keys tab shows the RSA premaster secret and
- * all ✓, and ✗ for a trace whose master secret was corrupted; the hashes tab shows the
- * transcript of each Finished; search, the two forms of a protected message, and the tabs the
- * local steps open. Skips without a display. */
+ * decoder's tree (with the record internals) has fields; the byte at offset K selects the field
+ * the decoder maps K to; the certificates tab explains the three certificate failures; the keys
+ * tab shows the RSA premaster secret and all ✓, and ✗ for a trace whose master secret was
+ * corrupted; the hashes tab shows the transcript of each Finished; search, the two forms of a
+ * protected message, and the tabs the local steps open. Skips without a display. */
 #include "config.h"
 
 #include <string.h>
@@ -24,65 +24,17 @@
 #include "hl-value-row.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-traces.h"
+#include "hl-test-frames.h"
 
 static GtkApplication *app;
-static GHashTable *traces;   /* scenario id → HlTrace, each run once */
 
 static const char *const tabs[] = {
   HL_INSPECTOR_TAB_FIELDS, HL_INSPECTOR_TAB_BYTES, HL_INSPECTOR_TAB_CERTIFICATES,
   HL_INSPECTOR_TAB_SECRETS, HL_INSPECTOR_TAB_HASHES,
 };
 
-/* Waiting */
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  (*(guint *) user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* @n frames drawn: what was shown is laid out and painted. */
-static void
-wait_frames (GtkWidget *widget, guint n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
-  gboolean timed_out = FALSE;
-  guint timer = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (frames < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timer);
-  gtk_widget_remove_tick_callback (widget, id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static HlTrace *
-get_trace (const char *id)
-{
-  HlTrace *trace = g_hash_table_lookup (traces, id);
-
-  if (trace == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      trace = hl_engine_run_scenario (id, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (trace);
-      g_hash_table_insert (traces, g_strdup (id), trace);
-    }
-  return trace;
-}
+/* Windows */
 
 static HlWindow *
 new_window (HlTrace *trace)
@@ -94,7 +46,7 @@ new_window (HlTrace *trace)
   hl_window_set_start_step (window, 0);
   gtk_window_present (GTK_WINDOW (window));
   hl_window_set_trace (window, trace);
-  wait_frames (GTK_WIDGET (window), 3);
+  hl_test_wait_frames (GTK_WIDGET (window), 3);
   return window;
 }
 
@@ -213,7 +165,7 @@ walk_events (HlWindow *window, HlTrace *trace, gboolean draw)
           g_assert_true (hl_inspector_set_tab (inspector, tabs[t]));
           g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, tabs[t]);
           if (draw)
-            wait_frames (GTK_WIDGET (window), 1);
+            hl_test_wait_frames (GTK_WIDGET (window), 1);
         }
 
       /* whatever the step shows, the inspector never pushes the diagram aside */
@@ -254,12 +206,12 @@ test_every_event (void)
 {
   guint n;
   const HlScenario *all = hl_scenario_get_all (&n);
-  HlWindow *window = new_hidden_window (get_trace (all[0].id));
+  HlWindow *window = new_hidden_window (hl_test_trace (all[0].id));
 
   /* one window, its trace replaced as when another scenario is chosen */
   for (guint s = 0; s < n; s++)
     {
-      HlTrace *trace = get_trace (all[s].id);
+      HlTrace *trace = hl_test_trace (all[s].id);
 
       g_test_message ("%s: %u events", all[s].id, hl_trace_get_n_events (trace));
       hl_inspector_set_tab (hl_window_get_inspector (window), HL_INSPECTOR_TAB_FIELDS);
@@ -275,7 +227,7 @@ test_every_event (void)
 static void
 test_every_event_drawn (void)
 {
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   HlWindow *window = new_window (trace);
 
   walk_events (window, trace, TRUE);
@@ -286,7 +238,7 @@ test_every_event_drawn (void)
 static void
 test_click_byte (void)
 {
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlHexView *hex = hl_inspector_get_hex_view (inspector);
@@ -297,7 +249,7 @@ test_click_byte (void)
 
   select_event (window, hello);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_BYTES);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
 
   controllers = gtk_widget_observe_controllers (GTK_WIDGET (hex));
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -324,7 +276,7 @@ test_click_byte (void)
       g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
       g_assert_true (hl_field_view_get_selected_field (hl_inspector_get_field_view (inspector)) ==
                      expected);
-      wait_frames (GTK_WIDGET (window), 1);
+      hl_test_wait_frames (GTK_WIDGET (window), 1);
     }
 
   /* the selection copies as hex: the 32-byte random */
@@ -348,20 +300,20 @@ show_trace (HlWindow *window, HlTrace *trace)
   hl_inspector_set_tab (hl_window_get_inspector (window), HL_INSPECTOR_TAB_FIELDS);
   g_object_set (window, "show-records", FALSE, NULL);
   hl_window_set_trace (window, trace);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
 }
 
 static char *
 verification_text (HlWindow *window, const char *scenario)
 {
-  HlTrace *trace = get_trace (scenario);
+  HlTrace *trace = hl_test_trace (scenario);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_SERVER, NULL);
   char *text;
 
   select_event (window, certificate);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_CERTIFICATES);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpuint (hl_certificate_view_get_n_certificates (
                       hl_inspector_get_certificate_view (inspector)), ==, 2);
   text = hl_certificate_view_dup_verification_text (hl_inspector_get_certificate_view (inspector));
@@ -373,17 +325,17 @@ static void
 test_certificates (void)
 {
   /* one window, the scenarios one after the other */
-  HlWindow *window = new_window (get_trace ("tls12-rsa"));
+  HlWindow *window = new_window (hl_test_trace ("tls12-rsa"));
   g_autofree char *ok = verification_text (window, "tls12-rsa");
   g_autofree char *expired = NULL;
   g_autofree char *untrusted = NULL;
   g_autofree char *hostname = NULL;
 
-  show_trace (window, get_trace ("fail-expired"));
+  show_trace (window, hl_test_trace ("fail-expired"));
   expired = verification_text (window, "fail-expired");
-  show_trace (window, get_trace ("fail-untrusted-ca"));
+  show_trace (window, hl_test_trace ("fail-untrusted-ca"));
   untrusted = verification_text (window, "fail-untrusted-ca");
-  show_trace (window, get_trace ("fail-hostname"));
+  show_trace (window, hl_test_trace ("fail-hostname"));
   hostname = verification_text (window, "fail-hostname");
   gtk_window_destroy (GTK_WINDOW (window));
 
@@ -433,7 +385,7 @@ find_value_row (GtkWidget *widget, const char *title_prefix)
 static void
 test_secrets_rsa (void)
 {
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlSecretsView *secrets = hl_inspector_get_secrets_view (inspector);
@@ -444,7 +396,7 @@ test_secrets_rsa (void)
 
   select_event (window, cke);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
 
   premaster = hl_secrets_view_get_card (secrets, "premaster_secret", 0);
   g_assert_nonnull (premaster);
@@ -454,7 +406,7 @@ test_secrets_rsa (void)
     GtkWidget *scroller = gtk_widget_get_ancestor (premaster, GTK_TYPE_SCROLLED_WINDOW);
     double y = 0;
 
-    wait_frames (GTK_WIDGET (window), 10);
+    hl_test_wait_frames (GTK_WIDGET (window), 10);
 #if GTK_CHECK_VERSION (4, 12, 0)
     {
       graphene_point_t point;
@@ -528,7 +480,7 @@ corrupted_trace (void)
 {
   g_autoptr(GError) error = NULL;
   gsize len = 0;
-  g_autofree char *data = hl_trace_to_data (get_trace ("tls12-rsa"), &len);
+  g_autofree char *data = hl_trace_to_data (hl_test_trace ("tls12-rsa"), &len);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *secrets;
   g_autoptr(HlTrace) altered = NULL;
@@ -609,7 +561,7 @@ test_secrets_corrupted (void)
   g_autofree char *card = NULL;
 
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
 
   g_assert_cmpuint (hl_secrets_view_count (secrets, HL_CHECK_FAILED), >, 0);
   master = hl_secrets_view_get_card (secrets, "master_secret", 0);
@@ -627,11 +579,11 @@ static void
 test_hashes (void)
 {
   const char *scenarios[] = { "tls12-rsa", "tls13", "tls13-hrr", "tls12-resume-ticket" };
-  HlWindow *window = new_window (get_trace (scenarios[0]));
+  HlWindow *window = new_window (hl_test_trace (scenarios[0]));
 
   for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
     {
-      HlTrace *trace = get_trace (scenarios[s]);
+      HlTrace *trace = hl_test_trace (scenarios[s]);
       HlInspector *inspector = hl_window_get_inspector (window);
       HlHashesView *hashes = hl_inspector_get_hashes_view (inspector);
       guint n_finished = 0;
@@ -649,7 +601,7 @@ test_hashes (void)
           n_finished++;
           select_event (window, event);
           hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_HASHES);
-          wait_frames (GTK_WIDGET (window), 1);
+          hl_test_wait_frames (GTK_WIDGET (window), 1);
           g_assert_cmpint (hl_hashes_view_get_message (hashes), ==, (int) i);
           expected = hl_trace_transcript (trace, i, &after_hrr);
           shown = hl_hashes_view_get_transcript (hashes);
@@ -674,7 +626,7 @@ test_hashes (void)
                          (int) hl_event_get_index (finished));
       }
       if (s + 1 < G_N_ELEMENTS (scenarios))
-        show_trace (window, get_trace (scenarios[s + 1]));
+        show_trace (window, hl_test_trace (scenarios[s + 1]));
     }
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -683,7 +635,7 @@ test_hashes (void)
 static void
 test_two_forms (void)
 {
-  HlTrace *trace = get_trace ("tls13");
+  HlTrace *trace = hl_test_trace ("tls13");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_SERVER, NULL);
@@ -696,7 +648,7 @@ test_two_forms (void)
   g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector),
                                 hl_event_get_bytes (certificate)));
   hl_inspector_set_show_decrypted (inspector, FALSE);
-  wait_frames (GTK_WIDGET (window), 1);
+  hl_test_wait_frames (GTK_WIDGET (window), 1);
   g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector), hl_event_get_bytes (record)));
   g_assert_cmpstr (hl_field_get_name (hl_inspector_get_fields (inspector)), ==, "TLSCiphertext");
 
@@ -717,7 +669,7 @@ test_two_forms (void)
 static void
 test_search (void)
 {
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlSequenceView *view = hl_window_get_sequence_view (window);
@@ -764,7 +716,7 @@ skip_no_display (void)
 static void
 test_attacker (void)
 {
-  HlTrace *trace = get_trace ("mitm-trusted-ca");
+  HlTrace *trace = hl_test_trace ("mitm-trusted-ca");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlSecretsView *secrets = hl_inspector_get_secrets_view (inspector);
@@ -778,7 +730,7 @@ test_attacker (void)
   g_assert_cmpuint (hl_event_get_handshake (certificate), ==, 0);
   select_event (window, certificate);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_CERTIFICATES);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   /* its leaf, the demo CA and the attacker's CA the client trusts */
   g_assert_cmpuint (hl_certificate_view_get_n_certificates (
                       hl_inspector_get_certificate_view (inspector)), ==, 3);
@@ -791,7 +743,7 @@ test_attacker (void)
 
   select_event (window, request);
   hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
-  wait_frames (GTK_WIDGET (window), 2);
+  hl_test_wait_frames (GTK_WIDGET (window), 2);
   front = hl_secrets_view_dup_card_text (secrets, "client_write_key", 0);
   back = hl_secrets_view_dup_card_text (secrets, "client_write_key", 1);
   g_assert_nonnull (front);
@@ -823,7 +775,6 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   hl_test_ui_init_logging ();
   display = gtk_init_check ();
-  traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   if (display)
     {
       g_autoptr(GError) error = NULL;
@@ -841,7 +792,7 @@ main (int argc, char *argv[])
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
     g_test_add_func (tests[i].path, display ? tests[i].func : skip_no_display);
   rc = g_test_run ();
-  g_clear_pointer (&traces, g_hash_table_unref);
+  hl_test_traces_free ();
   g_clear_object (&app);
   return rc;
 }

@@ -13,6 +13,7 @@
 #include "hl-test-tls.h"
 #include "hl-trace-check.h"
 #include "hl-trace-io.h"
+#include "hl-test-traces.h"
 
 /*
  * Tests for the TLS 1.3 links above the traffic secrets (hl-keyschedule-tls13.c) and the ladder
@@ -28,25 +29,6 @@
  * - a file saved before these values existed still opens with no difference, and its ladder
  *   gains them.
  */
-
-static GHashTable *traces;
-
-static HlTrace *
-get_trace (const char *id)
-{
-  HlTrace *trace = g_hash_table_lookup (traces, id);
-
-  if (trace == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      trace = hl_engine_run_scenario (id, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (trace);
-      g_hash_table_insert (traces, g_strdup (id), trace);
-    }
-  return trace;
-}
 
 static GBytes *
 rfc8448 (const char *group, const char *key)
@@ -84,7 +66,7 @@ static void
 test_rfc8448 (gconstpointer data)
 {
   const char *id = data;
-  HlTrace *trace = get_trace (id);
+  HlTrace *trace = hl_test_trace (id);
   const char *group = g_str_equal (id, "tls13-hrr") ? "hello-retry" : "simple-1rtt";
   const HlNegotiated *neg = g_ptr_array_index (hl_trace_get_negotiated (trace), 0);
   const HlSecret *early = hl_trace_find_secret (trace, "early_secret.derived", 0);
@@ -109,7 +91,7 @@ test_rfc8448 (gconstpointer data)
 static void
 test_full (void)
 {
-  HlTrace *trace = get_trace ("tls13");
+  HlTrace *trace = hl_test_trace ("tls13");
   g_autoptr(GPtrArray) ladder = hl_keyschedule_ladder_new (trace, 0);
   const HlRung *early = rung (ladder, "early_secret", 0);
   const HlRung *chts = rung (ladder, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", 0);
@@ -154,7 +136,7 @@ test_full (void)
   /* early secret, salt, handshake secret, salt, master secret; PSK = 0 and the master's 0 */
   g_assert_cmpuint (n_spine, ==, 5);
   g_assert_cmpuint (n_constant, ==, 2);
-  g_assert_false (hl_keyschedule_ladder_applies (get_trace ("tls12-ecdhe-rsa"), 0));
+  g_assert_false (hl_keyschedule_ladder_applies (hl_test_trace ("tls12-ecdhe-rsa"), 0));
 }
 
 /* The ticket_nonce of the NewSessionTicket whose ticket the second ClientHello presents
@@ -189,7 +171,7 @@ nonce_of_ticket (HlTrace *trace)
 static void
 test_resumption (void)
 {
-  HlTrace *trace = get_trace ("tls13-resume-psk");
+  HlTrace *trace = hl_test_trace ("tls13-resume-psk");
   g_autoptr(GPtrArray) ladder = hl_keyschedule_ladder_new (trace, 1);
   g_autoptr(GBytes) nonce = nonce_of_ticket (trace);
   const HlRung *psk = rung (ladder, "resumption_psk", 1);
@@ -220,7 +202,7 @@ test_resumption (void)
 static void
 test_text (void)
 {
-  HlTrace *trace = get_trace ("tls13-resume-psk");
+  HlTrace *trace = hl_test_trace ("tls13-resume-psk");
   g_autofree char *verbose = hl_trace_dup_text (trace, HL_PRINT_VERBOSE);
   g_autofree char *plain = hl_trace_dup_text (trace, 0);
   g_autofree char *markdown = hl_trace_dup_markdown (trace);
@@ -243,7 +225,7 @@ test_text (void)
 static void
 test_old_file (void)
 {
-  HlTrace *trace = get_trace ("tls13");
+  HlTrace *trace = hl_test_trace ("tls13");
   g_autofree char *json = hl_trace_to_data (trace, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -301,7 +283,6 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   g_test_add_data_func ("/protocol/ladder/rfc8448/tls13", "tls13", test_rfc8448);
   g_test_add_data_func ("/protocol/ladder/rfc8448/tls13-hrr", "tls13-hrr", test_rfc8448);
@@ -311,6 +292,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/ladder/text", test_text);
   g_test_add_func ("/protocol/ladder/old-file", test_old_file);
   rc = g_test_run ();
-  g_hash_table_unref (traces);
+  hl_test_traces_free ();
   return rc;
 }

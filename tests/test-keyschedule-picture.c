@@ -15,56 +15,8 @@
 #include "hl-screenshot.h"
 #include "hl-secrets-view.h"
 #include "hl-test-ui.h"
-
-static GHashTable *traces;
-
-static HlTrace *
-get_trace (const char *id)
-{
-  HlTrace *trace = g_hash_table_lookup (traces, id);
-
-  if (trace == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      trace = hl_engine_run_scenario (id, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (trace);
-      g_hash_table_insert (traces, g_strdup (id), trace);
-    }
-  return trace;
-}
-
-static gboolean
-tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  (*(guint *) user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_frames (GtkWidget *widget, guint n)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
-  gboolean timed_out = FALSE;
-  guint timer = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (frames < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timer);
-  gtk_widget_remove_tick_callback (widget, id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
+#include "hl-test-traces.h"
+#include "hl-test-frames.h"
 
 static void
 collect_pictures (GtkWidget *widget, GPtrArray *out)
@@ -89,9 +41,9 @@ show (Shown *shown, const char *id, int width, int height)
   shown->view = HL_SECRETS_VIEW (hl_secrets_view_new ());
   gtk_window_set_child (shown->window, GTK_WIDGET (shown->view));
   gtk_window_set_default_size (shown->window, width, height);
-  hl_secrets_view_set_trace (shown->view, get_trace (id));
+  hl_secrets_view_set_trace (shown->view, hl_test_trace (id));
   gtk_window_present (shown->window);
-  wait_frames (GTK_WIDGET (shown->window), 3);
+  hl_test_wait_frames (GTK_WIDGET (shown->window), 3);
   shown->pictures = g_ptr_array_new ();
   collect_pictures (GTK_WIDGET (shown->view), shown->pictures);
 }
@@ -114,7 +66,7 @@ maybe_save (Shown *shown, const char *name)
   if (dir == NULL)
     return;
   path = g_build_filename (dir, name, NULL);
-  wait_frames (GTK_WIDGET (shown->window), 2);
+  hl_test_wait_frames (GTK_WIDGET (shown->window), 2);
   hl_widget_save_png (GTK_WIDGET (shown->window), path, &error);
   g_assert_no_error (error);
 }
@@ -199,7 +151,7 @@ test_resumption (void)
   /* the second connection's picture alone, wide and as narrow as the inspector pane */
   for (guint i = 0; i < 2; i++)
     {
-      GtkWidget *picture = hl_keyschedule_picture_new (get_trace ("tls13-resume-psk"), 1);
+      GtkWidget *picture = hl_keyschedule_picture_new (hl_test_trace ("tls13-resume-psk"), 1);
       g_autofree char *name = g_strdup_printf ("resume-picture-%u.png", i);
       int width = i == 0 ? 960 : 470;
 
@@ -208,7 +160,7 @@ test_resumption (void)
       gtk_window_set_child (shown.window, picture);
       gtk_window_set_default_size (shown.window, width, -1);
       gtk_window_present (shown.window);
-      wait_frames (GTK_WIDGET (shown.window), 3);
+      hl_test_wait_frames (GTK_WIDGET (shown.window), 3);
       /* every box fits the width it was given */
       for (const char *const *n = (const char *const[]) { "early_secret", "ticket_nonce",
                                                            "SERVER_TRAFFIC_SECRET_0", NULL };
@@ -257,7 +209,6 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   hl_test_ui_init_logging ();
   display = gtk_init_check ();
-  traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   if (display)
     {
       g_autoptr(GError) error = NULL;
@@ -273,6 +224,6 @@ main (int argc, char *argv[])
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
     g_test_add_func (tests[i].path, display ? tests[i].func : skip_no_display);
   rc = g_test_run ();
-  g_clear_pointer (&traces, g_hash_table_unref);
+  hl_test_traces_free ();
   return rc;
 }

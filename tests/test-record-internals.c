@@ -33,17 +33,6 @@
 
 /* --- Helpers --------------------------------------------------------------------------------- */
 
-static GBytes *
-field_hex (HlField *root, const char *path)
-{
-  HlField *f = hl_field_find_path (root, path);
-
-  if (f == NULL)
-    g_test_message ("no field %s", path);
-  g_assert_nonnull (f);
-  return hl_test_hex (hl_field_get_value (f));
-}
-
 static HlField *
 child (HlField *root, const char *path)
 {
@@ -53,6 +42,12 @@ child (HlField *root, const char *path)
     g_test_message ("no field %s", path);
   g_assert_nonnull (f);
   return f;
+}
+
+static GBytes *
+field_hex (HlField *root, const char *path)
+{
+  return hl_test_hex (hl_field_get_value (child (root, path)));
 }
 
 /* --- RFC 8448 -------------------------------------------------------------------------------- */
