@@ -42,7 +42,7 @@ static const char *const titles[] G_GNUC_UNUSED = {
   N_("Early secret"), N_("PSK"), N_("PSK = 0"), N_("Ticket nonce"), N_("Binder key"),
   N_("Client early traffic secret"), N_("Early exporter secret"), N_("Derived salt"),
   N_("Handshake secret"), N_("(EC)DHE shared secret"), N_("Client handshake traffic secret"),
-  N_("Server handshake traffic secret"), N_("Master secret"), N_("0"),
+  N_("Server handshake traffic secret"), N_("Master secret"),
   N_("Client application traffic secret"), N_("Server application traffic secret"),
   N_("Exporter master secret"), N_("Resumption master secret"),
 };
