@@ -193,7 +193,7 @@ hl_keyschedule_ladder_new (HlTrace *trace, guint handshake)
   GPtrArray *ladder = g_ptr_array_new_with_free_func ((GDestroyNotify) rung_free);
   const HlNegotiated *neg;
   Builder b = { trace, handshake, FALSE, NULL };
-  int early, salt_hs, hs, salt_ms, ms;
+  int early, hs, ms;
 
   g_return_val_if_fail (HL_IS_TRACE (trace), ladder);
 
@@ -233,8 +233,8 @@ hl_keyschedule_ladder_new (HlTrace *trace, guint handshake)
   add_reported (&b, ladder, early, "EARLY_EXPORTER_SECRET", "Early exporter secret",
                 "Derive-Secret(early_secret, \"e exp master\", ClientHello)");
 
-  salt_hs = add (&b, ladder, HL_RUNG_SPINE, -1, "derived_for_handshake", handshake,
-                 "Derived salt", "Derive-Secret(early_secret, \"derived\", \"\")");
+  add (&b, ladder, HL_RUNG_SPINE, -1, "derived_for_handshake", handshake, "Derived salt",
+       "Derive-Secret(early_secret, \"derived\", \"\")");
   hs = add (&b, ladder, HL_RUNG_SPINE, -1, "handshake_secret", handshake, "Handshake secret",
             "HKDF-Extract(salt = derived, IKM = (EC)DHE)");
   add (&b, ladder, HL_RUNG_INPUT, hs, "ecdhe_shared_secret", handshake, "(EC)DHE shared secret",
@@ -246,8 +246,8 @@ hl_keyschedule_ladder_new (HlTrace *trace, guint handshake)
        handshake, "Server handshake traffic secret",
        "Derive-Secret(handshake_secret, \"s hs traffic\", ClientHello…ServerHello)");
 
-  salt_ms = add (&b, ladder, HL_RUNG_SPINE, -1, "derived_for_master", handshake,
-                 "Derived salt", "Derive-Secret(handshake_secret, \"derived\", \"\")");
+  add (&b, ladder, HL_RUNG_SPINE, -1, "derived_for_master", handshake, "Derived salt",
+       "Derive-Secret(handshake_secret, \"derived\", \"\")");
   ms = add (&b, ladder, HL_RUNG_SPINE, -1, "master_secret_13", handshake, "Master secret",
             "HKDF-Extract(salt = derived, IKM = 0)");
   add (&b, ladder, HL_RUNG_INPUT, ms, NULL, handshake, "0", "Hash.length zero bytes");
@@ -262,8 +262,6 @@ hl_keyschedule_ladder_new (HlTrace *trace, guint handshake)
   add (&b, ladder, HL_RUNG_BRANCH, ms, "resumption_master_secret", handshake,
        "Resumption master secret",
        "Derive-Secret(master_secret, \"res master\", ClientHello…client Finished)");
-  (void) salt_hs;
-  (void) salt_ms;
 
   g_clear_pointer (&b.schedule, hl_keyschedule_free);
   return ladder;
