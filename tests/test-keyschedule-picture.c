@@ -123,6 +123,29 @@ test_tls13 (void)
   g_assert_cmpfloat (early.origin.y, <, handshake.origin.y);
   g_assert_cmpfloat (handshake.origin.y, <, master.origin.y);
   g_assert_cmpfloat (chts.origin.x, >, handshake.origin.x + handshake.size.width);
+  /* the keyboard: focus lands on the first box, Down skips the constant PSK = 0, Enter opens */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (picture));
+    GtkEventController *keys = NULL;
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+          keys = GTK_EVENT_CONTROLLER (c);
+      }
+    g_assert_nonnull (keys);
+    g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (picture)));
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Down, 0, 0, &handled);
+    g_assert_true (handled);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+    g_assert_true (handled);
+    g_assert_true (gtk_widget_has_css_class (hl_secrets_view_get_card (shown.view,
+                                                                       "derived_for_handshake",
+                                                                       0), "focused"));
+  }
   /* no box for a constant: nothing to click */
   g_assert_false (hl_keyschedule_picture_box (picture, "no such value", &early));
   unshow (&shown);

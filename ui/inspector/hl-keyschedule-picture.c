@@ -20,6 +20,7 @@ struct _HlKeySchedulePicture
   guint      handshake;
   GArray    *boxes;     /* graphene_rect_t per rung, in ladder order */
   double     line;      /* one text line's height */
+  int        current;   /* the box the keyboard is on, or -1 */
 };
 
 enum
@@ -335,6 +336,16 @@ hl_keyschedule_picture_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   for (guint i = 0; i < self->ladder->len; i++)
     draw_box (self, cr, pl, g_ptr_array_index (self->ladder, i),
               &g_array_index (self->boxes, graphene_rect_t, i), &fg);
+  if (self->current >= 0 && gtk_widget_has_focus (widget))
+    {
+      const graphene_rect_t *r = &g_array_index (self->boxes, graphene_rect_t, self->current);
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+      cairo_set_line_width (cr, 3);
+      cairo_rectangle (cr, r->origin.x - 4, r->origin.y - 4, r->size.width + 8,
+                       r->size.height + 8);
+      cairo_stroke (cr);
+    }
   cairo_destroy (cr);
 }
 
@@ -358,7 +369,62 @@ pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y,
   const HlRung *rung = i >= 0 ? g_ptr_array_index (self->ladder, i) : NULL;
 
   if (rung && rung->name)
-    g_signal_emit (self, signals[RUNG_ACTIVATED], 0, rung->name, rung->handshake);
+    {
+      self->current = i;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_signal_emit (self, signals[RUNG_ACTIVATED], 0, rung->name, rung->handshake);
+    }
+}
+
+/* The next box with a value's name (something to show) after @from in ladder order. */
+static int
+next_box (HlKeySchedulePicture *self, int from, int step)
+{
+  int n = self->ladder ? (int) self->ladder->len : 0;
+
+  for (int i = from + step; i >= 0 && i < n; i += step)
+    if (((const HlRung *) g_ptr_array_index (self->ladder, i))->name != NULL)
+      return i;
+  return from;
+}
+
+/* Arrow keys walk the boxes, Enter or Space opens the current one's card. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType state, HlKeySchedulePicture *self)
+{
+  const HlRung *rung;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Down:
+    case GDK_KEY_Right:
+      self->current = next_box (self, self->current, 1);
+      break;
+    case GDK_KEY_Up:
+    case GDK_KEY_Left:
+      self->current = next_box (self, self->current < 0 ? 0 : self->current, -1);
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      rung = self->current >= 0 ? g_ptr_array_index (self->ladder, self->current) : NULL;
+      if (rung && rung->name)
+        g_signal_emit (self, signals[RUNG_ACTIVATED], 0, rung->name, rung->handshake);
+      return rung != NULL;
+    default:
+      return FALSE;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+focus_changed_cb (HlKeySchedulePicture *self)
+{
+  if (self->current < 0 && gtk_widget_has_focus (GTK_WIDGET (self)))
+    self->current = next_box (self, -1, 1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static gboolean
@@ -468,8 +534,14 @@ static void
 hl_keyschedule_picture_init (HlKeySchedulePicture *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
+  self->current = -1;
   self->boxes = g_array_new (FALSE, TRUE, sizeof (graphene_rect_t));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  g_signal_connect_swapped (self, "notify::has-focus", G_CALLBACK (focus_changed_cb), self);
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
  * hl_keyschedule_ladder_new(): the extracted secrets down the middle, what enters each from the
  * left (PSK or 0, the (EC)DHE shared secret, 0), what is derived from each on the right. Each
  * box says where its value comes from — GnuTLS, computed by Handshake Lens, the wire, a
- * constant — or that GnuTLS holds it inside (dashed). Clicking a box emits ::rung-activated.
+ * constant — or that GnuTLS holds it inside (dashed). Clicking a box, or Enter on the box the
+ * arrow keys reached, emits ::rung-activated.
  */
 
 #define HL_TYPE_KEYSCHEDULE_PICTURE (hl_keyschedule_picture_get_type ())
