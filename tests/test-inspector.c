@@ -22,6 +22,7 @@
 #include "hl-trace-io.h"
 #include "hl-transcript.h"
 #include "hl-value-row.h"
+#include "hl-screenshot.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
 #include "hl-test-traces.h"
@@ -651,6 +652,21 @@ test_two_forms (void)
   hl_test_wait_frames (GTK_WIDGET (window), 1);
   g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector), hl_event_get_bytes (record)));
   g_assert_cmpstr (hl_field_get_name (hl_inspector_get_fields (inspector)), ==, "TLSCiphertext");
+  /* with how it was opened: sequence number, nonce, and the tag split out of its bytes */
+  g_assert_nonnull (hl_field_find (hl_inspector_get_fields (inspector), "nonce"));
+  g_assert_nonnull (hl_field_find (hl_inspector_get_fields (inspector), "sequence_number"));
+  g_assert_cmpuint (hl_field_get_length (hl_field_find (hl_inspector_get_fields (inspector),
+                                                        "tag")), ==, 16);
+  if (g_getenv ("HL_TEST_PICTURE_DIR"))
+    {
+      g_autofree char *png = g_build_filename (g_getenv ("HL_TEST_PICTURE_DIR"), "record.png",
+                                               NULL);
+
+      hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_FIELDS);
+      hl_field_view_expand_all (hl_inspector_get_field_view (inspector));
+      hl_test_wait_frames (GTK_WIDGET (window), 2);
+      hl_widget_save_png (GTK_WIDGET (window), png, NULL);
+    }
 
   /* the record itself opens encrypted and decrypts on request */
   select_event (window, record);
