@@ -13,25 +13,7 @@
 #include "hl-diagram-export.h"
 #include "hl-engine.h"
 #include "hl-scenario.h"
-
-static GHashTable *traces;   /* scenario id → HlTrace, each scenario run once */
-
-static HlTrace *
-get_trace (const char *id)
-{
-  HlTrace *trace = g_hash_table_lookup (traces, id);
-
-  if (trace == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      trace = hl_engine_run_scenario (id, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (trace);
-      g_hash_table_insert (traces, g_strdup (id), trace);
-    }
-  return trace;
-}
+#include "hl-test-traces.h"
 
 /* What the diagram must show: one step per event (records only when shown), an arrow for
  * everything that travels. */
@@ -190,7 +172,7 @@ test_svg (void)
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     for (int records = 0; records <= 1; records++)
       {
-        HlTrace *trace = get_trace (ids[i]);
+        HlTrace *trace = hl_test_trace (ids[i]);
         HlDiagramOptions options;
         g_autoptr(GBytes) svg = NULL;
         g_autoptr(GError) error = NULL;
@@ -228,7 +210,7 @@ test_svg (void)
 static void
 test_svg_step (void)
 {
-  HlTrace *trace = get_trace ("tls13");
+  HlTrace *trace = hl_test_trace ("tls13");
   HlDiagramOptions options;
   g_autoptr(GBytes) svg = NULL;
   g_autoptr(GError) error = NULL;
@@ -317,13 +299,13 @@ test_pdf (void)
   const char *data;
 
   hl_diagram_options_init (&options);
-  pdf = hl_diagram_render (get_trace ("tls12-rsa"), HL_DIAGRAM_PDF, &options, &error);
+  pdf = hl_diagram_render (hl_test_trace ("tls12-rsa"), HL_DIAGRAM_PDF, &options, &error);
   g_assert_no_error (error);
   data = g_bytes_get_data (pdf, &len);
   g_assert_cmpuint (len, >, 1000);
   g_assert_true (memcmp (data, "%PDF-", 5) == 0);
   g_assert_true (contains (data + len - 32, 32, "%%EOF"));
-  pdf_check_pages (pdf, hl_trace_get_title (get_trace ("tls12-rsa")));
+  pdf_check_pages (pdf, hl_trace_get_title (hl_test_trace ("tls12-rsa")));
 }
 
 typedef struct
@@ -396,9 +378,9 @@ check_png (HlTrace *trace, double scale, gboolean dark)
 static void
 test_png (void)
 {
-  check_png (get_trace ("tls13"), 1, FALSE);
-  check_png (get_trace ("tls13"), 2, TRUE);
-  check_png (get_trace ("fail-expired"), 3, FALSE);
+  check_png (hl_test_trace ("tls13"), 1, FALSE);
+  check_png (hl_test_trace ("tls13"), 2, TRUE);
+  check_png (hl_test_trace ("fail-expired"), 3, FALSE);
 }
 
 static void
@@ -454,7 +436,7 @@ test_file_async (void)
       hl_diagram_options_init (&options);
       options.font = font;
       options.step = 3;
-      hl_diagram_export_async (get_trace ("tls12-rsa-ems"), f, &options, file, NULL,
+      hl_diagram_export_async (hl_test_trace ("tls12-rsa-ems"), f, &options, file, NULL,
                                export_done_cb, &done);
       /* the options are copied: the caller's strings may go at once */
       g_clear_pointer (&font, g_free);
@@ -482,7 +464,7 @@ test_unwritable (void)
   HlDiagramOptions options;
 
   hl_diagram_options_init (&options);
-  g_assert_false (hl_diagram_export (get_trace ("tls13"), HL_DIAGRAM_SVG, &options, file, NULL,
+  g_assert_false (hl_diagram_export (hl_test_trace ("tls13"), HL_DIAGRAM_SVG, &options, file, NULL,
                                      &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "/nonexistent-dir/diagram.svg"));
@@ -494,7 +476,6 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   g_test_add_func ("/ui/diagram-export/svg/arrows", test_svg);
   g_test_add_func ("/ui/diagram-export/svg/current-step", test_svg_step);
@@ -505,6 +486,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/diagram-export/file/unwritable", test_unwritable);
 
   rc = g_test_run ();
-  g_hash_table_unref (traces);
+  hl_test_traces_free ();
   return rc;
 }

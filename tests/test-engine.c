@@ -448,7 +448,11 @@ test_twice (gconstpointer data)
       const HlSecret *sb = hl_trace_find_secret (b, sa->name, sa->handshake);
 
       g_assert_nonnull (sb);
-      if (sa->value && g_bytes_get_size (sa->value) >= 8)
+      /* TLS 1.3 without a PSK: the early secret and its salt are constants of the hash */
+      if (sa->value && (g_str_equal (sa->name, "early_secret.derived") ||
+                        g_str_equal (sa->name, "derived_for_handshake.derived")))
+        g_assert_true (g_bytes_equal (sa->value, sb->value));
+      else if (sa->value && g_bytes_get_size (sa->value) >= 8)
         g_assert_false (g_bytes_equal (sa->value, sb->value));
     }
 }

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The inspector in the window under a display (Xvfb in CI): every event of every scenario in
  * every tab without a critical, checked on the tabs' models in a window never shown, and every
- * step of tls12-rsa drawn in every tab of a shown one; the field tree has as many rows as the decoder's tree has
- * fields; the byte at offset K selects the field the decoder maps K to; the certificates tab
- * explains the three certificate failures; the keys tab shows the RSA premaster secret and
- * all ✓, and ✗ for a trace whose master secret was corrupted; the hashes tab shows the
- * transcript of each Finished; search, the two forms of a protected message, and the tabs the
- * local steps open. Skips without a display. */
+ * step of tls12-rsa drawn in every tab of a shown one; the field tree has as many rows as the
+ * decoder's tree (with the record internals) has fields; the byte at offset K selects the field
+ * the decoder maps K to; the certificates tab explains the three certificate failures; the keys
+ * tab shows the RSA premaster secret and all ✓, and ✗ for a trace whose master secret was
+ * corrupted; the hashes tab shows the transcript of each Finished; search, the two forms of a
+ * protected message, and the tabs the local steps open. Skips without a display. */
 #include "config.h"
 
 #include <string.h>
@@ -17,40 +17,25 @@
 #include "hl-keyschedule.h"
 #include "hl-scenario.h"
 #include "hl-sequence-view.h"
+#include "hl-record-internals.h"
 #include "hl-trace-decode.h"
 #include "hl-trace-io.h"
 #include "hl-transcript.h"
 #include "hl-value-row.h"
+#include "hl-screenshot.h"
 #include "hl-window.h"
 #include "hl-test-ui.h"
+#include "hl-test-traces.h"
 #include "hl-test-wait.h"
 
 static GtkApplication *app;
-static GHashTable *traces;   /* scenario id → HlTrace, each run once */
 
 static const char *const tabs[] = {
   HL_INSPECTOR_TAB_FIELDS, HL_INSPECTOR_TAB_BYTES, HL_INSPECTOR_TAB_CERTIFICATES,
   HL_INSPECTOR_TAB_SECRETS, HL_INSPECTOR_TAB_HASHES,
 };
 
-/* Waiting */
-
-static HlTrace *
-get_trace (const char *id)
-{
-  HlTrace *trace = g_hash_table_lookup (traces, id);
-
-  if (trace == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      trace = hl_engine_run_scenario (id, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (trace);
-      g_hash_table_insert (traces, g_strdup (id), trace);
-    }
-  return trace;
-}
+/* Windows */
 
 static HlWindow *
 new_window (HlTrace *trace)
@@ -171,7 +156,7 @@ walk_events (HlWindow *window, HlTrace *trace, gboolean draw)
     {
       HlEvent *event = hl_trace_get_event (trace, i);
       g_autoptr(GError) error = NULL;
-      g_autoptr(HlField) fresh = hl_trace_decode_event (trace, event, &error);
+      g_autoptr(HlField) fresh = hl_trace_decode_with_internals (trace, event, &error);
       int min_width = 0;
 
       g_assert_no_error (error);
@@ -222,12 +207,12 @@ test_every_event (void)
 {
   guint n;
   const HlScenario *all = hl_scenario_get_all (&n);
-  HlWindow *window = new_hidden_window (get_trace (all[0].id));
+  HlWindow *window = new_hidden_window (hl_test_trace (all[0].id));
 
   /* one window, its trace replaced as when another scenario is chosen */
   for (guint s = 0; s < n; s++)
     {
-      HlTrace *trace = get_trace (all[s].id);
+      HlTrace *trace = hl_test_trace (all[s].id);
 
       g_test_message ("%s: %u events", all[s].id, hl_trace_get_n_events (trace));
       hl_inspector_set_tab (hl_window_get_inspector (window), HL_INSPECTOR_TAB_FIELDS);
@@ -243,7 +228,7 @@ test_every_event (void)
 static void
 test_every_event_drawn (void)
 {
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   HlWindow *window = new_window (trace);
 
   walk_events (window, trace, TRUE);
@@ -254,7 +239,7 @@ test_every_event_drawn (void)
 static void
 test_click_byte (void)
 {
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlHexView *hex = hl_inspector_get_hex_view (inspector);
@@ -322,7 +307,7 @@ show_trace (HlWindow *window, HlTrace *trace)
 static char *
 verification_text (HlWindow *window, const char *scenario)
 {
-  HlTrace *trace = get_trace (scenario);
+  HlTrace *trace = hl_test_trace (scenario);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_SERVER, NULL);
   char *text;
@@ -341,17 +326,17 @@ static void
 test_certificates (void)
 {
   /* one window, the scenarios one after the other */
-  HlWindow *window = new_window (get_trace ("tls12-rsa"));
+  HlWindow *window = new_window (hl_test_trace ("tls12-rsa"));
   g_autofree char *ok = verification_text (window, "tls12-rsa");
   g_autofree char *expired = NULL;
   g_autofree char *untrusted = NULL;
   g_autofree char *hostname = NULL;
 
-  show_trace (window, get_trace ("fail-expired"));
+  show_trace (window, hl_test_trace ("fail-expired"));
   expired = verification_text (window, "fail-expired");
-  show_trace (window, get_trace ("fail-untrusted-ca"));
+  show_trace (window, hl_test_trace ("fail-untrusted-ca"));
   untrusted = verification_text (window, "fail-untrusted-ca");
-  show_trace (window, get_trace ("fail-hostname"));
+  show_trace (window, hl_test_trace ("fail-hostname"));
   hostname = verification_text (window, "fail-hostname");
   gtk_window_destroy (GTK_WINDOW (window));
 
@@ -401,7 +386,7 @@ find_value_row (GtkWidget *widget, const char *title_prefix)
 static void
 test_secrets_rsa (void)
 {
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlSecretsView *secrets = hl_inspector_get_secrets_view (inspector);
@@ -496,7 +481,7 @@ corrupted_trace (void)
 {
   g_autoptr(GError) error = NULL;
   gsize len = 0;
-  g_autofree char *data = hl_trace_to_data (get_trace ("tls12-rsa"), &len);
+  g_autofree char *data = hl_trace_to_data (hl_test_trace ("tls12-rsa"), &len);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *secrets;
   g_autoptr(HlTrace) altered = NULL;
@@ -595,11 +580,11 @@ static void
 test_hashes (void)
 {
   const char *scenarios[] = { "tls12-rsa", "tls13", "tls13-hrr", "tls12-resume-ticket" };
-  HlWindow *window = new_window (get_trace (scenarios[0]));
+  HlWindow *window = new_window (hl_test_trace (scenarios[0]));
 
   for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
     {
-      HlTrace *trace = get_trace (scenarios[s]);
+      HlTrace *trace = hl_test_trace (scenarios[s]);
       HlInspector *inspector = hl_window_get_inspector (window);
       HlHashesView *hashes = hl_inspector_get_hashes_view (inspector);
       guint n_finished = 0;
@@ -642,7 +627,7 @@ test_hashes (void)
                          (int) hl_event_get_index (finished));
       }
       if (s + 1 < G_N_ELEMENTS (scenarios))
-        show_trace (window, get_trace (scenarios[s + 1]));
+        show_trace (window, hl_test_trace (scenarios[s + 1]));
     }
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -651,7 +636,7 @@ test_hashes (void)
 static void
 test_two_forms (void)
 {
-  HlTrace *trace = get_trace ("tls13");
+  HlTrace *trace = hl_test_trace ("tls13");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlEvent *certificate = find_event (trace, HL_EVENT_MESSAGE, 11, HL_SIDE_SERVER, NULL);
@@ -667,6 +652,21 @@ test_two_forms (void)
   hl_test_wait_frames (GTK_WIDGET (window), 1);
   g_assert_true (g_bytes_equal (hl_inspector_get_bytes (inspector), hl_event_get_bytes (record)));
   g_assert_cmpstr (hl_field_get_name (hl_inspector_get_fields (inspector)), ==, "TLSCiphertext");
+  /* with how it was opened: sequence number, nonce, and the tag split out of its bytes */
+  g_assert_nonnull (hl_field_find (hl_inspector_get_fields (inspector), "nonce"));
+  g_assert_nonnull (hl_field_find (hl_inspector_get_fields (inspector), "sequence_number"));
+  g_assert_cmpuint (hl_field_get_length (hl_field_find (hl_inspector_get_fields (inspector),
+                                                        "tag")), ==, 16);
+  if (g_getenv ("HL_TEST_PICTURE_DIR"))
+    {
+      g_autofree char *png = g_build_filename (g_getenv ("HL_TEST_PICTURE_DIR"), "record.png",
+                                               NULL);
+
+      hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_FIELDS);
+      hl_field_view_expand_all (hl_inspector_get_field_view (inspector));
+      hl_test_wait_frames (GTK_WIDGET (window), 2);
+      hl_widget_save_png (GTK_WIDGET (window), png, NULL);
+    }
 
   /* the record itself opens encrypted and decrypts on request */
   select_event (window, record);
@@ -685,7 +685,7 @@ test_two_forms (void)
 static void
 test_search (void)
 {
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlSequenceView *view = hl_window_get_sequence_view (window);
@@ -732,7 +732,7 @@ skip_no_display (void)
 static void
 test_attacker (void)
 {
-  HlTrace *trace = get_trace ("mitm-trusted-ca");
+  HlTrace *trace = hl_test_trace ("mitm-trusted-ca");
   HlWindow *window = new_window (trace);
   HlInspector *inspector = hl_window_get_inspector (window);
   HlSecretsView *secrets = hl_inspector_get_secrets_view (inspector);
@@ -791,7 +791,6 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   hl_test_ui_init_logging ();
   display = gtk_init_check ();
-  traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   if (display)
     {
       g_autoptr(GError) error = NULL;
@@ -809,7 +808,7 @@ main (int argc, char *argv[])
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
     g_test_add_func (tests[i].path, display ? tests[i].func : skip_no_display);
   rc = g_test_run ();
-  g_clear_pointer (&traces, g_hash_table_unref);
+  hl_test_traces_free ();
   g_clear_object (&app);
   return rc;
 }

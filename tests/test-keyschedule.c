@@ -151,6 +151,15 @@ assert_values_ok (HlTrace *trace, guint handshake, gboolean unconfirmed_ok)
         }
       g_assert_nonnull (s->formula);
       g_assert_cmpuint (strlen (s->formula), >, 0);
+      if (g_str_equal (s->name, "early_secret.derived") ||
+          g_str_equal (s->name, "derived_for_handshake.derived"))
+        {
+          /* constants of the hash that no value of the run confirms (test-keyschedule-ladder
+           * checks them against RFC 8448): no verdict, and the note says so */
+          g_assert_cmpint (s->check, ==, HL_CHECK_NONE);
+          g_assert_nonnull (strstr (s->note, "RFC 8448"));
+          continue;
+        }
       if (s->check != HL_CHECK_OK)
         g_test_message ("%s: %s", s->name, s->note);
       if (unconfirmed_ok)

@@ -11,25 +11,7 @@
 #include "hl-sequence-layout.h"
 #include "hl-sequence-painter.h"
 #include "hl-trace-private.h"
-
-static GHashTable *traces;   /* scenario id → HlTrace, each scenario run once */
-
-static HlTrace *
-get_trace (const char *id)
-{
-  HlTrace *trace = g_hash_table_lookup (traces, id);
-
-  if (trace == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      trace = hl_engine_run_scenario (id, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (trace);
-      g_hash_table_insert (traces, g_strdup (id), trace);
-    }
-  return trace;
-}
+#include "hl-test-traces.h"
 
 /* 8 units per character, 18 per line; wraps at @wrap on character count. */
 static void
@@ -353,7 +335,7 @@ test_every_scenario (gconstpointer data)
       for (double width = 600; width <= 2400; width += 900)
         {
           g_autoptr(HlSequenceLayout) layout = new_layout (real);
-          HlTrace *trace = get_trace (all[i].id);
+          HlTrace *trace = hl_test_trace (all[i].id);
           double w, h;
 
           hl_sequence_layout_set_trace (layout, trace);
@@ -374,7 +356,7 @@ static void
 test_bands_tls12_rsa (void)
 {
   g_autoptr(HlSequenceLayout) layout = new_layout (TRUE);
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   g_autofree char *bands = NULL;
   HlEvent *event;
 
@@ -420,7 +402,7 @@ static void
 test_bands_tls13 (void)
 {
   g_autoptr(HlSequenceLayout) layout = new_layout (TRUE);
-  HlTrace *trace = get_trace ("tls13");
+  HlTrace *trace = hl_test_trace ("tls13");
   g_autofree char *bands = NULL;
   HlEvent *event;
 
@@ -449,7 +431,7 @@ static void
 test_bands_hrr (void)
 {
   g_autoptr(HlSequenceLayout) layout = new_layout (TRUE);
-  HlTrace *trace = get_trace ("tls13-hrr");
+  HlTrace *trace = hl_test_trace ("tls13-hrr");
   HlEvent *event;
 
   hl_sequence_layout_set_trace (layout, trace);
@@ -475,7 +457,7 @@ test_bands_resumption (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(HlSequenceLayout) layout = new_layout (TRUE);
-      HlTrace *trace = get_trace (cases[i].id);
+      HlTrace *trace = hl_test_trace (cases[i].id);
       g_autofree char *bands = NULL;
       HlEvent *event;
 
@@ -506,7 +488,7 @@ test_bands_failures (void)
       g_autofree char *bands = NULL;
       guint n;
 
-      hl_sequence_layout_set_trace (layout, get_trace (cases[i].id));
+      hl_sequence_layout_set_trace (layout, hl_test_trace (cases[i].id));
       hl_sequence_layout_set_width (layout, 1200);
       bands = dup_band_string (layout);
       g_assert_cmpstr (bands, ==, cases[i].bands);
@@ -526,7 +508,7 @@ static void
 test_ca (void)
 {
   g_autoptr(HlSequenceLayout) layout = new_layout (TRUE);
-  HlTrace *trace = get_trace ("fail-untrusted-ca");
+  HlTrace *trace = hl_test_trace ("fail-untrusted-ca");
   double x[3] = { 0, };
   gboolean consulted = FALSE;
 
@@ -574,7 +556,7 @@ static void
 test_flights (void)
 {
   g_autoptr(HlSequenceLayout) layout = new_layout (TRUE);
-  HlTrace *trace = get_trace ("tls12-rsa");
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
   guint flights = 0;
 
   hl_sequence_layout_set_trace (layout, trace);
@@ -697,7 +679,7 @@ static void
 test_attacker (gconstpointer data)
 {
   g_autoptr(HlSequenceLayout) layout = new_layout (TRUE);
-  HlTrace *trace = get_trace (data);
+  HlTrace *trace = hl_test_trace (data);
   double x[HL_SIDE_ATTACKER + 1] = { 0, };
   guint n_lifelines = 0, n_headers = 0, n_intercept = 0;
   gboolean threat_line = FALSE, threat_header = FALSE, trusted = FALSE;
@@ -780,7 +762,6 @@ main (int argc, char *argv[])
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  traces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_test_add_data_func ("/ui/sequence-layout/every-scenario/fake-metrics", GINT_TO_POINTER (FALSE),
                         test_every_scenario);
   g_test_add_data_func ("/ui/sequence-layout/every-scenario/pango-metrics", GINT_TO_POINTER (TRUE),
@@ -800,6 +781,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/sequence-layout/empty", test_empty);
   g_test_add_func ("/ui/sequence-layout/find-steps", test_find_steps);
   rc = g_test_run ();
-  g_hash_table_unref (traces);
+  hl_test_traces_free ();
   return rc;
 }

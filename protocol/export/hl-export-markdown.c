@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "hl-export.h"
+#include "hl-keyschedule-ladder.h"
 #include "hl-print.h"
 
 /* The Markdown export: the story of a trace as a document (the events, what was negotiated,
@@ -449,6 +450,20 @@ md_secrets (HlTrace *trace, GString *out)
                           n_records_ok == n_records ? "" : " (the others are marked ✗ above)");
 }
 
+/* The TLS 1.3 key schedule of each connection as one ladder, in its text form. */
+static void
+md_ladders (HlTrace *trace, GString *out)
+{
+  GString *text = g_string_new (NULL);
+
+  if (hl_trace_print_ladders (trace, text) > 0)
+    g_string_append_printf (out, "\n## TLS 1.3 key schedule\n\n"
+                                 "Each secret with what the trace has for it: → enters from the "
+                                 "side, ▼ the main line, ├► derived from it.\n\n```text%s```\n",
+                            text->str);
+  g_string_free (text, TRUE);
+}
+
 /**
  * hl_trace_dup_markdown:
  * @trace: a trace
@@ -503,5 +518,6 @@ hl_trace_dup_markdown (HlTrace *trace)
   md_negotiated (trace, out);
   md_verifications (trace, out);
   md_secrets (trace, out);
+  md_ladders (trace, out);
   return g_string_free (out, FALSE);
 }

@@ -4,6 +4,8 @@
 
 #include "hl-print.h"
 #include "hl-certificate.h"
+#include "hl-keyschedule-ladder.h"
+#include "hl-record-internals.h"
 #include "hl-trace-decode.h"
 
 char *
@@ -90,7 +92,7 @@ static void
 print_fields (HlTrace *trace, HlEvent *event, GString *out)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HlField) root = hl_trace_decode_event (trace, event, &error);
+  g_autoptr(HlField) root = hl_trace_decode_with_internals (trace, event, &error);
   g_autoptr(HlField) inner = NULL;
 
   if (error)
@@ -588,5 +590,7 @@ hl_trace_dup_text (HlTrace *trace, HlPrintFlags flags)
   print_chains (trace, out);
   print_verifications (trace, out);
   print_secrets (trace, out);
+  if (flags & HL_PRINT_VERBOSE)
+    hl_trace_print_ladders (trace, out);
   return g_string_free (out, FALSE);
 }

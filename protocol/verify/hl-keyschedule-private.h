@@ -109,6 +109,13 @@ hash_size (gnutls_mac_algorithm_t hash)
 }
 
 static inline void
+hl_ks_set_inputs (HlSecret *secret, const char *inputs)
+{
+  g_strfreev (secret->inputs);
+  secret->inputs = g_strsplit (inputs, " ", -1);
+}
+
+static inline void
 set_note (HlSecret *secret, char *note)
 {
   g_free (secret->note);

@@ -106,6 +106,7 @@ decrypt_record (Handshake *hs, HlEvent *record, Direction *dir, GPtrArray *items
   HlSide sender = hl_event_get_role (record);
   EpochKeys *k = &hs->keys[side_index (sender)][epoch];
   HlRecordKeys keys = { 0 };
+  HlRecordInternals internals = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) plaintext = NULL;
   guint8 inner = 0;
@@ -149,7 +150,8 @@ decrypt_record (Handshake *hs, HlEvent *record, Direction *dir, GPtrArray *items
       return rd;
     }
 
-  plaintext = hl_record_decrypt (&keys, rd->seq, hl_event_get_bytes (record), &inner, &error);
+  plaintext = hl_record_decrypt_full (&keys, rd->seq, hl_event_get_bytes (record), &inner,
+                                      &internals, &error);
   if (plaintext == NULL)
     {
       rd->check = HL_CHECK_FAILED;
@@ -161,6 +163,7 @@ decrypt_record (Handshake *hs, HlEvent *record, Direction *dir, GPtrArray *items
     }
   rd->plaintext = g_bytes_ref (plaintext);
   rd->inner_type = inner;
+  rd->internals = g_memdup2 (&internals, sizeof internals);
 
   p = g_bytes_get_data (plaintext, &n);
   judge_plaintext (rd, dir, items, k, p, n);

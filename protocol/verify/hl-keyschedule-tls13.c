@@ -95,29 +95,108 @@ derive_finished_13 (Handshake *hs, HlSide side)
   hl_ks_confirm (th, vd);
 }
 
+/* The links above the traffic secrets (RFC 8446 §7.1). Without a PSK the early secret is
+ * HKDF-Extract(0, 0) and its "derived" salt a constant of the hash: computed here, though no
+ * value of the run can confirm them (the next step also needs the hidden (EC)DHE shared
+ * secret). With a PSK they come from the hidden resumption master secret. */
+static void
+derive_early_links (Handshake *hs)
+{
+  gsize hlen = hash_size (hs->hash);
+  HlSecret *s;
+
+  if (!hs->resumed)
+    {
+      g_autoptr(GBytes) early = hl_tls13_early_secret (hs->hash, NULL);
+      g_autoptr(GBytes) derived = early ? hl_tls13_derived (hs->hash, early) : NULL;
+      g_autofree char *early_formula = g_strdup_printf ("HKDF-Extract(salt = 0, IKM = 0): "
+                                                        "no PSK, so both are %" G_GSIZE_FORMAT
+                                                        " zero bytes", hlen);
+
+      s = hl_ks_add_derived (hs, "early_secret.derived", "Early secret (TLS 1.3)", early,
+                             early_formula, "");
+      if (early)
+        set_note (s, g_strdup ("A constant of the hash: the same for every TLS 1.3 handshake "
+                               "without a PSK. GnuTLS does not report it, and nothing in the run "
+                               "is computed from it alone (the handshake secret also needs the "
+                               "hidden (EC)DHE shared secret), so no value of this run confirms "
+                               "it; the test suite checks the SHA-256 value against RFC 8448 "
+                               "§3."));
+      s = hl_ks_add_derived (hs, "derived_for_handshake.derived",
+                             "Salt for the handshake secret", derived,
+                             "Derive-Secret(early_secret, \"derived\", \"\")", "early_secret");
+      if (derived)
+        set_note (s, g_strdup ("Also a constant of the hash without a PSK, confirmed by nothing "
+                               "in the run for the same reason as the early secret; the test "
+                               "suite checks the SHA-256 value against RFC 8448 §3."));
+    }
+  else
+    {
+      s = hl_ks_add_hidden (hs, "early_secret.derived", "Early secret (TLS 1.3)",
+                            "HKDF-Extract(salt = 0, IKM = resumption_psk)",
+                            g_strdup ("Not re-derived: it comes from the resumption PSK, which "
+                                      "GnuTLS does not expose. GnuTLS does log the client early "
+                                      "traffic secret and the early exporter secret derived from "
+                                      "it."));
+      hl_ks_set_inputs (s, "resumption_psk");
+      s = hl_ks_add_hidden (hs, "binder_key.derived", "PSK binder key",
+                            "Derive-Secret(early_secret, \"res binder\", \"\")",
+                            g_strdup ("Not re-derived: it comes from the early secret, which "
+                                      "GnuTLS keeps to itself; so the PSK binder in the "
+                                      "ClientHello (RFC 8446 §4.2.11.2) cannot be recomputed "
+                                      "either."));
+      hl_ks_set_inputs (s, "early_secret");
+      s = hl_ks_add_hidden (hs, "derived_for_handshake.derived", "Salt for the handshake secret",
+                            "Derive-Secret(early_secret, \"derived\", \"\")",
+                            g_strdup ("Not re-derived: it comes from the early secret, which "
+                                      "GnuTLS keeps to itself."));
+      hl_ks_set_inputs (s, "early_secret");
+    }
+}
+
 void
 hl_ks_derive_tls13 (Handshake *hs)
 {
-  hl_ks_add_hidden (hs, "handshake_secret.derived", "Handshake secret (TLS 1.3)",
-                    "HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), "
-                    "ecdhe_shared_secret)",
-                    g_strdup_printf ("Not re-derived: GnuTLS exposes neither the (EC)DHE shared "
-                                     "secret nor the handshake secret%s. So the handshake traffic "
-                                     "secrets (Derive-Secret(handshake_secret, \"c hs traffic\" / "
-                                     "\"s hs traffic\", ClientHello…ServerHello)) are taken from "
-                                     "GnuTLS's key log and the schedule is checked from them "
-                                     "onward.",
-                                     hs->resumed ? ", and the early secret comes from a PSK it "
-                                                   "does not expose either"
-                                                 : " (the early secret, HKDF-Extract(0, 0), is the "
-                                                   "same for every full handshake)"));
-  hl_ks_add_hidden (hs, "master_secret_13.derived", "Master secret (TLS 1.3)",
-                    "HKDF-Extract(Derive-Secret(handshake_secret, \"derived\", \"\"), 0)",
-                    g_strdup ("Not re-derived: it comes from the handshake secret, which GnuTLS "
-                              "keeps to itself. The application traffic secrets and the exporter "
-                              "secret (Derive-Secret(master_secret, \"c ap traffic\" / \"s ap "
-                              "traffic\" / \"exp master\", ClientHello…server Finished)) are taken "
-                              "from GnuTLS's key log."));
+  HlSecret *s;
+
+  derive_early_links (hs);
+  s = hl_ks_add_hidden (hs, "handshake_secret.derived", "Handshake secret (TLS 1.3)",
+                        "HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), "
+                        "ecdhe_shared_secret)",
+                        g_strdup_printf ("Not re-derived: GnuTLS exposes neither the (EC)DHE "
+                                         "shared secret nor the handshake secret%s. So the "
+                                         "handshake traffic secrets "
+                                         "(Derive-Secret(handshake_secret, \"c hs traffic\" / \"s "
+                                         "hs traffic\", ClientHello…ServerHello)) are taken from "
+                                         "GnuTLS's key log and the schedule is checked from them "
+                                         "onward.",
+                                         hs->resumed
+                                           ? ", and the early secret comes from a PSK it does "
+                                             "not expose either"
+                                           : " (the early secret, HKDF-Extract(0, 0), is the "
+                                             "same for every full handshake)"));
+  hl_ks_set_inputs (s, "derived_for_handshake ecdhe_shared_secret");
+  s = hl_ks_add_hidden (hs, "derived_for_master.derived", "Salt for the master secret",
+                        "Derive-Secret(handshake_secret, \"derived\", \"\")",
+                        g_strdup ("Not re-derived: it comes from the handshake secret, which "
+                                  "GnuTLS keeps to itself."));
+  hl_ks_set_inputs (s, "handshake_secret");
+  s = hl_ks_add_hidden (hs, "master_secret_13.derived", "Master secret (TLS 1.3)",
+                        "HKDF-Extract(Derive-Secret(handshake_secret, \"derived\", \"\"), 0)",
+                        g_strdup ("Not re-derived: it comes from the handshake secret, which "
+                                  "GnuTLS keeps to itself. The application traffic secrets and the "
+                                  "exporter secret (Derive-Secret(master_secret, \"c ap traffic\" "
+                                  "/ \"s ap traffic\" / \"exp master\", ClientHello…server "
+                                  "Finished)) are taken from GnuTLS's key log."));
+  hl_ks_set_inputs (s, "derived_for_master");
+  s = hl_ks_add_hidden (hs, "resumption_master_secret.derived", "Resumption master secret",
+                        "Derive-Secret(master_secret, \"res master\", "
+                        "ClientHello…client Finished)",
+                        g_strdup ("Not re-derived: it comes from the master secret, which GnuTLS "
+                                  "keeps to itself. A later connection's resumption PSK is "
+                                  "HKDF-Expand-Label(resumption_master_secret, \"resumption\", "
+                                  "ticket_nonce, Hash.length) (RFC 8446 §4.6.1)."));
+  hl_ks_set_inputs (s, "master_secret_13");
   derive_traffic_keys (hs, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", HL_SIDE_CLIENT,
                        HL_EPOCH_HANDSHAKE);
   derive_traffic_keys (hs, "SERVER_HANDSHAKE_TRAFFIC_SECRET", HL_SIDE_SERVER,

@@ -361,11 +361,28 @@ hl_ks_check_resumption (Handshake *hs)
     }
   g_ptr_array_add (hs->out, secret);
 
+  if (hs->tls13 && match && nonce)
+    {
+      /* RFC 8446 §4.6.1: the nonce that makes this ticket's PSK unique; on the wire. */
+      secret = hl_secret_new ("ticket_nonce", "Ticket nonce", nonce, HL_SIDE_BOTH,
+                              HL_SOURCE_WIRE, hs->handshake);
+      secret->formula = g_strdup ("NewSessionTicket.ticket_nonce of the ticket this ClientHello "
+                                  "presents");
+      secret->inputs = g_strsplit ("NewSessionTicket", " ", -1);
+      secret->check = HL_CHECK_OK;
+      secret->note = g_strdup_printf ("Read from the NewSessionTicket of connection %u (event "
+                                      "%u), whose ticket is the ClientHello's pre_shared_key "
+                                      "identity; %" G_GSIZE_FORMAT " byte%s.",
+                                      hl_event_get_handshake (match) + 1,
+                                      hl_event_get_index (match), g_bytes_get_size (nonce),
+                                      g_bytes_get_size (nonce) == 1 ? "" : "s");
+      g_ptr_array_add (hs->out, secret);
+    }
   if (hs->tls13)
     {
       g_autofree char *nonce_hex = nonce ? hl_ks_short_hex (nonce) : g_strdup ("?");
 
-      hl_ks_add_hidden (hs, "resumption_psk.derived", "Resumption PSK",
+      secret = hl_ks_add_hidden (hs, "resumption_psk.derived", "Resumption PSK",
                         "HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce, "
                         "Hash.length)",
                         g_strdup_printf ("Not re-derived: the PSK comes from the earlier "
@@ -379,5 +396,7 @@ hl_ks_check_resumption (Handshake *hs)
                                          "CLIENT_EARLY_TRAFFIC_SECRET is logged by GnuTLS but no "
                                          "early data was sent with it.", nonce_hex,
                                          nonce && g_bytes_get_size (nonce) == 0 ? ", empty" : ""));
+      if (match && nonce)
+        hl_ks_set_inputs (secret, "ticket_nonce");
     }
 }

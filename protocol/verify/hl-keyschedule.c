@@ -32,6 +32,7 @@ record_decryption_free (HlRecordDecryption *rd)
   g_clear_pointer (&rd->plaintext, g_bytes_unref);
   g_free (rd->keys);
   g_free (rd->detail);
+  g_free (rd->internals);
   g_free (rd);
 }
 

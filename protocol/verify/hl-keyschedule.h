@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "hl-record-crypto.h"
 #include "hl-trace.h"
 
 G_BEGIN_DECLS
@@ -42,9 +43,14 @@ G_BEGIN_DECLS
  *   `transcript_hash.server_finished`, `server_verify_data` (RFC 5246 §7.4.9).
  *
  * TLS 1.3
- * - `handshake_secret.derived`, `master_secret_13.derived`: %NULL, with a note: GnuTLS does not
- *   expose the (EC)DHE shared secret, the handshake secret or the master secret, so the schedule
- *   is checked from the traffic secrets onward.
+ * - `early_secret.derived`, `derived_for_handshake.derived`: without a PSK, HKDF-Extract(0, 0)
+ *   and Derive-Secret(early_secret, "derived", ""), constants of the hash that we compute but
+ *   nothing in the run confirms (%HL_CHECK_NONE; the tests compare them with RFC 8448); with a
+ *   PSK %NULL, as is `binder_key.derived`.
+ * - `handshake_secret.derived`, `derived_for_master.derived`, `master_secret_13.derived`,
+ *   `resumption_master_secret.derived`: %NULL, with a note: GnuTLS does not expose the (EC)DHE
+ *   shared secret, the handshake secret or the master secret, so the schedule is checked from
+ *   the traffic secrets onward.
  * - `client_handshake_write_key.derived`, `client_handshake_write_iv.derived`,
  *   `server_handshake_write_key.derived`, `server_handshake_write_iv.derived` from the handshake
  *   traffic secrets; `client_write_key.derived`, `client_write_iv.derived`,
@@ -59,9 +65,13 @@ G_BEGIN_DECLS
  * - `resumption_ticket` (source %HL_SOURCE_WIRE): the ticket the ClientHello presents
  *   (session_ticket, RFC 5077 §3.2; pre_shared_key identity, RFC 8446 §4.2.11), checked equal to
  *   the ticket of a NewSessionTicket of an earlier handshake of the trace.
+ * - TLS 1.3 `ticket_nonce` (source %HL_SOURCE_WIRE): the ticket_nonce of that NewSessionTicket.
  * - TLS 1.3 `resumption_psk.derived`: %NULL, with a note: the PSK comes from the resumption
  *   master secret, which GnuTLS does not expose, so neither the PSK nor the early secret, binder
  *   key or binder can be recomputed.
+ *
+ * hl-keyschedule-ladder.h arranges the TLS 1.3 values as the ladder of RFC 8446 §7.1;
+ * hl-record-internals.h shows how each record was opened (@internals below).
  */
 
 /**
@@ -79,6 +89,8 @@ G_BEGIN_DECLS
  *   when it did not decrypt
  * @keys: names of the keys used, e.g. "client_handshake_write_key, client_handshake_write_iv"
  * @detail: one sentence: what it matched, or why it failed
+ * @internals: (nullable): how it was opened (sequence number, nonce, additional data, where
+ *   each part sits), when it decrypted
  *
  * The decryption of one protected record.
  */
@@ -94,6 +106,7 @@ typedef struct
   guint    inner_type;
   char    *keys;
   char    *detail;
+  HlRecordInternals *internals;
 } HlRecordDecryption;
 
 /**

@@ -81,6 +81,24 @@ xor_nonce (const guint8 *iv,
     nonce[4 + i] ^= padded[i];
 }
 
+/* Notes the nonce of an AEAD record in @ri: the IV that enters it and, when it is XORed with the
+ * sequence number, that number left-padded to the IV's length. */
+static void
+note_nonce (HlRecordInternals *ri,
+            const guint8      *iv,
+            gsize              iv_size,
+            gboolean           xored,
+            const guint8       nonce[AEAD_NONCE_SIZE])
+{
+  ri->nonce_size = AEAD_NONCE_SIZE;
+  memcpy (ri->iv, iv, iv_size);
+  ri->iv_size = iv_size;
+  memset (ri->padded_seq, 0, sizeof ri->padded_seq);
+  if (xored)
+    put_u64 (ri->padded_seq + AEAD_NONCE_SIZE - 8, ri->seq);
+  memcpy (ri->nonce, nonce, AEAD_NONCE_SIZE);
+}
+
 /* seq_num || type || version || length: the TLS 1.2 additional data (RFC 5246 §6.2.3.3) and
  * the start of the CBC MAC input (§6.2.3.1). */
 static void
@@ -303,6 +321,7 @@ tls12_aead_decrypt (const HlRecordKeys *keys,
                     guint64             seq,
                     GBytes             *record,
                     guint8             *content_type,
+                    HlRecordInternals  *ri,
                     GError            **error)
 {
   const guint8 *header, *fragment, *ciphertext;
@@ -342,10 +361,24 @@ tls12_aead_decrypt (const HlRecordKeys *keys,
   ciphertext_size = fragment_size - explicit_size;
   tls12_pseudo_header (aad, seq, header, ciphertext_size - tag_size);
 
+  note_nonce (ri, iv, explicit_size > 0 ? GCM_SALT_SIZE : AEAD_NONCE_SIZE, explicit_size == 0,
+              nonce);
+  memcpy (ri->aad, aad, sizeof aad);
+  ri->aad_size = sizeof aad;
+  ri->explicit_offset = HEADER_SIZE;
+  ri->explicit_size = explicit_size;
+  ri->encrypted_offset = HEADER_SIZE + explicit_size;
+  ri->encrypted_size = ciphertext_size - tag_size;
+  ri->tag_offset = HEADER_SIZE + fragment_size - tag_size;
+  ri->tag_size = tag_size;
+
   plain = aead_open (keys, nonce, aad, sizeof aad, ciphertext, ciphertext_size,
                      HEADER_SIZE + fragment_size - tag_size, error);
   if (plain != NULL)
-    *content_type = header[0];
+    {
+      *content_type = header[0];
+      ri->content_size = g_bytes_get_size (plain);
+    }
 
   return plain;
 }
@@ -355,6 +388,7 @@ tls13_aead_decrypt (const HlRecordKeys *keys,
                     guint64             seq,
                     GBytes             *record,
                     guint8             *content_type,
+                    HlRecordInternals  *ri,
                     GError            **error)
 {
   const guint8 *header, *fragment, *inner;
@@ -384,6 +418,13 @@ tls13_aead_decrypt (const HlRecordKeys *keys,
 
   /* The additional data is the record header itself (RFC 8446 §5.2). */
   xor_nonce (g_bytes_get_data (keys->iv, NULL), seq, nonce);
+  note_nonce (ri, g_bytes_get_data (keys->iv, NULL), AEAD_NONCE_SIZE, TRUE, nonce);
+  memcpy (ri->aad, header, HEADER_SIZE);
+  ri->aad_size = HEADER_SIZE;
+  ri->encrypted_offset = HEADER_SIZE;
+  ri->encrypted_size = fragment_size - tag_size;
+  ri->tag_offset = HEADER_SIZE + fragment_size - tag_size;
+  ri->tag_size = tag_size;
   plain = aead_open (keys, nonce, header, HEADER_SIZE, fragment, fragment_size,
                      HEADER_SIZE + fragment_size - tag_size, error);
   if (plain == NULL)
@@ -404,6 +445,9 @@ tls13_aead_decrypt (const HlRecordKeys *keys,
     }
 
   *content_type = inner[end - 1];
+  ri->inner_type = inner[end - 1];
+  ri->content_size = end - 1;
+  ri->padding_size = inner_size - end;
 
   return g_bytes_new_from_bytes (plain, 0, end - 1);
 }
@@ -503,11 +547,35 @@ cbc_decrypt_unpad (const HlRecordKeys *keys,
   return g_bytes_new_take (plain, plain_size - pad - 1);
 }
 
+/* Where the parts of a CBC record sit, once its content size is known. */
+static void
+note_cbc (HlRecordInternals *ri,
+          const guint8       pseudo[13],
+          gsize              block,
+          gsize              encrypted_size,
+          gsize              mac_size,
+          gboolean           etm,
+          gsize              content_size)
+{
+  memcpy (ri->aad, pseudo, 13);
+  ri->aad_size = 13;
+  ri->explicit_offset = HEADER_SIZE;
+  ri->explicit_size = block;
+  ri->encrypted_offset = HEADER_SIZE + block;
+  ri->encrypted_size = encrypted_size - block;
+  ri->tag_offset = etm ? HEADER_SIZE + encrypted_size : 0;
+  ri->tag_size = etm ? mac_size : 0;
+  ri->mac_size = mac_size;
+  ri->content_size = content_size;
+  ri->padding_size = encrypted_size - block - content_size - (etm ? 0 : mac_size);
+}
+
 static GBytes *
 tls12_cbc_decrypt (const HlRecordKeys *keys,
                    guint64             seq,
                    GBytes             *record,
                    guint8             *content_type,
+                   HlRecordInternals  *ri,
                    GError            **error)
 {
   gboolean etm = keys->protection == HL_RECORD_PROTECTION_TLS12_CBC_ETM;
@@ -560,6 +628,8 @@ tls12_cbc_decrypt (const HlRecordKeys *keys,
       if (unpadded == NULL)
         return NULL;
 
+      note_cbc (ri, pseudo, block, encrypted_size, mac_size, TRUE,
+                g_bytes_get_size (unpadded));
       *content_type = header[0];
       return g_steal_pointer (&unpadded);
     }
@@ -592,6 +662,7 @@ tls12_cbc_decrypt (const HlRecordKeys *keys,
       return NULL;
     }
 
+  note_cbc (ri, pseudo, block, encrypted_size, mac_size, FALSE, content_size);
   *content_type = header[0];
 
   return g_bytes_new_from_bytes (unpadded, 0, content_size);
@@ -620,6 +691,34 @@ hl_record_decrypt (const HlRecordKeys *keys,
                    guint8             *content_type,
                    GError            **error)
 {
+  return hl_record_decrypt_full (keys, seq, record, content_type, NULL, error);
+}
+
+/**
+ * hl_record_decrypt_full:
+ * @keys: the sender's keys for the record's epoch
+ * @seq: the record's sequence number
+ * @record: one whole record
+ * @content_type: (out) (optional): as for hl_record_decrypt()
+ * @internals: (out) (optional): how the record was opened: nonce, additional data, where the
+ *   explicit nonce or IV, the ciphertext, the tag or MAC and (TLS 1.3) the padding sit; set
+ *   when the plaintext is returned
+ * @error: return location for a #GError
+ *
+ * hl_record_decrypt() that also tells how: the values shown as a record's internals are the
+ * ones this call used.
+ *
+ * Returns: (transfer full) (nullable): the plaintext, or %NULL with @error set
+ */
+GBytes *
+hl_record_decrypt_full (const HlRecordKeys *keys,
+                        guint64             seq,
+                        GBytes             *record,
+                        guint8             *content_type,
+                        HlRecordInternals  *internals,
+                        GError            **error)
+{
+  HlRecordInternals ri = { 0 };
   guint8 type = 0;
   GBytes *plain;
 
@@ -630,17 +729,19 @@ hl_record_decrypt (const HlRecordKeys *keys,
   if (!check_keys (keys, error))
     return NULL;
 
+  ri.protection = keys->protection;
+  ri.seq = seq;
   switch (keys->protection)
     {
     case HL_RECORD_PROTECTION_TLS12_AEAD:
-      plain = tls12_aead_decrypt (keys, seq, record, &type, error);
+      plain = tls12_aead_decrypt (keys, seq, record, &type, &ri, error);
       break;
     case HL_RECORD_PROTECTION_TLS13_AEAD:
-      plain = tls13_aead_decrypt (keys, seq, record, &type, error);
+      plain = tls13_aead_decrypt (keys, seq, record, &type, &ri, error);
       break;
     case HL_RECORD_PROTECTION_TLS12_CBC:
     case HL_RECORD_PROTECTION_TLS12_CBC_ETM:
-      plain = tls12_cbc_decrypt (keys, seq, record, &type, error);
+      plain = tls12_cbc_decrypt (keys, seq, record, &type, &ri, error);
       break;
     default:
       g_assert_not_reached ();
@@ -648,6 +749,8 @@ hl_record_decrypt (const HlRecordKeys *keys,
 
   if (plain != NULL && content_type != NULL)
     *content_type = type;
+  if (plain != NULL && internals != NULL)
+    *internals = ri;
 
   return plain;
 }

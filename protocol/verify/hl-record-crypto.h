@@ -66,6 +66,60 @@ typedef struct
   GBytes                   *mac_key;
 } HlRecordKeys;
 
+/**
+ * HlRecordInternals:
+ * @protection: how the record is protected
+ * @seq: its sequence number (implicit: never on the wire)
+ * @nonce_size: 12 for AEAD records, 0 for CBC
+ * @iv: AEAD: the write IV that enters the nonce (TLS 1.3 and ChaCha20-Poly1305: 12 bytes;
+ *   TLS 1.2 AES-GCM: the 4-byte implicit salt)
+ * @iv_size: its size
+ * @padded_seq: TLS 1.3 and ChaCha20-Poly1305: the sequence number left-padded with zeros to
+ *   the IV's length, which is XORed with the IV
+ * @nonce: the AEAD nonce the record was opened with
+ * @aad: AEAD: the additional data (TLS 1.3: the 5-byte record header; TLS 1.2: seq_num ‖ type
+ *   ‖ version ‖ length of the plaintext); CBC: the start of the MAC input (seq_num ‖ type ‖
+ *   version ‖ length)
+ * @aad_size: its size (5 or 13)
+ * @explicit_offset: where the explicit part sits in the record: the 8-byte GCM nonce, or the
+ *   CBC per-record IV
+ * @explicit_size: its size, 0 if none
+ * @encrypted_offset: where the encrypted bytes start in the record
+ * @encrypted_size: how many (without the AEAD tag or an encrypt-then-MAC MAC)
+ * @tag_offset: where the AEAD tag or the encrypt-then-MAC MAC sits
+ * @tag_size: its size, 0 when there is none outside the encrypted bytes (MAC-then-encrypt)
+ * @content_size: the plaintext's size (TLS 1.3: without inner type and padding)
+ * @inner_type: TLS 1.3: the real content type inside TLSInnerPlaintext
+ * @padding_size: TLS 1.3: zero bytes after the inner type; CBC: the padding including its
+ *   length byte
+ * @mac_size: CBC: the record MAC's size (inside the encrypted bytes with MAC-then-encrypt)
+ *
+ * How one record was opened: what hl_record_decrypt_full() computed and where each part
+ * sits in the record's bytes (offsets count from the record header's first byte).
+ */
+typedef struct
+{
+  HlRecordProtection protection;
+  guint64            seq;
+  gsize              nonce_size;
+  guint8             iv[12];
+  gsize              iv_size;
+  guint8             padded_seq[12];
+  guint8             nonce[12];
+  guint8             aad[13];
+  gsize              aad_size;
+  gsize              explicit_offset;
+  gsize              explicit_size;
+  gsize              encrypted_offset;
+  gsize              encrypted_size;
+  gsize              tag_offset;
+  gsize              tag_size;
+  gsize              content_size;
+  guint8             inner_type;
+  gsize              padding_size;
+  gsize              mac_size;
+} HlRecordInternals;
+
 GQuark      hl_record_crypto_error_quark (void);
 const char *hl_record_protection_to_string (HlRecordProtection protection);
 
@@ -74,6 +128,13 @@ GBytes *hl_record_decrypt (const HlRecordKeys *keys,
                            GBytes             *record,
                            guint8             *content_type,
                            GError            **error);
+
+GBytes *hl_record_decrypt_full (const HlRecordKeys *keys,
+                                guint64             seq,
+                                GBytes             *record,
+                                guint8             *content_type,
+                                HlRecordInternals  *internals,
+                                GError            **error);
 
 GBytes *hl_record_encrypt (const HlRecordKeys *keys,
                            guint64             seq,

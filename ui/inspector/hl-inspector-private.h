@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "hl-inspector.h"
+#include "hl-record-internals.h"
 
 G_BEGIN_DECLS
 

@@ -40,7 +40,7 @@ hl_insp_decoded_fields (HlInspector *self, HlEvent *event, GError **error)
 
   if (root == NULL)
     {
-      root = hl_trace_decode_event (self->trace, event, error);
+      root = hl_trace_decode_with_internals (self->trace, event, error);
       if (root)
         g_hash_table_insert (self->decoded, event, root);
     }

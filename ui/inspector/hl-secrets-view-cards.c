@@ -5,6 +5,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hl-keyschedule-ladder.h"
+#include "hl-keyschedule-picture.h"
 #include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 #include "hl-value-row.h"
@@ -390,6 +392,29 @@ dup_summary (HlSecretsView *self)
   }
 }
 
+static void
+rung_activated_cb (HlKeySchedulePicture *picture, const char *name, guint handshake,
+                   HlSecretsView *self)
+{
+  if (hl_secrets_view_focus (self, name, handshake))
+    gtk_widget_grab_focus (hl_secrets_view_get_card (self, name, handshake));
+}
+
+/* The TLS 1.3 key schedule of a connection as one picture, above its cards. */
+static void
+append_picture (HlSecretsView *self, guint handshake)
+{
+  GtkWidget *picture;
+
+  if (!hl_keyschedule_ladder_applies (self->trace, handshake))
+    return;
+  gtk_box_append (self->sections, label_new (_("Key schedule (RFC 8446 §7.1) — click a box for "
+                                               "its card"), "inspector-heading"));
+  picture = hl_keyschedule_picture_new (self->trace, handshake);
+  g_signal_connect (picture, "rung-activated", G_CALLBACK (rung_activated_cb), self);
+  gtk_box_append (self->sections, picture);
+}
+
 void
 hl_secview_rebuild (HlSecretsView *self)
 {
@@ -425,6 +450,8 @@ hl_secview_rebuild (HlSecretsView *self)
           gtk_box_append (self->sections, label_new (text, "title-4"));
           section = -1;
         }
+      if ((int) e->handshake != handshake)
+        append_picture (self, e->handshake);
       handshake = (int) e->handshake;
       if (e->rank / 10 != section && !(e->rank / 10 == 3 && section == 2))
         {
