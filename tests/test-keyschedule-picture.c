@@ -16,7 +16,7 @@
 #include "hl-secrets-view.h"
 #include "hl-test-ui.h"
 #include "hl-test-traces.h"
-#include "hl-test-frames.h"
+#include "hl-test-wait.h"
 
 static void
 collect_pictures (GtkWidget *widget, GPtrArray *out)
