@@ -14,7 +14,7 @@ G_BEGIN_DECLS
  * and its animation). */
 
 #define TILE_HEIGHT        512     /* device-independent pixels, so tiles meet on whole pixels */
-#define MAX_TILES          48
+#define TILE_BYTES         (48 << 20)   /* the tiles kept, at most: 2 MiB each at 1000 px */
 #define MIN_FIT            0.8
 #define MAX_FIT            1.6
 #define MIN_ZOOM           0.4
@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 #define ACTION_MS          650
 #define HOLD_MS            1000
 #define SCROLL_MS          420
+
+typedef struct _HlSeqTile HlSeqTile;
 
 struct _HlSequenceView
 {
@@ -38,8 +40,8 @@ struct _HlSequenceView
   GtkAdjustment      *vadjustment;
   AdwAnimation       *step_animation;
   AdwAnimation       *scroll_animation;
-  GHashTable         *tiles;          /* tile index → GskRenderNode */
-  GskRenderNode      *header_node;
+  GHashTable         *tiles;          /* tile index → HlSeqTile */
+  HlSeqTile          *header;
   guint               hold_source;
 
   guint               hscroll_policy : 1;
