@@ -794,6 +794,8 @@ hl_mitm_run (Run *front, GCancellable *cancellable, GError **error)
       hl_engine_collect_negotiated (&mitm.back);
       hl_engine_flush_leftovers (front);
       hl_engine_flush_leftovers (&mitm.back);
+      hl_engine_join_premaster (front);
+      hl_engine_join_premaster (&mitm.back);
       hl_engine_settle_order (front);
       rename_attacker (&mitm);
       info.ca_certificate = hl_pki_get_certificate_der (mitm.pki, HL_IDENTITY_ATTACKER_CA);
