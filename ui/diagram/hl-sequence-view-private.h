@@ -42,6 +42,7 @@ struct _HlSequenceView
   AdwAnimation       *scroll_animation;
   GHashTable         *tiles;          /* tile index → HlSeqTile */
   HlSeqTile          *header;
+  guint               frame;          /* snapshots taken, to tell a tile's first frame */
   guint               hold_source;
 
   guint               hscroll_policy : 1;

@@ -32,24 +32,34 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HlSequenceView, hl_sequence_view, GTK_TYPE_WIDGET
 
 /* Caching */
 
-/* The static drawing, rasterised once. A GskCairoNode keeps its drawing as a cairo recording
- * that the Cairo renderer plays back on every frame (each glyph and path of the diagram, every
- * frame); a GdkTexture is no better there in GTK 4.8 (converted pixel by pixel every frame). So
- * the drawing goes into an image, at the zoom and the monitor's scale, and the node records one
- * paint of that image: a frame copies pixels. The image stays alive beside its node, so cairo
- * never copies it for the recording's snapshot. */
+/* The static drawing. A GskCairoNode keeps its drawing as a cairo recording that the Cairo
+ * renderer plays back on every frame (each glyph and path of the diagram, every frame); a
+ * GdkTexture is no better there in GTK 4.8 (converted pixel by pixel every frame). So a tile
+ * seen in a second frame is drawn into an image, at the zoom and the monitor's scale, and its
+ * node records one paint of that image: from then on a frame copies pixels. A tile's first frame
+ * plays its recording once instead, which costs less than making the image (a window's first
+ * frame, a screenshot, the frame right after a step or a resize). The image stays alive beside
+ * its node, so cairo never copies it for the recording's snapshot. */
 struct _HlSeqTile
 {
   GskRenderNode   *node;
-  cairo_surface_t *image;
+  cairo_surface_t *image;   /* NULL: still the recording of the drawing */
+  guint            frame;   /* the snapshot it was made in */
 };
 
 static void
 tile_free (HlSeqTile *tile)
 {
   gsk_render_node_unref (tile->node);
-  cairo_surface_destroy (tile->image);
+  g_clear_pointer (&tile->image, cairo_surface_destroy);
   g_free (tile);
+}
+
+/* Whether @tile is there and is what this frame should draw. */
+static gboolean
+tile_ready (HlSequenceView *self, HlSeqTile *tile)
+{
+  return tile != NULL && (tile->image != NULL || tile->frame == self->frame);
 }
 
 void
@@ -79,49 +89,57 @@ hl_seqview_invalidate_steps (HlSequenceView *self, int a, int b)
     g_hash_table_remove (self->tiles, GINT_TO_POINTER (t));
 }
 
-/* @bounds: where it goes, in widget pixels before scrolling. @opaque: filled with the background
- * first, so the image needs no alpha and the renderer copies it instead of blending it. Returns
- * the context to draw on, in widget pixels. */
+/* @bounds: where it goes, in widget pixels before scrolling. @raster: into an image, else a
+ * recording. @opaque: filled with the background first, so the image needs no alpha and the
+ * renderer copies it instead of blending it. Returns the context to draw on, in widget pixels;
+ * tile_end makes the tile. */
 static cairo_t *
-tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean opaque)
+tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean raster,
+            gboolean opaque, HlSeqTile **tile_out)
 {
+  HlSeqTile *tile = g_new0 (HlSeqTile, 1);
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  cairo_surface_t *image =
-    cairo_image_surface_create (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
-                                (int) ceilf (bounds->size.width) * scale,
-                                (int) ceilf (bounds->size.height) * scale);
   cairo_t *cr;
 
-  cairo_surface_set_device_scale (image, scale, scale);
-  cr = cairo_create (image);
-  cairo_surface_destroy (image);   /* cr holds it */
+  tile->frame = self->frame;
+  tile->node = gsk_cairo_node_new (bounds);
+  if (raster)
+    {
+      tile->image = cairo_image_surface_create (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
+                                                (int) ceilf (bounds->size.width) * scale,
+                                                (int) ceilf (bounds->size.height) * scale);
+      cairo_surface_set_device_scale (tile->image, scale, scale);
+      cr = cairo_create (tile->image);
+      cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
+    }
+  else
+    cr = gsk_cairo_node_get_draw_context (tile->node);
   if (opaque)
     {
       const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
 
       gdk_cairo_set_source_rgba (cr, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND]);
-      cairo_paint (cr);
+      cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
+                       bounds->size.height);
+      cairo_fill (cr);
     }
-  cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
+  *tile_out = tile;
   return cr;
 }
 
-/* Ends what tile_begin started: what was drawn on @cr, as a node at @bounds. */
-static HlSeqTile *
-tile_end (cairo_t *cr, const graphene_rect_t *bounds)
+static void
+tile_end (HlSeqTile *tile, cairo_t *cr, const graphene_rect_t *bounds)
 {
-  HlSeqTile *tile = g_new0 (HlSeqTile, 1);
-  cairo_t *node_cr;
-
-  tile->image = cairo_surface_reference (cairo_get_target (cr));
   cairo_destroy (cr);
-  cairo_surface_flush (tile->image);
-  tile->node = gsk_cairo_node_new (bounds);
-  node_cr = gsk_cairo_node_get_draw_context (tile->node);
-  cairo_set_source_surface (node_cr, tile->image, bounds->origin.x, bounds->origin.y);
-  cairo_paint (node_cr);
-  cairo_destroy (node_cr);
-  return tile;
+  if (tile->image)
+    {
+      cairo_t *node_cr = gsk_cairo_node_get_draw_context (tile->node);
+
+      cairo_surface_flush (tile->image);
+      cairo_set_source_surface (node_cr, tile->image, bounds->origin.x, bounds->origin.y);
+      cairo_paint (node_cr);
+      cairo_destroy (node_cr);
+    }
 }
 
 static GskRenderNode *
@@ -130,11 +148,12 @@ ensure_tile (HlSequenceView *self, int t)
   HlSeqTile *tile = g_hash_table_lookup (self->tiles, GINT_TO_POINTER (t));
   double width, zoom = self->zoom;
   double y0 = (double) t * TILE_HEIGHT / zoom, y1 = (double) (t + 1) * TILE_HEIGHT / zoom;
+  gboolean raster = tile != NULL;   /* seen in an earlier frame: worth an image */
   graphene_rect_t bounds;
   cairo_t *cr;
   int scale;
 
-  if (tile)
+  if (tile_ready (self, tile))
     return tile->node;
   /* drawn at the zoom: whole-pixel edges, and nothing to scale when composited */
   hl_sequence_layout_get_size (self->layout, &width, NULL);
@@ -143,12 +162,19 @@ ensure_tile (HlSequenceView *self, int t)
   if ((g_hash_table_size (self->tiles) + 1) * bounds.size.width * TILE_HEIGHT * 4 * scale * scale >
       TILE_BYTES)
     g_hash_table_remove_all (self->tiles);
-  cr = tile_begin (self, &bounds, TRUE);
+  cr = tile_begin (self, &bounds, raster, TRUE, &tile);
+  cairo_save (cr);
   cairo_scale (cr, zoom, zoom);
+  if (!raster)   /* a recording has no edges of its own */
+    {
+      cairo_rectangle (cr, 0, y0, width, y1 - y0);
+      cairo_clip (cr);
+    }
   hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1);
   hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
                                   FALSE);
-  tile = tile_end (cr, &bounds);
+  cairo_restore (cr);
+  tile_end (tile, cr, &bounds);
   g_hash_table_insert (self->tiles, GINT_TO_POINTER (t), tile);
   return tile->node;
 }
@@ -158,19 +184,20 @@ static GskRenderNode *
 ensure_header (HlSequenceView *self, gboolean shadow)
 {
   double width, height, zoom = self->zoom;
+  gboolean raster = self->header != NULL && self->header_shadow == shadow;
   graphene_rect_t bounds;
   cairo_t *cr;
 
-  if (self->header && self->header_shadow == shadow)
+  if (raster && tile_ready (self, self->header))
     return self->header->node;
   g_clear_pointer (&self->header, tile_free);
   hl_sequence_layout_get_size (self->layout, &width, NULL);
   height = hl_sequence_layout_get_header_height (self->layout) + 12;
   bounds = GRAPHENE_RECT_INIT (0, 0, ceil (width * zoom), ceil (height * zoom));
-  cr = tile_begin (self, &bounds, FALSE);
+  cr = tile_begin (self, &bounds, raster, FALSE, &self->header);
   cairo_scale (cr, zoom, zoom);
   hl_sequence_painter_draw_headers (self->painter, cr, self->layout, shadow);
-  self->header = tile_end (cr, &bounds);
+  tile_end (self->header, cr, &bounds);
   self->header_shadow = shadow;
   return self->header->node;
 }
@@ -530,6 +557,7 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                              &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->trace == NULL || zoom <= 0 || hl_sequence_layout_get_n_steps (self->layout) == 0)
     return;
+  self->frame++;
 
   if (self->tiles_current != current)
     {
