@@ -21,9 +21,10 @@
  *
  * Model → layout → render: HlSequenceLayout places everything in layout units; this widget
  * multiplies by the zoom, scrolls, and asks HlSequencePainter to stroke. The static drawing is
- * kept as textures, one per horizontal tile of the layout, and dropped on size, scale, style,
- * trace and playhead changes (only the tiles whose rows changed). Hover, the current step and
- * its animation are drawn on top every frame, and the lifeline headers last, pinned to the top. */
+ * kept in tiles, one per horizontal band of the layout (images once seen twice, see Caching),
+ * and dropped on size, scale, style, trace and playhead changes (only the tiles whose rows
+ * changed). Hover, the current step and its animation are drawn on top every frame, and the
+ * lifeline headers last, pinned to the top. */
 
 static GParamSpec *properties[N_PROPS];
 
