@@ -384,6 +384,25 @@ test_scenario (gconstpointer data)
       g_assert_cmpuint (p[0], ==, 3);
       g_assert_cmpuint (p[1], ==, 3);
       g_assert_cmpint (pms->source, ==, HL_SOURCE_DECRYPTED);
+      /* decrypted beside the handshake (hl-engine-hooks.c): the client's action still gets
+       * the value, as if done in line */
+      {
+        gboolean found = FALSE;
+
+        for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+          {
+            HlEvent *event = hl_trace_get_event (trace, i);
+
+            if (g_strcmp0 (hl_event_get_name (event),
+                           "Generate and encrypt the premaster secret") != 0)
+              continue;
+            g_assert_true (g_str_has_prefix (hl_event_get_technical (event),
+                                             "premaster_secret = 0303"));
+            g_assert_nonnull (strstr (hl_event_get_caption (event), "48-byte premaster"));
+            found = TRUE;
+          }
+        g_assert_true (found);
+      }
     }
   if (e->resumed)
     {

@@ -346,7 +346,10 @@ hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error)
     }
 
   if (run->capture)
-    hl_engine_settle_order (run);
+    {
+      hl_engine_join_premaster (run);
+      hl_engine_settle_order (run);
+    }
   if (run->capture && !hl_keyschedule_apply (run->trace, error))
     return FALSE;
   if (run->capture)

@@ -11,13 +11,77 @@
  * they are installed, and the certificate check. */
 
 /* RSA key exchange: the ClientKeyExchange body is a 2-byte length and the PKCS#1 v1.5
- * ciphertext (RFC 5246 §7.4.7.1). The server's private key opens it, as the server does. */
+ * ciphertext (RFC 5246 §7.4.7.1). The server's private key opens it, as the server does.
+ *
+ * That private-key operation is the one cost a bare handshake does not have (about as long as
+ * the rest of the handshake together), and nothing during the run needs its result: the trace
+ * is read once the run is over. So it runs on a thread of its own, beside the handshake (or,
+ * when that thread has not started by then, in line at the join), and
+ * hl_engine_join_premaster() completes the trace with it before the key schedule is checked.
+ * The slot of the secret is taken now, so the trace lists the secrets in the order they came. */
+enum { JOB_WAITING, JOB_RUNNING, JOB_DONE, JOB_TAKEN };
+
+/* Shared by the run and the thread (each holds a reference). Whoever moves @state on from
+ * JOB_WAITING does the decryption: the thread when it gets a core in time, else the run itself
+ * at the join, which then need not wait for a thread that is not running (a busy machine). */
+typedef struct
+{
+  gint              refs;
+  gint              state;
+  GMutex            lock;
+  GCond             done;
+  gnutls_privkey_t  key;       /* borrowed: the run's, deinitialised only after the join */
+  guint8           *ct;
+  guint             ct_size;
+  HlSecret         *secret;    /* its slot in the trace */
+  HlEvent          *action;    /* the client's "generate premaster" action, or NULL */
+  guint             handshake;
+  int               rc;
+  gnutls_datum_t    pms;
+} PmsJob;
+
+static void
+job_unref (PmsJob *job)
+{
+  if (!g_atomic_int_dec_and_test (&job->refs))
+    return;
+  g_mutex_clear (&job->lock);
+  g_cond_clear (&job->done);
+  g_free (job->ct);
+  g_free (job);
+}
+
+static void
+job_decrypt (PmsJob *job)
+{
+  gnutls_datum_t ct = { job->ct, job->ct_size };
+
+  job->rc = gnutls_privkey_decrypt_data (job->key, 0, &ct, &job->pms);
+}
+
+static gpointer
+decrypt_thread (gpointer data)
+{
+  PmsJob *job = data;
+
+  if (g_atomic_int_compare_and_exchange (&job->state, JOB_WAITING, JOB_RUNNING))
+    {
+      job_decrypt (job);
+      g_mutex_lock (&job->lock);
+      g_atomic_int_set (&job->state, JOB_DONE);
+      g_cond_signal (&job->done);
+      g_mutex_unlock (&job->lock);
+    }
+  job_unref (job);
+  return NULL;
+}
+
 static void
 decrypt_premaster (Peer *client, const gnutls_datum_t *body)
 {
   Run *run = client->run;
-  gnutls_datum_t ct, pms = { NULL, 0 };
-  int rc;
+  GPtrArray *secrets = hl_trace_get_secrets (run->trace);
+  PmsJob *job;
 
   if (body->size < 2 || (gsize) ((body->data[0] << 8) | body->data[1]) != body->size - 2)
     {
@@ -26,45 +90,92 @@ decrypt_premaster (Peer *client, const gnutls_datum_t *body)
                   "ClientKeyExchange: length prefix does not match the body");
       return;
     }
-  ct.data = body->data + 2;
-  ct.size = body->size - 2;
-  rc = gnutls_privkey_decrypt_data (run->server_privkey, 0, &ct, &pms);
-  if (rc < 0)
+  add_secret (run, "premaster_secret", "Premaster secret", NULL, HL_SIDE_BOTH,
+              HL_SOURCE_DECRYPTED,
+              "Decrypted from the ClientKeyExchange with the server's RSA private key.");
+  job = g_new0 (PmsJob, 1);
+  job->refs = 2;
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->done);
+  job->key = run->server_privkey;
+  job->ct = g_memdup2 (body->data + 2, body->size - 2);
+  job->ct_size = body->size - 2;
+  job->secret = g_ptr_array_index (secrets, secrets->len - 1);
+  job->action = client->pms_action;
+  job->handshake = run->handshake;
+  if (run->pms_jobs == NULL)
+    run->pms_jobs = g_ptr_array_new ();
+  g_ptr_array_add (run->pms_jobs, job);
+  g_thread_unref (g_thread_new ("hl-premaster", decrypt_thread, job));
+}
+
+static void
+complete_premaster (Run *run, PmsJob *job)
+{
+  guint handshake = run->handshake;
+
+  run->handshake = job->handshake;   /* what is added below belongs to that handshake */
+  if (job->rc < 0)
     {
       g_autofree char *tech = g_strdup_printf ("gnutls_privkey_decrypt_data: %s (%d)",
-                                               gnutls_strerror (rc), rc);
-      add_secret (run, "premaster_secret", "Premaster secret", NULL, HL_SIDE_BOTH,
-                  HL_SOURCE_DECRYPTED, "This GnuTLS refuses RSA PKCS#1 v1.5 decryption, so the "
-                  "premaster secret could not be shown.");
+                                               gnutls_strerror (job->rc), job->rc);
+
+      g_free (job->secret->note);
+      job->secret->note = g_strdup ("This GnuTLS refuses RSA PKCS#1 v1.5 decryption, so the "
+                                    "premaster secret could not be shown.");
       add_action (run, HL_SIDE_SERVER, HL_SIDE_NONE, "Premaster secret not decrypted",
                   HL_CHECK_FAILED, "The library refused to decrypt the premaster secret with the "
                   "server's key (RSA PKCS#1 v1.5 encryption is disabled here).", tech);
-      return;
     }
-  {
-    g_autoptr(GBytes) value = g_bytes_new (pms.data, pms.size);
-    g_autofree char *hex = hl_engine_short_hex (value);
-    g_autofree char *cap = g_strdup_printf ("The client makes up a %u-byte premaster secret (2 "
-                                            "version bytes and %u random bytes) and encrypts it "
-                                            "with the RSA public key from the server's "
-                                            "certificate.", pms.size,
-                                            pms.size > 2 ? pms.size - 2 : 0);
-    g_autofree char *tech = g_strdup_printf ("premaster_secret = %s · version %02x %02x · "
-                                             "RSAES-PKCS1-v1_5 → %u-byte ciphertext", hex,
-                                             pms.size > 1 ? pms.data[0] : 0,
-                                             pms.size > 1 ? pms.data[1] : 0, ct.size);
+  else
+    {
+      GBytes *value = g_bytes_new (job->pms.data, job->pms.size);
+      g_autofree char *hex = hl_engine_short_hex (value);
+      guint size = job->pms.size;
+      const guint8 *pms = job->pms.data;
+      g_autofree char *cap = g_strdup_printf ("The client makes up a %u-byte premaster secret (2 "
+                                              "version bytes and %u random bytes) and encrypts "
+                                              "it with the RSA public key from the server's "
+                                              "certificate.", size, size > 2 ? size - 2 : 0);
+      g_autofree char *tech = g_strdup_printf ("premaster_secret = %s · version %02x %02x · "
+                                               "RSAES-PKCS1-v1_5 → %u-byte ciphertext", hex,
+                                               size > 1 ? pms[0] : 0, size > 1 ? pms[1] : 0,
+                                               job->ct_size);
 
-    add_secret (run, "premaster_secret", "Premaster secret", value, HL_SIDE_BOTH,
-                HL_SOURCE_DECRYPTED,
-                "Decrypted from the ClientKeyExchange with the server's RSA private key.");
-    if (client->pms_action)
-      {
-        hl_event_set_caption (client->pms_action, cap);
-        hl_event_set_technical (client->pms_action, tech);
-      }
-  }
-  gnutls_memset (pms.data, 0, pms.size);
-  gnutls_free (pms.data);
+      job->secret->value = value;
+      if (job->action)
+        {
+          hl_event_set_caption (job->action, cap);
+          hl_event_set_technical (job->action, tech);
+        }
+      gnutls_memset (job->pms.data, 0, job->pms.size);
+      gnutls_free (job->pms.data);
+    }
+  run->handshake = handshake;
+}
+
+void
+hl_engine_join_premaster (Run *run)
+{
+  if (run->pms_jobs == NULL)
+    return;
+  for (guint i = 0; i < run->pms_jobs->len; i++)
+    {
+      PmsJob *job = g_ptr_array_index (run->pms_jobs, i);
+
+      if (g_atomic_int_compare_and_exchange (&job->state, JOB_WAITING, JOB_TAKEN))
+        job_decrypt (job);
+      else
+        {
+          g_mutex_lock (&job->lock);
+          while (g_atomic_int_get (&job->state) != JOB_DONE)
+            g_cond_wait (&job->done, &job->lock);
+          g_mutex_unlock (&job->lock);
+        }
+      complete_premaster (run, job);
+      job_unref (job);
+    }
+  g_clear_pointer (&run->pms_jobs, g_ptr_array_unref);
 }
 
 /* ECDHE (RFC 8422 §5.4, §5.7): the group the server's ServerKeyExchange names and the sizes of

@@ -57,6 +57,7 @@ struct _Run
   gnutls_certificate_credentials_t  client_cred;
   gnutls_certificate_credentials_t  server_cred;
   gnutls_privkey_t                  server_privkey;
+  GPtrArray                        *pms_jobs;   /* RSA premaster decryptions in flight */
   gnutls_datum_t                    ticket_key;
   Peer                              peers[2];
   guint                             handshake;
@@ -85,6 +86,7 @@ gboolean hl_engine_setup_peer (Run *run, HlSide side);
 gboolean hl_engine_gnutls_ok (int rc, const char *what, GError **error);
 void     hl_engine_record_read_cb (HlSide receiver, gpointer user_data);
 void     hl_engine_run_clear (Run *run);
+void     hl_engine_join_premaster (Run *run);
 Peer    *hl_engine_peer_of (Run *run, HlSide side);
 gboolean hl_engine_is_tls13 (Peer *peer);
 void     hl_engine_attach_capture (Run *run, Peer *peer);

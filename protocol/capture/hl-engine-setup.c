@@ -133,6 +133,7 @@ hl_engine_setup_peer (Run *run, HlSide side)
 void
 hl_engine_run_clear (Run *run)
 {
+  hl_engine_join_premaster (run);
   for (guint i = 0; i < 2; i++)
     peer_clear (&run->peers[i]);
   g_clear_pointer (&run->server_privkey, gnutls_privkey_deinit);

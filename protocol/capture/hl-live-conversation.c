@@ -96,6 +96,7 @@ hl_live_setup_local_peer (Run *run, HlSide side, HlLiveVersions versions, GError
 static void
 run_free_live (Run *run)
 {
+  hl_engine_join_premaster (run);
   for (guint i = 0; i < 2; i++)
     {
       g_queue_clear_full (&run->peers[i].pending, g_object_unref);
@@ -536,6 +537,7 @@ hl_live_finish (Live *live, GError **error)
 
   hl_engine_collect_negotiated (run);
   hl_engine_flush_leftovers (run);
+  hl_engine_join_premaster (run);
   hl_engine_settle_order (run);
   if (!hl_keyschedule_apply (run->trace, error))
     return NULL;

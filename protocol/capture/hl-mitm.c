@@ -676,6 +676,8 @@ hl_mitm_collect (Run *front, Run *back)
   hl_engine_collect_negotiated (back);
   hl_engine_flush_leftovers (front);
   hl_engine_flush_leftovers (back);
+  hl_engine_join_premaster (front);
+  hl_engine_join_premaster (back);
   hl_engine_settle_order (front);
 }
 

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
  * and its animation). */
 
 #define TILE_HEIGHT        512     /* device-independent pixels, so tiles meet on whole pixels */
-#define MAX_TILES          48
+#define TILE_BYTES         (48 << 20)   /* the tiles kept, at most: 2 MiB each at 1000 px */
 #define MIN_FIT            0.8
 /* Four lifelines (an attacker in the middle) need about 1.5 times the width of two: so that
  * the whole diagram stays in view beside the inspector at 1280×800, they may shrink further
@@ -29,6 +29,8 @@ G_BEGIN_DECLS
 #define HOLD_MS            1000
 #define SCROLL_MS          420
 
+typedef struct _HlSeqTile HlSeqTile;
+
 struct _HlSequenceView
 {
   GtkWidget           parent_instance;
@@ -42,8 +44,9 @@ struct _HlSequenceView
   GtkAdjustment      *vadjustment;
   AdwAnimation       *step_animation;
   AdwAnimation       *scroll_animation;
-  GHashTable         *tiles;          /* tile index → GskRenderNode */
-  GskRenderNode      *header_node;
+  GHashTable         *tiles;          /* tile index → HlSeqTile */
+  HlSeqTile          *header;
+  guint               frame;          /* snapshots taken, to tell a tile's first frame */
   guint               hold_source;
 
   guint               hscroll_policy : 1;

@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -18,9 +21,10 @@
  *
  * Model → layout → render: HlSequenceLayout places everything in layout units; this widget
  * multiplies by the zoom, scrolls, and asks HlSequencePainter to stroke. The static drawing is
- * kept as render nodes, one per horizontal tile of the layout, and dropped on size, style,
- * trace and playhead changes (only the tiles whose rows changed). Hover, the current step and
- * its animation are drawn on top every frame, and the lifeline headers last, pinned to the top. */
+ * kept in tiles, one per horizontal band of the layout (images once seen twice, see Caching),
+ * and dropped on size, scale, style, trace and playhead changes (only the tiles whose rows
+ * changed). Hover, the current step and its animation are drawn on top every frame, and the
+ * lifeline headers last, pinned to the top. */
 
 static GParamSpec *properties[N_PROPS];
 
@@ -29,13 +33,43 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HlSequenceView, hl_sequence_view, GTK_TYPE_WIDGET
 
 /* Caching */
 
+/* The static drawing. A GskCairoNode keeps its drawing as a cairo recording that the Cairo
+ * renderer plays back on every frame (each glyph and path of the diagram, every frame); a
+ * GdkTexture is no better there in GTK 4.8 (converted pixel by pixel every frame). So a tile
+ * seen in a second frame is drawn into an image, at the zoom and the monitor's scale, and its
+ * node records one paint of that image: from then on a frame copies pixels. A tile's first frame
+ * plays its recording once instead, which costs less than making the image (a window's first
+ * frame, a screenshot, the frame right after a step or a resize). The image stays alive beside
+ * its node, so cairo never copies it for the recording's snapshot. */
+struct _HlSeqTile
+{
+  GskRenderNode   *node;
+  cairo_surface_t *image;   /* NULL: still the recording of the drawing */
+  guint            frame;   /* the snapshot it was made in */
+};
+
+static void
+tile_free (HlSeqTile *tile)
+{
+  gsk_render_node_unref (tile->node);
+  g_clear_pointer (&tile->image, cairo_surface_destroy);
+  g_free (tile);
+}
+
+/* Whether @tile is there and is what this frame should draw. */
+static gboolean
+tile_ready (HlSequenceView *self, HlSeqTile *tile)
+{
+  return tile != NULL && (tile->image != NULL || tile->frame == self->frame);
+}
+
 void
 hl_sequence_view_invalidate (HlSequenceView *self)
 {
   g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
 
   g_hash_table_remove_all (self->tiles);
-  g_clear_pointer (&self->header_node, gsk_render_node_unref);
+  g_clear_pointer (&self->header, tile_free);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -56,53 +90,123 @@ hl_seqview_invalidate_steps (HlSequenceView *self, int a, int b)
     g_hash_table_remove (self->tiles, GINT_TO_POINTER (t));
 }
 
-static GskRenderNode *
-ensure_tile (HlSequenceView *self, int t)
+/* @bounds: where it goes, in widget pixels before scrolling. @raster: into an image, else a
+ * recording. @opaque: filled with the background first, so the image needs no alpha and the
+ * renderer copies it instead of blending it. Returns the context to draw on, in widget pixels;
+ * tile_end makes the tile. */
+static cairo_t *
+tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean raster,
+            gboolean opaque, HlSeqTile **tile_out)
 {
-  GskRenderNode *node = g_hash_table_lookup (self->tiles, GINT_TO_POINTER (t));
-  double width, zoom = self->zoom;
-  double y0 = (double) t * TILE_HEIGHT / zoom, y1 = (double) (t + 1) * TILE_HEIGHT / zoom;
-  int pixels;
+  HlSeqTile *tile = g_new0 (HlSeqTile, 1);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   cairo_t *cr;
 
-  if (node)
-    return node;
-  if (g_hash_table_size (self->tiles) >= MAX_TILES)
-    g_hash_table_remove_all (self->tiles);
+  tile->frame = self->frame;
+  tile->node = gsk_cairo_node_new (bounds);
+  if (raster)
+    {
+      tile->image = cairo_image_surface_create (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
+                                                (int) ceilf (bounds->size.width) * scale,
+                                                (int) ceilf (bounds->size.height) * scale);
+      cairo_surface_set_device_scale (tile->image, scale, scale);
+      cr = cairo_create (tile->image);
+      cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
+    }
+  else
+    cr = gsk_cairo_node_get_draw_context (tile->node);
+  if (opaque)
+    {
+      const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
 
-  /* drawn at the zoom: whole-pixel edges, and nothing to scale when composited */
-  hl_sequence_layout_get_size (self->layout, &width, NULL);
-  pixels = (int) ceil (width * zoom);
-  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, t * TILE_HEIGHT, pixels, TILE_HEIGHT));
-  cr = gsk_cairo_node_get_draw_context (node);
-  cairo_rectangle (cr, 0, t * TILE_HEIGHT, pixels, TILE_HEIGHT);
-  cairo_clip (cr);
-  cairo_scale (cr, zoom, zoom);
-  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1);
-  hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
-                                  FALSE);
+      gdk_cairo_set_source_rgba (cr, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND]);
+      cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
+                       bounds->size.height);
+      cairo_fill (cr);
+    }
+  *tile_out = tile;
+  return cr;
+}
+
+static void
+tile_end (HlSeqTile *tile, cairo_t *cr, const graphene_rect_t *bounds)
+{
   cairo_destroy (cr);
-  g_hash_table_insert (self->tiles, GINT_TO_POINTER (t), node);
-  return node;
+  if (tile->image)
+    {
+      cairo_t *node_cr = gsk_cairo_node_get_draw_context (tile->node);
+
+      cairo_surface_flush (tile->image);
+      cairo_set_source_surface (node_cr, tile->image, bounds->origin.x, bounds->origin.y);
+      cairo_paint (node_cr);
+      cairo_destroy (node_cr);
+    }
 }
 
 static GskRenderNode *
+ensure_tile (HlSequenceView *self, int t)
+{
+  HlSeqTile *tile = g_hash_table_lookup (self->tiles, GINT_TO_POINTER (t));
+  double width, zoom = self->zoom;
+  double y0 = (double) t * TILE_HEIGHT / zoom, y1 = (double) (t + 1) * TILE_HEIGHT / zoom;
+  gboolean raster = tile != NULL;   /* seen in an earlier frame: worth an image */
+  graphene_rect_t bounds;
+  cairo_t *cr;
+  int scale;
+
+  if (tile_ready (self, tile))
+    return tile->node;
+  /* drawn at the zoom: whole-pixel edges, and nothing to scale when composited */
+  hl_sequence_layout_get_size (self->layout, &width, NULL);
+  bounds = GRAPHENE_RECT_INIT (0, t * TILE_HEIGHT, ceil (width * zoom), TILE_HEIGHT);
+  scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  if ((g_hash_table_size (self->tiles) + 1) * bounds.size.width * TILE_HEIGHT * 4 * scale * scale >
+      TILE_BYTES)
+    g_hash_table_remove_all (self->tiles);
+  cr = tile_begin (self, &bounds, raster, TRUE, &tile);
+  cairo_save (cr);
+  cairo_scale (cr, zoom, zoom);
+  if (!raster)   /* a recording has no edges of its own */
+    {
+      cairo_rectangle (cr, 0, y0, width, y1 - y0);
+      cairo_clip (cr);
+    }
+  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1);
+  hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
+                                  FALSE);
+  cairo_restore (cr);
+  tile_end (tile, cr, &bounds);
+  g_hash_table_insert (self->tiles, GINT_TO_POINTER (t), tile);
+  return tile->node;
+}
+
+/* The headers at the zoom, in widget pixels (their shadow is translucent). */
+static GskRenderNode *
 ensure_header (HlSequenceView *self, gboolean shadow)
 {
-  double width, height;
+  double width, height, zoom = self->zoom;
+  gboolean raster = self->header != NULL && self->header_shadow == shadow;
+  graphene_rect_t bounds;
   cairo_t *cr;
 
-  if (self->header_node && self->header_shadow == shadow)
-    return self->header_node;
-  g_clear_pointer (&self->header_node, gsk_render_node_unref);
+  if (raster && tile_ready (self, self->header))
+    return self->header->node;
+  g_clear_pointer (&self->header, tile_free);
   hl_sequence_layout_get_size (self->layout, &width, NULL);
   height = hl_sequence_layout_get_header_height (self->layout) + 12;
-  self->header_node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
-  self->header_shadow = shadow;
-  cr = gsk_cairo_node_get_draw_context (self->header_node);
+  bounds = GRAPHENE_RECT_INIT (0, 0, ceil (width * zoom), ceil (height * zoom));
+  cr = tile_begin (self, &bounds, raster, FALSE, &self->header);
+  cairo_scale (cr, zoom, zoom);
   hl_sequence_painter_draw_headers (self->painter, cr, self->layout, shadow);
-  cairo_destroy (cr);
-  return self->header_node;
+  tile_end (self->header, cr, &bounds);
+  self->header_shadow = shadow;
+  return self->header->node;
+}
+
+static void
+scale_factor_cb (HlSequenceView *self, GParamSpec *pspec, gpointer user_data)
+{
+  hl_sequence_view_invalidate (self);
 }
 
 /* The palette and fonts come from CSS; a change drops everything drawn. */
@@ -454,6 +558,7 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                              &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->trace == NULL || zoom <= 0 || hl_sequence_layout_get_n_steps (self->layout) == 0)
     return;
+  self->frame++;
 
   if (self->tiles_current != current)
     {
@@ -482,7 +587,6 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* the headers stay at the top */
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-ox, 0));
-  gtk_snapshot_scale (snapshot, zoom, zoom);
   gtk_snapshot_append_node (snapshot, ensure_header (self, oy > 1));
   gtk_snapshot_restore (snapshot);
   gtk_snapshot_pop (snapshot);
@@ -595,7 +699,7 @@ hl_sequence_view_finalize (GObject *object)
   g_clear_object (&self->layout);
   g_clear_object (&self->painter);
   g_clear_pointer (&self->tiles, g_hash_table_unref);
-  g_clear_pointer (&self->header_node, gsk_render_node_unref);
+  g_clear_pointer (&self->header, tile_free);
   G_OBJECT_CLASS (hl_sequence_view_parent_class)->finalize (object);
 }
 
@@ -607,6 +711,15 @@ hl_sequence_view_class_init (HlSequenceViewClass *klass)
 
   object_class->get_property = hl_sequence_view_get_property;
   object_class->set_property = hl_sequence_view_set_property;
+
+#ifdef __GLIBC__
+  /* A tile is a few MiB of pixels, dropped and drawn again as the playhead moves. glibc would
+   * map each one fresh and unmap it when freed, so every tile paid a page fault per 4 KiB
+   * (measured: 11–17 ms of a tile's 13–19 ms in a VM); kept in the heap, the memory of a
+   * dropped tile is reused by the next one. */
+  mallopt (M_MMAP_THRESHOLD, 32 << 20);
+  mallopt (M_TRIM_THRESHOLD, 64 << 20);
+#endif
   object_class->dispose = hl_sequence_view_dispose;
   object_class->finalize = hl_sequence_view_finalize;
   widget_class->measure = hl_sequence_view_measure;
@@ -661,7 +774,7 @@ hl_sequence_view_init (HlSequenceView *self)
   self->hover = -1;
   self->tiles_current = -1;
   self->layout_width = -1;
-  self->tiles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) gsk_render_node_unref);
+  self->tiles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) tile_free);
   self->painter = hl_sequence_painter_new (context);
   g_object_unref (context);
   self->layout = hl_sequence_layout_new (hl_sequence_painter_measure, g_object_ref (self->painter),
@@ -684,6 +797,8 @@ hl_sequence_view_init (HlSequenceView *self)
                                   ADW_EASE_IN_OUT_CUBIC);
   g_signal_connect (self->step_animation, "done",
                     G_CALLBACK (hl_seqview_step_animation_done_cb), self);
+
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (scale_factor_cb), NULL);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);

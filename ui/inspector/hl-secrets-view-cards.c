@@ -218,7 +218,7 @@ card_new (HlSecretsView *self, const Entry *e)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *header = gtk_grid_new ();   /* not a GtkBox: see hl-value-row.ui */
   GtkWidget *title, *badge, *inputs;
   GBytes *value = hl_secview_entry_value (e);
   const HlSecret *main = e->derived ? e->derived : e->library;
@@ -228,20 +228,21 @@ card_new (HlSecretsView *self, const Entry *e)
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_add_css_class (row, "secret-card");
   gtk_widget_add_css_class (box, "secret-card-box");
+  gtk_grid_set_column_spacing (GTK_GRID (header), 8);
 
   title = label_new (hl_secview_title_of (e), "heading");
   gtk_widget_set_hexpand (title, TRUE);
-  gtk_box_append (GTK_BOX (header), title);
+  gtk_grid_attach (GTK_GRID (header), title, 0, 0, 1, 1);
   if (value)
     {
       size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
                                            "%" G_GSIZE_FORMAT " bytes", g_bytes_get_size (value)),
                               g_bytes_get_size (value));
-      gtk_box_append (GTK_BOX (header), label_new (size, "dim-label"));
+      gtk_grid_attach (GTK_GRID (header), label_new (size, "dim-label"), 1, 0, 1, 1);
     }
   badge = badge_new (e);
   if (badge)
-    gtk_box_append (GTK_BOX (header), badge);
+    gtk_grid_attach (GTK_GRID (header), badge, 2, 0, 1, 1);
   gtk_box_append (GTK_BOX (box), header);
 
   meta = g_strdup_printf ("%s · %s · %s", e->name, holder_text (self->trace, e),
