@@ -3,9 +3,6 @@
 #include "config.h"
 
 #include <math.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -48,11 +45,52 @@ struct _HlSeqTile
   guint            frame;   /* the snapshot it was made in */
 };
 
+/* A tile's image is a few MiB of pixels, dropped and made again as the playhead moves. Freed,
+ * its memory goes back to the system and the next one pays a page fault per 4 KiB of fresh
+ * memory (measured: 11–17 ms of a tile's 13–19 ms in a VM). So the images of dropped tiles
+ * wait here, a few of them, for the next tile of their size. Main thread only. */
+#define MAX_SPARE_IMAGES 6
+
+static GQueue spare_images = G_QUEUE_INIT;
+
+static void
+spare_image (cairo_surface_t *image)
+{
+  /* still referenced (the recording of a node someone keeps): not ours to reuse */
+  if (cairo_surface_get_reference_count (image) != 1)
+    {
+      cairo_surface_destroy (image);
+      return;
+    }
+  g_queue_push_head (&spare_images, image);
+  if (g_queue_get_length (&spare_images) > MAX_SPARE_IMAGES)
+    cairo_surface_destroy (g_queue_pop_tail (&spare_images));
+}
+
+static cairo_surface_t *
+image_new (cairo_format_t format, int width, int height)
+{
+  for (GList *l = spare_images.head; l; l = l->next)
+    {
+      cairo_surface_t *image = l->data;
+
+      if (cairo_image_surface_get_format (image) == format &&
+          cairo_image_surface_get_width (image) == width &&
+          cairo_image_surface_get_height (image) == height)
+        {
+          g_queue_delete_link (&spare_images, l);
+          return image;
+        }
+    }
+  return cairo_image_surface_create (format, width, height);
+}
+
 static void
 tile_free (HlSeqTile *tile)
 {
   gsk_render_node_unref (tile->node);
-  g_clear_pointer (&tile->image, cairo_surface_destroy);
+  if (tile->image)
+    spare_image (g_steal_pointer (&tile->image));
   g_free (tile);
 }
 
@@ -106,11 +144,18 @@ tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean raster
   tile->node = gsk_cairo_node_new (bounds);
   if (raster)
     {
-      tile->image = cairo_image_surface_create (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
-                                                (int) ceilf (bounds->size.width) * scale,
-                                                (int) ceilf (bounds->size.height) * scale);
+      tile->image = image_new (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
+                               (int) ceilf (bounds->size.width) * scale,
+                               (int) ceilf (bounds->size.height) * scale);
       cairo_surface_set_device_scale (tile->image, scale, scale);
       cr = cairo_create (tile->image);
+      if (!opaque)   /* a reused image holds an older drawing */
+        {
+          cairo_save (cr);
+          cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+          cairo_paint (cr);
+          cairo_restore (cr);
+        }
       cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
     }
   else
@@ -712,14 +757,6 @@ hl_sequence_view_class_init (HlSequenceViewClass *klass)
   object_class->get_property = hl_sequence_view_get_property;
   object_class->set_property = hl_sequence_view_set_property;
 
-#ifdef __GLIBC__
-  /* A tile is a few MiB of pixels, dropped and drawn again as the playhead moves. glibc would
-   * map each one fresh and unmap it when freed, so every tile paid a page fault per 4 KiB
-   * (measured: 11–17 ms of a tile's 13–19 ms in a VM); kept in the heap, the memory of a
-   * dropped tile is reused by the next one. */
-  mallopt (M_MMAP_THRESHOLD, 32 << 20);
-  mallopt (M_TRIM_THRESHOLD, 64 << 20);
-#endif
   object_class->dispose = hl_sequence_view_dispose;
   object_class->finalize = hl_sequence_view_finalize;
   widget_class->measure = hl_sequence_view_measure;
