@@ -455,9 +455,12 @@ assert_message_fields (HlField         *msg,
                        guint8           type,
                        HlTestCapture   *capture)
 {
-  static const char *client_hello[] = { "legacy_version", "random", "legacy_session_id",
-                                        "cipher_suites", "legacy_compression_methods",
-                                        "extensions", NULL };
+  static const char *client_hello12[] = { "client_version", "random", "session_id",
+                                          "cipher_suites", "compression_methods",
+                                          "extensions", NULL };
+  static const char *client_hello13[] = { "legacy_version", "random", "legacy_session_id",
+                                          "cipher_suites", "legacy_compression_methods",
+                                          "extensions", NULL };
   static const char *server_hello[] = { "random", "cipher_suite", "extensions", NULL };
   static const char *cert12[] = { "certificate_list", NULL };
   static const char *cert13[] = { "certificate_request_context", "certificate_list", NULL };
@@ -479,7 +482,7 @@ assert_message_fields (HlField         *msg,
 
   switch (type)
     {
-    case 1: paths = client_hello; break;
+    case 1: paths = capture->tls13 ? client_hello13 : client_hello12; break;
     case 2: paths = server_hello; break;
     case 4: paths = capture->tls13 ? nst13 : nst12; break;
     case 8: paths = ee; break;

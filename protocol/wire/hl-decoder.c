@@ -348,8 +348,11 @@ decode_record (GBytes                *record,
   /* RFC 5246 §6.2.1 defines the TLS 1.2 record, RFC 8446 §5.1 the TLS 1.3 one */
   rfc = context->tls13 ? "RFC 8446 §5.1" : "RFC 5246 §6.2.1";
   dec_annotate (root, rfc,
-                "One TLS record: a 5-byte header (content type, legacy version, length) and "
-                "the fragment it carries.");
+                context->tls13
+                  ? "One TLS record: a 5-byte header (content type, legacy version, length) "
+                    "and the fragment it carries."
+                  : "One TLS record: a 5-byte header (content type, version, length) and the "
+                    "fragment it carries.");
 
   f = dec_u8 (&r, root, "type", &type);
   type_name = hl_tls_content_type_name (type);
@@ -359,7 +362,7 @@ decode_record (GBytes                *record,
                             "The real content type is inside, after decryption (RFC 8446 §5.2)."
                           : "What the record carries.");
 
-  f = dec_u16 (&r, root, "legacy_record_version", &version);
+  f = dec_u16 (&r, root, context->tls13 ? "legacy_record_version" : "version", &version);
   dec_name16 (f, hl_tls_version_name (version), version);
   dec_annotate (f, rfc, context->tls13
                 ? "Kept for compatibility: TLS 1.3 writes 0x0303 (TLS 1.2) here, or 0x0301 in "
