@@ -113,6 +113,16 @@ print_fields (HlTrace *trace, HlEvent *event, GString *out)
     }
 }
 
+/* Whether a technical line already names the keys (a record's says "· plaintext ·"). */
+static gboolean
+says_keys (const char *technical, const char *keys)
+{
+  g_autofree char *inner = g_strdup_printf (" · %s ·", keys);
+  g_autofree char *tail = g_strdup_printf (" · %s", keys);
+
+  return strstr (technical, inner) != NULL || g_str_has_suffix (technical, tail);
+}
+
 static void
 print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
 {
@@ -146,7 +156,8 @@ print_events (HlTrace *trace, HlPrintFlags flags, GString *out)
                               hl_event_get_caption (event));
       if (*when)
         g_string_append_printf (out, "      when: %s\n", when);
-      if (kind == HL_EVENT_RECORD || kind == HL_EVENT_MESSAGE)
+      if ((kind == HL_EVENT_RECORD || kind == HL_EVENT_MESSAGE) &&
+          !says_keys (hl_event_get_technical (event), hl_event_keys_text (trace, event)))
         g_string_append_printf (out, "      %s · %s\n", hl_event_get_technical (event),
                                 hl_event_keys_text (trace, event));
       else if (*hl_event_get_technical (event))
