@@ -185,6 +185,22 @@ test_every_scenario (void)
       g_assert_false (action_enabled (window, "win.first"));
       g_assert_true (action_enabled (window, "win.play"));
 
+      /* a teacher's 1280×800 screen holds the window at every step (a long caption must
+       * not make it taller) */
+      for (guint s = 0; s <= steps; s++)
+        {
+          int min_height = 0;
+
+          hl_sequence_view_set_step (view, s);
+          gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, 1280,
+                              &min_height, NULL, NULL, NULL);
+          if (min_height > 800)
+            g_test_message ("%s step %u: the window needs %d pixels of height", all[i].id,
+                            s, min_height);
+          g_assert_cmpint (min_height, <=, 800);
+        }
+      hl_sequence_view_set_step (view, 0);
+
       activate (window, "win.step-forward");
       hl_test_wait_frames (GTK_WIDGET (window), 1);
       g_assert_cmpuint (hl_sequence_view_get_step (view), ==, 1);
