@@ -314,6 +314,7 @@ hl_ks_check_resumption (Handshake *hs)
 {
   HlTrace *trace = hs->trace;
   HlEvent *match = NULL;
+  guint ticket_handshake = G_MAXUINT, ordinal = 0;
   g_autoptr(GBytes) nonce = NULL;
   HlSecret *secret;
   const char *ext = hs->tls13 ? "pre_shared_key identity" : "session_ticket extension";
@@ -329,8 +330,16 @@ hl_ks_check_resumption (Handshake *hs)
       if (hl_event_get_handshake (event) >= hs->handshake ||
           hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
           hl_event_get_handshake_type (event) != HT_NEW_SESSION_TICKET ||
-          hl_event_get_bytes (event) == NULL ||
-          !parse_new_session_ticket (hl_event_get_bytes (event), hs->tls13, &ticket,
+          hl_event_get_bytes (event) == NULL)
+        continue;
+      /* counted per connection: "the second NewSessionTicket of connection 1" */
+      if (hl_event_get_handshake (event) != ticket_handshake)
+        {
+          ticket_handshake = hl_event_get_handshake (event);
+          ordinal = 0;
+        }
+      ordinal++;
+      if (!parse_new_session_ticket (hl_event_get_bytes (event), hs->tls13, &ticket,
                                      &ticket_nonce, NULL))
         continue;
       if (g_bytes_equal (ticket, hs->offered_ticket))
@@ -348,10 +357,14 @@ hl_ks_check_resumption (Handshake *hs)
   if (match)
     {
       secret->check = HL_CHECK_OK;
-      secret->note = g_strdup_printf ("The ClientHello's %s is the ticket of the "
-                                      "NewSessionTicket of connection %u (event %u).", ext,
-                                      hl_event_get_handshake (match) + 1,
-                                      hl_event_get_index (match));
+      static const char *const ordinals[] = { "", "first ", "second ", "third ", "fourth " };
+
+      /* no event number: the window counts steps, not events */
+      secret->note = g_strdup_printf ("The ClientHello's %s is the ticket of the %s"
+                                      "NewSessionTicket of connection %u.", ext,
+                                      ordinal < G_N_ELEMENTS (ordinals) ? ordinals[ordinal]
+                                                                        : "",
+                                      hl_event_get_handshake (match) + 1);
     }
   else
     {

@@ -231,8 +231,8 @@ hl_ks_compare_finished (HlSecret *secret, HlEvent *finished)
   if (g_bytes_equal (secret->value, body))
     {
       secret->check = HL_CHECK_OK;
-      set_note (secret, g_strdup_printf ("Equal to the verify_data in the %s's Finished message "
-                                         "(event %u).", w, hl_event_get_index (finished)));
+      set_note (secret, g_strdup_printf ("Equal to the verify_data in the %s's Finished "
+                                         "message.", w));
     }
   else
     {
@@ -241,8 +241,7 @@ hl_ks_compare_finished (HlSecret *secret, HlEvent *finished)
 
       secret->check = HL_CHECK_FAILED;
       set_note (secret, g_strdup_printf ("Differs from the verify_data in the %s's Finished "
-                                         "message (event %u): ours %s, on the wire %s.", w,
-                                         hl_event_get_index (finished), ours, theirs));
+                                         "message: ours %s, on the wire %s.", w, ours, theirs));
     }
 }
 
