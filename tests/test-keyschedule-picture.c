@@ -3,7 +3,7 @@
  * per TLS 1.3 connection and none for TLS 1.2; its boxes say what the trace has (the early
  * secret computed, the handshake and master secrets held inside GnuTLS, the traffic secrets
  * from GnuTLS, the resumption's ticket nonce from the wire); clicking a box focuses that value's
- * card. With HL_TEST_PICTURE_DIR set, the Keys tab is also saved as PNG there (light and dark),
+ * card. With HL_TEST_SCREENSHOTS set, the Keys tab is also saved as PNG there (light and dark),
  * to look at. Skips without a display. */
 #include "config.h"
 
@@ -55,11 +55,11 @@ unshow (Shown *shown)
   gtk_window_destroy (shown->window);
 }
 
-/* Saves the window as PNG under $HL_TEST_PICTURE_DIR, when set. */
+/* Saves the window as PNG under $HL_TEST_SCREENSHOTS, when set. */
 static void
 maybe_save (Shown *shown, const char *name)
 {
-  const char *dir = g_getenv ("HL_TEST_PICTURE_DIR");
+  const char *dir = g_getenv ("HL_TEST_SCREENSHOTS");
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
 
