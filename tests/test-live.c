@@ -306,6 +306,30 @@ assert_same_keylog (HlTrace *trace, const char *their_file)
   g_assert_cmpstr (ours, ==, theirs);
 }
 
+/* All we know of the remote peer's wire items is that our session read them: each is marked
+ * processed (never "sent", a moment only the peer saw). */
+static void
+assert_remote_items_processed (HlTrace *trace)
+{
+  HlSide local = hl_trace_get_live (trace)->local;
+  guint n = 0;
+
+  for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+    {
+      HlEvent *event = hl_trace_get_event (trace, i);
+      HlEventKind kind = hl_event_get_kind (event);
+
+      if (hl_event_get_side (event) == local ||
+          (kind != HL_EVENT_RECORD && kind != HL_EVENT_MESSAGE && kind != HL_EVENT_ALERT &&
+           kind != HL_EVENT_APP_DATA))
+        continue;
+      if (hl_event_get_moment (event) != HL_MOMENT_PROCESSED)
+        g_error ("event %u (%s of the peer) is not marked processed", i, hl_event_get_name (event));
+      n++;
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
 /* Every value the key schedule could check is ✓ and every protected record decrypted to the
  * bytes we captured. */
 static void
@@ -468,6 +492,7 @@ test_connect_openssl (Fixture *fx, gconstpointer data)
 
   assert_same_keylog (trace, keylog);
   assert_schedule_clean (trace);
+  assert_remote_items_processed (trace);
   /* a saved live trace opens as it was, live facts included */
   {
     g_autoptr(JsonNode) root = hl_trace_to_json (trace);
@@ -653,6 +678,7 @@ test_listen_s_client (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (negotiated (trace)->kx, ==, c->kx);
   assert_same_keylog (trace, keylog);
   assert_schedule_clean (trace);
+  assert_remote_items_processed (trace);
   /* the request s_client sent, as our server decrypted it */
   request = app_data (trace, HL_SIDE_CLIENT);
   g_assert_cmpstr (request->str, ==, CLIENT_REQUEST);
@@ -738,6 +764,7 @@ test_listen_curl (Fixture *fx, gconstpointer data)
   g_assert_true (g_str_has_prefix (hl_trace_get_live (trace)->software, "curl/"));
   assert_same_keylog (trace, keylog);
   assert_schedule_clean (trace);
+  assert_remote_items_processed (trace);
 }
 
 static void
@@ -779,6 +806,7 @@ test_listen_gnutls_cli (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (request->str, ==, CLIENT_REQUEST);
   assert_same_keylog (trace, keylog);
   assert_schedule_clean (trace);
+  assert_remote_items_processed (trace);
 }
 
 /* Our server with a certificate of the user's (--cert/--key, here the ECDSA one), asking for
@@ -838,6 +866,7 @@ test_listen_own_cert_mtls (Fixture *fx, gconstpointer data)
   g_assert_true (v->trusted);
   assert_same_keylog (trace, keylog);
   assert_schedule_clean (trace);
+  assert_remote_items_processed (trace);
 }
 
 /* s_client trusts another CA: it refuses our certificate, and its alert is in our trace. */

@@ -118,6 +118,10 @@ hl_engine_settle_order (Run *run)
 
       if (!is_wire_item (event))
         continue;
+      /* live mode: all we know of the remote peer's items is that our session read them */
+      if (hl_event_get_moment (event) == HL_MOMENT_NONE && run->local != HL_SIDE_NONE &&
+          hl_event_get_side (event) != run->local)
+        hl_event_set_moment (event, HL_MOMENT_PROCESSED, -1);
       if (hl_event_get_moment (event) == HL_MOMENT_NONE)
         {
           hl_event_set_moment (event, run->local == HL_SIDE_NONE ? HL_MOMENT_UNREAD
