@@ -694,6 +694,24 @@ test_x25519 (void)
   g_assert_cmpstr (negotiated->group, ==, "X25519");
 }
 
+/* The benchmark's baseline: every scenario also runs bare (no trace, no hooks) and ends as
+ * designed — mitm-downgrade once crashed there, appending to a trace it did not have. */
+static void
+test_bare (void)
+{
+  guint n;
+  const HlScenario *all = hl_scenario_get_all (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!hl_engine_run_bare (&all[i].config, &error))
+        g_error ("%s bare: %s", all[i].id, error ? error->message : "failed");
+      g_assert_no_error (error);
+    }
+}
+
 /* A scenario this GnuTLS cannot run is listed apart, found by id, and refused with a reason
  * that names the library and the group — never run with something else in its place. */
 static void
@@ -752,6 +770,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/engine/scenario-table", test_scenario_table);
   g_test_add_func ("/protocol/engine/x25519", test_x25519);
   g_test_add_func ("/protocol/engine/unavailable", test_unavailable);
+  g_test_add_func ("/protocol/engine/bare", test_bare);
   for (guint i = 0; i < G_N_ELEMENTS (expectations); i++)
     {
       const HlScenario *scenario = hl_scenario_lookup (expectations[i].id);

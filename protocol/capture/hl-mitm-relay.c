@@ -62,8 +62,11 @@ setup_run (Run *run, HlSide local, HlPipe *clock, GError **error)
   if (clock != NULL)
     hl_pipe_share_clock (run->pipe, clock);
   hl_pipe_set_one_record_per_pull (run->pipe, TRUE);
-  hl_pipe_set_record_func (run->pipe, hl_engine_record_cb, run);
-  hl_pipe_set_read_func (run->pipe, hl_engine_record_read_cb, run);
+  if (run->capture) /* a bare run (bench-engine) keeps no trace */
+    {
+      hl_pipe_set_record_func (run->pipe, hl_engine_record_cb, run);
+      hl_pipe_set_read_func (run->pipe, hl_engine_record_read_cb, run);
+    }
   run->local = local;
   init_remote (run, local == HL_SIDE_CLIENT ? HL_SIDE_SERVER : HL_SIDE_CLIENT);
   if (!hl_engine_setup_peer (run, local))
@@ -146,7 +149,7 @@ relay_records (Relay *relay, Run *from, HlSide reader, Run *to, HlSide writer)
       int copy;
 
       /* one record per read (one-record mode): find which one it was */
-      for (guint i = 0; i < hl_trace_get_n_events (from->trace) && from->capture; i++)
+      for (guint i = 0; from->capture && i < hl_trace_get_n_events (from->trace); i++)
         {
           HlEvent *event = hl_trace_get_event (from->trace, i);
           GBytes *bytes = hl_event_get_bytes (event);
