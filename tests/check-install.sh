@@ -18,6 +18,9 @@ for f in bin/handshake-lens \
          share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg; do
   [ -e "$root/$f" ] || { echo "missing after install: $f"; exit 1; }
 done
+# the window's module, loaded by bin/handshake-lens from <libdir>/handshake-lens (app/main.c)
+ls "$root"/lib*/handshake-lens/handshake-lens-gui.so "$root"/lib/*/handshake-lens/handshake-lens-gui.so \
+  2>/dev/null | grep -q . || { echo "missing after install: the window's module"; exit 1; }
 if [ -s "$(dirname "$0")/../po/LINGUAS" ]; then
   for lang in $(grep -v '^#' "$(dirname "$0")/../po/LINGUAS"); do
     [ -e "$root/share/locale/$lang/LC_MESSAGES/handshake-lens.mo" ] || {
