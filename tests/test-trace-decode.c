@@ -96,6 +96,10 @@ test_rfc_references (void)
     { "tls13", "Finished", "RFC 8446 §4.4.4" },
     { "tls13-mtls", "CertificateRequest", "RFC 8446 §4.3.2" },
     { "tls13-resume-psk", "NewSessionTicket", "RFC 8446 §4.6.1" },
+    /* alerts: the alert protocol of each version */
+    { "tls12-rsa", "close_notify", "RFC 5246 §7.2" },
+    { "fail-untrusted-ca", "unknown_ca", "RFC 5246 §7.2" },
+    { "tls13", "close_notify", "RFC 8446 §6" },
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (table); t++)
@@ -111,13 +115,16 @@ test_rfc_references (void)
           g_autoptr(HlField) root = NULL;
           HlField *msg;
 
-          if (hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
+          if ((hl_event_get_kind (event) != HL_EVENT_MESSAGE &&
+               hl_event_get_kind (event) != HL_EVENT_ALERT) ||
               g_strcmp0 (hl_event_get_name (event), table[t].message) != 0)
             continue;
           root = hl_trace_decode_event (trace, event, &error);
           g_assert_no_error (error);
-          /* the message node itself, or the root when the event is the message */
-          msg = g_strcmp0 (hl_field_get_name (root), table[t].message) == 0
+          /* the message node itself, or the root when the event is the message (an alert's
+           * root is its Alert) */
+          msg = g_strcmp0 (hl_field_get_name (root), table[t].message) == 0 ||
+                hl_event_get_kind (event) == HL_EVENT_ALERT
                   ? root : hl_field_get_child (root, 0);
           g_test_message ("%s %s: %s", table[t].scenario, table[t].message,
                           hl_field_get_rfc (msg));

@@ -55,7 +55,7 @@ hl_trace_decode_event (HlTrace *trace, HlEvent *event, GError **error)
       ctx.protected_record = FALSE;
       return hl_decode_handshake_full (bytes, 0, &ctx, error);
     case HL_EVENT_ALERT:
-      return hl_decode_alert (bytes, 0, error);
+      return hl_decode_alert_full (bytes, 0, &ctx, error);
     case HL_EVENT_APP_DATA:
       {
         HlField *root = hl_field_new ("application_data", 0, g_bytes_get_size (bytes));
@@ -64,7 +64,8 @@ hl_trace_decode_event (HlTrace *trace, HlEvent *event, GError **error)
                                    g_bytes_get_size (bytes));
         hl_field_set_explanation (root, "What the application sent, as the peer's application "
                                         "reads it after decryption.");
-        hl_field_set_rfc (root, "RFC 8446 §5.1");
+        /* the record layer carries it: RFC 5246 §6.2 / RFC 8446 §5.1 */
+        hl_field_set_rfc (root, ctx.tls13 ? "RFC 8446 §5.1" : "RFC 5246 §6.2");
         return root;
       }
     case HL_EVENT_ACTION:
@@ -94,7 +95,7 @@ hl_trace_decode_plaintext (HlTrace *trace, HlEvent *event, GError **error)
     case HL_CONTENT_HANDSHAKE:
       return hl_decode_handshake_full (plain, 0, &ctx, error);
     case HL_CONTENT_ALERT:
-      return hl_decode_alert (plain, 0, error);
+      return hl_decode_alert_full (plain, 0, &ctx, error);
     case HL_CONTENT_CHANGE_CIPHER_SPEC:
       return hl_decode_ccs (plain, 0, error);
     default:

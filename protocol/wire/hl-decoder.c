@@ -207,9 +207,17 @@ decode_one_handshake (HlReader              *r,
 
 /* --- Alert and ChangeCipherSpec ------------------------------------------------------ */
 
+/* The alert protocol is RFC 5246 §7.2 in TLS 1.2 and RFC 8446 §6 in TLS 1.3. */
+static const char *
+alert_rfc (gboolean tls13)
+{
+  return tls13 ? "RFC 8446 §6" : "RFC 5246 §7.2";
+}
+
 static void
 decode_alert_fields (HlReader *r,
-                     HlField  *node)
+                     HlField  *node,
+                     gboolean  tls13)
 {
   HlField *f;
   guint8 level = 0;
@@ -223,7 +231,7 @@ decode_alert_fields (HlReader *r,
 
   f = dec_u8 (r, node, "description", &desc);
   dec_name8 (f, hl_tls_alert_description_name (desc), desc);
-  dec_annotate (f, "RFC 8446 §6", "Why the sender closes or complains.");
+  dec_annotate (f, alert_rfc (tls13), "Why the sender closes or complains.");
 
   hl_field_set_value_printf (node, "%s %s",
                              hl_tls_alert_level_name (level) ? hl_tls_alert_level_name (level)
@@ -300,7 +308,7 @@ decode_fragment (HlReader              *r,
       break;
 
     case HL_CONTENT_ALERT:
-      decode_alert_fields (r, fragment);
+      decode_alert_fields (r, fragment, context->tls13);
       break;
 
     case HL_CONTENT_CHANGE_CIPHER_SPEC:
@@ -512,16 +520,35 @@ hl_decode_alert (GBytes  *fragment,
                  gsize    base_offset,
                  GError **error)
 {
+  HlDecodeContext context = { 0 };
+
+  return hl_decode_alert_full (fragment, base_offset, &context, error);
+}
+
+/**
+ * hl_decode_alert_full:
+ * @context: what the bytes do not say (its @tls13 picks the RFC the fields refer to)
+ *
+ * hl_decode_alert() for a connection of a known version.
+ */
+HlField *
+hl_decode_alert_full (GBytes                *fragment,
+                      gsize                  base_offset,
+                      const HlDecodeContext *context,
+                      GError               **error)
+{
   g_auto(HlReader) r = { 0 };
   g_autoptr(HlField) node = NULL;
 
   g_return_val_if_fail (fragment != NULL, NULL);
+  g_return_val_if_fail (context != NULL, NULL);
 
   hl_reader_init (&r, fragment, base_offset);
   hl_reader_set_scope (&r, "Alert");
   node = hl_field_new ("Alert", base_offset, g_bytes_get_size (fragment));
-  dec_annotate (node, "RFC 8446 §6", "A warning or the reason the connection is closed.");
-  decode_alert_fields (&r, node);
+  dec_annotate (node, alert_rfc (context->tls13),
+                "A warning or the reason the connection is closed.");
+  decode_alert_fields (&r, node, context->tls13);
   hl_reader_finish (&r, NULL);
 
   if (hl_reader_propagate_error (&r, error))

@@ -62,6 +62,10 @@ HlField *hl_decode_handshake_full (GBytes                *message,
 HlField *hl_decode_alert          (GBytes                *fragment,
                                    gsize                  base_offset,
                                    GError               **error);
+HlField *hl_decode_alert_full     (GBytes                *fragment,
+                                   gsize                  base_offset,
+                                   const HlDecodeContext *context,
+                                   GError               **error);
 HlField *hl_decode_ccs            (GBytes                *fragment,
                                    gsize                  base_offset,
                                    GError               **error);
