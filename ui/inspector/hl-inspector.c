@@ -8,6 +8,7 @@
 #include "hl-hex-layout.h"
 #include "hl-inspector.h"
 #include "hl-inspector-private.h"
+#include "hl-tab-bin.h"
 #include "hl-trace-decode.h"
 
 /* Order of this file: decoding (with a cache), the two forms of a protected message, tabs,
@@ -603,6 +604,7 @@ hl_inspector_class_init (HlInspectorClass *klass)
   g_type_ensure (HL_TYPE_CERTIFICATE_VIEW);
   g_type_ensure (HL_TYPE_SECRETS_VIEW);
   g_type_ensure (HL_TYPE_HASHES_VIEW);
+  g_type_ensure (HL_TYPE_TAB_BIN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-inspector.ui");
   gtk_widget_class_set_css_name (widget_class, "hlinspector");

@@ -10,6 +10,7 @@
 #include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 #include "hl-value-row.h"
+#include "hl-wrap-label.h"
 #include "hl-secrets-view-private.h"
 
 /* The secrets view, its cards (see hl-secrets-view-private.h): a card per value with its
@@ -64,8 +65,9 @@ source_text (const Entry *e)
 static GtkWidget *
 label_new (const char *text, const char *css_class)
 {
-  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *label = gtk_label_new (NULL);
 
+  hl_wrap_label_set_text (GTK_LABEL (label), text);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);

@@ -7,6 +7,7 @@
 #include "hl-hex-layout.h"
 #include "hl-value-row.h"
 #include "hl-tooltip.h"
+#include "hl-wrap-label.h"
 
 /* One value of the inspector in a boxed list: a small title, the value (selectable), an
  * optional ✓/✗ badge and note, a copy button, and for long byte strings an expander that
@@ -38,9 +39,8 @@ show_value (HlValueRow *self)
 {
   gboolean expanded = gtk_toggle_button_get_active (self->expand_button);
 
-  gtk_label_set_text (self->value_label,
-                      self->short_text && !expanded ? self->short_text
-                                                    : (self->full_text ? self->full_text : ""));
+  hl_wrap_label_set_text (self->value_label,
+                          self->short_text && !expanded ? self->short_text : self->full_text);
   gtk_widget_set_visible (GTK_WIDGET (self->expand_button), self->short_text != NULL);
   hl_tooltip_set_text (GTK_WIDGET (self->expand_button),
                        expanded ? _("Show less") : _("Show the whole value"));
@@ -84,7 +84,7 @@ hl_value_row_set_title (HlValueRow *self, const char *title)
 {
   g_return_if_fail (HL_IS_VALUE_ROW (self));
 
-  gtk_label_set_text (self->title_label, title ? title : "");
+  hl_wrap_label_set_text (self->title_label, title);
   gtk_widget_set_visible (GTK_WIDGET (self->title_label), title && *title);
 }
 
@@ -207,7 +207,7 @@ hl_value_row_set_note (HlValueRow *self, const char *note)
 {
   g_return_if_fail (HL_IS_VALUE_ROW (self));
 
-  gtk_label_set_text (self->note_label, note ? note : "");
+  hl_wrap_label_set_text (self->note_label, note);
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), note && *note);
 }
 

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-details-pane.h"
+#include "hl-wrap-label.h"
 
 /* The selected step in full: its caption, the facts the diagram abbreviates, the technical
  * line and the bytes. The field-by-field inspector will live in the inspector slot. */
@@ -140,10 +141,10 @@ hl_details_pane_set_event (HlDetailsPane *self,
   kind = hl_event_get_kind (event);
   who = dup_who (event);
   kicker = g_strdup_printf (_("Step %u · %s"), step_number, who);
-  gtk_label_set_text (self->kicker_label, kicker);
-  gtk_label_set_text (self->title_label, hl_event_get_name (event));
-  gtk_label_set_text (self->caption_label, hl_event_get_caption (event));
-  gtk_label_set_text (self->technical_label, hl_event_get_technical (event));
+  hl_wrap_label_set_text (self->kicker_label, kicker);
+  hl_wrap_label_set_text (self->title_label, hl_event_get_name (event));
+  hl_wrap_label_set_text (self->caption_label, hl_event_get_caption (event));
+  hl_wrap_label_set_text (self->technical_label, hl_event_get_technical (event));
 
   add_fact (self, _("Kind"), kind_text (event));
   len = hl_event_get_length (event);

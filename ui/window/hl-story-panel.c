@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-story-panel.h"
+#include "hl-wrap-label.h"
 
 /* Under the diagram: the current step's number, its plain caption and technical line, and the
  * playback controls (whose buttons activate the window's win.* actions). */
@@ -54,13 +55,14 @@ hl_story_panel_set_step (HlStoryPanel *self,
     {
       number = g_strdup_printf ("%u", step);
       gtk_label_set_text (self->caption_label, hl_event_get_caption (event));
-      gtk_label_set_text (self->technical_label, hl_event_get_technical (event));
+      hl_wrap_label_set_text (self->technical_label, hl_event_get_technical (event));
     }
   else
     {
       gtk_label_set_text (self->caption_label, intro ? intro : "");
-      gtk_label_set_text (self->technical_label,
-                          n_steps ? _("Press Space to play, → to go one step at a time.") : "");
+      hl_wrap_label_set_text (self->technical_label,
+                              n_steps ? _("Press Space to play, → to go one step at a time.")
+                                      : "");
     }
   gtk_widget_set_visible (GTK_WIDGET (self->number_label), number != NULL);
   gtk_label_set_text (self->number_label, number ? number : "");

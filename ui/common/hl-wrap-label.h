@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void hl_wrap_label_set_text (GtkLabel *label, const char *text);
+
+G_END_DECLS
