@@ -43,6 +43,8 @@ struct _HlWindow
   HlDetailsPane        *details;
   GtkPaned             *side_paned;
   HlInspector          *inspector;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
 
   /* built in code: the banner over a trace whose file's claims do not match its bytes */
   GtkRevealer          *check_banner;

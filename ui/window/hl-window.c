@@ -555,6 +555,17 @@ hl_window_trace_host_init (HlTraceHostInterface *iface)
   iface->add_toast = host_add_toast;
 }
 
+/* The main menu as a popover is a hundred widgets or so and a watch on each item's action:
+ * made when first opened (click, F10), not with the window. */
+static void
+create_menu_cb (GtkMenuButton *button, gpointer user_data)
+{
+  HlWindow *self = HL_WINDOW (user_data);
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 /* GObject */
 
 static void
@@ -642,6 +653,8 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, details);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, side_paned);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, primary_menu);
   hl_file_actions_install (widget_class);
   hl_presenter_install (widget_class);
   hl_compare_actions_install (widget_class);
@@ -665,6 +678,7 @@ hl_window_init (HlWindow *self)
                                       GTK_WIDGET (self->story));
   hl_compare_actions_init (HL_TRACE_HOST (self));
   hl_shortcuts_install (GTK_APPLICATION_WINDOW (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
   self->filter = gtk_custom_filter_new (filter_event_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
 
