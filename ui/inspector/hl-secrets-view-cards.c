@@ -220,7 +220,7 @@ card_new (HlSecretsView *self, const Entry *e)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *header = gtk_grid_new ();   /* not a GtkBox: see hl-value-row.ui */
+  GtkWidget *header = gtk_grid_new ();   /* not a GtkBox: see hl-value-row.c */
   GtkWidget *title, *badge, *inputs;
   GBytes *value = hl_secview_entry_value (e);
   const HlSecret *main = e->derived ? e->derived : e->library;

@@ -11,13 +11,19 @@
 
 /* One value of the inspector in a boxed list: a small title, the value (selectable), an
  * optional ✓/✗ badge and note, a copy button, and for long byte strings an expander that
- * shows them in full. */
+ * shows them in full.
+ *
+ * Built in code, not from a template: the secrets and hashes views make dozens of rows, and
+ * instantiating a template per row cost more than the widgets (2 ms of the first frame of a
+ * window that shows the Keys tab). Grids, not horizontal boxes: a GtkBox asked for the height
+ * of wrapping labels at a width searches for their widths (each try shapes the text again), a
+ * grid does not. */
 
 struct _HlValueRow
 {
   GtkListBoxRow    parent_instance;
 
-  /* template widgets */
+  /* children */
   GtkLabel        *title_label;
   GtkLabel        *check_label;
   GtkLabel        *value_label;
@@ -229,11 +235,69 @@ hl_value_row_copy (HlValueRow *self)
   return TRUE;
 }
 
-static void
-hl_value_row_dispose (GObject *object)
+static GtkWidget *
+wrapping_label_new (const char *css_class, gboolean selectable)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), HL_TYPE_VALUE_ROW);
-  G_OBJECT_CLASS (hl_value_row_parent_class)->dispose (object);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), selectable);
+  gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static GtkWidget *
+flat_button_new (GtkWidget *button, const char *icon_name)
+{
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
+  gtk_button_set_icon_name (GTK_BUTTON (button), icon_name);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
+/* grid (value-row-box): [ box: [ grid: title, badge ], value, note ], expander, copy */
+static void
+build (HlValueRow *self)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *heading = gtk_grid_new ();
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+  gtk_widget_add_css_class (grid, "value-row-box");
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_grid_set_column_spacing (GTK_GRID (heading), 6);
+
+  self->title_label = GTK_LABEL (wrapping_label_new ("value-row-title", FALSE));
+  self->check_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_visible (GTK_WIDGET (self->check_label), FALSE);
+  gtk_widget_set_valign (GTK_WIDGET (self->check_label), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->check_label), "check-badge");
+  gtk_grid_attach (GTK_GRID (heading), GTK_WIDGET (self->title_label), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (heading), GTK_WIDGET (self->check_label), 1, 0, 1, 1);
+
+  self->value_label = GTK_LABEL (wrapping_label_new ("value-row-value", TRUE));
+  self->note_label = GTK_LABEL (wrapping_label_new ("dim-label", TRUE));
+  gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "value-row-note");
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), FALSE);
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->value_label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->note_label));
+
+  self->expand_button = GTK_TOGGLE_BUTTON (flat_button_new (gtk_toggle_button_new (),
+                                                            "pan-down-symbolic"));
+  gtk_widget_set_visible (GTK_WIDGET (self->expand_button), FALSE);
+  g_signal_connect_swapped (self->expand_button, "toggled", G_CALLBACK (expand_toggled_cb),
+                            self);
+  self->copy_button = GTK_BUTTON (flat_button_new (gtk_button_new (), "edit-copy-symbolic"));
+  g_signal_connect_swapped (self->copy_button, "clicked", G_CALLBACK (copy_clicked_cb), self);
+
+  gtk_grid_attach (GTK_GRID (grid), box, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->expand_button), 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->copy_button), 2, 0, 1, 1);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), grid);
 }
 
 static void
@@ -253,18 +317,7 @@ hl_value_row_class_init (HlValueRowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = hl_value_row_dispose;
   object_class->finalize = hl_value_row_finalize;
-
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-value-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, HlValueRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, HlValueRow, check_label);
-  gtk_widget_class_bind_template_child (widget_class, HlValueRow, value_label);
-  gtk_widget_class_bind_template_child (widget_class, HlValueRow, note_label);
-  gtk_widget_class_bind_template_child (widget_class, HlValueRow, expand_button);
-  gtk_widget_class_bind_template_child (widget_class, HlValueRow, copy_button);
-  gtk_widget_class_bind_template_callback (widget_class, expand_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, copy_shortcut_cb, NULL);
 }
@@ -272,7 +325,8 @@ hl_value_row_class_init (HlValueRowClass *klass)
 static void
 hl_value_row_init (HlValueRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), FALSE);
+  build (self);
   gtk_widget_add_css_class (GTK_WIDGET (self), "value-row");
   /* rows come by the dozen: tooltips given when asked for (hl-tooltip.c) */
   hl_tooltip_set_text (GTK_WIDGET (self->copy_button), _("Copy (Ctrl+C)"));
