@@ -24,6 +24,7 @@ struct _HlStoryPanel
   GtkScale       *scrubber;
   GtkAdjustment  *scrubber_adjustment;
   GtkMenuButton  *speed_button;
+  GMenuModel     *speed_menu;
 
   gboolean        updating;
 };
@@ -144,12 +145,24 @@ hl_story_panel_class_init (HlStoryPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlStoryPanel, scrubber);
   gtk_widget_class_bind_template_child (widget_class, HlStoryPanel, scrubber_adjustment);
   gtk_widget_class_bind_template_child (widget_class, HlStoryPanel, speed_button);
+  gtk_widget_class_bind_template_child (widget_class, HlStoryPanel, speed_menu);
+}
+
+/* The speed menu's popover is made when first opened, not with the window. */
+static void
+create_speed_menu_cb (GtkMenuButton *button, gpointer user_data)
+{
+  HlStoryPanel *self = HL_STORY_PANEL (user_data);
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->speed_menu);
 }
 
 static void
 hl_story_panel_init (HlStoryPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->speed_button, create_speed_menu_cb, self, NULL);
   g_signal_connect (self->scrubber_adjustment, "value-changed",
                     G_CALLBACK (scrubber_value_changed_cb), self);
   hl_story_panel_set_speed (self, 1);
