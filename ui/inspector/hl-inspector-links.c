@@ -121,7 +121,7 @@ hl_insp_related_clicked_cb (HlInspector *self)
   self->user_tab = g_strdup (self->link_tab);
   hl_insp_show_tab (self, self->link_tab);
   if (self->link_secret && self->event)
-    hl_secrets_view_focus (self->secrets_view, self->link_secret,
+    hl_secrets_view_focus (hl_inspector_get_secrets_view (self), self->link_secret,
                            hl_event_get_handshake (self->event));
 }
 
@@ -174,7 +174,7 @@ hl_insp_show_transcript_cb (HlInspector *self, const char *name, guint handshake
           hl_event_get_handshake (event) == handshake &&
           g_str_equal (hl_side_to_string (hl_event_get_side (event)), side))
         {
-          hl_hashes_view_show_message (self->hashes_view, i);
+          hl_hashes_view_show_message (hl_inspector_get_hashes_view (self), i);
           return;
         }
     }

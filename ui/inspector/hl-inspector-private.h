@@ -5,6 +5,7 @@
 
 #include "hl-inspector.h"
 #include "hl-record-internals.h"
+#include "hl-tab-bin.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,11 @@ struct _HlInspector
   GtkLabel          *bytes_info;
   GtkButton         *bytes_copy_button;
   HlHexView         *hex_view;
+  HlTabBin          *certificate_bin;
+  HlTabBin          *secrets_bin;
+  HlTabBin          *hashes_bin;
+
+  /* made when their tab is first shown or asked for (make_tab_view ()); the bins own them */
   HlCertificateView *certificate_view;
   HlSecretsView     *secrets_view;
   HlHashesView      *hashes_view;

@@ -286,12 +286,48 @@ lazy_tab_of (const char *name)
   return -1;
 }
 
+/* The view of a lazy tab, made the first time it is shown or asked for: a window that never
+ * shows the certificates or hashes builds neither (their widgets were a fifth of a window). */
+static void
+make_tab_view (HlInspector *self, LazyTab tab)
+{
+  switch (tab)
+    {
+    case LAZY_CERTIFICATES:
+      if (self->certificate_view)
+        return;
+      self->certificate_view = HL_CERTIFICATE_VIEW (hl_certificate_view_new ());
+      hl_tab_bin_set_child (self->certificate_bin, GTK_WIDGET (self->certificate_view));
+      break;
+    case LAZY_SECRETS:
+      if (self->secrets_view)
+        return;
+      self->secrets_view = HL_SECRETS_VIEW (hl_secrets_view_new ());
+      g_signal_connect_swapped (self->secrets_view, "show-transcript",
+                                G_CALLBACK (hl_insp_show_transcript_cb), self);
+      hl_tab_bin_set_child (self->secrets_bin, GTK_WIDGET (self->secrets_view));
+      break;
+    case LAZY_HASHES:
+      if (self->hashes_view)
+        return;
+      self->hashes_view = HL_HASHES_VIEW (hl_hashes_view_new ());
+      g_signal_connect_swapped (self->hashes_view, "event-activated",
+                                G_CALLBACK (hl_insp_transcript_event_cb), self);
+      hl_tab_bin_set_child (self->hashes_bin, GTK_WIDGET (self->hashes_view));
+      break;
+    case N_LAZY_TABS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 /* Brings one lazy tab up to the trace and the step. */
 static void
 sync_tab (HlInspector *self, LazyTab tab)
 {
   if (self->stack == NULL)   /* disposed */
     return;
+  make_tab_view (self, tab);
   if (self->trace_stale[tab])
     {
       self->trace_stale[tab] = FALSE;
@@ -601,9 +637,6 @@ hl_inspector_class_init (HlInspectorClass *klass)
 
   g_type_ensure (HL_TYPE_FIELD_VIEW);
   g_type_ensure (HL_TYPE_HEX_VIEW);
-  g_type_ensure (HL_TYPE_CERTIFICATE_VIEW);
-  g_type_ensure (HL_TYPE_SECRETS_VIEW);
-  g_type_ensure (HL_TYPE_HASHES_VIEW);
   g_type_ensure (HL_TYPE_TAB_BIN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-inspector.ui");
@@ -630,9 +663,9 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, bytes_info);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, bytes_copy_button);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, hex_view);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, certificate_view);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, secrets_view);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, hashes_view);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, certificate_bin);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, secrets_bin);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, hashes_bin);
   gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
                                                 G_CALLBACK (hl_insp_search_changed_cb));
   gtk_widget_class_bind_template_callback_full (widget_class, "search_next_cb",
@@ -670,10 +703,6 @@ hl_inspector_init (HlInspector *self)
                             G_CALLBACK (hl_insp_hex_field_activated_cb), self);
   g_signal_connect_swapped (self->hex_view, "selection-changed",
                             G_CALLBACK (hl_insp_update_bytes_info), self);
-  g_signal_connect_swapped (self->hashes_view, "event-activated",
-                            G_CALLBACK (hl_insp_transcript_event_cb), self);
-  g_signal_connect_swapped (self->secrets_view, "show-transcript",
-                            G_CALLBACK (hl_insp_show_transcript_cb), self);
 
   /* Ctrl+F works anywhere in the window, not only inside the inspector */
   shortcuts = gtk_shortcut_controller_new ();
