@@ -56,3 +56,33 @@ hl_tooltip_set_text (GtkWidget *widget, const char *text)
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
+
+/**
+ * hl_tooltip_set_template_texts:
+ * @widget: a widget made from a template
+ * @type: the type whose template it is
+ * @...: pairs of an object id in that template and its tooltip, then %NULL
+ *
+ * Gives the tooltips of a template's widgets with hl_tooltip_set_text (): a tooltip-text
+ * property in the template asks the display where the pointer is for each widget built.
+ */
+void
+hl_tooltip_set_template_texts (GtkWidget *widget, GType type, ...)
+{
+  va_list args;
+  const char *id;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  va_start (args, type);
+  while ((id = va_arg (args, const char *)) != NULL)
+    {
+      const char *text = va_arg (args, const char *);
+      GObject *child = gtk_widget_get_template_child (widget, type, id);
+
+      g_warn_if_fail (GTK_IS_WIDGET (child));
+      if (GTK_IS_WIDGET (child))
+        hl_tooltip_set_text (GTK_WIDGET (child), text);
+    }
+  va_end (args);
+}

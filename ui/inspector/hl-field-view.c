@@ -7,6 +7,7 @@
 
 #include "hl-field-view.h"
 #include "hl-hex-layout.h"
+#include "hl-tooltip.h"
 
 /* Order of this file: the list item type, the struct, the tree model, the cells, the footer,
  * selection, keyboard, public API, GObject.
@@ -777,6 +778,9 @@ hl_field_view_init (HlFieldView *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  hl_tooltip_set_template_texts (GTK_WIDGET (self), HL_TYPE_FIELD_VIEW,
+                                 "copy_value_button", _("Copy the value (Ctrl+C)"),
+                                 "copy_bytes_button", _("Copy the field's bytes as hex"), NULL);
 
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);

@@ -9,6 +9,7 @@
 #include "hl-inspector.h"
 #include "hl-inspector-private.h"
 #include "hl-tab-bin.h"
+#include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 
 /* Order of this file: decoding (with a cache), the two forms of a protected message, tabs,
@@ -643,6 +644,9 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_set_css_name (widget_class, "hlinspector");
   gtk_widget_class_bind_template_child (widget_class, HlInspector, switcher);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, search_button);
+  /* for their tooltips only (hl_tooltip_set_template_texts ()) */
+  gtk_widget_class_bind_template_child_full (widget_class, "previous_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "next_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, search_bar);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, search_status);
@@ -685,6 +689,14 @@ hl_inspector_init (HlInspector *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* not in the template: see hl_tooltip_set_template_texts () */
+  hl_tooltip_set_template_texts (GTK_WIDGET (self), HL_TYPE_INSPECTOR,
+                                 "search_button",
+                                 _("Find a field or bytes in this handshake (Ctrl+F)"),
+                                 "previous_button", _("Previous Match (Shift+Ctrl+G)"),
+                                 "next_button", _("Next Match (Enter, Ctrl+G)"),
+                                 "bytes_copy_button",
+                                 _("Copy the selected bytes as hex (Ctrl+C)"), NULL);
 
   self->decoded = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) hl_field_unref);
   self->decrypted = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) hl_field_unref);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-story-panel.h"
+#include "hl-tooltip.h"
 #include "hl-wrap-label.h"
 
 /* Under the diagram: the current step's number, its plain caption and technical line, and the
@@ -82,8 +83,8 @@ hl_story_panel_set_playing (HlStoryPanel *self, gboolean playing)
 
   gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
-                               playing ? _("Pause (Space)") : _("Play (Space)"));
+  hl_tooltip_set_text (GTK_WIDGET (self->play_button),
+                       playing ? _("Pause (Space)") : _("Play (Space)"));
 }
 
 void
@@ -146,6 +147,11 @@ hl_story_panel_class_init (HlStoryPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlStoryPanel, scrubber_adjustment);
   gtk_widget_class_bind_template_child (widget_class, HlStoryPanel, speed_button);
   gtk_widget_class_bind_template_child (widget_class, HlStoryPanel, speed_menu);
+  /* for their tooltips only (hl_tooltip_set_template_texts ()) */
+  gtk_widget_class_bind_template_child_full (widget_class, "first_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "back_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "next_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "last_button", FALSE, 0);
 }
 
 /* The speed menu's popover is made when first opened, not with the window. */
@@ -163,6 +169,15 @@ hl_story_panel_init (HlStoryPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_menu_button_set_create_popup_func (self->speed_button, create_speed_menu_cb, self, NULL);
+  /* not in the template: see hl_tooltip_set_template_texts () */
+  hl_tooltip_set_template_texts (GTK_WIDGET (self), HL_TYPE_STORY_PANEL,
+                                 "first_button", _("First Step (Home)"),
+                                 "back_button", _("Previous Step (← or Page Up)"),
+                                 "play_button", _("Play (Space)"),
+                                 "next_button", _("Next Step (→ or Page Down)"),
+                                 "last_button", _("Last Step (End)"),
+                                 "scrubber", _("Go to a step"),
+                                 "speed_button", _("Playback Speed ([ and ])"), NULL);
   g_signal_connect (self->scrubber_adjustment, "value-changed",
                     G_CALLBACK (scrubber_value_changed_cb), self);
   hl_story_panel_set_speed (self, 1);
