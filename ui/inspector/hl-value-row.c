@@ -23,7 +23,10 @@ struct _HlValueRow
 {
   GtkListBoxRow    parent_instance;
 
-  /* children */
+  /* children; the badge, the note and the expander only once a row has them */
+  GtkGrid         *grid;
+  GtkBox          *box;
+  GtkGrid         *heading;
   GtkLabel        *title_label;
   GtkLabel        *check_label;
   GtkLabel        *value_label;
@@ -40,18 +43,43 @@ struct _HlValueRow
 
 G_DEFINE_FINAL_TYPE (HlValueRow, hl_value_row, GTK_TYPE_LIST_BOX_ROW)
 
+static void expand_toggled_cb (HlValueRow *self);
+static GtkWidget *wrapping_label_new (const char *css_class, gboolean selectable);
+static GtkWidget *flat_button_new (GtkWidget *button, const char *icon_name);
+
+static void
+ensure_expand_button (HlValueRow *self)
+{
+  if (self->expand_button)
+    return;
+  self->expand_button = GTK_TOGGLE_BUTTON (flat_button_new (gtk_toggle_button_new (),
+                                                            "pan-down-symbolic"));
+  g_signal_connect_swapped (self->expand_button, "toggled", G_CALLBACK (expand_toggled_cb),
+                            self);
+  gtk_grid_attach (self->grid, GTK_WIDGET (self->expand_button), 1, 0, 1, 1);
+  /* before the copy button, as when it was made with the row (focus order) */
+  gtk_widget_insert_before (GTK_WIDGET (self->expand_button), GTK_WIDGET (self->grid),
+                            GTK_WIDGET (self->copy_button));
+}
+
 static void
 show_value (HlValueRow *self)
 {
-  gboolean expanded = gtk_toggle_button_get_active (self->expand_button);
+  gboolean expanded;
 
+  if (self->short_text)
+    ensure_expand_button (self);
+  expanded = self->expand_button && gtk_toggle_button_get_active (self->expand_button);
   hl_wrap_label_set_text (self->value_label,
                           self->short_text && !expanded ? self->short_text : self->full_text);
-  gtk_widget_set_visible (GTK_WIDGET (self->expand_button), self->short_text != NULL);
-  hl_tooltip_set_text (GTK_WIDGET (self->expand_button),
-                       expanded ? _("Show less") : _("Show the whole value"));
-  gtk_button_set_icon_name (GTK_BUTTON (self->expand_button),
-                            expanded ? "pan-up-symbolic" : "pan-down-symbolic");
+  if (self->expand_button)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->expand_button), self->short_text != NULL);
+      hl_tooltip_set_text (GTK_WIDGET (self->expand_button),
+                           expanded ? _("Show less") : _("Show the whole value"));
+      gtk_button_set_icon_name (GTK_BUTTON (self->expand_button),
+                                expanded ? "pan-up-symbolic" : "pan-down-symbolic");
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), self->copy_text != NULL);
 }
 
@@ -187,8 +215,17 @@ hl_value_row_set_check (HlValueRow *self, HlCheck check, const char *label)
 
   g_return_if_fail (HL_IS_VALUE_ROW (self));
 
-  badge = GTK_WIDGET (self->check_label);
   self->check = check;
+  if (self->check_label == NULL)
+    {
+      if (check == HL_CHECK_NONE)
+        return;
+      self->check_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_set_valign (GTK_WIDGET (self->check_label), GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_label), "check-badge");
+      gtk_grid_attach (self->heading, GTK_WIDGET (self->check_label), 1, 0, 1, 1);
+    }
+  badge = GTK_WIDGET (self->check_label);
   gtk_widget_remove_css_class (badge, "ok");
   gtk_widget_remove_css_class (badge, "failed");
   gtk_widget_set_visible (badge, check != HL_CHECK_NONE);
@@ -213,6 +250,14 @@ hl_value_row_set_note (HlValueRow *self, const char *note)
 {
   g_return_if_fail (HL_IS_VALUE_ROW (self));
 
+  if (self->note_label == NULL)
+    {
+      if (note == NULL || *note == '\0')
+        return;
+      self->note_label = GTK_LABEL (wrapping_label_new ("dim-label", TRUE));
+      gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "value-row-note");
+      gtk_box_append (self->box, GTK_WIDGET (self->note_label));
+    }
   hl_wrap_label_set_text (self->note_label, note);
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), note && *note);
 }
@@ -221,6 +266,10 @@ void
 hl_value_row_set_expanded (HlValueRow *self, gboolean expanded)
 {
   g_return_if_fail (HL_IS_VALUE_ROW (self));
+
+  if (self->expand_button == NULL && !expanded)
+    return;
+  ensure_expand_button (self);
   gtk_toggle_button_set_active (self->expand_button, expanded);
 }
 
@@ -257,7 +306,8 @@ flat_button_new (GtkWidget *button, const char *icon_name)
   return button;
 }
 
-/* grid (value-row-box): [ box: [ grid: title, badge ], value, note ], expander, copy */
+/* grid (value-row-box): [ box: [ grid: title, badge ], value, note ], expander, copy; the
+ * badge, note and expander are added when first needed */
 static void
 build (HlValueRow *self)
 {
@@ -270,32 +320,20 @@ build (HlValueRow *self)
   gtk_widget_set_hexpand (box, TRUE);
   gtk_grid_set_column_spacing (GTK_GRID (heading), 6);
 
+  self->grid = GTK_GRID (grid);
+  self->box = GTK_BOX (box);
+  self->heading = GTK_GRID (heading);
   self->title_label = GTK_LABEL (wrapping_label_new ("value-row-title", FALSE));
-  self->check_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_visible (GTK_WIDGET (self->check_label), FALSE);
-  gtk_widget_set_valign (GTK_WIDGET (self->check_label), GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (self->check_label), "check-badge");
   gtk_grid_attach (GTK_GRID (heading), GTK_WIDGET (self->title_label), 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (heading), GTK_WIDGET (self->check_label), 1, 0, 1, 1);
 
   self->value_label = GTK_LABEL (wrapping_label_new ("value-row-value", TRUE));
-  self->note_label = GTK_LABEL (wrapping_label_new ("dim-label", TRUE));
-  gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "value-row-note");
-  gtk_widget_set_visible (GTK_WIDGET (self->note_label), FALSE);
   gtk_box_append (GTK_BOX (box), heading);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->value_label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->note_label));
 
-  self->expand_button = GTK_TOGGLE_BUTTON (flat_button_new (gtk_toggle_button_new (),
-                                                            "pan-down-symbolic"));
-  gtk_widget_set_visible (GTK_WIDGET (self->expand_button), FALSE);
-  g_signal_connect_swapped (self->expand_button, "toggled", G_CALLBACK (expand_toggled_cb),
-                            self);
   self->copy_button = GTK_BUTTON (flat_button_new (gtk_button_new (), "edit-copy-symbolic"));
   g_signal_connect_swapped (self->copy_button, "clicked", G_CALLBACK (copy_clicked_cb), self);
 
   gtk_grid_attach (GTK_GRID (grid), box, 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->expand_button), 1, 0, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->copy_button), 2, 0, 1, 1);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), grid);
 }
