@@ -215,6 +215,8 @@ static void
 hl_scenario_chooser_init (HlScenarioChooser *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* not in the template: see hl_tooltip_set_template_texts () */
+  hl_tooltip_set_text (GTK_WIDGET (self->button), _("Choose a Scenario (F4)"));
   g_signal_connect_swapped (self->popover, "show", G_CALLBACK (popover_show_cb), self);
   gtk_list_box_set_header_func (self->list, header_func, NULL, NULL);
   g_signal_connect (self->list, "row-activated", G_CALLBACK (row_activated_cb), self);

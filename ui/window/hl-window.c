@@ -17,6 +17,7 @@
 #include "hl-shortcuts.h"
 #include "hl-style.h"
 #include "hl-trace-check.h"
+#include "hl-tooltip.h"
 #include "hl-trace-host.h"
 #include "hl-window-private.h"
 #include "hl-window.h"
@@ -655,6 +656,10 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, primary_menu);
+  /* for their tooltips only (hl_tooltip_set_template_texts ()) */
+  gtk_widget_class_bind_template_child_full (widget_class, "run_again_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "details_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "fullscreen_button", FALSE, 0);
   hl_file_actions_install (widget_class);
   hl_presenter_install (widget_class);
   hl_compare_actions_install (widget_class);
@@ -672,6 +677,13 @@ hl_window_init (HlWindow *self)
 
   hl_style_init (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* not in the template: see hl_tooltip_set_template_texts () (the main menu's stays there) */
+  hl_tooltip_set_template_texts (GTK_WIDGET (self), HL_TYPE_WINDOW,
+                                 "run_again_button",
+                                 _("Run Again (Ctrl+R): a fresh real handshake with new random "
+                                   "values"),
+                                 "details_button", _("Details Pane (F9)"),
+                                 "fullscreen_button", _("Fullscreen (F11)"), NULL);
   build_check_banner (self);
   self->files = hl_file_actions_new (HL_TRACE_HOST (self));
   self->presenter = hl_presenter_new (GTK_WINDOW (self), self->sequence_view,
