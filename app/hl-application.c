@@ -318,6 +318,15 @@ hl_application_handle_local_options (GApplication *app, GVariantDict *options)
   return -1;
 }
 
+/* The picture is written: the window is hidden at once, so the frame whose tick took it is not
+ * drawn as well (a whole window drawn for nobody, 5% of a --screenshot run's CPU). */
+static void
+quit_after_screenshot (HlApplication *self, GtkWidget *window)
+{
+  gtk_widget_set_visible (window, FALSE);
+  g_application_quit (G_APPLICATION (self));
+}
+
 /* --screenshot: wait until the window is mapped and the trace (or why there is none) shown,
  * let three frames go by, then render (again on the next frame if the window could not draw
  * yet). A picture of the error page still exits with HL_EXIT_ENGINE. */
@@ -343,7 +352,7 @@ screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
     }
   if (hl_window_shows_error (window))
     self->exit_status = HL_EXIT_ENGINE;
-  g_application_quit (G_APPLICATION (self));
+  quit_after_screenshot (self, widget);
   return G_SOURCE_REMOVE;
 }
 
@@ -367,7 +376,7 @@ compare_screenshot_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer us
       g_printerr ("handshake-lens: %s\n", error->message);
       self->exit_status = HL_EXIT_ENGINE;
     }
-  g_application_quit (G_APPLICATION (self));
+  quit_after_screenshot (self, widget);
   return G_SOURCE_REMOVE;
 }
 
