@@ -41,19 +41,14 @@ hl_engine_setup_alpn (Run *run, Peer *peer)
 }
 
 /* The ALPN extension's value in @message's bytes ("h2, http/1.1" in a ClientHello, the one
- * protocol in a ServerHello or EncryptedExtensions), or NULL when it has none. */
+ * protocol in a ServerHello or EncryptedExtensions), or NULL when it has none. It reads only the
+ * extensions (hl_decoder_alpn), not the whole hello as the inspector does. */
 static char *
-alpn_of_message (HlEvent *message, gboolean tls13)
+alpn_of_message (HlEvent *message)
 {
-  g_autoptr(HlField) root = NULL;
   GBytes *bytes = hl_event_get_bytes (message);
-  HlField *ext;
 
-  if (bytes == NULL)
-    return NULL;
-  root = hl_decode_handshake (bytes, 0, tls13, NULL);
-  ext = root ? hl_field_find (root, "application_layer_protocol_negotiation") : NULL;
-  return ext && hl_field_get_value (ext) ? g_strdup (hl_field_get_value (ext)) : NULL;
+  return bytes != NULL ? hl_decoder_alpn (bytes) : NULL;
 }
 
 static HlEvent *
@@ -195,8 +190,8 @@ hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
   HlEvent *hello = find_message (run, "ClientHello");
   /* TLS 1.2 answers in the ServerHello, TLS 1.3 in EncryptedExtensions (RFC 8446 §4.2) */
   HlEvent *answer = find_message (run, tls13 ? "EncryptedExtensions" : "ServerHello");
-  g_autofree char *offered = hello ? alpn_of_message (hello, tls13) : NULL;
-  char *selected = answer ? alpn_of_message (answer, tls13) : NULL;
+  g_autofree char *offered = hello ? alpn_of_message (hello) : NULL;
+  char *selected = answer ? alpn_of_message (answer) : NULL;
   gnutls_datum_t reported = { NULL, 0 };
 
   /* What GnuTLS says it selected must be what the bytes say. (A live peer's message may be
@@ -228,7 +223,9 @@ hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
     }
   if (run->capture && hello != NULL && !tls13 && (answer = find_message (run, "ServerHello")))
     tell_sentinel (answer, offers_tls13 (hello));
-  if (run->capture)
+  /* a server of ours staples only the response hl_engine_setup_ocsp() gave it: without one
+   * there is nothing to find, and decoding the Certificate to look costs as much as the rest */
+  if (run->capture && (run->config->ocsp || run->local == HL_SIDE_CLIENT))
     tell_ocsp (run, tls13);
   return selected;
 }
