@@ -134,6 +134,7 @@ void
 hl_engine_run_clear (Run *run)
 {
   hl_engine_join_premaster (run);
+  g_clear_pointer (&run->signature_checks, g_ptr_array_unref);
   for (guint i = 0; i < 2; i++)
     peer_clear (&run->peers[i]);
   g_clear_pointer (&run->server_privkey, gnutls_privkey_deinit);
