@@ -100,18 +100,39 @@ offers_tls13 (HlEvent *client_hello)
   return versions != NULL && names_tls13 (versions);
 }
 
-/* RFC 8446 §4.1.3: a server that speaks TLS 1.3 and settles on an older version says so in the
- * last 8 bytes of its random. Whether this client offered TLS 1.3 decides what the bytes mean. */
-static void
-tell_sentinel (HlEvent *server_hello, gboolean offered_tls13)
+/* Whether the 8 bytes that end a ServerHello's random (after the 4-byte header and the 2-byte
+ * version) spell "DOWNGRD" and a version byte: only then does the decoder show a sentinel. */
+static gboolean
+may_hold_sentinel (HlEvent *server_hello)
 {
-  g_autoptr(HlField) root = hl_decode_handshake (hl_event_get_bytes (server_hello), 0, FALSE,
-                                                 NULL);
-  HlField *sentinel = root ? hl_field_find (root, "downgrade_sentinel") : NULL;
+  static const guint8 downgrd[7] = { 0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44 };
+  GBytes *bytes = hl_event_get_bytes (server_hello);
+  gsize len = 0;
+  const guint8 *p = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+
+  return len >= 4 + 2 + 32 && memcmp (p + 4 + 2 + 24, downgrd, sizeof downgrd) == 0 &&
+         p[4 + 2 + 31] <= 1;
+}
+
+/* RFC 8446 §4.1.3: a server that speaks TLS 1.3 and settles on an older version says so in the
+ * last 8 bytes of its random. Whether this client offered TLS 1.3 decides what the bytes mean.
+ * (The hellos are decoded only when the bytes are there: decoding both costs about a tenth of a
+ * whole handshake.) */
+static void
+tell_sentinel (HlEvent *server_hello, HlEvent *client_hello)
+{
+  g_autoptr(HlField) root = NULL;
+  HlField *sentinel;
+  gboolean offered_tls13;
   g_autofree char *sentence = NULL;
 
+  if (!may_hold_sentinel (server_hello))
+    return;
+  root = hl_decode_handshake (hl_event_get_bytes (server_hello), 0, FALSE, NULL);
+  sentinel = root ? hl_field_find (root, "downgrade_sentinel") : NULL;
   if (sentinel == NULL)
     return;
+  offered_tls13 = offers_tls13 (client_hello);
   sentence = g_strdup_printf ("Its random ends in %s (the letters \"DOWNGRD\" and a version "
                               "byte): this server speaks TLS 1.3 but settled on an older "
                               "version. %s",
@@ -222,7 +243,7 @@ hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
       append_caption (answer, sentence);
     }
   if (run->capture && hello != NULL && !tls13 && (answer = find_message (run, "ServerHello")))
-    tell_sentinel (answer, offers_tls13 (hello));
+    tell_sentinel (answer, hello);
   /* a server of ours staples only the response hl_engine_setup_ocsp() gave it: without one
    * there is nothing to find, and decoding the Certificate to look costs as much as the rest */
   if (run->capture && (run->config->ocsp || run->local == HL_SIDE_CLIENT))
