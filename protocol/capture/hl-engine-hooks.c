@@ -16,9 +16,11 @@
  *
  * That private-key operation is the one cost a bare handshake does not have (about as long as
  * the rest of the handshake together), and nothing during the run needs its result: the trace
- * is read once the run is over. So it runs on the worker thread (hl-worker.h), beside the
- * handshake (or in line at the join, when the worker has not got to it by then), and
- * hl_engine_join_premaster() completes the trace with it before the key schedule is checked.
+ * is read once the run is over. In memory the server's key keeps what the server decrypted
+ * (hl-engine-server-key.c), and the join takes it from there; elsewhere (live mode) it runs on
+ * the worker thread (hl-worker.h), beside the handshake (or in line at the join, when the worker
+ * has not got to it by then). hl_engine_join_premaster() completes the trace with it before the
+ * key schedule is checked.
  * The slot of the secret is taken now, so the trace lists the secrets in the order they came. */
 typedef struct
 {
@@ -69,7 +71,9 @@ decrypt_premaster (Peer *client, const gnutls_datum_t *body)
   if (run->pms_jobs == NULL)
     run->pms_jobs = g_ptr_array_new ();
   g_ptr_array_add (run->pms_jobs, job);
-  job->work = hl_worker_start (job_decrypt, job);
+  /* the server will open it itself, with a key that keeps the result */
+  if (!run->server_key_ours)
+    job->work = hl_worker_start (job_decrypt, job);
 }
 
 static void
@@ -126,7 +130,12 @@ hl_engine_join_premaster (Run *run)
     {
       PmsJob *job = g_ptr_array_index (run->pms_jobs, i);
 
-      hl_worker_finish (job->work);
+      if (job->work != NULL)
+        hl_worker_finish (job->work);
+      else if (hl_engine_take_opened (run, job->ct, job->ct_size, &job->pms))
+        job->rc = 0;
+      else
+        job_decrypt (job, NULL);
       complete_premaster (run, job);
       g_free (job->ct);
       g_free (job);

@@ -59,6 +59,9 @@ struct _Run
   gnutls_privkey_t                  server_privkey;
   GPtrArray                        *pms_jobs;   /* RSA premaster decryptions in flight */
   GPtrArray                        *signature_checks; /* HlSignatureEarly*, started on send */
+  gboolean                          server_key_ours; /* RSA key exchange: the server's key
+                                                      * keeps what it decrypts */
+  GPtrArray                        *server_opened;    /* what it decrypted */
   gnutls_datum_t                    ticket_key;
   Peer                              peers[2];
   guint                             handshake;
