@@ -223,6 +223,14 @@ signed_clear (Signed *in)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Signed, signed_clear)
 
+/* FALSE, with @text as the reason. */
+static gboolean
+refuse (char **why, const char *text)
+{
+  *why = g_strdup (text);
+  return FALSE;
+}
+
 /* Fills @in for the ServerKeyExchange or CertificateVerify @event of @trace as it is now; FALSE
  * with the reason in @why when it cannot be checked. */
 static gboolean
@@ -245,16 +253,16 @@ read_signed (HlTrace *trace, HlEvent *event, gboolean tls13, gnutls_digest_algor
       /* RFC 8422 §5.4: ECParameters (curve_type 3, named_curve) and the point, then the
        * signature; only ECDHE is used with signatures here */
       if (n < off + 4 || p[off] != 3 || n < off + 4 + p[off + 3])
-        return (*why = g_strdup ("the ServerKeyExchange is not a named-curve ECDHE one")), FALSE;
+        return refuse (why, "the ServerKeyExchange is not a named-curve ECDHE one");
       params_len = 4 + p[off + 3];
       off += params_len;
     }
   if (n < off + 4)
-    return (*why = g_strdup ("the message is too short to hold a signature")), FALSE;
+    return refuse (why, "the message is too short to hold a signature");
   code = (guint16) (p[off] << 8 | p[off + 1]);
   in->signature_len = (gsize) (p[off + 2] << 8 | p[off + 3]);
   if (n != off + 4 + in->signature_len)
-    return (*why = g_strdup ("the signature's length does not match the message")), FALSE;
+    return refuse (why, "the signature's length does not match the message");
   in->signature = p + off + 4;
   for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
     if (schemes[i].code == code)
@@ -277,7 +285,7 @@ read_signed (HlTrace *trace, HlEvent *event, gboolean tls13, gnutls_digest_algor
                                                   TRUE), &cr) ||
           !hello_random (trace, find_last_before (trace, handshake, index, HT_SERVER_HELLO,
                                                   FALSE), &sr))
-        return (*why = g_strdup ("the hellos with the two random values are missing")), FALSE;
+        return refuse (why, "the hellos with the two random values are missing");
       /* RFC 5246 §7.4.3: client_random ‖ server_random ‖ params */
       in->content = g_byte_array_new ();
       g_byte_array_append (in->content, cr, 32);
@@ -289,7 +297,7 @@ read_signed (HlTrace *trace, HlEvent *event, gboolean tls13, gnutls_digest_algor
   else
     in->content = tls12_transcript (trace, index);
   if (in->content == NULL)
-    return (*why = g_strdup ("the transcript could not be hashed")), FALSE;
+    return refuse (why, "the transcript could not be hashed");
   return TRUE;
 }
 
