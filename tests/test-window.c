@@ -708,10 +708,18 @@ test_help_overlay (void)
   }
 #else
   /* not shown here: GTK 4.8's shortcuts window warns about its own labels under Xvfb
-   * ("GtkLabel reported min width -3") */
+   * ("GtkLabel reported min width -3"). It is built on first use, not with the window, from a
+   * description that makes one. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (
-    gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  {
+    g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX
+                                                                   "/help-overlay.ui");
+    GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+
+    g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+    gtk_window_destroy (GTK_WINDOW (overlay));
+  }
   G_GNUC_END_IGNORE_DEPRECATIONS
 #endif
   gtk_window_destroy (GTK_WINDOW (window));
