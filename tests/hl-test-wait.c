@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "hl-screenshot.h"
 #include "hl-test-wait.h"
 
 static gboolean
@@ -83,4 +84,20 @@ hl_test_wait_frames (GtkWidget *widget,
   gtk_widget_remove_tick_callback (widget, id);
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+void
+hl_test_maybe_save_png (GtkWidget  *widget,
+                        const char *name)
+{
+  const char *dir = g_getenv ("HL_TEST_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  hl_test_wait_frames (widget, 2);
+  path = g_build_filename (dir, name, NULL);
+  hl_widget_save_png (widget, path, &error);
+  g_assert_no_error (error);
 }

@@ -19,4 +19,9 @@ void hl_test_spin        (guint            ms);
 void hl_test_wait_frames (GtkWidget       *widget,
                           guint            n);
 
+/* With HL_TEST_SCREENSHOTS=DIR: lets two frames go by and saves @widget's window as DIR/@name
+ * (PNG), to look at what a test showed. Does nothing without it. */
+void hl_test_maybe_save_png (GtkWidget    *widget,
+                             const char   *name);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
 
 #include "hl-engine.h"
 #include "hl-error.h"
@@ -384,8 +385,36 @@ test_scenario (gconstpointer data)
       g_assert_cmpuint (p[0], ==, 3);
       g_assert_cmpuint (p[1], ==, 3);
       g_assert_cmpint (pms->source, ==, HL_SOURCE_DECRYPTED);
-      /* decrypted beside the handshake (hl-engine-hooks.c): the client's action still gets
-       * the value, as if done in line */
+      /* the one the server opened (kept by its key, hl-engine-server-key.c): the
+       * ClientKeyExchange decrypted here with the server key of the trace gives the same */
+      for (guint i = 0; i < hl_trace_get_n_events (trace); i++)
+        {
+          HlEvent *event = hl_trace_get_event (trace, i);
+          GBytes *key_pem = hl_trace_get_server_key (trace);
+          gnutls_privkey_t key = NULL;
+          gnutls_datum_t pem, ct, opened = { NULL, 0 };
+          const guint8 *cke;
+          gsize cke_len;
+
+          if (hl_event_get_kind (event) != HL_EVENT_MESSAGE ||
+              hl_event_get_handshake (event) != 0 ||
+              g_strcmp0 (hl_event_get_name (event), "ClientKeyExchange") != 0)
+            continue;
+          cke = g_bytes_get_data (hl_event_get_bytes (event), &cke_len);
+          g_assert_cmpuint (cke_len, >, 6);
+          pem.data = (unsigned char *) g_bytes_get_data (key_pem, NULL);
+          pem.size = g_bytes_get_size (key_pem);
+          ct.data = (unsigned char *) cke + 6;   /* header, then a 2-byte length */
+          ct.size = cke_len - 6;
+          g_assert_cmpint (gnutls_privkey_init (&key), ==, 0);
+          g_assert_cmpint (gnutls_privkey_import_x509_raw (key, &pem, GNUTLS_X509_FMT_PEM, NULL,
+                                                           0), ==, 0);
+          g_assert_cmpint (gnutls_privkey_decrypt_data (key, 0, &ct, &opened), ==, 0);
+          g_assert_cmpmem (opened.data, opened.size, p, len);
+          gnutls_free (opened.data);
+          gnutls_privkey_deinit (key);
+        }
+      /* the client's action gets the value too */
       {
         gboolean found = FALSE;
 

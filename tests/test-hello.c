@@ -49,9 +49,54 @@ alpn_field (HlEvent *message, gboolean tls13, gsize *name_offset)
   return g_strdup (hl_field_get_value (ext));
 }
 
+/* hl_decoder_alpn(), which reads only the extensions, says what the full decoder shows. */
+static void
+assert_alpn_agrees (GBytes *bytes, gboolean tls13)
+{
+  g_autoptr(HlField) root = hl_decode_handshake (bytes, 0, tls13, NULL);
+  HlField *ext = root ? hl_field_find (root, "application_layer_protocol_negotiation") : NULL;
+  g_autofree char *fast = hl_decoder_alpn (bytes);
+
+  g_assert_cmpstr (fast, ==, ext ? hl_field_get_value (ext) : NULL);
+}
+
+/* …on @message, on every truncation of it, with a byte after it, and with that byte inside its
+ * body (the header's length counting it). */
+static void
+assert_alpn_agrees_damaged (HlEvent *message, gboolean tls13)
+{
+  gsize n = 0;
+  const guint8 *p = g_bytes_get_data (hl_event_get_bytes (message), &n);
+  g_autoptr(GByteArray) longer = g_byte_array_new ();
+  g_autoptr(GBytes) trailing = NULL;
+  g_autoptr(GBytes) inside = NULL;
+  guint8 zero = 0;
+  gsize body;
+
+  assert_alpn_agrees (hl_event_get_bytes (message), tls13);
+  for (gsize cut = 0; cut < n; cut++)
+    {
+      g_autoptr(GBytes) part = g_bytes_new (p, cut);
+
+      assert_alpn_agrees (part, tls13);
+    }
+  g_byte_array_append (longer, p, n);
+  g_byte_array_append (longer, &zero, 1);
+  trailing = g_bytes_new (longer->data, longer->len);
+  assert_alpn_agrees (trailing, tls13);
+  g_assert_cmpuint (n, >=, 4);
+  body = n - 4 + 1;
+  longer->data[1] = (guint8) (body >> 16);
+  longer->data[2] = (guint8) (body >> 8);
+  longer->data[3] = (guint8) body;
+  inside = g_bytes_new (longer->data, longer->len);
+  assert_alpn_agrees (inside, tls13);
+}
+
 /* Every ClientHello offers h2 and http/1.1; every server that answered picked http/1.1, in
  * its ServerHello (1.2) or EncryptedExtensions (1.3); the negotiated fact says the same, and
- * the bytes at the field's offset spell it. */
+ * the bytes at the field's offset spell it. The engine's own ALPN reader agrees with the full
+ * decoder on every hello, whole and damaged. */
 static void
 test_alpn (gconstpointer data)
 {
@@ -79,8 +124,12 @@ test_alpn (gconstpointer data)
       g_assert_nonnull (neg);
       tls13 = g_strcmp0 (neg->version, "TLS1.3") == 0;
 
+      if (g_str_equal (name, "ServerHello") || g_str_equal (name, "HelloRetryRequest") ||
+          g_str_equal (name, "EncryptedExtensions"))
+        assert_alpn_agrees (hl_event_get_bytes (event), tls13);
       if (g_str_equal (name, "ClientHello"))
         {
+          assert_alpn_agrees_damaged (event, tls13);
           alpn = alpn_field (event, tls13, &offset);
           g_assert_cmpstr (alpn, ==, "h2, http/1.1");
           hellos++;
@@ -89,6 +138,7 @@ test_alpn (gconstpointer data)
         {
           const guint8 *p = g_bytes_get_data (hl_event_get_bytes (event), NULL);
 
+          assert_alpn_agrees_damaged (event, tls13);
           alpn = alpn_field (event, tls13, &offset);
           g_assert_cmpstr (alpn, ==, "http/1.1");
           g_assert_cmpstr (neg->alpn, ==, alpn);
@@ -109,6 +159,51 @@ test_alpn (gconstpointer data)
         g_assert_cmpstr (neg->alpn, ==, "http/1.1");
       if (neg->alpn != NULL)
         g_assert_cmpuint (answers, >=, 1);
+    }
+}
+
+/* Hand-made messages where the ALPN reader has choices to get right: an empty name, a second
+ * ALPN extension (the first counts, a broken second one spoils the message), a list with
+ * trailing bytes, an empty list, no extensions, an odd-length ClientHello suite list. */
+static void
+test_alpn_made (void)
+{
+  static const struct
+  {
+    const char *hex;
+    const char *alpn;
+  } cases[] = {
+    { "0800000b" "0009" "0010000500030001" "68", "h" },
+    { "08000014" "0012" "001000050003026832" "001000050003026869", "h2" },
+    { "08000013" "0011" "001000050003026868" "0010000400030168", NULL },
+    { "0800000a" "0008" "00100004000100" "00", NULL },
+    { "08000008" "0006" "001000020000", "" },
+    { "08000002" "0000", NULL },
+    { "08000000", NULL },
+    { "01000035" "0303" "0000000000000000000000000000000000000000000000000000000000000000" "00"
+      "0003130100" "0100" "0009001000050003026832", NULL },
+    { "01000034" "0303" "0000000000000000000000000000000000000000000000000000000000000000" "00"
+      "00021301" "0100" "0009001000050003026832", "h2" },
+    { "01000029" "0303" "0000000000000000000000000000000000000000000000000000000000000000" "00"
+      "00021301" "0100", NULL },
+    { "02000037" "0303" "1111111111111111111111111111111111111111111111111111111111111111" "00"
+      "1301" "00" "000f" "002b00020304" "001000050003026832", "h2" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = strlen (cases[i].hex) / 2;
+      g_autofree guint8 *data = g_malloc (len);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *alpn = NULL;
+
+      for (gsize b = 0; b < len; b++)
+        data[b] = (guint8) g_ascii_strtoull ((char[]) { cases[i].hex[2 * b],
+                                                        cases[i].hex[2 * b + 1], 0 }, NULL, 16);
+      bytes = g_bytes_new (data, len);
+      assert_alpn_agrees (bytes, data[0] != 1);
+      alpn = hl_decoder_alpn (bytes);
+      g_assert_cmpstr (alpn, ==, cases[i].alpn);
     }
 }
 
@@ -626,6 +721,7 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &all[i], test_alpn);
     }
+  g_test_add_func ("/protocol/hello/alpn-made", test_alpn_made);
   g_test_add_func ("/protocol/hello/alpn-json", test_alpn_json);
   g_test_add_func ("/protocol/hello/sentinel/tls12-downgrade-sentinel", test_sentinel);
   g_test_add_func ("/protocol/hello/sentinel/gnutls-client-aborts", test_sentinel_abort);

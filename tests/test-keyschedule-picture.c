@@ -12,7 +12,6 @@
 
 #include "hl-engine.h"
 #include "hl-keyschedule-picture.h"
-#include "hl-screenshot.h"
 #include "hl-secrets-view.h"
 #include "hl-test-ui.h"
 #include "hl-test-traces.h"
@@ -55,22 +54,6 @@ unshow (Shown *shown)
   gtk_window_destroy (shown->window);
 }
 
-/* Saves the window as PNG under $HL_TEST_SCREENSHOTS, when set. */
-static void
-maybe_save (Shown *shown, const char *name)
-{
-  const char *dir = g_getenv ("HL_TEST_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  hl_test_wait_frames (GTK_WIDGET (shown->window), 2);
-  hl_widget_save_png (GTK_WIDGET (shown->window), path, &error);
-  g_assert_no_error (error);
-}
-
 /* The box of @name is there, in @state words, and a click on it focuses its card. */
 static void
 assert_box (Shown *shown, HlKeySchedulePicture *picture, const char *name, guint handshake)
@@ -102,10 +85,10 @@ test_tls13 (void)
   graphene_rect_t early, handshake, master, chts;
 
   show (&shown, "tls13", 640, 900);
-  maybe_save (&shown, "tls13-light.png");
+  hl_test_maybe_save_png (GTK_WIDGET (shown.window), "tls13-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
-  maybe_save (&shown, "tls13-dark.png");
+  hl_test_maybe_save_png (GTK_WIDGET (shown.window), "tls13-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_DEFAULT);
   g_assert_cmpuint (shown.pictures->len, ==, 1);
@@ -158,9 +141,9 @@ test_resumption (void)
   HlKeySchedulePicture *second;
 
   show (&shown, "tls13-resume-psk", 900, 1000);
-  maybe_save (&shown, "resume-1.png");
+  hl_test_maybe_save_png (GTK_WIDGET (shown.window), "resume-1.png");
   g_assert_true (hl_secrets_view_focus (shown.view, "ticket_nonce", 1));
-  maybe_save (&shown, "resume-2.png");
+  hl_test_maybe_save_png (GTK_WIDGET (shown.window), "resume-2.png");
   g_assert_cmpuint (shown.pictures->len, ==, 2);
   second = g_ptr_array_index (shown.pictures, 1);
   /* the PSK path: the earlier connection's resumption master secret, the nonce on the wire */
@@ -196,7 +179,7 @@ test_resumption (void)
           g_assert_cmpfloat (box.origin.x, >=, 0);
           g_assert_cmpfloat (box.origin.x + box.size.width, <=, gtk_widget_get_width (picture));
         }
-      maybe_save (&shown, name);
+      hl_test_maybe_save_png (GTK_WIDGET (shown.window), name);
       unshow (&shown);
     }
 }

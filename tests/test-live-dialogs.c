@@ -7,7 +7,6 @@
 
 #include "hl-connect-dialog.h"
 #include "hl-listen-dialog.h"
-#include "hl-screenshot.h"
 #include "hl-test-net.h"
 #include "hl-test-ui.h"
 #include "hl-test-wait.h"
@@ -35,22 +34,6 @@ static gboolean
 not_connecting (gpointer dialog)
 {
   return !hl_connect_dialog_is_connecting (dialog);
-}
-
-static void
-maybe_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("HL_TEST_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-  for (int i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
-  path = g_build_filename (dir, name, NULL);
-  hl_widget_save_png (widget, path, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -109,7 +92,7 @@ test_listen_curl (void)
   first = g_strndup (commands, strcspn (commands, "\n"));
   g_assert_true (g_str_has_prefix (first, "curl --cacert "));
   g_assert_nonnull (strstr (first, "127.0.0.1"));
-  maybe_screenshot (GTK_WIDGET (dialog), "listen-dialog.png");
+  hl_test_maybe_save_png (GTK_WIDGET (dialog), "listen-dialog.png");
   g_shell_parse_argv (first, NULL, &words, &error);
   g_assert_no_error (error);
   client = g_subprocess_newv ((const char *const *) words, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -161,7 +144,7 @@ test_connect_refused (void)
   g_assert_null (trace);
   g_assert_nonnull (strstr (hl_connect_dialog_get_status (dialog), "refused"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  maybe_screenshot (GTK_WIDGET (dialog), "connect-dialog-refused.png");
+  hl_test_maybe_save_png (GTK_WIDGET (dialog), "connect-dialog-refused.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
   hl_live_options_clear (&options);
 }

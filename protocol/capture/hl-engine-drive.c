@@ -353,7 +353,7 @@ hl_engine_run_all (Run *run, GCancellable *cancellable, GError **error)
   if (run->capture && !hl_keyschedule_apply (run->trace, error))
     return FALSE;
   if (run->capture)
-    hl_signature_apply (run->trace);
+    hl_engine_apply_signatures (run);
   if (run->capture)
     hl_engine_set_outcome (run);
   return check_outcome (run, error);

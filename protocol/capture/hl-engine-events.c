@@ -4,6 +4,7 @@
 
 #include "hl-engine-private.h"
 #include "hl-engine-parts.h"
+#include "hl-signature.h"
 
 /* Events: creating them, appending them to the trace, the pending items each side queued until
  * the record that carries them is on the wire, and the engine's first error. */
@@ -119,6 +120,46 @@ hl_engine_queue_item (Peer *peer, HlEvent *event)
   g_queue_push_tail (&peer->pending, event);
 }
 
+/* A signature our own check verifies once the trace is complete (hl_signature_apply_early): its
+ * verification starts now that the message is on the wire, on the worker thread, beside the
+ * rest of the handshake. In memory only, where the signer's session is ours and says which
+ * certificate it signed with. */
+static void
+start_signature_check (Run *run, HlEvent *item)
+{
+  int type = hl_event_get_handshake_type (item);
+  HlSide side = hl_event_get_side (item);
+  Run *owner = run->order != NULL ? run->order : run;  /* an attack's runs fill one trace */
+  const gnutls_datum_t *ours;
+  g_autoptr(GBytes) certificate = NULL;
+  HlSignatureEarly *early;
+  Peer *signer;
+
+  if (type != GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE && type != GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY)
+    return;
+  if (side != HL_SIDE_CLIENT && side != HL_SIDE_SERVER)
+    return;
+  signer = peer_of (run, side);
+  if (signer->session == NULL || (ours = gnutls_certificate_get_ours (signer->session)) == NULL)
+    return;
+  certificate = g_bytes_new (ours->data, ours->size);
+  early = hl_signature_start (run->trace, item, is_tls13 (signer),
+                              gnutls_prf_hash_get (signer->session), certificate);
+  if (early == NULL)
+    return;
+  if (owner->signature_checks == NULL)
+    owner->signature_checks = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                              hl_signature_early_free);
+  g_ptr_array_add (owner->signature_checks, early);
+}
+
+void
+hl_engine_apply_signatures (Run *run)
+{
+  hl_signature_apply_early (run->trace, run->signature_checks);
+  g_clear_pointer (&run->signature_checks, g_ptr_array_unref);
+}
+
 void
 hl_engine_append_item (Run *run, HlEvent *item, int record_index)
 {
@@ -126,8 +167,11 @@ hl_engine_append_item (Run *run, HlEvent *item, int record_index)
   item = append (run, item);
   if (run->local == HL_SIDE_NONE && hl_event_get_kind (item) == HL_EVENT_MESSAGE &&
       hl_event_get_content_type (item) == HL_CONTENT_HANDSHAKE)
-    g_queue_push_tail (&run->unread_messages[side_index (hl_event_get_side (item))],
-                       GUINT_TO_POINTER (hl_event_get_index (item) + 1));
+    {
+      g_queue_push_tail (&run->unread_messages[side_index (hl_event_get_side (item))],
+                         GUINT_TO_POINTER (hl_event_get_index (item) + 1));
+      start_signature_check (run, item);
+    }
 }
 
 HlEvent *

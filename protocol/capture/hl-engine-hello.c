@@ -41,19 +41,14 @@ hl_engine_setup_alpn (Run *run, Peer *peer)
 }
 
 /* The ALPN extension's value in @message's bytes ("h2, http/1.1" in a ClientHello, the one
- * protocol in a ServerHello or EncryptedExtensions), or NULL when it has none. */
+ * protocol in a ServerHello or EncryptedExtensions), or NULL when it has none. It reads only the
+ * extensions (hl_decoder_alpn), not the whole hello as the inspector does. */
 static char *
-alpn_of_message (HlEvent *message, gboolean tls13)
+alpn_of_message (HlEvent *message)
 {
-  g_autoptr(HlField) root = NULL;
   GBytes *bytes = hl_event_get_bytes (message);
-  HlField *ext;
 
-  if (bytes == NULL)
-    return NULL;
-  root = hl_decode_handshake (bytes, 0, tls13, NULL);
-  ext = root ? hl_field_find (root, "application_layer_protocol_negotiation") : NULL;
-  return ext && hl_field_get_value (ext) ? g_strdup (hl_field_get_value (ext)) : NULL;
+  return bytes != NULL ? hl_decoder_alpn (bytes) : NULL;
 }
 
 static HlEvent *
@@ -105,18 +100,39 @@ offers_tls13 (HlEvent *client_hello)
   return versions != NULL && names_tls13 (versions);
 }
 
-/* RFC 8446 §4.1.3: a server that speaks TLS 1.3 and settles on an older version says so in the
- * last 8 bytes of its random. Whether this client offered TLS 1.3 decides what the bytes mean. */
-static void
-tell_sentinel (HlEvent *server_hello, gboolean offered_tls13)
+/* Whether the 8 bytes that end a ServerHello's random (after the 4-byte header and the 2-byte
+ * version) spell "DOWNGRD" and a version byte: only then does the decoder show a sentinel. */
+static gboolean
+may_hold_sentinel (HlEvent *server_hello)
 {
-  g_autoptr(HlField) root = hl_decode_handshake (hl_event_get_bytes (server_hello), 0, FALSE,
-                                                 NULL);
-  HlField *sentinel = root ? hl_field_find (root, "downgrade_sentinel") : NULL;
+  static const guint8 downgrd[7] = { 0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44 };
+  GBytes *bytes = hl_event_get_bytes (server_hello);
+  gsize len = 0;
+  const guint8 *p = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+
+  return len >= 4 + 2 + 32 && memcmp (p + 4 + 2 + 24, downgrd, sizeof downgrd) == 0 &&
+         p[4 + 2 + 31] <= 1;
+}
+
+/* RFC 8446 §4.1.3: a server that speaks TLS 1.3 and settles on an older version says so in the
+ * last 8 bytes of its random. Whether this client offered TLS 1.3 decides what the bytes mean.
+ * (The hellos are decoded only when the bytes are there: decoding both costs about a tenth of a
+ * whole handshake.) */
+static void
+tell_sentinel (HlEvent *server_hello, HlEvent *client_hello)
+{
+  g_autoptr(HlField) root = NULL;
+  HlField *sentinel;
+  gboolean offered_tls13;
   g_autofree char *sentence = NULL;
 
+  if (!may_hold_sentinel (server_hello))
+    return;
+  root = hl_decode_handshake (hl_event_get_bytes (server_hello), 0, FALSE, NULL);
+  sentinel = root ? hl_field_find (root, "downgrade_sentinel") : NULL;
   if (sentinel == NULL)
     return;
+  offered_tls13 = offers_tls13 (client_hello);
   sentence = g_strdup_printf ("Its random ends in %s (the letters \"DOWNGRD\" and a version "
                               "byte): this server speaks TLS 1.3 but settled on an older "
                               "version. %s",
@@ -195,8 +211,8 @@ hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
   HlEvent *hello = find_message (run, "ClientHello");
   /* TLS 1.2 answers in the ServerHello, TLS 1.3 in EncryptedExtensions (RFC 8446 §4.2) */
   HlEvent *answer = find_message (run, tls13 ? "EncryptedExtensions" : "ServerHello");
-  g_autofree char *offered = hello ? alpn_of_message (hello, tls13) : NULL;
-  char *selected = answer ? alpn_of_message (answer, tls13) : NULL;
+  g_autofree char *offered = hello ? alpn_of_message (hello) : NULL;
+  char *selected = answer ? alpn_of_message (answer) : NULL;
   gnutls_datum_t reported = { NULL, 0 };
 
   /* What GnuTLS says it selected must be what the bytes say. (A live peer's message may be
@@ -227,8 +243,10 @@ hl_engine_collect_hellos (Run *run, gboolean tls13, gnutls_session_t session)
       append_caption (answer, sentence);
     }
   if (run->capture && hello != NULL && !tls13 && (answer = find_message (run, "ServerHello")))
-    tell_sentinel (answer, offers_tls13 (hello));
-  if (run->capture)
+    tell_sentinel (answer, hello);
+  /* a server of ours staples only the response hl_engine_setup_ocsp() gave it: without one
+   * there is nothing to find, and decoding the Certificate to look costs as much as the rest */
+  if (run->capture && (run->config->ocsp || run->local == HL_SIDE_CLIENT))
     tell_ocsp (run, tls13);
   return selected;
 }

@@ -6,6 +6,7 @@
 #include "hl-engine-parts.h"
 #include "hl-decoder.h"
 #include "hl-tls-names.h"
+#include "hl-worker.h"
 
 /* The GnuTLS callbacks that record what a session does: handshake hooks, key log, secrets as
  * they are installed, and the certificate check. */
@@ -15,21 +16,15 @@
  *
  * That private-key operation is the one cost a bare handshake does not have (about as long as
  * the rest of the handshake together), and nothing during the run needs its result: the trace
- * is read once the run is over. So it runs on a thread of its own, beside the handshake (or,
- * when that thread has not started by then, in line at the join), and
- * hl_engine_join_premaster() completes the trace with it before the key schedule is checked.
+ * is read once the run is over. In memory the server's key keeps what the server decrypted
+ * (hl-engine-server-key.c), and the join takes it from there; elsewhere (live mode) it runs on
+ * the worker thread (hl-worker.h), beside the handshake (or in line at the join, when the worker
+ * has not got to it by then). hl_engine_join_premaster() completes the trace with it before the
+ * key schedule is checked.
  * The slot of the secret is taken now, so the trace lists the secrets in the order they came. */
-enum { JOB_WAITING, JOB_RUNNING, JOB_DONE, JOB_TAKEN };
-
-/* Shared by the run and the thread (each holds a reference). Whoever moves @state on from
- * JOB_WAITING does the decryption: the thread when it gets a core in time, else the run itself
- * at the join, which then need not wait for a thread that is not running (a busy machine). */
 typedef struct
 {
-  gint              refs;
-  gint              state;
-  GMutex            lock;
-  GCond             done;
+  HlWorkerJob      *work;
   gnutls_privkey_t  key;       /* borrowed: the run's, deinitialised only after the join */
   guint8           *ct;
   guint             ct_size;
@@ -41,39 +36,12 @@ typedef struct
 } PmsJob;
 
 static void
-job_unref (PmsJob *job)
+job_decrypt (gpointer data, gpointer unused)
 {
-  if (!g_atomic_int_dec_and_test (&job->refs))
-    return;
-  g_mutex_clear (&job->lock);
-  g_cond_clear (&job->done);
-  g_free (job->ct);
-  g_free (job);
-}
-
-static void
-job_decrypt (PmsJob *job)
-{
+  PmsJob *job = data;
   gnutls_datum_t ct = { job->ct, job->ct_size };
 
   job->rc = gnutls_privkey_decrypt_data (job->key, 0, &ct, &job->pms);
-}
-
-static gpointer
-decrypt_thread (gpointer data)
-{
-  PmsJob *job = data;
-
-  if (g_atomic_int_compare_and_exchange (&job->state, JOB_WAITING, JOB_RUNNING))
-    {
-      job_decrypt (job);
-      g_mutex_lock (&job->lock);
-      g_atomic_int_set (&job->state, JOB_DONE);
-      g_cond_signal (&job->done);
-      g_mutex_unlock (&job->lock);
-    }
-  job_unref (job);
-  return NULL;
 }
 
 static void
@@ -94,9 +62,6 @@ decrypt_premaster (Peer *client, const gnutls_datum_t *body)
               HL_SOURCE_DECRYPTED,
               "Decrypted from the ClientKeyExchange with the server's RSA private key.");
   job = g_new0 (PmsJob, 1);
-  job->refs = 2;
-  g_mutex_init (&job->lock);
-  g_cond_init (&job->done);
   job->key = run->server_privkey;
   job->ct = g_memdup2 (body->data + 2, body->size - 2);
   job->ct_size = body->size - 2;
@@ -106,7 +71,9 @@ decrypt_premaster (Peer *client, const gnutls_datum_t *body)
   if (run->pms_jobs == NULL)
     run->pms_jobs = g_ptr_array_new ();
   g_ptr_array_add (run->pms_jobs, job);
-  g_thread_unref (g_thread_new ("hl-premaster", decrypt_thread, job));
+  /* the server will open it itself, with a key that keeps the result */
+  if (!run->server_key_ours)
+    job->work = hl_worker_start (job_decrypt, job);
 }
 
 static void
@@ -163,17 +130,15 @@ hl_engine_join_premaster (Run *run)
     {
       PmsJob *job = g_ptr_array_index (run->pms_jobs, i);
 
-      if (g_atomic_int_compare_and_exchange (&job->state, JOB_WAITING, JOB_TAKEN))
-        job_decrypt (job);
+      if (job->work != NULL)
+        hl_worker_finish (job->work);
+      else if (hl_engine_take_opened (run, job->ct, job->ct_size, &job->pms))
+        job->rc = 0;
       else
-        {
-          g_mutex_lock (&job->lock);
-          while (g_atomic_int_get (&job->state) != JOB_DONE)
-            g_cond_wait (&job->done, &job->lock);
-          g_mutex_unlock (&job->lock);
-        }
+        job_decrypt (job, NULL);
       complete_premaster (run, job);
-      job_unref (job);
+      g_free (job->ct);
+      g_free (job);
     }
   g_clear_pointer (&run->pms_jobs, g_ptr_array_unref);
 }

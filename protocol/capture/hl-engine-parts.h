@@ -36,6 +36,13 @@ void         hl_engine_add_record_state (Peer *peer, HlEpoch epoch, gboolean wan
 guint        hl_engine_alert_for_status (guint status);
 
 
+/* hl-engine-server-key.c: the server's certificate and RSA key in @run's server credentials,
+ * through a key that keeps what the server decrypts (a captured RSA key exchange); and the
+ * premaster it opened from @ciphertext, moved to @plaintext, or FALSE. */
+gboolean     hl_engine_add_server_key (Run *run, GError **error);
+gboolean     hl_engine_take_opened (Run *run, const guint8 *ciphertext, gsize size,
+                                    gnutls_datum_t *plaintext);
+
 /* hl-engine-traffic.c */
 gboolean     hl_engine_exchange_data (Run *run, GError **error);
 void         hl_engine_deliver_alert (Run *run);

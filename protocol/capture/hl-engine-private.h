@@ -58,6 +58,10 @@ struct _Run
   gnutls_certificate_credentials_t  server_cred;
   gnutls_privkey_t                  server_privkey;
   GPtrArray                        *pms_jobs;   /* RSA premaster decryptions in flight */
+  GPtrArray                        *signature_checks; /* HlSignatureEarly*, started on send */
+  gboolean                          server_key_ours; /* RSA key exchange: the server's key
+                                                      * keeps what it decrypts */
+  GPtrArray                        *server_opened;    /* what it decrypted */
   gnutls_datum_t                    ticket_key;
   Peer                              peers[2];
   guint                             handshake;
@@ -87,6 +91,9 @@ gboolean hl_engine_gnutls_ok (int rc, const char *what, GError **error);
 void     hl_engine_record_read_cb (HlSide receiver, gpointer user_data);
 void     hl_engine_run_clear (Run *run);
 void     hl_engine_join_premaster (Run *run);
+/* hl_signature_apply() on @run's trace, with the verifications started as the signed messages
+ * went on the wire (in memory; with an attack, those of both runs). */
+void     hl_engine_apply_signatures (Run *run);
 Peer    *hl_engine_peer_of (Run *run, HlSide side);
 gboolean hl_engine_is_tls13 (Peer *peer);
 void     hl_engine_attach_capture (Run *run, Peer *peer);

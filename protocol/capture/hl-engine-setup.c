@@ -39,9 +39,22 @@ hl_engine_setup_credentials (Run *run, GError **error)
                      "allocating server credentials"))
     return FALSE;
 
+  key = hl_pki_get_key (run->pki, run->server_identity);
+  if (!check_gnutls (run, gnutls_privkey_init (&run->server_privkey), "gnutls_privkey_init") ||
+      !check_gnutls (run, gnutls_privkey_import_x509 (run->server_privkey, key, 0),
+                     "importing the server key"))
+    return FALSE;
+  /* a captured RSA key exchange shows the premaster secret: the server's own decryption of it
+   * is kept (hl-engine-server-key.c) rather than made again */
+  run->server_key_ours = run->capture && run->local == HL_SIDE_NONE &&
+                         config->kx == HL_KX_RSA && config->cert != HL_CERT_ECDSA &&
+                         config->attack == HL_ATTACK_NONE;
   if (!hl_pki_trust (run->pki, HL_IDENTITY_CA, run->client_cred, error) ||
-      !hl_pki_trust (run->pki, HL_IDENTITY_CA, run->server_cred, error) ||
-      !hl_pki_add_to_credentials (run->pki, run->server_identity, run->server_cred, error))
+      !hl_pki_trust (run->pki, HL_IDENTITY_CA, run->server_cred, error))
+    return FALSE;
+  if (run->server_key_ours ? !hl_engine_add_server_key (run, error)
+                           : !hl_pki_add_to_credentials (run->pki, run->server_identity,
+                                                         run->server_cred, error))
     return FALSE;
   if (config->client_auth && config->failure != HL_FAILURE_MISSING_CLIENT_CERT &&
       !hl_pki_add_to_credentials (run->pki, HL_IDENTITY_CLIENT, run->client_cred, error))
@@ -50,12 +63,6 @@ hl_engine_setup_credentials (Run *run, GError **error)
     return FALSE;
   gnutls_certificate_set_verify_function (run->client_cred, hl_engine_verify_cb);
   gnutls_certificate_set_verify_function (run->server_cred, hl_engine_verify_cb);
-
-  key = hl_pki_get_key (run->pki, run->server_identity);
-  if (!check_gnutls (run, gnutls_privkey_init (&run->server_privkey), "gnutls_privkey_init") ||
-      !check_gnutls (run, gnutls_privkey_import_x509 (run->server_privkey, key, 0),
-                     "importing the server key"))
-    return FALSE;
 
   if (config->resumption &&
       !check_gnutls (run, gnutls_session_ticket_key_generate (&run->ticket_key),
@@ -134,6 +141,8 @@ void
 hl_engine_run_clear (Run *run)
 {
   hl_engine_join_premaster (run);
+  g_clear_pointer (&run->signature_checks, g_ptr_array_unref);
+  g_clear_pointer (&run->server_opened, g_ptr_array_unref);
   for (guint i = 0; i < 2; i++)
     peer_clear (&run->peers[i]);
   g_clear_pointer (&run->server_privkey, gnutls_privkey_deinit);

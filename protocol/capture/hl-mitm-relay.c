@@ -338,7 +338,7 @@ hl_mitm_relay_run (Run *front, GCancellable *cancellable, GError **error)
       g_ptr_array_unref (info.chain);
       if (!hl_keyschedule_apply (front->trace, error))
         goto out;
-      hl_signature_apply (front->trace);
+      hl_engine_apply_signatures (front);
       hl_mitm_set_outcome (front->trace, client, server);
     }
   ok = relay.rewritten && client->state == PEER_FAILED &&

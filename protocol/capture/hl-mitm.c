@@ -807,7 +807,7 @@ hl_mitm_run (Run *front, GCancellable *cancellable, GError **error)
       tell_story (&mitm);
       if (!hl_keyschedule_apply (front->trace, error))
         goto out;
-      hl_signature_apply (front->trace);
+      hl_engine_apply_signatures (front);
       hl_mitm_set_outcome (front->trace, hl_engine_peer_of (front, HL_SIDE_CLIENT),
                            hl_engine_peer_of (&mitm.back, HL_SIDE_SERVER));
     }

@@ -11,8 +11,10 @@
 #include "hl-event-private.h"
 #include "hl-signature.h"
 #include "hl-transcript.h"
+#include "hl-worker.h"
 
-/* Sections: schemes · reading the messages · signed content · checking · applying. */
+/* Sections: schemes · reading the messages · signed content · verifying · checking early ·
+ * checking · applying. */
 
 #define HT_CLIENT_HELLO 1
 #define HT_SERVER_HELLO 2
@@ -199,6 +201,231 @@ tls12_transcript (HlTrace *trace, guint message)
   return out;
 }
 
+/* Verifying */
+
+/* What a signature check needs besides the signer's certificate, read from the message and the
+ * trace: the scheme, the signed content, the signature (borrowed from the message's bytes). */
+typedef struct
+{
+  gboolean                 ske;
+  const char              *scheme;     /* static, or NULL */
+  gnutls_sign_algorithm_t  algorithm;
+  GByteArray              *content;
+  const guint8            *signature;
+  gsize                    signature_len;
+} Signed;
+
+static void
+signed_clear (Signed *in)
+{
+  g_clear_pointer (&in->content, g_byte_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Signed, signed_clear)
+
+/* FALSE, with @text as the reason. */
+static gboolean
+refuse (char **why, const char *text)
+{
+  *why = g_strdup (text);
+  return FALSE;
+}
+
+/* Fills @in for the ServerKeyExchange or CertificateVerify @event of @trace as it is now; FALSE
+ * with the reason in @why when it cannot be checked. */
+static gboolean
+read_signed (HlTrace *trace, HlEvent *event, gboolean tls13, gnutls_digest_algorithm_t hash,
+             Signed *in, char **why)
+{
+  guint handshake = hl_event_get_handshake (event);
+  guint index = hl_event_get_index (event);
+  HlSide signer = hl_event_get_role (event);
+  GBytes *bytes = hl_event_get_bytes (event);
+  const guint8 *p;
+  gsize n, params_len = 0, off;
+  guint16 code;
+
+  in->ske = hl_event_get_handshake_type (event) == HT_SERVER_KEY_EXCHANGE;
+  p = g_bytes_get_data (bytes, &n);
+  off = 4;
+  if (in->ske)
+    {
+      /* RFC 8422 §5.4: ECParameters (curve_type 3, named_curve) and the point, then the
+       * signature; only ECDHE is used with signatures here */
+      if (n < off + 4 || p[off] != 3 || n < off + 4 + p[off + 3])
+        return refuse (why, "the ServerKeyExchange is not a named-curve ECDHE one");
+      params_len = 4 + p[off + 3];
+      off += params_len;
+    }
+  if (n < off + 4)
+    return refuse (why, "the message is too short to hold a signature");
+  code = (guint16) (p[off] << 8 | p[off + 1]);
+  in->signature_len = (gsize) (p[off + 2] << 8 | p[off + 3]);
+  if (n != off + 4 + in->signature_len)
+    return refuse (why, "the signature's length does not match the message");
+  in->signature = p + off + 4;
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    if (schemes[i].code == code)
+      {
+        in->algorithm = tls13 ? schemes[i].tls13 : schemes[i].tls12;
+        in->scheme = schemes[i].name;
+      }
+  if (in->algorithm == GNUTLS_SIGN_UNKNOWN)
+    {
+      *why = g_strdup_printf ("signature scheme 0x%04x is not one this check knows for TLS 1.%d",
+                              code, tls13 ? 3 : 2);
+      return FALSE;
+    }
+
+  if (in->ske)
+    {
+      const guint8 *cr = NULL, *sr = NULL;
+
+      if (!hello_random (trace, find_last_before (trace, handshake, index, HT_CLIENT_HELLO,
+                                                  TRUE), &cr) ||
+          !hello_random (trace, find_last_before (trace, handshake, index, HT_SERVER_HELLO,
+                                                  FALSE), &sr))
+        return refuse (why, "the hellos with the two random values are missing");
+      /* RFC 5246 §7.4.3: client_random ‖ server_random ‖ params */
+      in->content = g_byte_array_new ();
+      g_byte_array_append (in->content, cr, 32);
+      g_byte_array_append (in->content, sr, 32);
+      g_byte_array_append (in->content, p + 4, (guint) params_len);
+    }
+  else if (tls13)
+    in->content = tls13_content (trace, index, signer, hash);
+  else
+    in->content = tls12_transcript (trace, index);
+  if (in->content == NULL)
+    return refuse (why, "the transcript could not be hashed");
+  return TRUE;
+}
+
+/* The certificate has no public key we can use (not a GnuTLS error code). */
+#define KEY_UNUSABLE G_MININT
+
+/* gnutls_pubkey_verify_data2()'s answer for @content and @signature with the public key of
+ * @certificate (DER), or KEY_UNUSABLE. */
+static int
+verify (GBytes *certificate, gnutls_sign_algorithm_t algorithm, const GByteArray *content,
+        const guint8 *signature, gsize signature_len)
+{
+  gnutls_pubkey_t pub = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t der, data, sig;
+  int rc = KEY_UNUSABLE;
+
+  der.data = (unsigned char *) g_bytes_get_data (certificate, NULL);
+  der.size = g_bytes_get_size (certificate);
+  if (gnutls_x509_crt_init (&crt) >= 0 && gnutls_x509_crt_import (crt, &der, GNUTLS_X509_FMT_DER) >= 0 &&
+      gnutls_pubkey_init (&pub) >= 0 && gnutls_pubkey_import_x509 (pub, crt, 0) >= 0)
+    {
+      data.data = content->data;
+      data.size = content->len;
+      sig.data = (unsigned char *) signature;
+      sig.size = (unsigned) signature_len;
+      rc = gnutls_pubkey_verify_data2 (pub, algorithm, 0, &data, &sig);
+    }
+  if (pub)
+    gnutls_pubkey_deinit (pub);
+  if (crt)
+    gnutls_x509_crt_deinit (crt);
+  return rc;
+}
+
+/* Checking early
+ *
+ * Verifying a signature costs about as much as a fifth of a whole in-memory handshake, and the
+ * signature is on the wire long before the trace is complete. So the engine starts the same
+ * verification on the worker thread as soon as the message is sent, with the inputs as they are
+ * then, and the check at the end takes that answer only for byte-identical inputs (certificate,
+ * algorithm, signed content, signature): the same primitive on the same bytes gives the same
+ * answer, so no ✓ or ✗ depends on where it was computed. */
+struct _HlSignatureEarly
+{
+  HlWorkerJob             *work;
+  GBytes                  *certificate;
+  gnutls_sign_algorithm_t  algorithm;
+  GByteArray              *content;
+  GBytes                  *signature;
+  int                      rc;
+};
+
+static void
+early_verify (gpointer data, gpointer unused)
+{
+  HlSignatureEarly *early = data;
+
+  early->rc = verify (early->certificate, early->algorithm, early->content,
+                      g_bytes_get_data (early->signature, NULL),
+                      g_bytes_get_size (early->signature));
+}
+
+HlSignatureEarly *
+hl_signature_start (HlTrace *trace, HlEvent *message, gboolean tls13,
+                    gnutls_digest_algorithm_t hash, GBytes *certificate)
+{
+  Signed in = { 0 };
+  g_autofree char *why = NULL;
+  HlSignatureEarly *early;
+
+  g_return_val_if_fail (HL_IS_TRACE (trace), NULL);
+  g_return_val_if_fail (HL_IS_EVENT (message), NULL);
+  g_return_val_if_fail (certificate != NULL, NULL);
+
+  if (hl_event_get_bytes (message) == NULL || !read_signed (trace, message, tls13, hash, &in, &why))
+    {
+      signed_clear (&in);
+      return NULL;
+    }
+  early = g_new0 (HlSignatureEarly, 1);
+  early->certificate = g_bytes_ref (certificate);
+  early->algorithm = in.algorithm;
+  early->content = g_steal_pointer (&in.content);
+  early->signature = g_bytes_new (in.signature, in.signature_len);
+  early->work = hl_worker_start (early_verify, early);
+  return early;
+}
+
+void
+hl_signature_early_free (HlSignatureEarly *early)
+{
+  if (early == NULL)
+    return;
+  if (early->work != NULL)
+    hl_worker_drop (early->work);
+  g_bytes_unref (early->certificate);
+  g_byte_array_unref (early->content);
+  g_bytes_unref (early->signature);
+  g_free (early);
+}
+
+/* The answer an early check of exactly these inputs got, or FALSE when none was started. */
+static gboolean
+early_answer (GPtrArray *early, GBytes *certificate, const Signed *in, int *rc)
+{
+  for (guint i = 0; early != NULL && i < early->len; i++)
+    {
+      HlSignatureEarly *e = g_ptr_array_index (early, i);
+
+      if (e->algorithm != in->algorithm || e->content->len != in->content->len ||
+          memcmp (e->content->data, in->content->data, in->content->len) != 0 ||
+          g_bytes_get_size (e->signature) != in->signature_len ||
+          memcmp (g_bytes_get_data (e->signature, NULL), in->signature,
+                  in->signature_len) != 0 ||
+          !g_bytes_equal (e->certificate, certificate))
+        continue;
+      if (e->work != NULL)
+        {
+          hl_worker_finish (e->work);
+          e->work = NULL;
+        }
+      *rc = e->rc;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* Checking */
 
 static HlSignatureCheck *
@@ -210,103 +437,36 @@ not_checkable (HlSignatureCheck *check, const char *why)
 }
 
 static HlSignatureCheck *
-check_one (HlTrace *trace, HlEvent *event)
+check_one (HlTrace *trace, HlEvent *event, GPtrArray *early)
 {
   HlSignatureCheck *check = g_new0 (HlSignatureCheck, 1);
   guint handshake = hl_event_get_handshake (event);
   gboolean tls13 = is_tls13 (trace, handshake);
-  gboolean ske = hl_event_get_handshake_type (event) == HT_SERVER_KEY_EXCHANGE;
-  GBytes *bytes = hl_event_get_bytes (event);
   GPtrArray *chain;
-  const guint8 *p, *sig;
-  gsize n, params_len = 0, off, sig_len;
-  guint16 code;
-  gnutls_sign_algorithm_t algorithm = GNUTLS_SIGN_UNKNOWN;
-  g_autoptr(GByteArray) content = NULL;
-  gnutls_pubkey_t pub = NULL;
-  gnutls_x509_crt_t crt = NULL;
-  gnutls_datum_t der, data, signature;
+  g_auto(Signed) in = { 0 };
+  g_autofree char *why = NULL;
+  GBytes *certificate;
   int rc;
 
   check->message = hl_event_get_index (event);
   check->handshake = handshake;
   check->signer = hl_event_get_role (event);
   chain = hl_trace_get_chain_of (trace, handshake, check->signer);
-  if (bytes == NULL || chain->len == 0)
+  if (hl_event_get_bytes (event) == NULL || chain->len == 0)
     return not_checkable (check, "the signer's certificate is not in the trace");
-  p = g_bytes_get_data (bytes, &n);
-  off = 4;
-  if (ske)
+  if (!read_signed (trace, event, tls13, suite_hash (trace, handshake), &in, &why))
     {
-      /* RFC 8422 §5.4: ECParameters (curve_type 3, named_curve) and the point, then the
-       * signature; only ECDHE is used with signatures here */
-      if (n < off + 4 || p[off] != 3 || n < off + 4 + p[off + 3])
-        return not_checkable (check, "the ServerKeyExchange is not a named-curve ECDHE one");
-      params_len = 4 + p[off + 3];
-      off += params_len;
-    }
-  if (n < off + 4)
-    return not_checkable (check, "the message is too short to hold a signature");
-  code = (guint16) (p[off] << 8 | p[off + 1]);
-  sig_len = (gsize) (p[off + 2] << 8 | p[off + 3]);
-  if (n != off + 4 + sig_len)
-    return not_checkable (check, "the signature's length does not match the message");
-  sig = p + off + 4;
-  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
-    if (schemes[i].code == code)
-      {
-        algorithm = tls13 ? schemes[i].tls13 : schemes[i].tls12;
-        check->scheme = g_strdup (schemes[i].name);
-      }
-  if (algorithm == GNUTLS_SIGN_UNKNOWN)
-    {
-      g_autofree char *why = g_strdup_printf ("signature scheme 0x%04x is not one this check "
-                                              "knows for TLS 1.%d", code, tls13 ? 3 : 2);
+      check->scheme = g_strdup (in.scheme);
       return not_checkable (check, why);
     }
+  check->scheme = g_strdup (in.scheme);
+  check->signed_length = in.content->len;
 
-  if (ske)
-    {
-      const guint8 *cr = NULL, *sr = NULL;
-
-      if (!hello_random (trace, find_last_before (trace, handshake, check->message,
-                                                  HT_CLIENT_HELLO, TRUE), &cr) ||
-          !hello_random (trace, find_last_before (trace, handshake, check->message,
-                                                  HT_SERVER_HELLO, FALSE), &sr))
-        return not_checkable (check, "the hellos with the two random values are missing");
-      /* RFC 5246 §7.4.3: client_random ‖ server_random ‖ params */
-      content = g_byte_array_new ();
-      g_byte_array_append (content, cr, 32);
-      g_byte_array_append (content, sr, 32);
-      g_byte_array_append (content, p + 4, (guint) params_len);
-    }
-  else if (tls13)
-    content = tls13_content (trace, check->message, check->signer,
-                             suite_hash (trace, handshake));
-  else
-    content = tls12_transcript (trace, check->message);
-  if (content == NULL)
-    return not_checkable (check, "the transcript could not be hashed");
-  check->signed_length = content->len;
-
-  der.data = (unsigned char *) g_bytes_get_data (g_ptr_array_index (chain, 0), NULL);
-  der.size = g_bytes_get_size (g_ptr_array_index (chain, 0));
-  if (gnutls_x509_crt_init (&crt) < 0 || gnutls_x509_crt_import (crt, &der, GNUTLS_X509_FMT_DER) < 0 ||
-      gnutls_pubkey_init (&pub) < 0 || gnutls_pubkey_import_x509 (pub, crt, 0) < 0)
-    {
-      if (crt)
-        gnutls_x509_crt_deinit (crt);
-      if (pub)
-        gnutls_pubkey_deinit (pub);
-      return not_checkable (check, "the signer's certificate does not hold a usable public key");
-    }
-  data.data = content->data;
-  data.size = content->len;
-  signature.data = (unsigned char *) sig;
-  signature.size = (unsigned) sig_len;
-  rc = gnutls_pubkey_verify_data2 (pub, algorithm, 0, &data, &signature);
-  gnutls_pubkey_deinit (pub);
-  gnutls_x509_crt_deinit (crt);
+  certificate = g_ptr_array_index (chain, 0);
+  if (!early_answer (early, certificate, &in, &rc))
+    rc = verify (certificate, in.algorithm, in.content, in.signature, in.signature_len);
+  if (rc == KEY_UNUSABLE)
+    return not_checkable (check, "the signer's certificate does not hold a usable public key");
 
   if (rc >= 0)
     {
@@ -315,7 +475,7 @@ check_one (HlTrace *trace, HlEvent *event)
                                        "%" G_GSIZE_FORMAT " bytes of %s, made with the key of "
                                        "the %s's certificate.", check->scheme,
                                        check->signed_length,
-                                       ske ? "client_random ‖ server_random ‖ ECDH parameters"
+                                       in.ske ? "client_random ‖ server_random ‖ ECDH parameters"
                                        : tls13 ? "spaces, context string and transcript hash"
                                                : "handshake messages so far",
                                        hl_side_to_string (hl_event_get_side (event)));
@@ -332,8 +492,8 @@ check_one (HlTrace *trace, HlEvent *event)
   return check;
 }
 
-GPtrArray *
-hl_trace_check_signatures (HlTrace *trace)
+static GPtrArray *
+check_all (HlTrace *trace, GPtrArray *early)
 {
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) hl_signature_check_free);
 
@@ -346,9 +506,15 @@ hl_trace_check_signatures (HlTrace *trace)
 
       if (hl_event_get_kind (event) == HL_EVENT_MESSAGE &&
           (type == HT_SERVER_KEY_EXCHANGE || type == HT_CERTIFICATE_VERIFY))
-        g_ptr_array_add (checks, check_one (trace, event));
+        g_ptr_array_add (checks, check_one (trace, event, early));
     }
   return checks;
+}
+
+GPtrArray *
+hl_trace_check_signatures (HlTrace *trace)
+{
+  return check_all (trace, NULL);
 }
 
 /* Applying */
@@ -356,7 +522,13 @@ hl_trace_check_signatures (HlTrace *trace)
 void
 hl_signature_apply (HlTrace *trace)
 {
-  g_autoptr(GPtrArray) checks = hl_trace_check_signatures (trace);
+  hl_signature_apply_early (trace, NULL);
+}
+
+void
+hl_signature_apply_early (HlTrace *trace, GPtrArray *early)
+{
+  g_autoptr(GPtrArray) checks = check_all (trace, early);
 
   for (guint c = 0; c < checks->len; c++)
     {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gnutls/gnutls.h>
+
 #include "hl-trace.h"
 
 G_BEGIN_DECLS
@@ -46,6 +48,32 @@ GPtrArray *hl_trace_check_signatures (HlTrace *trace);
  * signature" step from hl_trace_check_signatures(). */
 void       hl_signature_apply (HlTrace *trace);
 
+/**
+ * HlSignatureEarly:
+ *
+ * A verification started while the trace is being built, on the worker thread (hl-worker.h):
+ * the signature of @message as the trace holds it then, with @certificate's public key.
+ * hl_signature_apply_early() takes its answer only where the inputs it reads at the end are
+ * byte-identical (certificate, scheme, signed content, signature); anywhere else it verifies in
+ * line, as hl_signature_apply() does. So the ✓ and ✗ never depend on what was started early.
+ */
+typedef struct _HlSignatureEarly HlSignatureEarly;
+
+/* @tls13 and @hash (the suite's, for a TLS 1.3 CertificateVerify) as the signer's session
+ * knows them; @certificate: the signer's (DER). NULL when there is nothing to check. */
+HlSignatureEarly *hl_signature_start       (HlTrace                   *trace,
+                                            HlEvent                   *message,
+                                            gboolean                   tls13,
+                                            gnutls_digest_algorithm_t  hash,
+                                            GBytes                    *certificate);
+/* Waits for a started verification (one not yet started never runs), then frees @early. */
+void              hl_signature_early_free  (HlSignatureEarly          *early);
+/* hl_signature_apply() that takes the answers of @early (HlSignatureEarly*, may be NULL) for
+ * the same inputs. */
+void              hl_signature_apply_early (HlTrace                   *trace,
+                                            GPtrArray                 *early);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlSignatureCheck, hl_signature_check_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HlSignatureEarly, hl_signature_early_free)
 
 G_END_DECLS

@@ -664,3 +664,131 @@ hl_decoder_inner_sizes (const guint8 *message, gsize len, gboolean tls13)
     }
   return sizes;
 }
+
+/* ALPN without a field tree (RFC 7301 §3.1): the engine asks for it after every handshake, and
+ * decoding a whole hello for one extension costs more than the rest of its bookkeeping. The
+ * reads below are the ones the message decoders make, in the same order and with the same
+ * bounds, so that a message they refuse is refused here too. */
+
+/* `ProtocolName protocol_name_list<2..2^16-1>` filling @data exactly; the non-empty names go
+ * into @names (when not NULL), as ext_alpn() shows them. */
+static void
+read_alpn_list (HlReader *data,
+                GString  *names)
+{
+  HlReader list;
+
+  hl_reader_read_vector16 (data, "protocol_name_list", &list);
+  while (!hl_reader_has_error (&list) && !hl_reader_is_empty (&list))
+    {
+      HlReader name_r;
+      HlSpan name = { NULL, 0, 0 };
+
+      hl_reader_read_vector8 (&list, "protocol_name", &name_r);
+      if (hl_reader_read_rest (&name_r, "data", &name) && name.len > 0 && names != NULL)
+        {
+          g_autofree char *valid = g_utf8_make_valid ((const char *) name.data,
+                                                      (gssize) name.len);
+
+          if (names->len > 0)
+            g_string_append (names, ", ");
+          g_string_append (names, valid);
+        }
+    }
+  hl_reader_finish (data, "extension_data");
+}
+
+/* `Extension extensions<0..2^16-1>`: every extension's framing, and the contents of the ALPN
+ * ones (the first is the one a field search finds); returns its names, or NULL. */
+static GString *
+read_extensions_alpn (HlReader *r)
+{
+  HlReader list;
+  GString *names = NULL;
+
+  hl_reader_read_vector16 (r, "extensions", &list);
+  while (!hl_reader_has_error (&list) && !hl_reader_is_empty (&list))
+    {
+      HlReader data;
+      guint16 type = 0;
+
+      hl_reader_read_u16 (&list, "extension_type", &type);
+      hl_reader_read_vector16 (&list, "extension_data", &data);
+      if (hl_reader_has_error (&list) || type != 16)
+        continue;
+      if (names == NULL)
+        read_alpn_list (&data, names = g_string_new (NULL));
+      else
+        read_alpn_list (&data, NULL);
+    }
+  hl_reader_finish (&list, "extensions");
+  return names;
+}
+
+/**
+ * hl_decoder_alpn:
+ * @message: a ClientHello, ServerHello (or HelloRetryRequest) or EncryptedExtensions,
+ *   4-byte header first
+ *
+ * The application protocols its ALPN extension names, joined by ", " ("h2, http/1.1"), as
+ * hl_decode_handshake() shows them in the extension's value — without building the field tree.
+ * Only the framing of the other extensions is read, not their contents: for a message whose
+ * only fault lies inside another extension, the full decoder refuses the message and this
+ * still answers.
+ *
+ * Returns: (transfer full) (nullable): the names, or %NULL when the message has no ALPN
+ *   extension, is of another type or does not parse
+ */
+char *
+hl_decoder_alpn (GBytes *message)
+{
+  g_auto(HlReader) r = { 0 };
+  HlReader body, sub;
+  HlSpan skipped;
+  GString *names = NULL;
+  guint8 type = 0;
+  guint32 length = 0;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  hl_reader_init (&r, message, 0);
+  hl_reader_read_u8 (&r, "msg_type", &type);
+  hl_reader_read_u24 (&r, "length", &length);
+  hl_reader_read_sub (&r, hl_reader_has_error (&r) ? 0 : length, "body", &body);
+  switch (type)
+    {
+    case 1:
+      /* version, random, session_id<0..32>, cipher_suites<2..2^16-2>, compression<1..2^8-1>
+       * (RFC 8446 §4.1.2); each suite is read as a u16, so an odd count of bytes fails */
+      hl_reader_read_bytes (&body, 2 + 32, "random", &skipped);
+      hl_reader_read_vector8 (&body, "session_id", &sub);
+      hl_reader_read_vector16 (&body, "cipher_suites", &sub);
+      if (!hl_reader_has_error (&body) && hl_reader_get_remaining (&sub) % 2 != 0)
+        hl_reader_fail (&sub, HL_PARSE_ERROR_TRUNCATED, hl_reader_get_end (&sub) - 1,
+                        "cipher_suite", "a cipher suite is cut short");
+      hl_reader_read_vector8 (&body, "compression_methods", &sub);
+      break;
+    case 2:
+      /* version, random, session_id<0..32>, cipher_suite, compression_method (§4.1.3) */
+      hl_reader_read_bytes (&body, 2 + 32, "random", &skipped);
+      hl_reader_read_vector8 (&body, "session_id", &sub);
+      hl_reader_read_bytes (&body, 2 + 1, "cipher_suite", &skipped);
+      break;
+    case 8:
+      break;
+    default:
+      return NULL;
+    }
+  /* the hellos may end before their extensions (RFC 5246 §7.4.1.2); EncryptedExtensions not */
+  if (type == 8 || (!hl_reader_has_error (&body) && !hl_reader_is_empty (&body)))
+    names = read_extensions_alpn (&body);
+  hl_reader_finish (&body, "body");
+  hl_reader_finish (&r, NULL);
+  if (hl_reader_has_error (&r))
+    {
+      if (names != NULL)
+        g_string_free (names, TRUE);
+      return NULL;
+    }
+  return names != NULL ? g_string_free (names, FALSE) : NULL;
+}

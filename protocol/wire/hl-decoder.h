@@ -92,4 +92,6 @@ typedef struct
 /* @message: the wire form, 4-byte header first. Never reads past its end. */
 HlInnerSizes hl_decoder_inner_sizes (const guint8 *message, gsize len, gboolean tls13);
 
+char        *hl_decoder_alpn         (GBytes *message);
+
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Benchmark: per scenario, the median of N bare handshakes (same pipe and sessions, no capture)
  * against N full engine runs (capture + trace), interleaved in one process so both see the same
- * machine load. Prints both and their ratio; asserts nothing about time. */
+ * machine load. Prints both and their ratio; asserts nothing about time.
+ *
+ * Usage: bench-engine [ITERATIONS [SCENARIO-ID…]]; with ids, only those scenarios run. */
 #include "config.h"
 
 #include <stdio.h>
@@ -16,6 +18,18 @@ compare (const void *a, const void *b)
   gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
 
   return x < y ? -1 : x > y;
+}
+
+/* TRUE when @id is among the ids on the command line (argv[2…]), or when there are none. */
+static gboolean
+selected (const char *id, int argc, char *argv[])
+{
+  if (argc <= 2)
+    return TRUE;
+  for (int i = 2; i < argc; i++)
+    if (g_strcmp0 (argv[i], id) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static double
@@ -38,6 +52,18 @@ main (int argc, char *argv[])
 
   if (iterations == 0)
     iterations = 1;
+  for (int i = 2; i < argc; i++)
+    {
+      guint s = 0;
+
+      while (s < n && g_strcmp0 (all[s].id, argv[i]) != 0)
+        s++;
+      if (s == n)
+        {
+          g_printerr ("bench: no scenario '%s' (see handshake-lens --list-scenarios)\n", argv[i]);
+          return 1;
+        }
+    }
   /* key generation is once per process: keep it out of the figures */
   if (hl_pki_get_default (&error) == NULL)
     {
@@ -50,6 +76,8 @@ main (int argc, char *argv[])
     {
       double b, f;
 
+      if (!selected (all[s].id, argc, argv))
+        continue;
       for (guint i = 0; i < iterations; i++)
         {
           gint64 t0 = g_get_monotonic_time ();

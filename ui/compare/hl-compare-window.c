@@ -467,6 +467,8 @@ static void
 show_error (HlCompareWindow *self, const char *message)
 {
   gtk_spinner_stop (self->spinner);
+  /* set only when shown, as in the main window: the large icon would load librsvg */
+  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
   adw_status_page_set_description (self->error_page, message);
   gtk_stack_set_visible_child_name (self->stack, "error");
 }

@@ -6,8 +6,9 @@
 
 #include "hl-shortcuts.h"
 
-/* Built when first opened, not with the window: the shortcuts window is some hundred widgets
- * (and a display round trip for each of its tooltips), 4% of the window's first frame. */
+/* Built when first opened, not with the window: most runs never open it, and the shortcuts
+ * window is some hundred widgets (almost a megabyte, and a display round trip for each of its
+ * tooltips), 4% of the window's first frame. */
 
 #if ADW_CHECK_VERSION (1, 8, 0)
 static void

@@ -195,6 +195,9 @@ hl_win_show_error (HlWindow *self, const GError *error)
       adw_status_page_set_title (self->error_page, _("The Handshake Could Not Run"));
       adw_status_page_set_description (self->error_page, text);
     }
+  /* set only now: the large icon is a scalable SVG, and loading it at start-up (the page is
+   * built with the window) would bring in librsvg for a page most runs never show */
+  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
   gtk_widget_set_visible (self->ecdhe_button, refused);
   gtk_stack_set_visible_child_name (self->stack, "error");
   hl_win_update_actions (self);
