@@ -13,16 +13,12 @@
 #include "hl-compare-export.h"
 #include "hl-compare-window.h"
 #include "hl-diagram-export.h"
-#include "hl-engine.h"
-#include "hl-export.h"
 #include "hl-live.h"
 #include "hl-pki.h"
-#include "hl-print.h"
 #include "hl-screenshot.h"
 #include "hl-settings.h"
 #include "hl-scenario.h"
 #include "hl-trace-check.h"
-#include "hl-trace-decode.h"
 #include "hl-trace-io.h"
 #include "hl-video-export.h"
 #include "hl-window.h"
@@ -52,6 +48,26 @@ struct _HlApplication
 G_DEFINE_FINAL_TYPE (HlApplication, hl_application, ADW_TYPE_APPLICATION)
 
 /* The diagram and its animation: --export-svg/-pdf/-png/-video, drawn without a display. */
+/* The image exports' options (--step, --dark, --high-contrast, --scale) into @diagram. */
+static int
+diagram_options (HlApplication *self, GVariantDict *options, HlDiagramOptions *diagram)
+{
+  const char *text = NULL;
+  guint64 scale = 0;
+
+  hl_diagram_options_init (diagram);
+  diagram->step = self->step;
+  diagram->dark = self->dark;
+  diagram->high_contrast = self->high_contrast;
+  if (!g_variant_dict_lookup (options, "scale", "&s", &text))
+    return HL_EXIT_OK;
+  if (!g_ascii_string_to_unsigned (text, 10, 1, (guint64) HL_DIAGRAM_MAX_SCALE, &scale, NULL))
+    return hl_cli_fail (HL_EXIT_USAGE, "--scale wants a whole number from 1 to %d, not “%s”",
+                        (int) HL_DIAGRAM_MAX_SCALE, text);
+  diagram->scale = scale;
+  return HL_EXIT_OK;
+}
+
 static void
 video_progress_cb (guint64 frame, guint64 n_frames, gpointer user_data)
 {
@@ -67,21 +83,10 @@ export_media (HlApplication *self, HlTrace *trace, GVariantDict *options)
   const char *path = NULL, *text = NULL;
   HlDiagramOptions diagram;
   HlVideoOptions video;
+  int rc;
 
-  hl_diagram_options_init (&diagram);
-  diagram.step = self->step;
-  diagram.dark = self->dark;
-  diagram.high_contrast = self->high_contrast;
-  if (g_variant_dict_lookup (options, "scale", "&s", &text))
-    {
-      guint64 scale = 0;
-
-      if (!g_ascii_string_to_unsigned (text, 10, 1, (guint64) HL_DIAGRAM_MAX_SCALE, &scale,
-                                       NULL))
-        return hl_cli_fail (HL_EXIT_USAGE, "--scale wants a whole number from 1 to %d, not “%s”",
-                     (int) HL_DIAGRAM_MAX_SCALE, text);
-      diagram.scale = scale;
-    }
+  if ((rc = diagram_options (self, options, &diagram)) != HL_EXIT_OK)
+    return rc;
   for (HlDiagramFormat f = HL_DIAGRAM_SVG; f <= HL_DIAGRAM_PNG; f++)
     if (g_variant_dict_lookup (options, hl_cli_media_options[f], "^&ay", &path))
       {
@@ -107,7 +112,7 @@ export_media (HlApplication *self, HlTrace *trace, GVariantDict *options)
 
       if (!g_ascii_string_to_unsigned (text, 10, HL_VIDEO_MIN_FPS, HL_VIDEO_MAX_FPS, &fps, NULL))
         return hl_cli_fail (HL_EXIT_USAGE, "--fps wants a number from %d to %d, not “%s”",
-                     HL_VIDEO_MIN_FPS, HL_VIDEO_MAX_FPS, text);
+                            HL_VIDEO_MIN_FPS, HL_VIDEO_MAX_FPS, text);
       video.fps = (int) fps;
     }
   {
@@ -127,8 +132,7 @@ run_compare_headless (HlApplication *self, GVariantDict *options, gboolean print
 {
   g_autoptr(GPtrArray) traces = g_ptr_array_new_with_free_func (g_object_unref);
   HlDiagramOptions diagram;
-  const char *text = NULL;
-  int rc = HL_EXIT_OK;
+  int rc = HL_EXIT_OK, options_rc;
 
   for (guint s = 0; s < 2; s++)
     {
@@ -137,7 +141,7 @@ run_compare_headless (HlApplication *self, GVariantDict *options, gboolean print
 
       if (trace == NULL)
         return hl_cli_fail (hl_scenario_lookup (self->compare[s]) ? HL_EXIT_ENGINE : HL_EXIT_USAGE,
-                     "cannot compare %s: %s", self->compare[s], error->message);
+                            "cannot compare %s: %s", self->compare[s], error->message);
       g_ptr_array_add (traces, trace);
     }
   if (print)
@@ -147,20 +151,8 @@ run_compare_headless (HlApplication *self, GVariantDict *options, gboolean print
       rc = hl_cli_write_output ("-", out, strlen (out));
     }
 
-  hl_diagram_options_init (&diagram);
-  diagram.step = self->step;
-  diagram.dark = self->dark;
-  diagram.high_contrast = self->high_contrast;
-  if (g_variant_dict_lookup (options, "scale", "&s", &text))
-    {
-      guint64 scale = 0;
-
-      if (!g_ascii_string_to_unsigned (text, 10, 1, (guint64) HL_DIAGRAM_MAX_SCALE, &scale,
-                                       NULL))
-        return hl_cli_fail (HL_EXIT_USAGE, "--scale wants a whole number from 1 to %d, not “%s”",
-                     (int) HL_DIAGRAM_MAX_SCALE, text);
-      diagram.scale = scale;
-    }
+  if ((options_rc = diagram_options (self, options, &diagram)) != HL_EXIT_OK)
+    return options_rc;
   for (HlDiagramFormat f = HL_DIAGRAM_SVG; rc == HL_EXIT_OK && f <= HL_DIAGRAM_PNG; f++)
     {
       const char *path = NULL;
@@ -188,11 +180,11 @@ handle_compare_options (HlApplication *self, GVariantDict *options, gboolean pri
   if (!g_variant_dict_lookup (options, "compare", "^&ay", &a))
     return -2;
   if (!g_variant_dict_lookup (options, "compare-with", "^&ay", &b))
-    return hl_cli_fail (HL_EXIT_USAGE, "--compare wants two handshakes: scenario ids or .hltrace files, "
-                 "e.g. --compare tls12-rsa tls13");
+    return hl_cli_fail (HL_EXIT_USAGE, "--compare wants two handshakes: scenario ids or "
+                        ".hltrace files, e.g. --compare tls12-rsa tls13");
   if (g_variant_dict_contains (options, "export-video") || hl_cli_json_requested ())
     return hl_cli_fail (HL_EXIT_USAGE, "--compare goes with --print, --export-svg/-pdf/-png and "
-                 "--screenshot, not with --json or --export-video");
+                        "--screenshot, not with --json or --export-video");
   self->compare[0] = g_strdup (a);
   self->compare[1] = g_strdup (b);
   if (print || exporting)

@@ -122,8 +122,8 @@ static const GOptionEntry main_entries[] = {
 
 int
 hl_cli_fail (int code, const char *format, ...)
-{
-  va_list args;
+             {
+             va_list args;
   g_autofree char *msg = NULL;
 
   va_start (args, format);
@@ -191,7 +191,8 @@ headless_trace (const char *scenario_id, const char *open_path, HlTraceCheck **c
   scenario = hl_scenario_lookup (scenario_id);
   if (scenario == NULL)
     {
-      *status = hl_cli_fail (HL_EXIT_USAGE, "unknown scenario “%s” (see --list-scenarios)", scenario_id);
+      *status = hl_cli_fail (HL_EXIT_USAGE, "unknown scenario “%s” (see --list-scenarios)",
+                             scenario_id);
       return NULL;
     }
   trace = hl_engine_run (&scenario->config, scenario->id, scenario->title, scenario->description,
@@ -230,7 +231,8 @@ export_trace (HlTrace *trace, HlExportFormat format, const char *target)
           bytes = hl_trace_to_pcapng (trace, &error);
           if (bytes == NULL)
             return hl_cli_fail (HL_EXIT_USAGE, "cannot write the capture: %s", error->message);
-          return hl_cli_write_output ("-", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          return hl_cli_write_output ("-", g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes));
         }
       text = format == HL_EXPORT_KEYLOG ? hl_trace_dup_keylog (trace)
                                         : hl_trace_dup_markdown (trace);
@@ -239,7 +241,7 @@ export_trace (HlTrace *trace, HlExportFormat format, const char *target)
   file = g_file_new_for_commandline_arg (target);
   if (!hl_trace_export (trace, format, file, NULL, &error))
     return hl_cli_fail (HL_EXIT_USAGE, "%s", error->message);   /* the message names the file */
-  return HL_EXIT_OK;
+                        return HL_EXIT_OK;
 }
 
 /* What --print, --json and --export-* make of a trace, in that order; the first failure stops.
@@ -342,8 +344,8 @@ hl_cli_live_options (GVariantDict *options, HlLiveOptions *live)
 
       if (sscanf (text, "%u,%u,%u%c", &c, &h, &t, &end) != 3 || c < 1 || h < 1 || t < 1 ||
           c > 600 || h > 600 || t > 3600)
-        return hl_cli_fail (HL_EXIT_USAGE, "--timeouts wants three numbers of seconds, connect, handshake "
-                     "and total (such as 10,10,30), not “%s”", text);
+        return hl_cli_fail (HL_EXIT_USAGE, "--timeouts wants three numbers of seconds, connect, "
+                            "handshake and total (such as 10,10,30), not “%s”", text);
       live->connect_timeout_ms = c * 1000;
       live->handshake_timeout_ms = h * 1000;
       live->total_timeout_ms = t * 1000;
@@ -375,7 +377,8 @@ run_connect (GVariantDict *options, const char *target, gboolean print, gboolean
   g_autoptr(HlTrace) trace = NULL;
   int rc = hl_cli_live_options (options, &live);
 
-  if (rc == HL_EXIT_OK && !hl_live_parse_address (target, NULL, 443, &live.host, &live.port, &error))
+  if (rc == HL_EXIT_OK &&
+      !hl_live_parse_address (target, NULL, 443, &live.host, &live.port, &error))
     rc = hl_cli_fail (HL_EXIT_USAGE, "--connect: %s", error->message);
   if (rc == HL_EXIT_OK)
     {
