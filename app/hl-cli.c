@@ -2,7 +2,6 @@
 #define G_LOG_DOMAIN "handshake-lens"
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -136,6 +135,7 @@ hl_cli_fail (int code, const char *format, ...)
 int
 hl_cli_write_output (const char *target, const char *data, gsize len)
 {
+  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
 
   if (g_strcmp0 (target, "-") == 0)
@@ -144,22 +144,10 @@ hl_cli_write_output (const char *target, const char *data, gsize len)
         return hl_cli_fail (HL_EXIT_USAGE, "could not write to standard output");
       return HL_EXIT_OK;
     }
-  /* A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written to: g_file_set_contents()
-   * would put a regular file in its place (it writes a copy and renames it over the name). */
-  if (g_file_test (target, G_FILE_TEST_EXISTS) && !g_file_test (target, G_FILE_TEST_IS_REGULAR))
-    {
-      FILE *out = fopen (target, "wb");
-      gboolean ok = out != NULL && fwrite (data, 1, len, out) == len;
-
-      if (out != NULL && fclose (out) != 0)
-        ok = FALSE;
-      if (!ok)
-        return hl_cli_fail (HL_EXIT_USAGE, "could not write to %s: %s", target,
-                            g_strerror (errno));
-      return HL_EXIT_OK;
-    }
-  if (!g_file_set_contents (target, data, len, &error))
-    return hl_cli_fail (HL_EXIT_USAGE, "%s", error->message);
+  /* into a device or a pipe as it is (/dev/null, /dev/stdout, a FIFO) */
+  file = g_file_new_for_commandline_arg (target);
+  if (!hl_file_write_contents (file, data, len, G_FILE_CREATE_NONE, NULL, &error))
+    return hl_cli_fail (HL_EXIT_USAGE, "could not write to %s: %s", target, error->message);
   return HL_EXIT_OK;
 }
 
@@ -214,7 +202,8 @@ export_ca (const char *path)
   return hl_cli_write_output (path, g_bytes_get_data (pem, NULL), g_bytes_get_size (pem));
 }
 
-/* One --export-* target: a file, or "-" for standard output. */
+/* One --export-* target: a file, a device or a pipe (hl_trace_export(): private for the
+ * formats that hold the key log), or "-" for standard output. */
 static int
 export_trace (HlTrace *trace, HlExportFormat format, const char *target)
 {
@@ -241,7 +230,7 @@ export_trace (HlTrace *trace, HlExportFormat format, const char *target)
   file = g_file_new_for_commandline_arg (target);
   if (!hl_trace_export (trace, format, file, NULL, &error))
     return hl_cli_fail (HL_EXIT_USAGE, "%s", error->message);   /* the message names the file */
-                        return HL_EXIT_OK;
+  return HL_EXIT_OK;
 }
 
 /* What --print, --json and --export-* make of a trace, in that order; the first failure stops.

@@ -205,14 +205,23 @@ drain_fifo (gpointer path)
   return g_string_free (got, FALSE);
 }
 
-/* --json into a pipe writes into it: the pipe is still a pipe afterwards (written through a
- * temporary file renamed over its name, it was replaced by a regular file — /dev/null too). */
-static void
-test_json_to_pipe (void)
+/* --json and every --export-* into a pipe write into it: the pipe is still a pipe afterwards
+ * (written through a temporary file renamed over its name, it was replaced by a regular file —
+ * /dev/null too), and what came through is that format. */
+typedef struct
 {
+  const char *option;
+  const char *starts_with;   /* what the output begins with */
+  const char *holds;         /* (nullable): and somewhere holds */
+} PipeCase;
+
+static void
+test_to_pipe (gconstpointer data)
+{
+  const PipeCase *c = data;
   g_autofree char *dir = g_dir_make_tmp ("hl-cli-XXXXXX", NULL);
   g_autofree char *fifo = g_build_filename (dir, "pipe", NULL);
-  const char *args[] = { "-s", "tls13", "--json", fifo, NULL };
+  const char *args[] = { "-s", "tls13", c->option, fifo, NULL };
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *read_back = NULL;
   GThread *reader;
@@ -223,13 +232,22 @@ test_json_to_pipe (void)
   g_assert_cmpint (run_app (args, &out, &err, NULL), ==, 0);
   read_back = g_thread_join (reader);
   g_assert_nonnull (read_back);
-  g_assert_true (g_str_has_prefix (read_back, "{"));
-  g_assert_nonnull (strstr (read_back, "\"handshake-lens-trace\""));
+  g_assert_true (g_str_has_prefix (read_back, c->starts_with));
+  if (c->holds)
+    g_assert_nonnull (strstr (read_back, c->holds));
   g_assert_cmpint (g_stat (fifo, &st), ==, 0);
   g_assert_true (S_ISFIFO (st.st_mode));
   g_unlink (fifo);
   g_rmdir (dir);
 }
+
+static const PipeCase pipe_cases[] = {
+  { "--json", "{", "\"handshake-lens-trace\"" },
+  { "--export-keylog", "CLIENT_HANDSHAKE_TRAFFIC_SECRET ", "SERVER_TRAFFIC_SECRET_0 " },
+  { "--export-markdown", "#", "ClientHello" },
+  { "--export-pcapng", "\x0a\x0d\x0d\x0a", NULL },   /* a pcapng Section Header Block */
+  { "--export-svg", "<?xml", "<svg" },                   /* through the window's module */
+};
 
 int
 main (int argc, char **argv)
@@ -241,6 +259,11 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/no-gtk", test_no_gtk);
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
   g_test_add_func ("/cli/opened-differences", test_opened_differences);
-  g_test_add_func ("/cli/json-to-pipe", test_json_to_pipe);
+  for (guint i = 0; i < G_N_ELEMENTS (pipe_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/cli/to-pipe/%s", pipe_cases[i].option + 2);
+
+      g_test_add_data_func (name, &pipe_cases[i], test_to_pipe);
+    }
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -1137,6 +1138,47 @@ test_files_unwritable (void)
     }
 }
 
+/* A symbolic link is written through, not replaced; a secret file is 0600 either way; a
+ * directory is an error that says so. */
+static void
+test_files_in_place (void)
+{
+  g_autoptr(HlTrace) trace = hl_trace_new ("x", "X", "Y");
+  g_autofree char *target = g_build_filename (tmp_dir, "in-place-target", NULL);
+  g_autofree char *link = g_build_filename (tmp_dir, "in-place-link", NULL);
+  g_autoptr(GFile) link_file = g_file_new_for_path (link);
+  g_autoptr(GFile) dir_file = g_file_new_for_path (tmp_dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+
+  hl_trace_finish (trace);
+  g_assert_true (g_file_set_contents (target, "old contents, longer than the new", -1, NULL));
+  g_assert_cmpint (g_chmod (target, 0644), ==, 0);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+
+  g_assert_true (hl_file_write_contents (link_file, "new", 3, G_FILE_CREATE_NONE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "new");
+
+  /* the key log through the link: written into the target, which becomes private */
+  g_assert_true (hl_trace_export (trace, HL_EXPORT_KEYLOG, link_file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_false (hl_trace_export (trace, HL_EXPORT_MARKDOWN, dir_file, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_assert_nonnull (strstr (error->message, tmp_dir));
+  g_unlink (link);
+  g_unlink (target);
+}
+
 static void
 test_files_formats (void)
 {
@@ -1238,6 +1280,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/export/pcapng-oversized", test_pcapng_oversized);
   g_test_add_func ("/protocol/export/markdown-escaping", test_markdown_escaping);
   g_test_add_func ("/protocol/export/file-unwritable", test_files_unwritable);
+  g_test_add_func ("/protocol/export/file-in-place", test_files_in_place);
   g_test_add_func ("/protocol/export/file-formats", test_files_formats);
   g_test_add_func ("/protocol/export/file-async", test_files_async);
 

@@ -2,8 +2,13 @@
 #define G_LOG_DOMAIN "hl-export"
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 
 #include "hl-export.h"
@@ -18,6 +23,72 @@
 
 /* Files */
 
+/* Writes into @path as it is, as a shell's `>` does. */
+static gboolean
+write_in_place (const char *path, const void *data, gsize len, gboolean private,
+                GError **error)
+{
+  int fd = g_open (path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+  const guint8 *p = data;
+  struct stat st;
+  int saved;
+
+  if (fd < 0)
+    goto fail;
+  /* a file of secrets is private however it is reached */
+  if (private && fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && fchmod (fd, 0600) != 0)
+    goto fail;
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        goto fail;
+      p += n;
+      len -= (gsize) n;
+    }
+  if (close (fd) == 0)
+    return TRUE;
+  fd = -1;
+fail:
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
+  return FALSE;
+}
+
+/**
+ * hl_file_write_contents:
+ * @file: where to write
+ * @data: (array length=len): the bytes
+ * @len: how many
+ * @flags: as for g_file_replace_contents(); %G_FILE_CREATE_PRIVATE makes the file 0600
+ * @cancellable: (nullable): a #GCancellable
+ * @error: where a failure is reported (the caller names the file)
+ *
+ * Replaces a regular file (or makes it) with @data, through a temporary file, like
+ * g_file_replace_contents(). A device, a pipe or a symbolic link (`/dev/null`, `/dev/stdout`, a
+ * FIFO) is written into instead: replacing it would put a regular file in its place.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+hl_file_write_contents (GFile *file, const void *data, gsize len, GFileCreateFlags flags,
+                        GCancellable *cancellable, GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  GStatBuf st;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (path != NULL && g_lstat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    return write_in_place (path, data, len, (flags & G_FILE_CREATE_PRIVATE) != 0, error);
+  return g_file_replace_contents (file, data, len, NULL, FALSE, flags, NULL, cancellable, error);
+}
+
 static gboolean
 write_file (GFile *file, const void *data, gsize len, gboolean secret, GCancellable *cancellable,
             GError **error)
@@ -27,7 +98,7 @@ write_file (GFile *file, const void *data, gsize len, gboolean secret, GCancella
   GFileCreateFlags flags = secret ? G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION
                                   : G_FILE_CREATE_NONE;
 
-  if (!g_file_replace_contents (file, data, len, NULL, FALSE, flags, NULL, cancellable, error))
+  if (!hl_file_write_contents (file, data, len, flags, cancellable, error))
     {
       g_autofree char *name = g_file_get_parse_name (file);
 

@@ -65,6 +65,13 @@ void        hl_trace_export_async (HlTrace             *trace,
 gboolean    hl_trace_export_finish (GAsyncResult  *result,
                                     GError       **error);
 
+gboolean    hl_file_write_contents (GFile             *file,
+                                    const void        *data,
+                                    gsize              len,
+                                    GFileCreateFlags   flags,
+                                    GCancellable      *cancellable,
+                                    GError           **error);
+
 /* The usual file name extension ("pcapng", "keys", "md") and MIME type of @format. */
 const char *hl_export_format_get_extension (HlExportFormat format);
 const char *hl_export_format_get_mime_type (HlExportFormat format);

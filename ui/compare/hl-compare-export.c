@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-compare-export.h"
+#include "hl-export.h"
 #include "hl-compare-painter.h"
 
 /* The comparison as SVG, PDF or PNG: the aligned diagrams on top, the summary under them, on
@@ -113,9 +114,8 @@ hl_compare_export (HlTrace                *left,
   bytes = hl_compare_render (left, right, format, options, error);
   if (bytes == NULL)
     return FALSE;
-  if (!g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL,
-                                &local))
+  if (!hl_file_write_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                               G_FILE_CREATE_REPLACE_DESTINATION, NULL, &local))
     {
       g_autofree char *name = g_file_get_parse_name (file);
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-diagram-export.h"
+#include "hl-export.h"
 
 /* Order of this file: options and palettes, the layout, the three formats, files.
  *
@@ -411,9 +412,8 @@ hl_diagram_export (HlTrace                *trace,
   bytes = hl_diagram_render (trace, format, options, error);
   if (bytes == NULL)
     return FALSE;
-  if (!g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                cancellable, &local))
+  if (!hl_file_write_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                               G_FILE_CREATE_REPLACE_DESTINATION, cancellable, &local))
     {
       g_autofree char *name = g_file_get_parse_name (file);
 
