@@ -95,7 +95,7 @@ static const GOptionEntry main_entries[] = {
     N_("FILE") },
   { "request", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("With --connect: what to send after the handshake (C escapes such as \\r\\n work; "
-       "default: HEAD / HTTP/1.1)"), N_("TEXT") },
+       "default: GET / HTTP/1.1)"), N_("TEXT") },
   { "tls", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("With --connect/--listen: 1.2, 1.3 or any (default any)"), N_("VERSION") },
   { "cert", 0, 0, G_OPTION_ARG_FILENAME, NULL,

@@ -26,7 +26,7 @@ default_request (const char *host, guint16 port)
                                : strchr (host, ':') ? g_strdup_printf ("[%s]:%u", host, port)
                                                     : g_strdup_printf ("%s:%u", host, port);
 
-  return g_strdup_printf ("HEAD / HTTP/1.1\r\nHost: %s\r\nUser-Agent: handshake-lens/%s\r\n"
+  return g_strdup_printf ("GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: handshake-lens/%s\r\n"
                           "Accept: */*\r\nConnection: close\r\n\r\n", authority, PACKAGE_VERSION);
 }
 
