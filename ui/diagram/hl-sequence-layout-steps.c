@@ -29,8 +29,7 @@ hl_layout_measure (HlSequenceLayout *self,
 char *
 hl_layout_dup_bytes (gsize n)
 {
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
-                                       "%" G_GSIZE_FORMAT " bytes", n), n);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu byte", "%zu bytes", n), n);
 }
 
 static gboolean
@@ -275,9 +274,9 @@ dup_record_note (GPtrArray *all, HlEvent *event)
         sharing++;
     }
   if (sharing > 1)
-    return g_strdup_printf (_("one %" G_GSIZE_FORMAT "-byte record for %u messages"),
+    return g_strdup_printf (_("one %zu-byte record for %u messages"),
                             hl_event_get_length (rec), sharing);
-  return g_strdup_printf (_("%" G_GSIZE_FORMAT "-byte record"), hl_event_get_length (rec));
+  return g_strdup_printf (_("%zu-byte record"), hl_event_get_length (rec));
 }
 
 static const char *

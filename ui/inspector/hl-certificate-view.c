@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "hl-certificate-view"
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -424,10 +425,8 @@ add_details (HlCertificateView *self, AdwExpanderRow *row, GBytes *der)
   add_value (row, _("Public key"), key);
   if (info->key_modulus)
     {
-      g_autofree char *title = g_strdup_printf (info->key_exponent ? _("Modulus (%" G_GSIZE_FORMAT
-                                                                       " bytes)")
-                                                                   : _("Public point (%"
-                                                                       G_GSIZE_FORMAT " bytes)"),
+      g_autofree char *title = g_strdup_printf (info->key_exponent ? _("Modulus (%zu bytes)")
+                                                                   : _("Public point (%zu bytes)"),
                                                 g_bytes_get_size (info->key_modulus));
 
       value_row = hl_value_row_new (title);
@@ -448,7 +447,7 @@ add_details (HlCertificateView *self, AdwExpanderRow *row, GBytes *der)
 
           for (gsize i = 0; i < len; i++)
             n = n << 8 | e[i];
-          note = g_strdup_printf (_("= %" G_GUINT64_FORMAT), n);
+          note = g_strdup_printf (_("= %" PRIu64), n);
           hl_value_row_set_note (HL_VALUE_ROW (value_row), note);
         }
       adw_expander_row_add_row (row, value_row);
@@ -471,7 +470,7 @@ add_details (HlCertificateView *self, AdwExpanderRow *row, GBytes *der)
   add_value (row, _("Signature algorithm"), info->signature_algorithm);
   add_value (row, _("SHA-256 fingerprint"), info->sha256_fingerprint);
   {
-    g_autofree char *size = g_strdup_printf (_("%" G_GSIZE_FORMAT " bytes of DER"),
+    g_autofree char *size = g_strdup_printf (_("%zu bytes of DER"),
                                              g_bytes_get_size (der));
 
     add_value (row, _("Encoded size"), size);

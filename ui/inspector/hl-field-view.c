@@ -441,12 +441,11 @@ update_footer (HlFieldView *self)
   if (hl_field_get_derived (field))
     range = g_strdup (_("Read from the bytes of the field above; no bytes of its own"));
   else if (hl_field_get_length (field) == 0)
-    range = g_strdup_printf (_("Empty, at offset %" G_GSIZE_FORMAT), hl_field_get_offset (field));
+    range = g_strdup_printf (_("Empty, at offset %zu"), hl_field_get_offset (field));
   else
     range = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "Byte %" G_GSIZE_FORMAT " (%" G_GSIZE_FORMAT " byte)",
-                                          "Bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT
-                                          " (%" G_GSIZE_FORMAT " bytes)",
+                                          "Byte %zu (%zu byte)",
+                                          "Bytes %zu–%zu (%zu bytes)",
                                           hl_field_get_length (field)),
                              hl_field_get_offset (field),
                              hl_field_get_length (field) == 1 ? hl_field_get_length (field)

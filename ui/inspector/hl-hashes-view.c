@@ -266,7 +266,7 @@ transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean messag
   if (message_hash)
     {
       name = g_strdup_printf (_("%s → message_hash"), hl_event_get_name (event));
-      size = g_strdup_printf (_("%" G_GSIZE_FORMAT " B → %" G_GSIZE_FORMAT " B"), len,
+      size = g_strdup_printf (_("%zu B → %zu B"), len,
                               4 + hash_length);
       tooltip = g_strdup (_("After a HelloRetryRequest the first ClientHello is hashed on its "
                             "own and only that hash enters the transcript, in a message_hash "
@@ -275,7 +275,7 @@ transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean messag
   else
     {
       name = g_strdup (hl_event_get_name (event));
-      size = g_strdup_printf (_("%" G_GSIZE_FORMAT " B"), len);
+      size = g_strdup_printf (_("%zu B"), len);
       tooltip = g_strdup_printf (_("Step %d: click to show it"), step_number (self, event));
     }
   gtk_box_append (GTK_BOX (box), cell (number, "transcript-number", FALSE, 1));
@@ -581,9 +581,9 @@ show (HlHashesView *self, int index)
                            transcript_row_new (self, i + 1, event, message_hash, hash_length));
     }
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "1. The transcript: %u message, %" G_GSIZE_FORMAT
+                                          "1. The transcript: %u message, %zu"
                                           " bytes, hashed in this order",
-                                          "1. The transcript: %u messages, %" G_GSIZE_FORMAT
+                                          "1. The transcript: %u messages, %zu"
                                           " bytes, hashed in this order",
                                           self->transcript->len),
                              self->transcript->len, total);

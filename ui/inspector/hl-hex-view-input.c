@@ -113,9 +113,8 @@ hl_hexview_query_tooltip_cb (GtkWidget  *widget,
   field = hl_hexview_innermost_at (self, offset);
   if (field == NULL)
     return FALSE;
-  range = g_strdup_printf (_("bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT " (%" G_GSIZE_FORMAT
-                             ")"), hl_field_get_offset (field), hl_field_get_end (field) - 1,
-                           hl_field_get_length (field));
+  range = g_strdup_printf (_("bytes %zu–%zu (%zu)"), hl_field_get_offset (field),
+                           hl_field_get_end (field) - 1, hl_field_get_length (field));
   if (hl_field_get_value (field))
     text = g_strdup_printf ("%s = %s\n%s", hl_field_get_name (field), hl_field_get_value (field),
                             range);

@@ -210,16 +210,14 @@ hl_insp_update_bytes_info (HlInspector *self)
       g_autofree char *path = dup_field_path_text (field);
       const char *value = hl_field_get_value (field);
 
-      text = g_strdup_printf (_("%s%s%s · bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT
-                                " (%" G_GSIZE_FORMAT ")"),
+      text = g_strdup_printf (_("%s%s%s · bytes %zu–%zu (%zu)"),
                               path, value ? " = " : "", value ? value : "", offset,
                               offset + length - 1, length);
     }
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%" G_GSIZE_FORMAT " byte selected at %" G_GSIZE_FORMAT,
-                                         "%" G_GSIZE_FORMAT " bytes selected, %" G_GSIZE_FORMAT
-                                         "–%" G_GSIZE_FORMAT, length),
+                                         "%zu byte selected at %zu",
+                                         "%zu bytes selected, %zu–%zu", length),
                             length, offset, offset + length - 1);
   gtk_label_set_text (self->bytes_info, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->bytes_copy_button), length > 0);

@@ -130,7 +130,7 @@ update_form_bar (HlInspector *self)
   if (wire == NULL)
     return;
   if (!self->show_plain)
-    text = g_strdup_printf (_("What an eavesdropper sees: a %" G_GSIZE_FORMAT "-byte record "
+    text = g_strdup_printf (_("What an eavesdropper sees: a %zu-byte record "
                               "encrypted with %s. Only its header is readable."),
                             hl_event_get_length (wire), epoch_words (self, wire));
   else if (hl_event_get_check (wire) == HL_CHECK_OK)

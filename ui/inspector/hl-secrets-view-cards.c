@@ -192,14 +192,14 @@ add_premaster_story (HlSecretsView *self, GtkBox *box, const Entry *e)
 
   if (encrypted)
     {
-      title = g_strdup_printf (_("1. On the wire, in the ClientKeyExchange: %" G_GSIZE_FORMAT
+      title = g_strdup_printf (_("1. On the wire, in the ClientKeyExchange: %zu"
                                  " bytes encrypted with the server's RSA public key"),
                                g_bytes_get_size (encrypted));
       gtk_box_append (box, value_row_new (title, encrypted, HL_CHECK_NONE, NULL));
       g_clear_pointer (&title, g_free);
     }
-  title = g_strdup_printf (_("2. Decrypted with the server's private key: %" G_GSIZE_FORMAT
-                             " bytes"), len);
+  title = g_strdup_printf (_("2. Decrypted with the server's private key: %zu bytes"),
+                           len);
   gtk_box_append (box, value_row_new (title, value, HL_CHECK_NONE, NULL));
   if (len == 48)
     {
@@ -237,8 +237,8 @@ card_new (HlSecretsView *self, const Entry *e)
   gtk_grid_attach (GTK_GRID (header), title, 0, 0, 1, 1);
   if (value)
     {
-      size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
-                                           "%" G_GSIZE_FORMAT " bytes", g_bytes_get_size (value)),
+      size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu byte", "%zu bytes",
+                                           g_bytes_get_size (value)),
                               g_bytes_get_size (value));
       gtk_grid_attach (GTK_GRID (header), label_new (size, "dim-label"), 1, 0, 1, 1);
     }

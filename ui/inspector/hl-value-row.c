@@ -169,7 +169,7 @@ hl_value_row_set_bytes (HlValueRow *self, GBytes *bytes)
     {
       g_autofree char *head = hl_hex_layout_dup_hex (data, HL_VALUE_ROW_PREVIEW);
 
-      self->short_text = g_strdup_printf (_("%s … (%" G_GSIZE_FORMAT " more bytes)"), head,
+      self->short_text = g_strdup_printf (_("%s … (%zu more bytes)"), head,
                                           len - HL_VALUE_ROW_PREVIEW);
     }
   {

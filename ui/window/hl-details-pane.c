@@ -154,11 +154,11 @@ hl_details_pane_set_event (HlDetailsPane *self,
 
       if (kind == HL_EVENT_MESSAGE && len >= 4 &&
           hl_event_get_content_type (event) != HL_CONTENT_CHANGE_CIPHER_SPEC)
-        size = g_strdup_printf (_("%" G_GSIZE_FORMAT " bytes: 4-byte header and %" G_GSIZE_FORMAT
-                                  "-byte body"), len, len - 4);
+        size = g_strdup_printf (_("%zu bytes: 4-byte header and %zu-byte body"), len,
+                                len - 4);
       else
-        size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte",
-                                             "%" G_GSIZE_FORMAT " bytes", len), len);
+        size = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu byte", "%zu bytes", len),
+                                len);
       add_fact (self, _("Size"), size);
       add_fact (self, _("Protection"), protection (trace, event));
     }
@@ -166,7 +166,7 @@ hl_details_pane_set_event (HlDetailsPane *self,
       (guint) hl_event_get_record (event) < hl_trace_get_n_events (trace))
     {
       HlEvent *record = hl_trace_get_event (trace, hl_event_get_record (event));
-      g_autofree char *text = g_strdup_printf (_("A %" G_GSIZE_FORMAT "-byte record (event %d)"),
+      g_autofree char *text = g_strdup_printf (_("A %zu-byte record (event %d)"),
                                                hl_event_get_length (record),
                                                hl_event_get_record (event));
 
@@ -224,7 +224,7 @@ hl_details_pane_set_event (HlDetailsPane *self,
       g_autofree char *heading = NULL;
 
       if (len > MAX_DUMP)
-        heading = g_strdup_printf (_("Bytes (the first %u of %" G_GSIZE_FORMAT ")"), MAX_DUMP, len);
+        heading = g_strdup_printf (_("Bytes (the first %u of %zu)"), MAX_DUMP, len);
       else
         heading = g_strdup (_("Bytes"));
       gtk_label_set_text (self->bytes_heading, heading);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "hl-file-actions"
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "hl-alert.h"
@@ -203,7 +204,7 @@ recording_progress_cb (guint64 frame, guint64 n_frames, gpointer user_data)
 
   if (self == NULL || self->progress_bar == NULL)
     return;
-  text = g_strdup_printf (_("Frame %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT), frame,
+  text = g_strdup_printf (_("Frame %" PRIu64 " of %" PRIu64), frame,
                           n_frames);
   gtk_progress_bar_set_fraction (self->progress_bar, n_frames ? (double) frame / n_frames : 0);
   gtk_progress_bar_set_text (self->progress_bar, text);
@@ -323,8 +324,8 @@ check_video_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (self->window == NULL)
     return;
   hl_fa_update_actions (self);
-  section = G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self->window), G_OBJECT_TYPE (self->window),
-                                                   "video_section"));
+  section = G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self->window),
+                                                   G_OBJECT_TYPE (self->window), "video_section"));
   /* menus have no tooltips: the reason goes under the item, insensitive too */
   if (section && self->video_unavailable)
     g_menu_append (section, self->video_unavailable, "win.video-unavailable");
