@@ -7,6 +7,7 @@
 
 #include "hl-compare-painter-private.h"
 #include "hl-compare-painter.h"
+#include "hl-side-text.h"
 
 /* Order of this file: fonts, the object, layout (rows → positions and Pango layouts, once per
  * width), hit-testing. Drawing and the summary table are in hl-compare-painter-draw.c; the
@@ -334,10 +335,10 @@ layout_header (HlComparePainter *self, double width)
        * its connections (client, then attacker) and the server end (attacker, then server) */
       self->names[s][0] = text_layout (self, FONT_LABEL,
                                        hl_trace_get_attacker (trace) ? _("Client / Attacker")
-                                       : hl_side_to_label (HL_SIDE_CLIENT), -1, FALSE);
+                                       : hl_side_text_label (HL_SIDE_CLIENT), -1, FALSE);
       self->names[s][1] = text_layout (self, FONT_LABEL,
                                        hl_trace_get_attacker (trace) ? _("Attacker / Server")
-                                       : hl_side_to_label (HL_SIDE_SERVER), -1, FALSE);
+                                       : hl_side_text_label (HL_SIDE_SERVER), -1, FALSE);
       layout_size (self->titles[s], NULL, &th);
       layout_size (self->subtitles[s], NULL, &sh);
       layout_size (self->names[s][0], NULL, &nh);

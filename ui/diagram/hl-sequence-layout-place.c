@@ -7,6 +7,7 @@
 
 #include "hl-sequence-layout.h"
 #include "hl-sequence-layout-private.h"
+#include "hl-side-text.h"
 
 /* Placing the items: where the lifelines stand (horizontal layout, from the widest box, arrow
  * label and header card each span must hold), then each step in its row and the groups
@@ -52,7 +53,7 @@ measure_headers (HlSequenceLayout *self, Columns *c)
         continue;
       g_autofree char *subtitle = hl_layout_dup_header_subtitle (self, side);
 
-      hl_layout_measure (self, HL_SEQUENCE_FONT_TITLE, hl_side_to_label (side), -1, &h->title_w,
+      hl_layout_measure (self, HL_SEQUENCE_FONT_TITLE, hl_side_text_label (side), -1, &h->title_w,
                          &h->title_h);
       hl_layout_measure (self, HL_SEQUENCE_FONT_SUBTITLE, subtitle, -1, &h->sub_w, &h->sub_h);
       /* the attacker's title carries a threat mark as wide as the title is high */
@@ -575,7 +576,7 @@ add_headers (HlSequenceLayout *self, const Columns *c)
       item->side = side;
       item->box = (HlSequenceRect) { c->x[side] - m->card_w / 2, top, m->card_w, m->card_h };
       item->bounds = item->box;
-      item->text = g_strdup (hl_side_to_label (side));
+      item->text = g_strdup (hl_side_text_label (side));
       item->text_emphasis = strlen (item->text);
       item->text_font = HL_SEQUENCE_FONT_TITLE;
       item->text_rect = (HlSequenceRect) { c->x[side] - m->title_w / 2, top + HEADER_PAD_Y,
