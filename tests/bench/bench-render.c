@@ -2,7 +2,10 @@
 /* Benchmark: one full frame of the sequence diagram at 1920×1080 — render node creation (the
  * view's snapshot) plus Cairo rasterisation — for a real 33-event trace and a synthetic
  * 10 000-event one, median of N, with the cached drawing dropped (cold) and kept (warm, as
- * during an animation). Then the first frame of the app window against a bare
+ * during an animation). The view sits in a window named like the app's (hlwindow), so the
+ * app's style.css, scoped under that name, gives it the app's palette: translucent band tints,
+ * an opaque background (before, the view had only inherited colours: every swatch was the
+ * window's translucent foreground). Then the first frame of the app window against a bare
  * AdwApplicationWindow, measured the same way in the same run. Prints figures and ratios;
  * asserts nothing about time. Needs a display (make bench runs it under Xvfb). */
 #include "config.h"
@@ -119,10 +122,28 @@ measure_frames (GtkWidget *window, HlSequenceView *view, GskRenderer *renderer, 
   out->best = total_us[0] / 1000.0;   /* sorted by median_ms */
 }
 
+/* A plain GtkWindow type with the app window's CSS name: style.css styles what is under it. */
+static void
+name_like_app_window (gpointer klass, gpointer data)
+{
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "hlwindow");
+}
+
+static GType
+bench_window_type (void)
+{
+  static GType type;
+
+  if (type == 0)
+    type = g_type_register_static_simple (GTK_TYPE_WINDOW, "BenchWindow", sizeof (GtkWindowClass),
+                                          name_like_app_window, sizeof (GtkWindow), NULL, 0);
+  return type;
+}
+
 static GtkWidget *
 new_view_window (HlSequenceView **view_out)
 {
-  GtkWidget *window = gtk_window_new ();
+  GtkWidget *window = g_object_new (bench_window_type (), NULL);
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *view = hl_sequence_view_new ();
 
