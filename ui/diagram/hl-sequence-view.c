@@ -188,6 +188,16 @@ tile_end (HlSeqTile *tile, cairo_t *cr, const graphene_rect_t *bounds)
     }
 }
 
+/* How wide the tiles are, in widget pixels: the diagram at the zoom, to a whole pixel. */
+static double
+tiles_width (HlSequenceView *self)
+{
+  double width;
+
+  hl_sequence_layout_get_size (self->layout, &width, NULL);
+  return ceil (width * self->zoom);
+}
+
 static GskRenderNode *
 ensure_tile (HlSequenceView *self, int t)
 {
@@ -203,7 +213,7 @@ ensure_tile (HlSequenceView *self, int t)
     return tile->node;
   /* drawn at the zoom: whole-pixel edges, and nothing to scale when composited */
   hl_sequence_layout_get_size (self->layout, &width, NULL);
-  bounds = GRAPHENE_RECT_INIT (0, t * TILE_HEIGHT, ceil (width * zoom), TILE_HEIGHT);
+  bounds = GRAPHENE_RECT_INIT (0, t * TILE_HEIGHT, tiles_width (self), TILE_HEIGHT);
   scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   if ((g_hash_table_size (self->tiles) + 1) * bounds.size.width * TILE_HEIGHT * 4 * scale * scale >
       TILE_BYTES)
@@ -596,13 +606,15 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   HlSequenceView *self = HL_SEQUENCE_VIEW (widget);
   const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  double zoom = self->zoom, top, bottom, left, ox, oy;
+  double zoom = self->zoom, top, bottom, left, right, ox, oy;
   int current = current_step (self);
 
-  gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->trace == NULL || zoom <= 0 || hl_sequence_layout_get_n_steps (self->layout) == 0)
-    return;
+    {
+      gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
+                                 &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
   self->frame++;
 
   if (self->tiles_current != current)
@@ -615,6 +627,13 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   left = ox / zoom;
   top = oy / zoom;
   bottom = (oy + height) / zoom;
+
+  /* The tiles are opaque, span every row in view and the diagram's width: the background is
+   * needed only right of them (a fill under them would be one more pass over every pixel). */
+  right = MAX (0, tiles_width (self) - ox);
+  if (right < width)
+    gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
+                               &GRAPHENE_RECT_INIT (right, 0, width - right, height));
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_save (snapshot);
