@@ -226,7 +226,7 @@ ensure_tile (HlSequenceView *self, int t)
       cairo_rectangle (cr, 0, y0, width, y1 - y0);
       cairo_clip (cr);
     }
-  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1);
+  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1, TRUE);
   hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
                                   FALSE);
   cairo_restore (cr);
