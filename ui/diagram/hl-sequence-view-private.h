@@ -46,6 +46,8 @@ struct _HlSequenceView
   AdwAnimation       *scroll_animation;
   GHashTable         *tiles;          /* tile index → HlSeqTile */
   HlSeqTile          *header;
+  HlSeqTile          *current_row;    /* the current step's row, once settled */
+  HlSeqTile          *hover_row;
   guint               frame;          /* snapshots taken, to tell a tile's first frame */
   guint               hold_source;
 
@@ -62,6 +64,8 @@ struct _HlSequenceView
   double              zoom;           /* effective */
   double              layout_width;
   int                 hover;          /* step under the pointer, or -1 */
+  int                 current_row_step;
+  int                 hover_row_step;
   int                 tiles_current;  /* the current step the tiles were drawn for */
   double              anchor_layout_y;/* zoom around this point … */
   double              anchor_widget_y;/* … kept at this height */

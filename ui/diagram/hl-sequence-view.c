@@ -32,12 +32,15 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HlSequenceView, hl_sequence_view, GTK_TYPE_WIDGET
 
 /* The static drawing. A GskCairoNode keeps its drawing as a cairo recording that the Cairo
  * renderer plays back on every frame (each glyph and path of the diagram, every frame); a
- * GdkTexture is no better there in GTK 4.8 (converted pixel by pixel every frame). So a tile
- * seen in a second frame is drawn into an image, at the zoom and the monitor's scale, and its
- * node records one paint of that image: from then on a frame copies pixels. A tile's first frame
- * plays its recording once instead, which costs less than making the image (a window's first
- * frame, a screenshot, the frame right after a step or a resize). The image stays alive beside
- * its node, so cairo never copies it for the recording's snapshot. */
+ * GdkTexture is no better there in GTK 4.8 (converted pixel by pixel every frame: 5 ms for three
+ * tiles, measured). So a tile seen in a second frame becomes an image, at the zoom and the
+ * monitor's scale, and its node records one paint of that image: from then on a frame copies
+ * pixels. A tile's first frame plays its recording once instead, which costs less than making
+ * the image (a window's first frame, a screenshot, the frame right after a step or a resize).
+ * The image is that recording played back, not a second drawing: the same pixels as the first
+ * frame (drawn again at another offset, a few pixels came out different, text most). The
+ * image stays alive beside its node, so cairo never copies it for the recording's snapshot.
+ * The header and the highlighted rows (current, hovered) are tiles of their own. */
 struct _HlSeqTile
 {
   GskRenderNode   *node;
@@ -108,6 +111,8 @@ hl_sequence_view_invalidate (HlSequenceView *self)
 
   g_hash_table_remove_all (self->tiles);
   g_clear_pointer (&self->header, tile_free);
+  g_clear_pointer (&self->current_row, tile_free);
+  g_clear_pointer (&self->hover_row, tile_free);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -128,38 +133,19 @@ hl_seqview_invalidate_steps (HlSequenceView *self, int a, int b)
     g_hash_table_remove (self->tiles, GINT_TO_POINTER (t));
 }
 
-/* @bounds: where it goes, in widget pixels before scrolling. @raster: into an image, else a
- * recording. @opaque: filled with the background first, so the image needs no alpha and the
- * renderer copies it instead of blending it. Returns the context to draw on, in widget pixels;
- * tile_end makes the tile. */
+/* A new tile at @bounds, in widget pixels before scrolling: a recording. @opaque: filled with
+ * the background first, so its image will need no alpha and the renderer copies it instead of
+ * blending it. Returns the context to draw on, in widget pixels. */
 static cairo_t *
-tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean raster,
-            gboolean opaque, HlSeqTile **tile_out)
+tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean opaque,
+            HlSeqTile **tile_out)
 {
   HlSeqTile *tile = g_new0 (HlSeqTile, 1);
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   cairo_t *cr;
 
   tile->frame = self->frame;
   tile->node = gsk_cairo_node_new (bounds);
-  if (raster)
-    {
-      tile->image = image_new (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
-                               (int) ceilf (bounds->size.width) * scale,
-                               (int) ceilf (bounds->size.height) * scale);
-      cairo_surface_set_device_scale (tile->image, scale, scale);
-      cr = cairo_create (tile->image);
-      if (!opaque)   /* a reused image holds an older drawing */
-        {
-          cairo_save (cr);
-          cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
-          cairo_paint (cr);
-          cairo_restore (cr);
-        }
-      cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
-    }
-  else
-    cr = gsk_cairo_node_get_draw_context (tile->node);
+  cr = gsk_cairo_node_get_draw_context (tile->node);
   if (opaque)
     {
       const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
@@ -173,19 +159,39 @@ tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean raster
   return cr;
 }
 
+/* A tile seen again, still the recording of an earlier frame, becomes an image: the recording
+ * played back into it as the renderer plays it back (so the very pixels of that frame, which
+ * drawing again at an offset would not quite give: paths are kept to 1/256 of a pixel), and a
+ * node that paints the image. @opaque as for tile_begin(). */
 static void
-tile_end (HlSeqTile *tile, cairo_t *cr, const graphene_rect_t *bounds)
+tile_rasterize (HlSequenceView *self, HlSeqTile *tile, gboolean opaque)
 {
-  cairo_destroy (cr);
-  if (tile->image)
-    {
-      cairo_t *node_cr = gsk_cairo_node_get_draw_context (tile->node);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  GskRenderNode *recorded = tile->node;
+  graphene_rect_t bounds;
+  cairo_t *cr;
 
-      cairo_surface_flush (tile->image);
-      cairo_set_source_surface (node_cr, tile->image, bounds->origin.x, bounds->origin.y);
-      cairo_paint (node_cr);
-      cairo_destroy (node_cr);
-    }
+  gsk_render_node_get_bounds (recorded, &bounds);
+  tile->image = image_new (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
+                           (int) ceilf (bounds.size.width) * scale,
+                           (int) ceilf (bounds.size.height) * scale);
+  cairo_surface_set_device_scale (tile->image, scale, scale);
+  cr = cairo_create (tile->image);
+  /* a reused image holds an older drawing; the opaque recordings cover it all */
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_set_source_surface (cr, gsk_cairo_node_get_surface (recorded), -bounds.origin.x,
+                            -bounds.origin.y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (tile->image);
+
+  tile->node = gsk_cairo_node_new (&bounds);
+  tile->frame = self->frame;
+  cr = gsk_cairo_node_get_draw_context (tile->node);
+  cairo_set_source_surface (cr, tile->image, bounds.origin.x, bounds.origin.y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  gsk_render_node_unref (recorded);
 }
 
 /* How wide the tiles are, in widget pixels: the diagram at the zoom, to a whole pixel. */
@@ -204,13 +210,17 @@ ensure_tile (HlSequenceView *self, int t)
   HlSeqTile *tile = g_hash_table_lookup (self->tiles, GINT_TO_POINTER (t));
   double width, zoom = self->zoom;
   double y0 = (double) t * TILE_HEIGHT / zoom, y1 = (double) (t + 1) * TILE_HEIGHT / zoom;
-  gboolean raster = tile != NULL;   /* seen in an earlier frame: worth an image */
   graphene_rect_t bounds;
   cairo_t *cr;
   int scale;
 
   if (tile_ready (self, tile))
     return tile->node;
+  if (tile != NULL)   /* seen in an earlier frame: worth an image */
+    {
+      tile_rasterize (self, tile, TRUE);
+      return tile->node;
+    }
   /* drawn at the zoom: whole-pixel edges, and nothing to scale when composited */
   hl_sequence_layout_get_size (self->layout, &width, NULL);
   bounds = GRAPHENE_RECT_INIT (0, t * TILE_HEIGHT, tiles_width (self), TILE_HEIGHT);
@@ -218,19 +228,15 @@ ensure_tile (HlSequenceView *self, int t)
   if ((g_hash_table_size (self->tiles) + 1) * bounds.size.width * TILE_HEIGHT * 4 * scale * scale >
       TILE_BYTES)
     g_hash_table_remove_all (self->tiles);
-  cr = tile_begin (self, &bounds, raster, TRUE, &tile);
-  cairo_save (cr);
+  cr = tile_begin (self, &bounds, TRUE, &tile);
   cairo_scale (cr, zoom, zoom);
-  if (!raster)   /* a recording has no edges of its own */
-    {
-      cairo_rectangle (cr, 0, y0, width, y1 - y0);
-      cairo_clip (cr);
-    }
+  /* a recording has no edges of its own */
+  cairo_rectangle (cr, 0, y0, width, y1 - y0);
+  cairo_clip (cr);
   hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1, TRUE);
   hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
                                   FALSE);
-  cairo_restore (cr);
-  tile_end (tile, cr, &bounds);
+  cairo_destroy (cr);
   g_hash_table_insert (self->tiles, GINT_TO_POINTER (t), tile);
   return tile->node;
 }
@@ -240,22 +246,69 @@ static GskRenderNode *
 ensure_header (HlSequenceView *self, gboolean shadow)
 {
   double width, height, zoom = self->zoom;
-  gboolean raster = self->header != NULL && self->header_shadow == shadow;
   graphene_rect_t bounds;
   cairo_t *cr;
 
-  if (raster && tile_ready (self, self->header))
-    return self->header->node;
+  if (self->header != NULL && self->header_shadow == shadow)
+    {
+      if (!tile_ready (self, self->header))
+        tile_rasterize (self, self->header, FALSE);
+      return self->header->node;
+    }
   g_clear_pointer (&self->header, tile_free);
   hl_sequence_layout_get_size (self->layout, &width, NULL);
   height = hl_sequence_layout_get_header_height (self->layout) + 12;
   bounds = GRAPHENE_RECT_INIT (0, 0, ceil (width * zoom), ceil (height * zoom));
-  cr = tile_begin (self, &bounds, raster, FALSE, &self->header);
+  cr = tile_begin (self, &bounds, FALSE, &self->header);
   cairo_scale (cr, zoom, zoom);
   hl_sequence_painter_draw_headers (self->painter, cr, self->layout, shadow);
-  tile_end (self->header, cr, &bounds);
+  cairo_destroy (cr);
   self->header_shadow = shadow;
   return self->header->node;
+}
+
+static void
+draw_row (HlSequenceView *self, cairo_t *cr, int step, gboolean current, double progress)
+{
+  hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, step, current);
+  if (current)
+    hl_sequence_painter_draw_step (self->painter, cr, self->layout, step,
+                                   HL_SEQUENCE_STEP_CURRENT, progress);
+}
+
+/* The highlight of @step's row, and the step on top of it when @current (settled: its
+ * animation done), in widget pixels before scrolling. A tile of its own, kept in @row while it
+ * shows the same step: the current step is drawn over the tiles every frame, and a dashed arrow
+ * alone takes a third of a millisecond to rasterise. Drawn at the zoom as a float, as
+ * gtk_snapshot_append_cairo() under gtk_snapshot_scale() drew it before it was kept: in double
+ * precision a few pixels would come out one step different. */
+static GskRenderNode *
+ensure_row (HlSequenceView *self, HlSeqTile **row, int *row_step, int step, gboolean current)
+{
+  const HlSequenceItem *item = hl_sequence_layout_get_step (self->layout, step);
+  float zoom = self->zoom;
+  graphene_rect_t bounds;
+  cairo_t *cr;
+
+  if (*row != NULL && *row_step == step)
+    {
+      if (!tile_ready (self, *row))
+        tile_rasterize (self, *row, FALSE);
+      return (*row)->node;
+    }
+  g_clear_pointer (row, tile_free);
+  bounds = GRAPHENE_RECT_INIT (floorf (item->bounds.x * zoom), floorf (item->bounds.y * zoom),
+                               0, 0);
+  bounds.size.width = ceilf ((float) item->bounds.x * zoom + (float) item->bounds.width * zoom) -
+                      bounds.origin.x;
+  bounds.size.height = ceilf ((float) item->bounds.y * zoom + (float) item->bounds.height * zoom) -
+                       bounds.origin.y;
+  cr = tile_begin (self, &bounds, FALSE, row);
+  cairo_scale (cr, zoom, zoom);
+  draw_row (self, cr, step, current, 1);
+  cairo_destroy (cr);
+  *row_step = step;
+  return (*row)->node;
 }
 
 static void
@@ -524,7 +577,9 @@ hl_sequence_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
   reload_style (HL_SEQUENCE_VIEW (widget));
 }
 
-/* Drawn on top every frame, in layout units: hover and the current step with its animation. */
+/* Drawn on top every frame, in widget pixels before scrolling: hover and the current step.
+ * While the current step animates it is drawn anew each frame; settled, both rows are kept
+ * (ensure_row). */
 static void
 snapshot_overlay (HlSequenceView *self, GtkSnapshot *snapshot, int current, double top,
                   double bottom)
@@ -535,30 +590,27 @@ snapshot_overlay (HlSequenceView *self, GtkSnapshot *snapshot, int current, doub
                    (guint) self->hover < hl_sequence_layout_get_n_steps (self->layout);
   gboolean show_current = cur && cur->bounds.y < bottom &&
                           cur->bounds.y + cur->bounds.height > top;
+  double progress = self->position - (self->step - 1);
 
   /* one small node per row: the renderer rasterises only those rows again */
   if (hover)
+    gtk_snapshot_append_node (snapshot, ensure_row (self, &self->hover_row,
+                                                    &self->hover_row_step, self->hover, FALSE));
+  if (show_current && progress >= 1)
+    gtk_snapshot_append_node (snapshot, ensure_row (self, &self->current_row,
+                                                    &self->current_row_step, current, TRUE));
+  else if (show_current)
     {
-      const HlSequenceItem *row = hl_sequence_layout_get_step (self->layout, self->hover);
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                               &GRAPHENE_RECT_INIT (row->bounds.x, row->bounds.y,
-                                                                    row->bounds.width,
-                                                                    row->bounds.height));
+      cairo_t *cr;
 
-      hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, self->hover, FALSE);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_scale (snapshot, self->zoom, self->zoom);
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (cur->bounds.x, cur->bounds.y,
+                                                                     cur->bounds.width,
+                                                                     cur->bounds.height));
+      draw_row (self, cr, current, TRUE, progress);
       cairo_destroy (cr);
-    }
-  if (show_current)
-    {
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                               &GRAPHENE_RECT_INIT (cur->bounds.x, cur->bounds.y,
-                                                                    cur->bounds.width,
-                                                                    cur->bounds.height));
-
-      hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, current, TRUE);
-      hl_sequence_painter_draw_step (self->painter, cr, self->layout, current,
-                                     HL_SEQUENCE_STEP_CURRENT, self->position - (self->step - 1));
-      cairo_destroy (cr);
+      gtk_snapshot_restore (snapshot);
     }
 }
 
@@ -642,9 +694,9 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* only the tiles in view */
   for (int t = (int) floor (oy / TILE_HEIGHT); t <= (int) floor ((oy + height) / TILE_HEIGHT); t++)
     gtk_snapshot_append_node (snapshot, ensure_tile (self, t));
+  snapshot_overlay (self, snapshot, current, top, bottom);
   gtk_snapshot_scale (snapshot, zoom, zoom);
 
-  snapshot_overlay (self, snapshot, current, top, bottom);
   snapshot_band_title (self, snapshot, left, top, width / zoom);
   gtk_snapshot_restore (snapshot);
 
@@ -764,6 +816,8 @@ hl_sequence_view_finalize (GObject *object)
   g_clear_object (&self->painter);
   g_clear_pointer (&self->tiles, g_hash_table_unref);
   g_clear_pointer (&self->header, tile_free);
+  g_clear_pointer (&self->current_row, tile_free);
+  g_clear_pointer (&self->hover_row, tile_free);
   G_OBJECT_CLASS (hl_sequence_view_parent_class)->finalize (object);
 }
 
