@@ -32,15 +32,21 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HlSequenceView, hl_sequence_view, GTK_TYPE_WIDGET
 
 /* The static drawing. A GskCairoNode keeps its drawing as a cairo recording that the Cairo
  * renderer plays back on every frame (each glyph and path of the diagram, every frame); a
- * GdkTexture is no better there in GTK 4.8 (converted pixel by pixel every frame: 5 ms for three
- * tiles, measured). So a tile seen in a second frame becomes an image, at the zoom and the
- * monitor's scale, and its node records one paint of that image: from then on a frame copies
- * pixels. A tile's first frame plays its recording once instead, which costs less than making
- * the image (a window's first frame, a screenshot, the frame right after a step or a resize).
- * The image is that recording played back, not a second drawing: the same pixels as the first
- * frame (drawn again at another offset, a few pixels came out different, text most). The
- * image stays alive beside its node, so cairo never copies it for the recording's snapshot.
- * The header and the highlighted rows (current, hovered) are tiles of their own. */
+ * GdkTexture is far worse there in GTK 4.8 (downloaded and converted every frame: 8-15 ms for
+ * three 1920x512 tiles against 1 ms as cairo nodes, measured). So a tile seen in a second frame
+ * becomes an image, at the zoom and the monitor's scale, and its node records one paint of
+ * that image: from then on a frame copies pixels. A tile's first frame plays its recording
+ * once instead, which costs less than making the image (a window's first frame, a screenshot,
+ * the frame right after a step or a resize). The image is that recording played back, not a
+ * second drawing: the same pixels as the first frame (drawn again at another offset, a few
+ * pixels came out different, text most). The image stays alive beside its node, so cairo
+ * never copies it for the recording's snapshot. The header and the highlighted rows (current,
+ * hovered) are tiles of their own.
+ *
+ * Even a node holding one paint of an image is not free: cairo 1.16 plays a recording into a
+ * new cleared image the size of its visible part, then blends that onto the frame (a clear, a
+ * copy and a blend per pixel), and nothing lets a GskCairoNode skip it. So nothing is painted
+ * under the tiles, and they fill their bands opaque (hl_sequence_painter_draw_backdrop()). */
 struct _HlSeqTile
 {
   GskRenderNode   *node;
