@@ -284,10 +284,9 @@ draw_row (HlSequenceView *self, cairo_t *cr, int step, gboolean current, double 
 
 /* The highlight of @step's row, and the step on top of it when @current (settled: its
  * animation done), in widget pixels before scrolling. A tile of its own, kept in @row while it
- * shows the same step: the current step is drawn over the tiles every frame, and a dashed arrow
- * alone takes a third of a millisecond to rasterise. Drawn at the zoom as a float, as
- * gtk_snapshot_append_cairo() under gtk_snapshot_scale() drew it before it was kept: in double
- * precision a few pixels would come out one step different. */
+ * shows the same step, instead of being drawn again over the tiles every frame. Drawn at the
+ * zoom as a float, as gtk_snapshot_append_cairo() under gtk_snapshot_scale() drew it before it
+ * was kept: in double precision a few pixels would come out one step different. */
 static GskRenderNode *
 ensure_row (HlSequenceView *self, HlSeqTile **row, int *row_step, int step, gboolean current)
 {
