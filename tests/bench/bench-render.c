@@ -6,11 +6,12 @@
  * app's style.css, scoped under that name, gives it the app's palette: translucent band tints,
  * an opaque background (before, the view had only inherited colours: every swatch was the
  * window's translucent foreground). Each frame is the view as GTK snapshots it (its CSS
- * background included) over a target that already holds a pixel, as the window's background
- * is drawn first in the app: Cairo copies rather than blends what is painted first on a clear
- * target, a shortcut the view never gets in the app. Then the first frame of the app window
- * against a bare AdwApplicationWindow, measured the same way in the same run. Prints figures and ratios;
- * asserts nothing about time. Needs a display (make bench runs it under Xvfb). */
+ * background included, a redraw queued as an animation would) over a target that already
+ * holds a pixel, as the window's background is drawn first in the app: Cairo copies rather
+ * than blends what is painted first on a clear target, a shortcut the view never gets in the
+ * app. Then the first frame of the app window against a bare AdwApplicationWindow, measured
+ * the same way in the same run. Prints figures and ratios; asserts nothing about time. Needs a
+ * display (make bench runs it under Xvfb). */
 #include "config.h"
 
 #include <stdlib.h>

@@ -11,310 +11,23 @@
 #include "hl-sequence-view.h"
 #include "hl-swatch.h"
 
-/* Order of this file: caching of the static drawing, the style nodes the palette comes from,
- * trace, input, GtkWidget and GObject plumbing. Scrolling and zoom are in
- * hl-sequence-view-scroll.c, the playhead and its animation in hl-sequence-view-playhead.c; the
- * object's struct in hl-sequence-view-private.h.
+/* Order of this file: the style nodes the palette comes from, trace, input, GtkWidget and
+ * GObject plumbing. The cache of the static drawing is in hl-sequence-view-tiles.c, scrolling
+ * and zoom in hl-sequence-view-scroll.c, the playhead and its animation in
+ * hl-sequence-view-playhead.c; the object's struct in hl-sequence-view-private.h.
  *
  * Model → layout → render: HlSequenceLayout places everything in layout units; this widget
  * multiplies by the zoom, scrolls, and asks HlSequencePainter to stroke. The static drawing is
- * kept in tiles, one per horizontal band of the layout (images once seen twice, see Caching),
- * and dropped on size, scale, style, trace and playhead changes (only the tiles whose rows
- * changed). Hover, the current step and its animation are drawn on top every frame, and the
- * lifeline headers last, pinned to the top. */
+ * kept in tiles, one per horizontal band of the layout (images once seen twice, see
+ * hl-sequence-view-tiles.c), and dropped on size, scale, style, trace and playhead changes
+ * (only the tiles whose rows changed). Hover and the current step are drawn on top (rows kept
+ * like tiles once the step has settled; anew each frame while it animates), and the lifeline
+ * headers last, pinned to the top. */
 
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (HlSequenceView, hl_sequence_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
-
-/* Caching */
-
-/* The static drawing. A GskCairoNode keeps its drawing as a cairo recording that the Cairo
- * renderer plays back on every frame (each glyph and path of the diagram, every frame); a
- * GdkTexture is far worse there in GTK 4.8 (downloaded and converted every frame: 8-15 ms for
- * three 1920x512 tiles against 1 ms as cairo nodes, measured). So a tile seen in a second frame
- * becomes an image, at the zoom and the monitor's scale, and its node records one paint of
- * that image: from then on a frame copies pixels. A tile's first frame plays its recording
- * once instead, which costs less than making the image (a window's first frame, a screenshot,
- * the frame right after a step or a resize). The image is that recording played back, not a
- * second drawing: the same pixels as the first frame (drawn again at another offset, a few
- * pixels came out different, text most). The image stays alive beside its node, so cairo
- * never copies it for the recording's snapshot. The header and the highlighted rows (current,
- * hovered) are tiles of their own.
- *
- * Even a node holding one paint of an image is not free: cairo 1.16 plays a recording into a
- * new cleared image the size of its visible part, then blends that onto the frame (a clear, a
- * copy and a blend per pixel), and nothing lets a GskCairoNode skip it. So nothing is painted
- * under the tiles, and they fill their bands opaque (hl_sequence_painter_draw_backdrop()). */
-struct _HlSeqTile
-{
-  GskRenderNode   *node;
-  cairo_surface_t *image;   /* NULL: still the recording of the drawing */
-  guint            frame;   /* the snapshot it was made in */
-};
-
-/* A tile's image is a few MiB of pixels, dropped and made again as the playhead moves. Freed,
- * its memory goes back to the system and the next one pays a page fault per 4 KiB of fresh
- * memory (measured: 11–17 ms of a tile's 13–19 ms in a VM). So the images of dropped tiles
- * wait here, a few of them, for the next tile of their size. Main thread only. */
-#define MAX_SPARE_IMAGES 6
-
-static GQueue spare_images = G_QUEUE_INIT;
-
-static void
-spare_image (cairo_surface_t *image)
-{
-  /* still referenced (the recording of a node someone keeps): not ours to reuse */
-  if (cairo_surface_get_reference_count (image) != 1)
-    {
-      cairo_surface_destroy (image);
-      return;
-    }
-  g_queue_push_head (&spare_images, image);
-  if (g_queue_get_length (&spare_images) > MAX_SPARE_IMAGES)
-    cairo_surface_destroy (g_queue_pop_tail (&spare_images));
-}
-
-static cairo_surface_t *
-image_new (cairo_format_t format, int width, int height)
-{
-  for (GList *l = spare_images.head; l; l = l->next)
-    {
-      cairo_surface_t *image = l->data;
-
-      if (cairo_image_surface_get_format (image) == format &&
-          cairo_image_surface_get_width (image) == width &&
-          cairo_image_surface_get_height (image) == height)
-        {
-          g_queue_delete_link (&spare_images, l);
-          return image;
-        }
-    }
-  return cairo_image_surface_create (format, width, height);
-}
-
-static void
-tile_free (HlSeqTile *tile)
-{
-  gsk_render_node_unref (tile->node);
-  if (tile->image)
-    spare_image (g_steal_pointer (&tile->image));
-  g_free (tile);
-}
-
-/* Whether @tile is there and is what this frame should draw. */
-static gboolean
-tile_ready (HlSequenceView *self, HlSeqTile *tile)
-{
-  return tile != NULL && (tile->image != NULL || tile->frame == self->frame);
-}
-
-void
-hl_sequence_view_invalidate (HlSequenceView *self)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-
-  g_hash_table_remove_all (self->tiles);
-  g_clear_pointer (&self->header, tile_free);
-  g_clear_pointer (&self->current_row, tile_free);
-  g_clear_pointer (&self->hover_row, tile_free);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/* Drops the tiles holding the rows of steps @a … @b (either order, -1 for none). */
-void
-hl_seqview_invalidate_steps (HlSequenceView *self, int a, int b)
-{
-  guint n = hl_sequence_layout_get_n_steps (self->layout);
-  const HlSequenceItem *first, *last;
-  int lo = MAX (0, MIN (a, b)), hi = MIN ((int) n - 1, MAX (a, b));
-
-  if (n == 0 || hi < lo)
-    return;
-  first = hl_sequence_layout_get_step (self->layout, lo);
-  last = hl_sequence_layout_get_step (self->layout, hi);
-  for (int t = (int) floor (first->bounds.y * self->zoom / TILE_HEIGHT);
-       t <= (int) floor ((last->bounds.y + last->bounds.height) * self->zoom / TILE_HEIGHT); t++)
-    g_hash_table_remove (self->tiles, GINT_TO_POINTER (t));
-}
-
-/* A new tile at @bounds, in widget pixels before scrolling: a recording. @opaque: filled with
- * the background first, so its image will need no alpha and the renderer copies it instead of
- * blending it. Returns the context to draw on, in widget pixels. */
-static cairo_t *
-tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean opaque,
-            HlSeqTile **tile_out)
-{
-  HlSeqTile *tile = g_new0 (HlSeqTile, 1);
-  cairo_t *cr;
-
-  tile->frame = self->frame;
-  tile->node = gsk_cairo_node_new (bounds);
-  cr = gsk_cairo_node_get_draw_context (tile->node);
-  if (opaque)
-    {
-      const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
-
-      gdk_cairo_set_source_rgba (cr, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND]);
-      cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
-                       bounds->size.height);
-      cairo_fill (cr);
-    }
-  *tile_out = tile;
-  return cr;
-}
-
-/* A tile seen again, still the recording of an earlier frame, becomes an image: the recording
- * played back into it as the renderer plays it back (so the very pixels of that frame, which
- * drawing again at an offset would not quite give: paths are kept to 1/256 of a pixel), and a
- * node that paints the image. @opaque as for tile_begin(). */
-static void
-tile_rasterize (HlSequenceView *self, HlSeqTile *tile, gboolean opaque)
-{
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  GskRenderNode *recorded = tile->node;
-  graphene_rect_t bounds;
-  cairo_t *cr;
-
-  gsk_render_node_get_bounds (recorded, &bounds);
-  tile->image = image_new (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
-                           (int) ceilf (bounds.size.width) * scale,
-                           (int) ceilf (bounds.size.height) * scale);
-  cairo_surface_set_device_scale (tile->image, scale, scale);
-  cr = cairo_create (tile->image);
-  /* a reused image holds an older drawing; the opaque recordings cover it all */
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_set_source_surface (cr, gsk_cairo_node_get_surface (recorded), -bounds.origin.x,
-                            -bounds.origin.y);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (tile->image);
-
-  tile->node = gsk_cairo_node_new (&bounds);
-  tile->frame = self->frame;
-  cr = gsk_cairo_node_get_draw_context (tile->node);
-  cairo_set_source_surface (cr, tile->image, bounds.origin.x, bounds.origin.y);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  gsk_render_node_unref (recorded);
-}
-
-/* How wide the tiles are, in widget pixels: the diagram at the zoom, to a whole pixel. */
-static double
-tiles_width (HlSequenceView *self)
-{
-  double width;
-
-  hl_sequence_layout_get_size (self->layout, &width, NULL);
-  return ceil (width * self->zoom);
-}
-
-static GskRenderNode *
-ensure_tile (HlSequenceView *self, int t)
-{
-  HlSeqTile *tile = g_hash_table_lookup (self->tiles, GINT_TO_POINTER (t));
-  double width, zoom = self->zoom;
-  double y0 = (double) t * TILE_HEIGHT / zoom, y1 = (double) (t + 1) * TILE_HEIGHT / zoom;
-  graphene_rect_t bounds;
-  cairo_t *cr;
-  int scale;
-
-  if (tile_ready (self, tile))
-    return tile->node;
-  if (tile != NULL)   /* seen in an earlier frame: worth an image */
-    {
-      tile_rasterize (self, tile, TRUE);
-      return tile->node;
-    }
-  /* drawn at the zoom: whole-pixel edges, and nothing to scale when composited */
-  hl_sequence_layout_get_size (self->layout, &width, NULL);
-  bounds = GRAPHENE_RECT_INIT (0, t * TILE_HEIGHT, tiles_width (self), TILE_HEIGHT);
-  scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  if ((g_hash_table_size (self->tiles) + 1) * bounds.size.width * TILE_HEIGHT * 4 * scale * scale >
-      TILE_BYTES)
-    g_hash_table_remove_all (self->tiles);
-  cr = tile_begin (self, &bounds, TRUE, &tile);
-  cairo_scale (cr, zoom, zoom);
-  /* a recording has no edges of its own */
-  cairo_rectangle (cr, 0, y0, width, y1 - y0);
-  cairo_clip (cr);
-  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1, TRUE);
-  hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
-                                  FALSE);
-  cairo_destroy (cr);
-  g_hash_table_insert (self->tiles, GINT_TO_POINTER (t), tile);
-  return tile->node;
-}
-
-/* The headers at the zoom, in widget pixels (their shadow is translucent). */
-static GskRenderNode *
-ensure_header (HlSequenceView *self, gboolean shadow)
-{
-  double width, height, zoom = self->zoom;
-  graphene_rect_t bounds;
-  cairo_t *cr;
-
-  if (self->header != NULL && self->header_shadow == shadow)
-    {
-      if (!tile_ready (self, self->header))
-        tile_rasterize (self, self->header, FALSE);
-      return self->header->node;
-    }
-  g_clear_pointer (&self->header, tile_free);
-  hl_sequence_layout_get_size (self->layout, &width, NULL);
-  height = hl_sequence_layout_get_header_height (self->layout) + 12;
-  bounds = GRAPHENE_RECT_INIT (0, 0, ceil (width * zoom), ceil (height * zoom));
-  cr = tile_begin (self, &bounds, FALSE, &self->header);
-  cairo_scale (cr, zoom, zoom);
-  hl_sequence_painter_draw_headers (self->painter, cr, self->layout, shadow);
-  cairo_destroy (cr);
-  self->header_shadow = shadow;
-  return self->header->node;
-}
-
-static void
-draw_row (HlSequenceView *self, cairo_t *cr, int step, gboolean current, double progress)
-{
-  hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, step, current);
-  if (current)
-    hl_sequence_painter_draw_step (self->painter, cr, self->layout, step,
-                                   HL_SEQUENCE_STEP_CURRENT, progress);
-}
-
-/* The highlight of @step's row, and the step on top of it when @current (settled: its
- * animation done), in widget pixels before scrolling. A tile of its own, kept in @row while it
- * shows the same step, instead of being drawn again over the tiles every frame. Drawn at the
- * zoom as a float, as gtk_snapshot_append_cairo() under gtk_snapshot_scale() drew it before it
- * was kept: in double precision a few pixels would come out one step different. */
-static GskRenderNode *
-ensure_row (HlSequenceView *self, HlSeqTile **row, int *row_step, int step, gboolean current)
-{
-  const HlSequenceItem *item = hl_sequence_layout_get_step (self->layout, step);
-  float zoom = self->zoom;
-  graphene_rect_t bounds;
-  cairo_t *cr;
-
-  if (*row != NULL && *row_step == step)
-    {
-      if (!tile_ready (self, *row))
-        tile_rasterize (self, *row, FALSE);
-      return (*row)->node;
-    }
-  g_clear_pointer (row, tile_free);
-  bounds = GRAPHENE_RECT_INIT (floorf (item->bounds.x * zoom), floorf (item->bounds.y * zoom),
-                               0, 0);
-  bounds.size.width = ceilf ((float) item->bounds.x * zoom + (float) item->bounds.width * zoom) -
-                      bounds.origin.x;
-  bounds.size.height = ceilf ((float) item->bounds.y * zoom + (float) item->bounds.height * zoom) -
-                       bounds.origin.y;
-  cr = tile_begin (self, &bounds, FALSE, row);
-  cairo_scale (cr, zoom, zoom);
-  draw_row (self, cr, step, current, 1);
-  cairo_destroy (cr);
-  *row_step = step;
-  return (*row)->node;
-}
 
 static void
 scale_factor_cb (HlSequenceView *self, GParamSpec *pspec, gpointer user_data)
@@ -584,7 +297,7 @@ hl_sequence_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 
 /* Drawn on top every frame, in widget pixels before scrolling: hover and the current step.
  * While the current step animates it is drawn anew each frame; settled, both rows are kept
- * (ensure_row). */
+ * (hl_seqview_ensure_row). */
 static void
 snapshot_overlay (HlSequenceView *self, GtkSnapshot *snapshot, int current, double top,
                   double bottom)
@@ -599,10 +312,10 @@ snapshot_overlay (HlSequenceView *self, GtkSnapshot *snapshot, int current, doub
 
   /* one small node per row: the renderer rasterises only those rows again */
   if (hover)
-    gtk_snapshot_append_node (snapshot, ensure_row (self, &self->hover_row,
+    gtk_snapshot_append_node (snapshot, hl_seqview_ensure_row (self, &self->hover_row,
                                                     &self->hover_row_step, self->hover, FALSE));
   if (show_current && progress >= 1)
-    gtk_snapshot_append_node (snapshot, ensure_row (self, &self->current_row,
+    gtk_snapshot_append_node (snapshot, hl_seqview_ensure_row (self, &self->current_row,
                                                     &self->current_row_step, current, TRUE));
   else if (show_current)
     {
@@ -613,7 +326,7 @@ snapshot_overlay (HlSequenceView *self, GtkSnapshot *snapshot, int current, doub
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (cur->bounds.x, cur->bounds.y,
                                                                      cur->bounds.width,
                                                                      cur->bounds.height));
-      draw_row (self, cr, current, TRUE, progress);
+      hl_seqview_draw_row (self, cr, current, TRUE, progress);
       cairo_destroy (cr);
       gtk_snapshot_restore (snapshot);
     }
@@ -687,7 +400,7 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* The tiles are opaque, span every row in view and the diagram's width: the background is
    * needed only right of them (a fill under them would be one more pass over every pixel). */
-  right = MAX (0, tiles_width (self) - ox);
+  right = MAX (0, hl_seqview_tiles_width (self) - ox);
   if (right < width)
     gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
                                &GRAPHENE_RECT_INIT (right, 0, width - right, height));
@@ -698,7 +411,7 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* only the tiles in view */
   for (int t = (int) floor (oy / TILE_HEIGHT); t <= (int) floor ((oy + height) / TILE_HEIGHT); t++)
-    gtk_snapshot_append_node (snapshot, ensure_tile (self, t));
+    gtk_snapshot_append_node (snapshot, hl_seqview_ensure_tile (self, t));
   snapshot_overlay (self, snapshot, current, top, bottom);
   gtk_snapshot_scale (snapshot, zoom, zoom);
 
@@ -708,7 +421,7 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* the headers stay at the top */
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-ox, 0));
-  gtk_snapshot_append_node (snapshot, ensure_header (self, oy > 1));
+  gtk_snapshot_append_node (snapshot, hl_seqview_ensure_header (self, oy > 1));
   gtk_snapshot_restore (snapshot);
   gtk_snapshot_pop (snapshot);
 }
@@ -820,9 +533,9 @@ hl_sequence_view_finalize (GObject *object)
   g_clear_object (&self->layout);
   g_clear_object (&self->painter);
   g_clear_pointer (&self->tiles, g_hash_table_unref);
-  g_clear_pointer (&self->header, tile_free);
-  g_clear_pointer (&self->current_row, tile_free);
-  g_clear_pointer (&self->hover_row, tile_free);
+  g_clear_pointer (&self->header, hl_seqview_tile_free);
+  g_clear_pointer (&self->current_row, hl_seqview_tile_free);
+  g_clear_pointer (&self->hover_row, hl_seqview_tile_free);
   G_OBJECT_CLASS (hl_sequence_view_parent_class)->finalize (object);
 }
 
@@ -889,7 +602,7 @@ hl_sequence_view_init (HlSequenceView *self)
   self->hover = -1;
   self->tiles_current = -1;
   self->layout_width = -1;
-  self->tiles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) tile_free);
+  self->tiles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) hl_seqview_tile_free);
   self->painter = hl_sequence_painter_new (context);
   g_object_unref (context);
   self->layout = hl_sequence_layout_new (hl_sequence_painter_measure, g_object_ref (self->painter),
