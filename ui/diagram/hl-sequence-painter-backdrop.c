@@ -191,12 +191,94 @@ draw_group (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *group)
                         group->detail_rect.y, HL_SEQUENCE_COLOR_DIM, 1);
 }
 
+static void
+tint_band (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *band)
+{
+  set_color (self, cr, band_color (band->phase, FALSE), 1);
+  cairo_rectangle (cr, band->bounds.x, band->bounds.y, band->bounds.width, band->bounds.height);
+  cairo_fill (cr);
+}
+
+/* The band's tint blended over the background as Cairo's image backend does it, read back
+ * from one pixel: filling with it gives the very pixels the tint would. */
+static void
+set_tinted_background (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *band)
+{
+  cairo_surface_t *pixel = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *pixel_cr = cairo_create (pixel);
+  guint32 rgb;
+
+  set_color (self, pixel_cr, HL_SEQUENCE_COLOR_BACKGROUND, 1);
+  cairo_paint (pixel_cr);
+  set_color (self, pixel_cr, band_color (band->phase, FALSE), 1);
+  cairo_paint (pixel_cr);
+  cairo_destroy (pixel_cr);
+  cairo_surface_flush (pixel);
+  rgb = *(const guint32 *) cairo_image_surface_get_data (pixel);
+  cairo_surface_destroy (pixel);
+  cairo_set_source_rgb (cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
+                        (rgb & 0xff) / 255.0);
+}
+
+/* Tints the part of @band inside the device-space rectangle @x, @y, @w, @h. */
+static void
+tint_band_within (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *band, double x,
+                  double y, double w, double h)
+{
+  cairo_matrix_t user;
+
+  if (w <= 0 || h <= 0)
+    return;
+  cairo_get_matrix (cr, &user);
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_clip (cr);
+  cairo_set_matrix (cr, &user);
+  tint_band (self, cr, band);
+  cairo_restore (cr);
+}
+
+/* On the background: the device pixels wholly inside the band are filled with the tinted
+ * background, opaque, and only the partly covered pixels at its edges are blended, as
+ * tint_band() blends them. Same pixels (bands do not overlap), one blend per band instead of
+ * one per pixel. The transform is a scale and a translation, so whole device pixels are whole
+ * pixels of the target too (the screen's scale factor is an integer). */
+static void
+tint_band_on_background (HlSequencePainter *self, cairo_t *cr, const HlSequenceItem *band)
+{
+  double x0 = band->bounds.x, y0 = band->bounds.y;
+  double x1 = x0 + band->bounds.width, y1 = y0 + band->bounds.height;
+  double ix0, iy0, ix1, iy1, ox0, oy0, ox1, oy1;
+
+  cairo_user_to_device (cr, &x0, &y0);
+  cairo_user_to_device (cr, &x1, &y1);
+  ix0 = ceil (x0), iy0 = ceil (y0), ix1 = floor (x1), iy1 = floor (y1);
+  if (ix1 <= ix0 || iy1 <= iy0)
+    {
+      tint_band (self, cr, band);
+      return;
+    }
+  ox0 = floor (x0), oy0 = floor (y0), ox1 = ceil (x1), oy1 = ceil (y1);
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  set_tinted_background (self, cr, band);
+  cairo_rectangle (cr, ix0, iy0, ix1 - ix0, iy1 - iy0);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  tint_band_within (self, cr, band, ox0, oy0, ox1 - ox0, iy0 - oy0);
+  tint_band_within (self, cr, band, ox0, iy1, ox1 - ox0, oy1 - iy1);
+  tint_band_within (self, cr, band, ox0, iy0, ix0 - ox0, iy1 - iy0);
+  tint_band_within (self, cr, band, ix1, iy0, ox1 - ix1, iy1 - iy0);
+}
+
 void
 hl_sequence_painter_draw_backdrop (HlSequencePainter *self,
                                    cairo_t           *cr,
                                    HlSequenceLayout  *layout,
                                    double             y0,
-                                   double             y1)
+                                   double             y1,
+                                   gboolean           on_background)
 {
   guint n, first, end;
 
@@ -209,13 +291,12 @@ hl_sequence_painter_draw_backdrop (HlSequencePainter *self,
     {
       const HlSequenceItem *item = hl_sequence_layout_get_structural (layout, i);
 
-      if (item->kind == HL_SEQUENCE_ITEM_BAND && intersects (&item->bounds, y0, y1))
-        {
-          set_color (self, cr, band_color (item->phase, FALSE), 1);
-          cairo_rectangle (cr, item->bounds.x, item->bounds.y, item->bounds.width,
-                           item->bounds.height);
-          cairo_fill (cr);
-        }
+      if (item->kind != HL_SEQUENCE_ITEM_BAND || !intersects (&item->bounds, y0, y1))
+        continue;
+      if (on_background)
+        tint_band_on_background (self, cr, item);
+      else
+        tint_band (self, cr, item);
     }
   for (guint i = 0; i < n; i++)
     {

@@ -317,7 +317,7 @@ hl_sequence_painter_draw_all (HlSequencePainter *self,
 
   set_color (self, cr, HL_SEQUENCE_COLOR_BACKGROUND, 1);
   cairo_paint (cr);
-  hl_sequence_painter_draw_backdrop (self, cr, layout, y0, y1);
+  hl_sequence_painter_draw_backdrop (self, cr, layout, y0, y1, FALSE);
   if (current >= 0 && (guint) current < hl_sequence_layout_get_n_steps (layout))
     hl_sequence_painter_draw_highlight (self, cr, layout, current, TRUE);
   hl_sequence_painter_draw_steps (self, cr, layout, y0, y1, current, TRUE);

@@ -9,9 +9,9 @@
 G_BEGIN_DECLS
 
 /* The sequence view in parts, shared through this header: hl-sequence-view.c (the object,
- * caching of the static drawing, trace, input, GtkWidget and GObject plumbing),
- * hl-sequence-view-scroll.c (scrolling and zoom) and hl-sequence-view-playhead.c (the playhead
- * and its animation). */
+ * trace, input, GtkWidget and GObject plumbing), hl-sequence-view-tiles.c (the cache of the
+ * static drawing), hl-sequence-view-scroll.c (scrolling and zoom) and
+ * hl-sequence-view-playhead.c (the playhead and its animation). */
 
 #define TILE_HEIGHT        512     /* device-independent pixels, so tiles meet on whole pixels */
 #define TILE_BYTES         (48 << 20)   /* the tiles kept, at most: 2 MiB each at 1000 px */
@@ -46,6 +46,8 @@ struct _HlSequenceView
   AdwAnimation       *scroll_animation;
   GHashTable         *tiles;          /* tile index → HlSeqTile */
   HlSeqTile          *header;
+  HlSeqTile          *current_row;    /* the current step's row, once settled */
+  HlSeqTile          *hover_row;
   guint               frame;          /* snapshots taken, to tell a tile's first frame */
   guint               hold_source;
 
@@ -62,6 +64,8 @@ struct _HlSequenceView
   double              zoom;           /* effective */
   double              layout_width;
   int                 hover;          /* step under the pointer, or -1 */
+  int                 current_row_step;
+  int                 hover_row_step;
   int                 tiles_current;  /* the current step the tiles were drawn for */
   double              anchor_layout_y;/* zoom around this point … */
   double              anchor_widget_y;/* … kept at this height */
@@ -96,8 +100,16 @@ current_step (HlSequenceView *self)
 /* hl-sequence-view.c */
 void hl_seqview_notify (HlSequenceView *self, guint prop);
 
-/* hl-sequence-view.c */
+/* hl-sequence-view-tiles.c */
 void hl_seqview_invalidate_steps (HlSequenceView *self, int a, int b);
+void hl_seqview_tile_free (HlSeqTile *tile);
+double hl_seqview_tiles_width (HlSequenceView *self);
+GskRenderNode *hl_seqview_ensure_tile (HlSequenceView *self, int t);
+GskRenderNode *hl_seqview_ensure_header (HlSequenceView *self, gboolean shadow);
+void hl_seqview_draw_row (HlSequenceView *self, cairo_t *cr, int step, gboolean current,
+                          double progress);
+GskRenderNode *hl_seqview_ensure_row (HlSequenceView *self, HlSeqTile **row, int *row_step,
+                                      int step, gboolean current);
 
 /* hl-sequence-view-scroll.c */
 void hl_seqview_update_geometry (HlSequenceView *self, int width, int height);

@@ -11,242 +11,23 @@
 #include "hl-sequence-view.h"
 #include "hl-swatch.h"
 
-/* Order of this file: caching of the static drawing, the style nodes the palette comes from,
- * trace, input, GtkWidget and GObject plumbing. Scrolling and zoom are in
- * hl-sequence-view-scroll.c, the playhead and its animation in hl-sequence-view-playhead.c; the
- * object's struct in hl-sequence-view-private.h.
+/* Order of this file: the style nodes the palette comes from, trace, input, GtkWidget and
+ * GObject plumbing. The cache of the static drawing is in hl-sequence-view-tiles.c, scrolling
+ * and zoom in hl-sequence-view-scroll.c, the playhead and its animation in
+ * hl-sequence-view-playhead.c; the object's struct in hl-sequence-view-private.h.
  *
  * Model → layout → render: HlSequenceLayout places everything in layout units; this widget
  * multiplies by the zoom, scrolls, and asks HlSequencePainter to stroke. The static drawing is
- * kept in tiles, one per horizontal band of the layout (images once seen twice, see Caching),
- * and dropped on size, scale, style, trace and playhead changes (only the tiles whose rows
- * changed). Hover, the current step and its animation are drawn on top every frame, and the
- * lifeline headers last, pinned to the top. */
+ * kept in tiles, one per horizontal band of the layout (images once seen twice, see
+ * hl-sequence-view-tiles.c), and dropped on size, scale, style, trace and playhead changes
+ * (only the tiles whose rows changed). Hover and the current step are drawn on top (rows kept
+ * like tiles once the step has settled; anew each frame while it animates), and the lifeline
+ * headers last, pinned to the top. */
 
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (HlSequenceView, hl_sequence_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
-
-/* Caching */
-
-/* The static drawing. A GskCairoNode keeps its drawing as a cairo recording that the Cairo
- * renderer plays back on every frame (each glyph and path of the diagram, every frame); a
- * GdkTexture is no better there in GTK 4.8 (converted pixel by pixel every frame). So a tile
- * seen in a second frame is drawn into an image, at the zoom and the monitor's scale, and its
- * node records one paint of that image: from then on a frame copies pixels. A tile's first frame
- * plays its recording once instead, which costs less than making the image (a window's first
- * frame, a screenshot, the frame right after a step or a resize). The image stays alive beside
- * its node, so cairo never copies it for the recording's snapshot. */
-struct _HlSeqTile
-{
-  GskRenderNode   *node;
-  cairo_surface_t *image;   /* NULL: still the recording of the drawing */
-  guint            frame;   /* the snapshot it was made in */
-};
-
-/* A tile's image is a few MiB of pixels, dropped and made again as the playhead moves. Freed,
- * its memory goes back to the system and the next one pays a page fault per 4 KiB of fresh
- * memory (measured: 11–17 ms of a tile's 13–19 ms in a VM). So the images of dropped tiles
- * wait here, a few of them, for the next tile of their size. Main thread only. */
-#define MAX_SPARE_IMAGES 6
-
-static GQueue spare_images = G_QUEUE_INIT;
-
-static void
-spare_image (cairo_surface_t *image)
-{
-  /* still referenced (the recording of a node someone keeps): not ours to reuse */
-  if (cairo_surface_get_reference_count (image) != 1)
-    {
-      cairo_surface_destroy (image);
-      return;
-    }
-  g_queue_push_head (&spare_images, image);
-  if (g_queue_get_length (&spare_images) > MAX_SPARE_IMAGES)
-    cairo_surface_destroy (g_queue_pop_tail (&spare_images));
-}
-
-static cairo_surface_t *
-image_new (cairo_format_t format, int width, int height)
-{
-  for (GList *l = spare_images.head; l; l = l->next)
-    {
-      cairo_surface_t *image = l->data;
-
-      if (cairo_image_surface_get_format (image) == format &&
-          cairo_image_surface_get_width (image) == width &&
-          cairo_image_surface_get_height (image) == height)
-        {
-          g_queue_delete_link (&spare_images, l);
-          return image;
-        }
-    }
-  return cairo_image_surface_create (format, width, height);
-}
-
-static void
-tile_free (HlSeqTile *tile)
-{
-  gsk_render_node_unref (tile->node);
-  if (tile->image)
-    spare_image (g_steal_pointer (&tile->image));
-  g_free (tile);
-}
-
-/* Whether @tile is there and is what this frame should draw. */
-static gboolean
-tile_ready (HlSequenceView *self, HlSeqTile *tile)
-{
-  return tile != NULL && (tile->image != NULL || tile->frame == self->frame);
-}
-
-void
-hl_sequence_view_invalidate (HlSequenceView *self)
-{
-  g_return_if_fail (HL_IS_SEQUENCE_VIEW (self));
-
-  g_hash_table_remove_all (self->tiles);
-  g_clear_pointer (&self->header, tile_free);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/* Drops the tiles holding the rows of steps @a … @b (either order, -1 for none). */
-void
-hl_seqview_invalidate_steps (HlSequenceView *self, int a, int b)
-{
-  guint n = hl_sequence_layout_get_n_steps (self->layout);
-  const HlSequenceItem *first, *last;
-  int lo = MAX (0, MIN (a, b)), hi = MIN ((int) n - 1, MAX (a, b));
-
-  if (n == 0 || hi < lo)
-    return;
-  first = hl_sequence_layout_get_step (self->layout, lo);
-  last = hl_sequence_layout_get_step (self->layout, hi);
-  for (int t = (int) floor (first->bounds.y * self->zoom / TILE_HEIGHT);
-       t <= (int) floor ((last->bounds.y + last->bounds.height) * self->zoom / TILE_HEIGHT); t++)
-    g_hash_table_remove (self->tiles, GINT_TO_POINTER (t));
-}
-
-/* @bounds: where it goes, in widget pixels before scrolling. @raster: into an image, else a
- * recording. @opaque: filled with the background first, so the image needs no alpha and the
- * renderer copies it instead of blending it. Returns the context to draw on, in widget pixels;
- * tile_end makes the tile. */
-static cairo_t *
-tile_begin (HlSequenceView *self, const graphene_rect_t *bounds, gboolean raster,
-            gboolean opaque, HlSeqTile **tile_out)
-{
-  HlSeqTile *tile = g_new0 (HlSeqTile, 1);
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  cairo_t *cr;
-
-  tile->frame = self->frame;
-  tile->node = gsk_cairo_node_new (bounds);
-  if (raster)
-    {
-      tile->image = image_new (opaque ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32,
-                               (int) ceilf (bounds->size.width) * scale,
-                               (int) ceilf (bounds->size.height) * scale);
-      cairo_surface_set_device_scale (tile->image, scale, scale);
-      cr = cairo_create (tile->image);
-      if (!opaque)   /* a reused image holds an older drawing */
-        {
-          cairo_save (cr);
-          cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
-          cairo_paint (cr);
-          cairo_restore (cr);
-        }
-      cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
-    }
-  else
-    cr = gsk_cairo_node_get_draw_context (tile->node);
-  if (opaque)
-    {
-      const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
-
-      gdk_cairo_set_source_rgba (cr, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND]);
-      cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
-                       bounds->size.height);
-      cairo_fill (cr);
-    }
-  *tile_out = tile;
-  return cr;
-}
-
-static void
-tile_end (HlSeqTile *tile, cairo_t *cr, const graphene_rect_t *bounds)
-{
-  cairo_destroy (cr);
-  if (tile->image)
-    {
-      cairo_t *node_cr = gsk_cairo_node_get_draw_context (tile->node);
-
-      cairo_surface_flush (tile->image);
-      cairo_set_source_surface (node_cr, tile->image, bounds->origin.x, bounds->origin.y);
-      cairo_paint (node_cr);
-      cairo_destroy (node_cr);
-    }
-}
-
-static GskRenderNode *
-ensure_tile (HlSequenceView *self, int t)
-{
-  HlSeqTile *tile = g_hash_table_lookup (self->tiles, GINT_TO_POINTER (t));
-  double width, zoom = self->zoom;
-  double y0 = (double) t * TILE_HEIGHT / zoom, y1 = (double) (t + 1) * TILE_HEIGHT / zoom;
-  gboolean raster = tile != NULL;   /* seen in an earlier frame: worth an image */
-  graphene_rect_t bounds;
-  cairo_t *cr;
-  int scale;
-
-  if (tile_ready (self, tile))
-    return tile->node;
-  /* drawn at the zoom: whole-pixel edges, and nothing to scale when composited */
-  hl_sequence_layout_get_size (self->layout, &width, NULL);
-  bounds = GRAPHENE_RECT_INIT (0, t * TILE_HEIGHT, ceil (width * zoom), TILE_HEIGHT);
-  scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  if ((g_hash_table_size (self->tiles) + 1) * bounds.size.width * TILE_HEIGHT * 4 * scale * scale >
-      TILE_BYTES)
-    g_hash_table_remove_all (self->tiles);
-  cr = tile_begin (self, &bounds, raster, TRUE, &tile);
-  cairo_save (cr);
-  cairo_scale (cr, zoom, zoom);
-  if (!raster)   /* a recording has no edges of its own */
-    {
-      cairo_rectangle (cr, 0, y0, width, y1 - y0);
-      cairo_clip (cr);
-    }
-  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, y0, y1);
-  hl_sequence_painter_draw_steps (self->painter, cr, self->layout, y0, y1, current_step (self),
-                                  FALSE);
-  cairo_restore (cr);
-  tile_end (tile, cr, &bounds);
-  g_hash_table_insert (self->tiles, GINT_TO_POINTER (t), tile);
-  return tile->node;
-}
-
-/* The headers at the zoom, in widget pixels (their shadow is translucent). */
-static GskRenderNode *
-ensure_header (HlSequenceView *self, gboolean shadow)
-{
-  double width, height, zoom = self->zoom;
-  gboolean raster = self->header != NULL && self->header_shadow == shadow;
-  graphene_rect_t bounds;
-  cairo_t *cr;
-
-  if (raster && tile_ready (self, self->header))
-    return self->header->node;
-  g_clear_pointer (&self->header, tile_free);
-  hl_sequence_layout_get_size (self->layout, &width, NULL);
-  height = hl_sequence_layout_get_header_height (self->layout) + 12;
-  bounds = GRAPHENE_RECT_INIT (0, 0, ceil (width * zoom), ceil (height * zoom));
-  cr = tile_begin (self, &bounds, raster, FALSE, &self->header);
-  cairo_scale (cr, zoom, zoom);
-  hl_sequence_painter_draw_headers (self->painter, cr, self->layout, shadow);
-  tile_end (self->header, cr, &bounds);
-  self->header_shadow = shadow;
-  return self->header->node;
-}
 
 static void
 scale_factor_cb (HlSequenceView *self, GParamSpec *pspec, gpointer user_data)
@@ -514,7 +295,9 @@ hl_sequence_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
   reload_style (HL_SEQUENCE_VIEW (widget));
 }
 
-/* Drawn on top every frame, in layout units: hover and the current step with its animation. */
+/* Drawn on top every frame, in widget pixels before scrolling: hover and the current step.
+ * While the current step animates it is drawn anew each frame; settled, both rows are kept
+ * (hl_seqview_ensure_row). */
 static void
 snapshot_overlay (HlSequenceView *self, GtkSnapshot *snapshot, int current, double top,
                   double bottom)
@@ -525,30 +308,27 @@ snapshot_overlay (HlSequenceView *self, GtkSnapshot *snapshot, int current, doub
                    (guint) self->hover < hl_sequence_layout_get_n_steps (self->layout);
   gboolean show_current = cur && cur->bounds.y < bottom &&
                           cur->bounds.y + cur->bounds.height > top;
+  double progress = self->position - (self->step - 1);
 
   /* one small node per row: the renderer rasterises only those rows again */
   if (hover)
+    gtk_snapshot_append_node (snapshot, hl_seqview_ensure_row (self, &self->hover_row,
+                                                    &self->hover_row_step, self->hover, FALSE));
+  if (show_current && progress >= 1)
+    gtk_snapshot_append_node (snapshot, hl_seqview_ensure_row (self, &self->current_row,
+                                                    &self->current_row_step, current, TRUE));
+  else if (show_current)
     {
-      const HlSequenceItem *row = hl_sequence_layout_get_step (self->layout, self->hover);
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                               &GRAPHENE_RECT_INIT (row->bounds.x, row->bounds.y,
-                                                                    row->bounds.width,
-                                                                    row->bounds.height));
+      cairo_t *cr;
 
-      hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, self->hover, FALSE);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_scale (snapshot, self->zoom, self->zoom);
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (cur->bounds.x, cur->bounds.y,
+                                                                     cur->bounds.width,
+                                                                     cur->bounds.height));
+      hl_seqview_draw_row (self, cr, current, TRUE, progress);
       cairo_destroy (cr);
-    }
-  if (show_current)
-    {
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                               &GRAPHENE_RECT_INIT (cur->bounds.x, cur->bounds.y,
-                                                                    cur->bounds.width,
-                                                                    cur->bounds.height));
-
-      hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, current, TRUE);
-      hl_sequence_painter_draw_step (self->painter, cr, self->layout, current,
-                                     HL_SEQUENCE_STEP_CURRENT, self->position - (self->step - 1));
-      cairo_destroy (cr);
+      gtk_snapshot_restore (snapshot);
     }
 }
 
@@ -596,13 +376,15 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   HlSequenceView *self = HL_SEQUENCE_VIEW (widget);
   const HlSequencePalette *palette = hl_sequence_painter_get_palette (self->painter);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  double zoom = self->zoom, top, bottom, left, ox, oy;
+  double zoom = self->zoom, top, bottom, left, right, ox, oy;
   int current = current_step (self);
 
-  gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->trace == NULL || zoom <= 0 || hl_sequence_layout_get_n_steps (self->layout) == 0)
-    return;
+    {
+      gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
+                                 &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
   self->frame++;
 
   if (self->tiles_current != current)
@@ -616,23 +398,30 @@ hl_sequence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   top = oy / zoom;
   bottom = (oy + height) / zoom;
 
+  /* The tiles are opaque, span every row in view and the diagram's width: the background is
+   * needed only right of them (a fill under them would be one more pass over every pixel). */
+  right = MAX (0, hl_seqview_tiles_width (self) - ox);
+  if (right < width)
+    gtk_snapshot_append_color (snapshot, &palette->colors[HL_SEQUENCE_COLOR_BACKGROUND],
+                               &GRAPHENE_RECT_INIT (right, 0, width - right, height));
+
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-ox, -oy));
 
   /* only the tiles in view */
   for (int t = (int) floor (oy / TILE_HEIGHT); t <= (int) floor ((oy + height) / TILE_HEIGHT); t++)
-    gtk_snapshot_append_node (snapshot, ensure_tile (self, t));
+    gtk_snapshot_append_node (snapshot, hl_seqview_ensure_tile (self, t));
+  snapshot_overlay (self, snapshot, current, top, bottom);
   gtk_snapshot_scale (snapshot, zoom, zoom);
 
-  snapshot_overlay (self, snapshot, current, top, bottom);
   snapshot_band_title (self, snapshot, left, top, width / zoom);
   gtk_snapshot_restore (snapshot);
 
   /* the headers stay at the top */
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-ox, 0));
-  gtk_snapshot_append_node (snapshot, ensure_header (self, oy > 1));
+  gtk_snapshot_append_node (snapshot, hl_seqview_ensure_header (self, oy > 1));
   gtk_snapshot_restore (snapshot);
   gtk_snapshot_pop (snapshot);
 }
@@ -744,7 +533,9 @@ hl_sequence_view_finalize (GObject *object)
   g_clear_object (&self->layout);
   g_clear_object (&self->painter);
   g_clear_pointer (&self->tiles, g_hash_table_unref);
-  g_clear_pointer (&self->header, tile_free);
+  g_clear_pointer (&self->header, hl_seqview_tile_free);
+  g_clear_pointer (&self->current_row, hl_seqview_tile_free);
+  g_clear_pointer (&self->hover_row, hl_seqview_tile_free);
   G_OBJECT_CLASS (hl_sequence_view_parent_class)->finalize (object);
 }
 
@@ -811,7 +602,7 @@ hl_sequence_view_init (HlSequenceView *self)
   self->hover = -1;
   self->tiles_current = -1;
   self->layout_width = -1;
-  self->tiles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) tile_free);
+  self->tiles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) hl_seqview_tile_free);
   self->painter = hl_sequence_painter_new (context);
   g_object_unref (context);
   self->layout = hl_sequence_layout_new (hl_sequence_painter_measure, g_object_ref (self->painter),

@@ -275,7 +275,7 @@ draw_diagram (HlVideoScene *self, cairo_t *cr, guint step, double progress, doub
   cairo_save (cr);
   cairo_translate (cr, 0, -scroll);
   cairo_scale (cr, self->zoom, self->zoom);
-  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, top, bottom);
+  hl_sequence_painter_draw_backdrop (self->painter, cr, self->layout, top, bottom, FALSE);
   if (current >= 0)
     hl_sequence_painter_draw_highlight (self->painter, cr, self->layout, current, TRUE);
   hl_sequence_painter_draw_steps (self->painter, cr, self->layout, top, bottom, current, FALSE);
