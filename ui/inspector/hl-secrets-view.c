@@ -7,6 +7,7 @@
 
 #include "hl-secrets-view-private.h"
 #include "hl-secrets-view.h"
+#include "hl-bin-layout.h"
 #include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 #include "hl-value-row.h"
@@ -400,6 +401,7 @@ hl_secrets_view_class_init (HlSecretsViewClass *klass)
     g_signal_new ("show-transcript", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
 
+  g_type_ensure (HL_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/hl-secrets-view.ui");
   gtk_widget_class_set_css_name (widget_class, "hlsecretsview");
