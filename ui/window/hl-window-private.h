@@ -72,6 +72,10 @@ struct _HlWindow
   gboolean              show_records;
   double                speed;
   gboolean              details_before_fullscreen;
+  HlEvent              *shown_event;   /* what the story and the panels show (update_story ()) */
+  guint                 shown_step;
+  guint                 shown_n_steps;
+  gboolean              shown_valid;
 
   /* borrowed */
   HlListenDialog       *listen_dialog; /* one at a time (weak pointer) */

@@ -72,14 +72,26 @@ hl_win_update_actions (HlWindow *self)
                                  (self->scenario_id != NULL || self->has_config));
 }
 
+/* The playhead's notifications come in bursts (a new trace: its steps, then the start step;
+ * hl_window_set_trace () once more after them): each panel is filled once for what it shows.
+ * Filling the details and the inspector for the same step again cost a tenth of a new
+ * window's construction. */
 static void
 update_story (HlWindow *self)
 {
   HlEvent *event = hl_sequence_view_get_current_event (self->sequence_view);
   guint step = hl_sequence_view_get_step (self->sequence_view);
+  guint n_steps = hl_sequence_view_get_n_steps (self->sequence_view);
 
-  hl_story_panel_set_step (self->story, step, hl_sequence_view_get_n_steps (self->sequence_view),
-                           event, self->trace ? hl_trace_get_description (self->trace) : NULL);
+  if (self->shown_valid && event == self->shown_event && step == self->shown_step &&
+      n_steps == self->shown_n_steps)
+    return;
+  self->shown_valid = TRUE;
+  g_set_object (&self->shown_event, event);
+  self->shown_step = step;
+  self->shown_n_steps = n_steps;
+  hl_story_panel_set_step (self->story, step, n_steps, event,
+                           self->trace ? hl_trace_get_description (self->trace) : NULL);
   hl_details_pane_set_event (self->details, self->trace, event, step);
   hl_inspector_set_event (self->inspector, event);
 }
@@ -228,6 +240,7 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
   self->rerun = FALSE;
 
   g_set_object (&self->trace, trace);
+  self->shown_valid = FALSE;
   gtk_revealer_set_reveal_child (self->check_banner, FALSE);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (trace));
   hl_inspector_set_trace (self->inspector, trace, G_LIST_MODEL (self->filtered));
@@ -589,6 +602,7 @@ hl_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_WINDOW);
   g_clear_object (&self->filtered);
   g_clear_object (&self->trace);
+  g_clear_object (&self->shown_event);
   G_OBJECT_CLASS (hl_window_parent_class)->dispose (object);
 }
 
