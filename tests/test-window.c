@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 
 #include "hl-details-pane.h"
+#include "hl-engine.h"
+#include "hl-inspector.h"
 #include "hl-scenario.h"
 #include "hl-scenario-chooser.h"
 #include "hl-screenshot.h"
@@ -429,6 +431,58 @@ mean_luminance (const guint32 *p, gsize n)
   return sum / n;
 }
 
+/* The first frame is the window's settled layout: the side pane already has about a third of
+ * the width (hl-bin-layout.c places the dividers in the first layout), and no later frame
+ * moves it. */
+static gboolean first_painted;
+
+static void
+first_paint_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  first_painted = TRUE;
+}
+
+static void
+test_first_frame_layout (void)
+{
+  HlWindow *window = hl_window_new (app);
+  GtkWidget *inspector = GTK_WIDGET (hl_window_get_inspector (window));
+  GtkWidget *details = GTK_WIDGET (hl_window_get_details_pane (window));
+  g_autoptr(HlTrace) trace = hl_engine_run_scenario ("tls12-rsa", NULL, NULL);
+  GdkFrameClock *clock;
+  gulong id;
+  int width, height, details_height;
+
+  g_assert_nonnull (trace);
+  hl_window_set_autoplay (window, FALSE);
+  hl_window_set_start_step (window, 6);
+  hl_window_set_trace (window, trace);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
+  gtk_widget_realize (GTK_WIDGET (window));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  first_painted = FALSE;
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (first_paint_cb), NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  hl_test_wait_flag (&first_painted, 10000);
+  g_signal_handler_disconnect (clock, id);
+
+  width = gtk_widget_get_width (inspector);
+  height = gtk_widget_get_height (inspector);
+  details_height = gtk_widget_get_height (details);
+  g_assert_cmpint (width, >=, 1920 * 31 / 100 - 4);
+  g_assert_cmpint (width, <=, 1920 * 31 / 100);
+  /* the inspector two thirds of the side's height */
+  g_assert_cmpint (details_height, >, 0);
+  g_assert_cmpint (height, >, details_height);
+  g_assert_cmpstr (hl_inspector_get_tab (HL_INSPECTOR (inspector)), ==, "secrets");
+
+  hl_test_wait_frames (GTK_WIDGET (window), 5);
+  g_assert_cmpint (gtk_widget_get_width (inspector), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (inspector), ==, height);
+  g_assert_cmpint (gtk_widget_get_height (details), ==, details_height);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The window renders itself to PNG with GTK's renderer: tls12-rsa and tls13, light and dark;
  * each picture is not blank, and the scenarios and styles differ. */
 static void
@@ -743,6 +797,7 @@ main (int argc, char *argv[])
     { "/ui/window/records", test_records },
     { "/ui/window/custom", test_custom },
     { "/ui/window/zoom-and-speed", test_zoom_and_speed },
+    { "/ui/window/first-frame-layout", test_first_frame_layout },
     { "/ui/window/screenshot", test_screenshot },
     { "/ui/window/dark-style", test_dark_style },
     { "/ui/window/rsa-refused", test_rsa_refused },

@@ -418,28 +418,38 @@ append_picture (HlSecretsView *self, guint handshake)
   gtk_box_append (self->sections, picture);
 }
 
+/* Cards are built in the order of the entries, each section's heading and list before its
+ * first card, so building stops and resumes anywhere: the first frame builds only the cards it
+ * shows (hl-secrets-view.c). */
 void
 hl_secview_rebuild (HlSecretsView *self)
 {
-  GtkWidget *list = NULL;
-  int section = -1;
-  int handshake = -1;
   g_autofree char *summary = NULL;
 
   clear_sections (self);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  self->n_built = 0;
+  self->list = NULL;
+  self->section = -1;
+  self->handshake = -1;
   if (self->trace == NULL)
     return;
   self->entries = hl_secview_collect_entries (self->trace);
   summary = dup_summary (self);
   gtk_label_set_text (self->summary_label, summary);
+}
 
-  for (guint i = 0; i < self->entries->len; i++)
+/* Builds the cards of the entries up to @n (all of them with G_MAXUINT). */
+void
+hl_secview_build_cards (HlSecretsView *self, guint n)
+{
+  n = self->entries ? MIN (n, self->entries->len) : 0;
+  for (; self->n_built < n; self->n_built++)
     {
-      const Entry *e = g_ptr_array_index (self->entries, i);
+      const Entry *e = g_ptr_array_index (self->entries, self->n_built);
       GtkWidget *card;
 
-      if ((int) e->handshake != handshake && hl_trace_get_n_handshakes (self->trace) > 1)
+      if ((int) e->handshake != self->handshake && hl_trace_get_n_handshakes (self->trace) > 1)
         {
           g_autofree char *text = NULL;
 
@@ -451,23 +461,23 @@ hl_secview_rebuild (HlSecretsView *self)
             text = g_strdup_printf (_("Connection %u"), e->handshake + 1);
 
           gtk_box_append (self->sections, label_new (text, "title-4"));
-          section = -1;
+          self->section = -1;
         }
-      if ((int) e->handshake != handshake)
+      if ((int) e->handshake != self->handshake)
         append_picture (self, e->handshake);
-      handshake = (int) e->handshake;
-      if (e->rank / 10 != section && !(e->rank / 10 == 3 && section == 2))
+      self->handshake = (int) e->handshake;
+      if (e->rank / 10 != self->section && !(e->rank / 10 == 3 && self->section == 2))
         {
-          section = e->rank / 10;
+          self->section = e->rank / 10;
           gtk_box_append (self->sections, label_new (hl_secview_section_title (e->rank),
                                                      "inspector-heading"));
-          list = gtk_list_box_new ();
-          gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-          gtk_widget_add_css_class (list, "boxed-list");
-          gtk_box_append (self->sections, list);
+          self->list = gtk_list_box_new ();
+          gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
+          gtk_widget_add_css_class (self->list, "boxed-list");
+          gtk_box_append (self->sections, self->list);
         }
       card = card_new (self, e);
-      gtk_list_box_append (GTK_LIST_BOX (list), card);
+      gtk_list_box_append (GTK_LIST_BOX (self->list), card);
       g_hash_table_insert (self->cards, hl_secview_entry_key (e->name, e->handshake), card);
     }
 }

@@ -30,13 +30,20 @@ struct _HlSecretsView
   /* owned */
   HlTrace           *trace;
   GPtrArray         *entries;      /* of Entry */
-  GHashTable        *cards;        /* "handshake:name" → GtkWidget (borrowed) */
+  GHashTable        *cards;        /* "handshake:name" → GtkWidget (borrowed), those built */
+  guint              n_built;      /* the entries that have their card, from the first */
+  guint              rest_id;      /* builds the cards left once a frame is drawn */
   char              *pending;      /* card key to scroll to once allocated */
-  GdkFrameClock     *scroll_clock;  /* while scrolling to a card */
-  gulong             scroll_id;
+  GdkFrameClock     *layout_clock;  /* while scrolling to a card or cards are left to build */
+  gulong             layout_id;
   guint              scroll_frames;
   guint              scroll_stable;
   double             scroll_value;  /* where the last frame scrolled to */
+
+  /* borrowed: where building the cards stopped */
+  GtkWidget         *list;         /* the list of the last card's section */
+  int                section;
+  int                handshake;
 };
 
 enum
@@ -71,5 +78,6 @@ HlCheck hl_secview_entry_check (const Entry *e);
 
 /* hl-secrets-view-cards.c */
 void hl_secview_rebuild (HlSecretsView *self);
+void hl_secview_build_cards (HlSecretsView *self, guint n);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "hl-secrets-view-private.h"
 #include "hl-secrets-view.h"
+#include "hl-bin-layout.h"
 #include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 #include "hl-value-row.h"
@@ -19,55 +20,121 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (HlSecretsView, hl_secrets_view, ADW_TYPE_BIN)
 
-/* Following the selected step */
+/* After each layout
+ *
+ * While the view is shown and has something to do, it watches the frame clock's layout phase.
+ * Anything it changes there (a card built, the adjustment set) asks the frame clock for one
+ * more layout in the same frame, so the frame is drawn with it.
+ *
+ * Cards: the first frame builds those it shows, the rest come after it. A card is some thirty
+ * widgets and a dozen labels; a trace has a dozen or more cards and the view shows three or
+ * four. The step's own card and those above it (they place it) are built when it is focused;
+ * after a layout, the cards under it, until they reach the bottom of the view (measured at
+ * their width); the rest once the frame is drawn. Whoever asks for cards gets them all.
+ *
+ * Scrolling: to the pending card, until its place settles (cards above it may still be
+ * rewrapping to a new width) or someone scrolls. */
+
+static gboolean
+cards_left (HlSecretsView *self)
+{
+  return self->entries != NULL && self->n_built < self->entries->len;
+}
+
+static void
+unwatch_layout (HlSecretsView *self)
+{
+  if (self->layout_clock)
+    g_signal_handler_disconnect (self->layout_clock, self->layout_id);
+  self->layout_id = 0;
+  g_clear_object (&self->layout_clock);
+}
 
 static void
 stop_scrolling (HlSecretsView *self)
 {
-  if (self->scroll_clock)
-    g_signal_handler_disconnect (self->scroll_clock, self->scroll_id);
-  self->scroll_id = 0;
-  g_clear_object (&self->scroll_clock);
   g_clear_pointer (&self->pending, g_free);
 }
 
-/* Scrolls to the pending card right after each layout, until its place settles (cards above it
- * may still be rewrapping to a new width) or someone scrolls. Setting the adjustment there asks
- * the frame clock for one more layout in the same frame, so the card is in place when drawn. */
 static void
-layout_cb (GdkFrameClock *clock, HlSecretsView *self)
+build_all (HlSecretsView *self)
+{
+  hl_secview_build_cards (self, G_MAXUINT);
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+}
+
+static gboolean
+build_rest_cb (gpointer user_data)
+{
+  HlSecretsView *self = user_data;
+
+  self->rest_id = 0;
+  build_all (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Where @widget is in the content, or FALSE. */
+static gboolean
+content_y (HlSecretsView *self, GtkWidget *widget, double *y)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  graphene_point_t point;
+
+  if (!gtk_widget_compute_point (widget, GTK_WIDGET (self->content),
+                                 &GRAPHENE_POINT_INIT (0, 0), &point))
+    return FALSE;
+  *y = point.y;
+  return TRUE;
+#else
+  double x;
+
+  return gtk_widget_translate_coordinates (widget, GTK_WIDGET (self->content), 0, 0, &x, y);
+#endif
+}
+
+static void
+fill (HlSecretsView *self)
+{
+  GtkWidget *sections = GTK_WIDGET (self->sections);
+  GtkWidget *card = self->pending ? g_hash_table_lookup (self->cards, self->pending) : NULL;
+  int width = gtk_widget_get_width (sections);
+  double top = gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
+  double y, sections_y;
+  int height = 0;
+
+  if (width <= 0 || !content_y (self, sections, &sections_y))
+    return;
+  /* where the view will show from: the pending card near its top (scroll ()) */
+  if (card && gtk_widget_get_height (card) > 0 && content_y (self, card, &y))
+    top = MAX (y - 12, 0);
+  gtk_widget_measure (sections, GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL, NULL);
+  while (cards_left (self) && sections_y + height < top + gtk_widget_get_height (GTK_WIDGET (self)))
+    {
+      hl_secview_build_cards (self, self->n_built + 1);
+      gtk_widget_measure (sections, GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL, NULL);
+    }
+  /* this runs inside a frame: the idle comes once it is drawn */
+  if (cards_left (self) && self->rest_id == 0)
+    self->rest_id = g_idle_add (build_rest_cb, self);
+}
+
+static void
+scroll (HlSecretsView *self)
 {
   GtkWidget *card = self->pending ? g_hash_table_lookup (self->cards, self->pending) : NULL;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
-  graphene_point_t point = GRAPHENE_POINT_INIT (0, 0);
-  gboolean placed;
-  double target;
+  double y, target;
 
   if (card != NULL && gtk_widget_get_mapped (card) && gtk_widget_get_height (card) <= 0)
     return;
   if (card == NULL || !gtk_widget_get_mapped (card) || self->scroll_frames++ > 30 ||
-      (self->scroll_frames > 1 && gtk_adjustment_get_value (adj) != self->scroll_value))
+      (self->scroll_frames > 1 && gtk_adjustment_get_value (adj) != self->scroll_value) ||
+      !content_y (self, card, &y))
     {
       stop_scrolling (self);
       return;
     }
-#if GTK_CHECK_VERSION (4, 10, 0)
-  placed = gtk_widget_compute_point (card, GTK_WIDGET (self->content),
-                                     &GRAPHENE_POINT_INIT (0, 0), &point);
-#else
-  {
-    double x, y;
-
-    placed = gtk_widget_translate_coordinates (card, GTK_WIDGET (self->content), 0, 0, &x, &y);
-    point.y = (float) y;
-  }
-#endif
-  if (!placed)
-    {
-      stop_scrolling (self);
-      return;
-    }
-  target = MAX (point.y - 12, 0);
+  target = MAX (y - 12, 0);
   if (target != gtk_adjustment_get_value (adj))
     {
       self->scroll_stable = 0;
@@ -82,20 +149,40 @@ layout_cb (GdkFrameClock *clock, HlSecretsView *self)
 }
 
 static void
-schedule_scroll (HlSecretsView *self)
+layout_cb (GdkFrameClock *clock, HlSecretsView *self)
+{
+  if (cards_left (self))
+    fill (self);
+  if (self->pending)
+    scroll (self);
+  if (!cards_left (self) && self->pending == NULL)
+    unwatch_layout (self);
+}
+
+static void
+watch_layout (HlSecretsView *self)
 {
   GdkFrameClock *clock;
 
-  self->scroll_frames = 0;
-  self->scroll_stable = 0;
-  if (self->scroll_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (self->layout_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      (!cards_left (self) && self->pending == NULL))
     return;
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   if (clock == NULL)
     return;
-  self->scroll_clock = g_object_ref (clock);
-  self->scroll_id = g_signal_connect_after (clock, "layout", G_CALLBACK (layout_cb), self);
+  self->layout_clock = g_object_ref (clock);
+  self->layout_id = g_signal_connect_after (clock, "layout", G_CALLBACK (layout_cb), self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+static void
+schedule_scroll (HlSecretsView *self)
+{
+  self->scroll_frames = 0;
+  self->scroll_stable = 0;
+  watch_layout (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 void
@@ -197,18 +284,15 @@ set_focused (HlSecretsView *self, GtkWidget *focused)
 static void
 map_cb (HlSecretsView *self)
 {
-  if (self->pending)
-    schedule_scroll (self);
+  watch_layout (self);
 }
 
 static void
 unmap_cb (HlSecretsView *self)
 {
   /* keep the wish, not the frame clock: scroll when shown again */
-  if (self->scroll_clock)
-    g_signal_handler_disconnect (self->scroll_clock, self->scroll_id);
-  self->scroll_id = 0;
-  g_clear_object (&self->scroll_clock);
+  unwatch_layout (self);
+  g_clear_handle_id (&self->rest_id, g_source_remove);
 }
 
 /* Public API */
@@ -221,7 +305,9 @@ hl_secrets_view_set_trace (HlSecretsView *self, HlTrace *trace)
 
   g_set_object (&self->trace, trace);
   g_clear_pointer (&self->pending, g_free);
+  g_clear_handle_id (&self->rest_id, g_source_remove);
   hl_secview_rebuild (self);
+  watch_layout (self);
 }
 
 void
@@ -245,10 +331,15 @@ hl_secrets_view_focus (HlSecretsView *self, const char *name, guint handshake)
 {
   g_autofree char *key = NULL;
   GtkWidget *card;
+  Entry *entry;
+  guint index = 0;
 
   g_return_val_if_fail (HL_IS_SECRETS_VIEW (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
+  entry = self->entries ? hl_secview_find_entry (self->entries, name, handshake) : NULL;
+  if (entry && g_ptr_array_find (self->entries, entry, &index))
+    hl_secview_build_cards (self, index + 1);
   key = hl_secview_entry_key (name, handshake);
   card = g_hash_table_lookup (self->cards, key);
   if (card == NULL)
@@ -267,6 +358,7 @@ hl_secrets_view_get_card (HlSecretsView *self, const char *name, guint handshake
 
   g_return_val_if_fail (HL_IS_SECRETS_VIEW (self), NULL);
 
+  build_all (self);
   key = hl_secview_entry_key (name, handshake);
   return g_hash_table_lookup (self->cards, key);
 }
@@ -308,6 +400,7 @@ hl_secrets_view_count (HlSecretsView *self, HlCheck check)
 
   g_return_val_if_fail (HL_IS_SECRETS_VIEW (self), 0);
 
+  build_all (self);
   g_hash_table_iter_init (&iter, self->cards);
   while (g_hash_table_iter_next (&iter, NULL, &card))
     {
@@ -364,7 +457,8 @@ hl_secrets_view_dispose (GObject *object)
 {
   HlSecretsView *self = HL_SECRETS_VIEW (object);
 
-  stop_scrolling (self);
+  unwatch_layout (self);
+  g_clear_handle_id (&self->rest_id, g_source_remove);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_SECRETS_VIEW);
   g_clear_pointer (&self->cards, g_hash_table_unref);
@@ -400,6 +494,7 @@ hl_secrets_view_class_init (HlSecretsViewClass *klass)
     g_signal_new ("show-transcript", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
 
+  g_type_ensure (HL_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/hl-secrets-view.ui");
   gtk_widget_class_set_css_name (widget_class, "hlsecretsview");

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-details-pane.h"
+#include "hl-bin-layout.h"
 #include "hl-wrap-label.h"
 
 /* The selected step in full: its caption, the facts the diagram abbreviates, the technical
@@ -267,6 +268,7 @@ hl_details_pane_class_init (HlDetailsPaneClass *klass)
 
   object_class->dispose = hl_details_pane_dispose;
 
+  g_type_ensure (HL_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-details-pane.ui");
   gtk_widget_class_set_css_name (widget_class, "hldetailspane");
   gtk_widget_class_bind_template_child (widget_class, HlDetailsPane, stack);

@@ -9,6 +9,7 @@
 #include "hl-listen-dialog.h"
 #include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
+#include "hl-bin-layout.h"
 #include "hl-sequence-view.h"
 #include "hl-story-panel.h"
 #include "hl-window.h"
@@ -36,12 +37,13 @@ struct _HlWindow
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
   GtkWidget            *ecdhe_button;
-  GtkPaned             *paned;
+  HlBinLayout          *split;         /* places the side pane's divider */
   GtkScrolledWindow    *scroller;
   HlSequenceView       *sequence_view;
   HlStoryPanel         *story;
   HlDetailsPane        *details;
-  GtkPaned             *side_paned;
+  GtkWidget            *side_bin;      /* the side pane: details over the inspector */
+  HlBinLayout          *side_split;    /* places the divider between them */
   HlInspector          *inspector;
   GtkMenuButton        *menu_button;
   GMenuModel           *primary_menu;
@@ -70,6 +72,10 @@ struct _HlWindow
   gboolean              show_records;
   double                speed;
   gboolean              details_before_fullscreen;
+  HlEvent              *shown_event;   /* what the story and the panels show (update_story ()) */
+  guint                 shown_step;
+  guint                 shown_n_steps;
+  gboolean              shown_valid;
 
   /* borrowed */
   HlListenDialog       *listen_dialog; /* one at a time (weak pointer) */

@@ -15,6 +15,7 @@
 #include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
 #include "hl-shortcuts.h"
+#include "hl-bin-layout.h"
 #include "hl-style.h"
 #include "hl-trace-check.h"
 #include "hl-tooltip.h"
@@ -71,14 +72,26 @@ hl_win_update_actions (HlWindow *self)
                                  (self->scenario_id != NULL || self->has_config));
 }
 
+/* The playhead's notifications come in bursts (a new trace: its steps, then the start step;
+ * hl_window_set_trace () once more after them): each panel is filled once for what it shows.
+ * Filling the details and the inspector for the same step again cost a tenth of a new
+ * window's construction. */
 static void
 update_story (HlWindow *self)
 {
   HlEvent *event = hl_sequence_view_get_current_event (self->sequence_view);
   guint step = hl_sequence_view_get_step (self->sequence_view);
+  guint n_steps = hl_sequence_view_get_n_steps (self->sequence_view);
 
-  hl_story_panel_set_step (self->story, step, hl_sequence_view_get_n_steps (self->sequence_view),
-                           event, self->trace ? hl_trace_get_description (self->trace) : NULL);
+  if (self->shown_valid && event == self->shown_event && step == self->shown_step &&
+      n_steps == self->shown_n_steps)
+    return;
+  self->shown_valid = TRUE;
+  g_set_object (&self->shown_event, event);
+  self->shown_step = step;
+  self->shown_n_steps = n_steps;
+  hl_story_panel_set_step (self->story, step, n_steps, event,
+                           self->trace ? hl_trace_get_description (self->trace) : NULL);
   hl_details_pane_set_event (self->details, self->trace, event, step);
   hl_inspector_set_event (self->inspector, event);
 }
@@ -111,25 +124,20 @@ inspector_step_cb (HlWindow *self, guint position)
   story_seek_cb (self, position + 1);
 }
 
-/* Once the window has a size (at the start of a frame, never during a layout): the right-hand
- * side gets about a third of the width (440 pixels at least, so a large screen shows 16 bytes a
- * row in the inspector), and the inspector two thirds of that side's height. */
-static gboolean
-split_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+/* Where the dividers go, from the first size the panes are given (hl-bin-layout.c): the
+ * right-hand side gets about a third of the width (440 pixels at least, so a large screen shows
+ * 16 bytes a row in the inspector), and the inspector two thirds of that side's height. */
+static int
+place_side_cb (int width, int max_position, gpointer user_data)
 {
-  HlWindow *self = HL_WINDOW (widget);
-  int width = gtk_widget_get_width (GTK_WIDGET (self->paned));
-  int max = 0, side_max = 0;
+  return width - MAX (440, width * 31 / 100);
+}
 
-  g_object_get (self->paned, "max-position", &max, NULL);
-  g_object_get (self->side_paned, "max-position", &side_max, NULL);
-  if (width <= 0 || max <= 0 || side_max <= 0)
-    return G_SOURCE_CONTINUE;
-  gtk_paned_set_position (self->paned, MIN (max, width - MAX (440, width * 31 / 100)));
-  /* in 64 bits: a pane whose end child is not allocated yet reports G_MAXINT (UBSan caught the
-   * overflow in presentation mode) */
-  gtk_paned_set_position (self->side_paned, (int) ((gint64) side_max * 35 / 100));
-  return G_SOURCE_REMOVE;
+static int
+place_inspector_cb (int height, int max_position, gpointer user_data)
+{
+  /* in 64 bits: a large position times 35 must not overflow */
+  return (int) ((gint64) max_position * 35 / 100);
 }
 
 static void
@@ -232,6 +240,7 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
   self->rerun = FALSE;
 
   g_set_object (&self->trace, trace);
+  self->shown_valid = FALSE;
   gtk_revealer_set_reveal_child (self->check_banner, FALSE);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (trace));
   hl_inspector_set_trace (self->inspector, trace, G_LIST_MODEL (self->filtered));
@@ -434,7 +443,7 @@ hl_window_set_property (GObject      *object,
       if (g_value_get_boolean (value) != self->show_details)
         {
           self->show_details = g_value_get_boolean (value);
-          gtk_widget_set_visible (GTK_WIDGET (self->side_paned), self->show_details);
+          gtk_widget_set_visible (GTK_WIDGET (self->side_bin), self->show_details);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -593,6 +602,7 @@ hl_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_WINDOW);
   g_clear_object (&self->filtered);
   g_clear_object (&self->trace);
+  g_clear_object (&self->shown_event);
   G_OBJECT_CLASS (hl_window_parent_class)->dispose (object);
 }
 
@@ -638,6 +648,7 @@ hl_window_class_init (HlWindowClass *klass)
   g_type_ensure (HL_TYPE_STORY_PANEL);
   g_type_ensure (HL_TYPE_DETAILS_PANE);
   g_type_ensure (HL_TYPE_INSPECTOR);
+  g_type_ensure (HL_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-window.ui");
   gtk_widget_class_set_css_name (widget_class, "hlwindow");
@@ -650,12 +661,13 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, ecdhe_button);
   gtk_widget_class_bind_template_callback (widget_class, ecdhe_clicked_cb);
-  gtk_widget_class_bind_template_child (widget_class, HlWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, sequence_view);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, story);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, details);
-  gtk_widget_class_bind_template_child (widget_class, HlWindow, side_paned);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, split);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, side_bin);
+  gtk_widget_class_bind_template_child (widget_class, HlWindow, side_split);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, primary_menu);
@@ -710,7 +722,8 @@ hl_window_init (HlWindow *self)
   g_signal_connect_swapped (self->story, "seek", G_CALLBACK (story_seek_cb), self);
   g_signal_connect_swapped (self->inspector, "step-requested", G_CALLBACK (inspector_step_cb),
                             self);
-  gtk_widget_add_tick_callback (GTK_WIDGET (self), split_tick_cb, NULL, NULL);
+  hl_bin_layout_set_place_func (self->split, place_side_cb, NULL);
+  hl_bin_layout_set_place_func (self->side_split, place_inspector_cb, NULL);
   g_signal_connect_swapped (self, "notify::fullscreened",
                             G_CALLBACK (hl_win_fullscreen_changed_cb), self);
   g_signal_connect_swapped (self->presenter, "notify::active",
