@@ -9,6 +9,7 @@
 #include "hl-alert.h"
 #include "hl-certificate.h"
 #include "hl-certificate-view.h"
+#include "hl-side-text.h"
 #include "hl-tooltip.h"
 #include "hl-value-row.h"
 
@@ -179,14 +180,10 @@ show_verification (HlCertificateView *self)
 
   if (v->trusted)
     title = g_strdup_printf (_("The %s trusted the %s certificate"),
-                             v->verifier == HL_SIDE_CLIENT ? _("client")
-                             : v->verifier == HL_SIDE_ATTACKER ? _("attacker") : _("server"),
-                             whose);
+                             hl_side_text_word (v->verifier), whose);
   else
     title = g_strdup_printf (_("The %s rejected the %s certificate"),
-                             v->verifier == HL_SIDE_CLIENT ? _("client")
-                             : v->verifier == HL_SIDE_ATTACKER ? _("attacker") : _("server"),
-                             whose);
+                             hl_side_text_word (v->verifier), whose);
   gtk_image_set_from_icon_name (self->verdict_icon, v->trusted ? "emblem-ok-symbolic"
                                                                : "dialog-error-symbolic");
   gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), v->trusted ? "success" : "error");
@@ -543,10 +540,12 @@ show_chain (HlCertificateView *self)
   GPtrArray *chain;
   GBytes *anchor;
   gboolean attacked = self->trace && hl_trace_get_attacker (self->trace) != NULL;
-  const char *sender = self->client_chain ? _("client")
-                       : attacked && self->handshake == 0 ? _("attacker") : _("server");
-  const char *verifier = self->client_chain ? _("server")
-                         : attacked && self->handshake == 1 ? _("attacker") : _("client");
+  const char *sender = hl_side_text_word (self->client_chain ? HL_SIDE_CLIENT
+                                          : attacked && self->handshake == 0 ? HL_SIDE_ATTACKER
+                                          : HL_SIDE_SERVER);
+  const char *verifier = hl_side_text_word (self->client_chain ? HL_SIDE_SERVER
+                                            : attacked && self->handshake == 1 ? HL_SIDE_ATTACKER
+                                            : HL_SIDE_CLIENT);
   g_autofree char *heading = NULL;
 
   clear_list (self->chain_list);

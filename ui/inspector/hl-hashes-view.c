@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-hashes-view.h"
+#include "hl-side-text.h"
 #include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 #include "hl-transcript.h"
@@ -84,25 +85,12 @@ step_number (HlHashesView *self, HlEvent *event)
   return -1;
 }
 
-static const char *
-side_name (HlSide side)
-{
-  switch (side)
-    {
-    case HL_SIDE_CLIENT: return _("client");
-    case HL_SIDE_SERVER: return _("server");
-    case HL_SIDE_ATTACKER: return _("attacker");
-    default: return _("certificate authority");
-    }
-}
-
 static char *
 dup_target_label (HlHashesView *self, HlEvent *event)
 {
   int step = step_number (self, event);
   HlSide side = hl_event_get_side (event);
-  const char *who = side == HL_SIDE_CLIENT ? _("Client")
-                    : side == HL_SIDE_ATTACKER ? _("Attacker") : _("Server");
+  const char *who = hl_side_text_label (side);
   g_autofree char *what = g_strdup_printf ("%s %s", who, hl_event_get_name (event));
 
   if (hl_trace_get_n_handshakes (self->trace) > 1)
@@ -280,8 +268,8 @@ transcript_row_new (HlHashesView *self, guint n, HlEvent *event, gboolean messag
     }
   gtk_box_append (GTK_BOX (box), cell (number, "transcript-number", FALSE, 1));
   gtk_box_append (GTK_BOX (box), cell (name, NULL, TRUE, 0));
-  gtk_box_append (GTK_BOX (box), cell (side_name (hl_event_get_side (event)), "dim-label", FALSE,
-                                       0));
+  gtk_box_append (GTK_BOX (box), cell (hl_side_text_word (hl_event_get_side (event)), "dim-label",
+                                       FALSE, 0));
   gtk_box_append (GTK_BOX (box), cell (size, "numeric", FALSE, 1));
   gtk_widget_add_css_class (box, "transcript-row");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
@@ -380,7 +368,7 @@ add_verdict (HlHashesView *self, GtkWidget *list, HlEvent *verdict, HlSide recei
 
   if (verdict == NULL)
     return;
-  title = g_strdup_printf (_("The %s's check"), side_name (receiver));
+  title = g_strdup_printf (_("The %s's check"), hl_side_text_word (receiver));
   row = hl_value_row_new (title);
   hl_value_row_set_text (HL_VALUE_ROW (row), hl_event_get_caption (verdict));
   if (hl_event_get_check (verdict) != HL_CHECK_NONE)
@@ -418,13 +406,13 @@ show_finished_values (HlHashesView *self, HlEvent *finished)
   list = add_list (self);
   if (bytes && g_bytes_get_size (bytes) > 4)
     sent = g_bytes_new_from_bytes (bytes, 4, g_bytes_get_size (bytes) - 4);
-  sent_title = g_strdup_printf (_("Sent by the %s in its Finished"), side_name (sender));
+  sent_title = g_strdup_printf (_("Sent by the %s in its Finished"), hl_side_text_word (sender));
   row = hl_value_row_new (sent_title);
   hl_value_row_set_bytes (HL_VALUE_ROW (row), sent);
   gtk_list_box_append (GTK_LIST_BOX (list), row);
 
   computed_title = g_strdup_printf (_("Computed as the %s does, by Handshake Lens"),
-                                    side_name (receiver));
+                                    hl_side_text_word (receiver));
   row = secret_row (computed_title, computed, FALSE);
   self->check = HL_CHECK_NONE;
   if (computed && computed->value && sent)
@@ -466,7 +454,7 @@ show_certificate_verify_values (HlHashesView *self, HlEvent *message)
                                                         hl_field_get_offset (data),
                                                         hl_field_get_length (data));
       g_autofree char *title = g_strdup_printf (_("Signature made with the %s's private key"),
-                                                side_name (sender));
+                                                hl_side_text_word (sender));
 
       row = hl_value_row_new (title);
       hl_value_row_set_bytes (HL_VALUE_ROW (row), bytes);
@@ -491,7 +479,7 @@ static void
 show_verdict (HlHashesView *self, HlEvent *message, gboolean finished)
 {
   GtkWidget *label = GTK_WIDGET (self->verdict_label);
-  const char *receiver = side_name (hl_event_get_peer (message));
+  const char *receiver = hl_side_text_word (hl_event_get_peer (message));
   g_autofree char *text = NULL;
 
   gtk_widget_remove_css_class (label, "ok");
@@ -545,7 +533,7 @@ show (HlHashesView *self, int index)
   if (finished)
     {
       title = g_strdup_printf (_("The %s's Finished: a keyed hash of the whole conversation"),
-                               side_name (hl_event_get_side (message)));
+                               hl_side_text_word (hl_event_get_side (message)));
       gtk_label_set_text (self->intro_label,
                           _("Both sides hash every handshake message so far, in order, and key "
                             "the hash with secrets only they know. The sender puts its result in "
@@ -555,7 +543,7 @@ show (HlHashesView *self, int index)
   else
     {
       title = g_strdup_printf (_("The %s's CertificateVerify: a signature over the "
-                                 "conversation"), side_name (hl_event_get_side (message)));
+                                 "conversation"), hl_side_text_word (hl_event_get_side (message)));
       gtk_label_set_text (self->intro_label,
                           _("The sender signs the hash of the handshake so far with the private "
                             "key of its certificate: proof that it owns that certificate."));

@@ -8,6 +8,7 @@
 #include "hl-hex-layout.h"
 #include "hl-inspector.h"
 #include "hl-inspector-private.h"
+#include "hl-side-text.h"
 #include "hl-tab-bin.h"
 #include "hl-tooltip.h"
 #include "hl-trace-decode.h"
@@ -90,20 +91,6 @@ find_wire_event (HlInspector *self, HlEvent *event)
          ? hl_trace_get_event (self->trace, (guint) record) : NULL;
 }
 
-/* A participant in running text: "client", "server", "attacker". */
-static const char *
-participant (HlSide side)
-{
-  switch (side)
-    {
-    case HL_SIDE_CLIENT: return _("client");
-    case HL_SIDE_ATTACKER: return _("attacker");
-    case HL_SIDE_CA: return _("certificate authority");
-    case HL_SIDE_SERVER:
-    default: return _("server");
-    }
-}
-
 /* TLS 1.2 teaches one set of session keys, TLS 1.3 handshake and application traffic keys */
 static const char *
 epoch_words (HlInspector *self, HlEvent *record)
@@ -138,7 +125,7 @@ update_form_bar (HlInspector *self)
                                           "equal to what our GnuTLS read from the peer.")
                                       : _("Decrypted by Handshake Lens with %s of the %s ✓ — "
                                           "equal to what GnuTLS sent."), epoch_words (self, wire),
-                            participant (hl_event_get_side (wire)));
+                            hl_side_text_word (hl_event_get_side (wire)));
   else if (hl_event_get_check (wire) == HL_CHECK_FAILED)
     text = g_strdup_printf (from_peer ? _("Decrypted with %s ✗ — it does not match what our "
                                           "GnuTLS read from the peer.")
@@ -208,7 +195,7 @@ load_form (HlInspector *self)
       if (action)
         description = g_strdup_printf (_("The %s does this on its own: no bytes go on the "
                                          "wire."),
-                                       participant (hl_event_get_side (event)));
+                                       hl_side_text_word (hl_event_get_side (event)));
       show_no_bytes (self, action ? _("A Local Step") : _("Nothing on the Wire"),
                      description ? description : hl_event_get_caption (event));
     }

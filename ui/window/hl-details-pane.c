@@ -6,6 +6,7 @@
 
 #include "hl-details-pane.h"
 #include "hl-bin-layout.h"
+#include "hl-side-text.h"
 #include "hl-wrap-label.h"
 
 /* The selected step in full: its caption, the facts the diagram abbreviates, the technical
@@ -88,13 +89,13 @@ dup_who (HlEvent *event)
   if (hl_event_get_kind (event) == HL_EVENT_ACTION)
     {
       if (peer == HL_SIDE_CA)
-        return g_strdup_printf (_("%s, against the %s it trusts"), hl_side_to_label (side),
-                                hl_side_to_label (peer));
-      return g_strdup (hl_side_to_label (side));
+        return g_strdup_printf (_("%s, against the %s it trusts"), hl_side_text_label (side),
+                                hl_side_text_label (peer));
+      return g_strdup (hl_side_text_label (side));
     }
   if (peer == HL_SIDE_BOTH || peer == HL_SIDE_NONE)
-    return g_strdup (hl_side_to_label (side));
-  return g_strdup_printf ("%s → %s", hl_side_to_label (side), hl_side_to_label (peer));
+    return g_strdup (hl_side_text_label (side));
+  return g_strdup_printf ("%s → %s", hl_side_text_label (side), hl_side_text_label (peer));
 }
 
 /* TLS 1.2 teaches one set of session keys, TLS 1.3 handshake and application traffic keys */
@@ -200,7 +201,7 @@ hl_details_pane_set_event (HlDetailsPane *self,
       gboolean same = read != NULL && sent != NULL && g_bytes_equal (read, sent);
       g_autofree char *text = g_strdup_printf (same ? _("What the %s sent (event %d), unchanged")
                                                     : _("What the %s sent (event %d), changed"),
-                                               hl_side_to_string (hl_event_get_side (from)),
+                                               hl_side_text_word (hl_event_get_side (from)),
                                                hl_event_get_forwarded (event));
 
       add_fact (self, _("Relays"), text);
@@ -211,7 +212,7 @@ hl_details_pane_set_event (HlDetailsPane *self,
       {
         g_autofree char *text = g_strdup_printf (_("Passed on by the attacker to the %s "
                                                    "(event %u)"),
-                                                 hl_side_to_string (hl_event_get_peer (
+                                                 hl_side_text_word (hl_event_get_peer (
                                                    hl_trace_get_event (trace, i))), i);
 
         add_fact (self, _("Relayed"), text);
