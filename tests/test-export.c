@@ -1172,6 +1172,16 @@ test_files_in_place (void)
   g_assert_cmpint (g_stat (target, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
+  /* a link to nothing: its target is made, private for the key log */
+  g_unlink (target);
+  g_assert_true (hl_trace_export (trace, HL_EXPORT_KEYLOG, link_file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_true (S_ISREG (st.st_mode));
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
   g_assert_false (hl_trace_export (trace, HL_EXPORT_MARKDOWN, dir_file, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
   g_assert_nonnull (strstr (error->message, tmp_dir));

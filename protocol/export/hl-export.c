@@ -23,12 +23,12 @@
 
 /* Files */
 
-/* Writes into @path as it is, as a shell's `>` does. */
+/* Writes into @path as it is, as a shell's `>` does (a link to nothing makes its target). */
 static gboolean
 write_in_place (const char *path, const void *data, gsize len, gboolean private,
                 GError **error)
 {
-  int fd = g_open (path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+  int fd = g_open (path, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, private ? 0600 : 0666);
   const guint8 *p = data;
   struct stat st;
   int saved;
