@@ -20,7 +20,7 @@ listed=$(grep -v '^#' po/POTFILES.in | sed '/^$/d')
 for f in $listed; do
   [ -f "$f" ] || fail "po/POTFILES.in lists $f, which does not exist"
 done
-for f in $(grep -rlE '(^|[^A-Za-z0-9_])N?C?_\("|translatable="yes"' app ui resources \
+for f in $(grep -rlE '(^|[^A-Za-z0-9_])N?C?_\("|translatable="yes"' app protocol ui resources \
              --include='*.c' --include='*.ui' --include='*.in' --include='*.xml' | sort); do
   echo "$listed" | grep -qx "$f" || fail "$f has translatable strings but is not in po/POTFILES.in"
 done

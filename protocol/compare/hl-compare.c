@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "hl-compare.h"
 #include "hl-engine.h"
@@ -421,7 +422,7 @@ round_trips_text (const HlCompareSummary *s)
       return g_strdup_printf ("%s, then %s resumed", first, second);
     }
   if (rt[0] < 0)
-    return g_strdup ("never (the handshake fails)");
+    return g_strdup (N_("never (the handshake fails)"));
   return g_strdup_printf ("%d", rt[0]);
 }
 
@@ -429,8 +430,8 @@ static char *
 eavesdropper_text (const HlCompareSummary *s)
 {
   if (!s->certificate_sent)
-    return g_strdup ("no certificate sent");
-  return g_strdup (s->certificate_clear ? "readable" : "encrypted");
+    return g_strdup (N_("no certificate sent"));
+  return g_strdup (s->certificate_clear ? N_("readable") : N_("encrypted"));
 }
 
 static char *
@@ -449,12 +450,12 @@ static char *version_text (const HlCompareSummary *s)
 
 static char *kx_text (const HlCompareSummary *s)
 {
-  return g_strdup (s->key_exchange && *s->key_exchange ? s->key_exchange : "none agreed");
+  return g_strdup (s->key_exchange && *s->key_exchange ? s->key_exchange : N_("none agreed"));
 }
 
 static char *suite_text (const HlCompareSummary *s)
 {
-  return g_strdup (s->cipher_suite && *s->cipher_suite ? s->cipher_suite : "none agreed");
+  return g_strdup (s->cipher_suite && *s->cipher_suite ? s->cipher_suite : N_("none agreed"));
 }
 
 static char *messages_text (const HlCompareSummary *s)
@@ -469,14 +470,14 @@ static char *wire_bytes_text (const HlCompareSummary *s)
 
 static char *clear_names_text (const HlCompareSummary *s)
 {
-  return g_strdup (s->clear_names && *s->clear_names ? s->clear_names : "nothing");
+  return g_strdup (s->clear_names && *s->clear_names ? s->clear_names : N_("nothing"));
 }
 
 static char *fs_text (const HlCompareSummary *s)
 {
   if (s->forward_secrecy < 0)
     return g_strdup ("—");
-  return g_strdup (s->forward_secrecy ? "yes" : "no");
+  return g_strdup (s->forward_secrecy ? N_("yes") : N_("no"));
 }
 
 static char *secrets_text (const HlCompareSummary *s)
@@ -486,7 +487,7 @@ static char *secrets_text (const HlCompareSummary *s)
 
 static char *resumed_text (const HlCompareSummary *s)
 {
-  return g_strdup (s->resumed ? "yes" : "no");
+  return g_strdup (s->resumed ? N_("yes") : N_("no"));
 }
 
 static char *outcome_text (const HlCompareSummary *s)
@@ -496,26 +497,28 @@ static char *outcome_text (const HlCompareSummary *s)
 
 static char *attacker_text (const HlCompareSummary *s)
 {
-  return g_strdup (s->attacker ? s->attacker : "none");
+  return g_strdup (s->attacker ? s->attacker : N_("none"));
 }
 
+/* The labels and the fixed words among the values are marked for translation (N_): the
+ * window shows them in the user's language (hl_compare_tr()), --print in English. */
 GPtrArray *
 hl_compare_summary_lines (const HlCompareSummary *left, const HlCompareSummary *right)
 {
   static const struct { const char *label; LineFunc func; } lines[] = {
-    { "Version", version_text },
-    { "Key exchange", kx_text },
-    { "Cipher suite", suite_text },
-    { "Round trips before the client may send data", round_trips_text },
-    { "Messages in the clear / encrypted", messages_text },
-    { "Bytes on the wire in the clear / encrypted", wire_bytes_text },
-    { "Server certificate, to an eavesdropper", eavesdropper_text },
-    { "An eavesdropper reads", clear_names_text },
-    { "Forward secrecy (ephemeral key exchange)", fs_text },
-    { "Secrets re-derived and checked", secrets_text },
-    { "Resumed", resumed_text },
-    { "Outcome", outcome_text },
-    { "Attacker in the middle", attacker_text },
+    { N_("Version"), version_text },
+    { N_("Key exchange"), kx_text },
+    { N_("Cipher suite"), suite_text },
+    { N_("Round trips before the client may send data"), round_trips_text },
+    { N_("Messages in the clear / encrypted"), messages_text },
+    { N_("Bytes on the wire in the clear / encrypted"), wire_bytes_text },
+    { N_("Server certificate, to an eavesdropper"), eavesdropper_text },
+    { N_("An eavesdropper reads"), clear_names_text },
+    { N_("Forward secrecy (ephemeral key exchange)"), fs_text },
+    { N_("Secrets re-derived and checked"), secrets_text },
+    { N_("Resumed"), resumed_text },
+    { N_("Outcome"), outcome_text },
+    { N_("Attacker in the middle"), attacker_text },
   };
   GPtrArray *out;
 

@@ -323,12 +323,12 @@ hl_compare_painter_draw_summary (HlComparePainter *self, cairo_t *cr, double y, 
   for (guint i = 0; i < lines->len; i++)
     {
       const HlCompareLine *line = lines->pdata[i];
-      g_autoptr(PangoLayout) label = text_layout (self, FONT_DETAIL, line->label, label_w - U (12),
-                                                  TRUE);
+      g_autoptr(PangoLayout) label = text_layout (self, FONT_DETAIL, hl_compare_tr (line->label),
+                                                  label_w - U (12), TRUE);
       g_autoptr(PangoLayout) l = text_layout (self, line->differs ? FONT_LABEL : FONT_ACTION,
-                                              line->left, value_w, TRUE);
+                                              hl_compare_tr (line->left), value_w, TRUE);
       g_autoptr(PangoLayout) r = text_layout (self, line->differs ? FONT_LABEL : FONT_ACTION,
-                                              line->right, value_w, TRUE);
+                                              hl_compare_tr (line->right), value_w, TRUE);
       double h = 0, hh;
 
       layout_size (label, NULL, &hh);

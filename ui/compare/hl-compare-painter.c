@@ -521,3 +521,10 @@ hl_compare_painter_get_row_extent (HlComparePainter *self,
   *y = row->y;
   *height = row->height;
 }
+
+const char *
+hl_compare_tr (const char *text)
+{
+  /* gettext ("") is the catalogue's header */
+  return text && *text ? _(text) : text;
+}

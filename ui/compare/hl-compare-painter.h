@@ -81,4 +81,9 @@ double            hl_compare_painter_draw_summary (HlComparePainter           *s
                                                    double                      y,
                                                    double                      width);
 
+/* A label or value of hl_compare_summary_lines() in the user's language: its labels and fixed
+ * words are marked for translation in the protocol library; anything else (a cipher suite, a
+ * figure) comes back as it is. */
+const char       *hl_compare_tr                   (const char                 *text);
+
 G_END_DECLS

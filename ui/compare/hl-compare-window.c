@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-compare.h"
+#include "hl-compare-painter.h"
 #include "hl-compare-window.h"
 #include "hl-trace-decode.h"
 
@@ -117,14 +118,15 @@ fill_summary (HlCompareWindow *self)
       const HlCompareLine *line = lines->pdata[strip_lines[i]];
       GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
       GtkWidget *grid = gtk_grid_new ();
-      const char *values[2] = { line->left, line->right };
+      const char *values[2] = { hl_compare_tr (line->left), hl_compare_tr (line->right) };
 
       gtk_widget_add_css_class (card, "card");
       gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
       gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
       g_object_set (grid, "margin-start", 10, "margin-end", 10, "margin-top", 8,
                     "margin-bottom", 8, NULL);
-      gtk_grid_attach (GTK_GRID (grid), label_new (line->label, "caption-heading", TRUE),
+      gtk_grid_attach (GTK_GRID (grid),
+                       label_new (hl_compare_tr (line->label), "caption-heading", TRUE),
                        0, 0, 2, 1);
       for (guint s = 0; s < 2; s++)
         {
@@ -152,10 +154,11 @@ fill_summary (HlCompareWindow *self)
   for (guint i = 0; i < lines->len; i++)
     {
       const HlCompareLine *line = lines->pdata[i];
-      GtkWidget *l = label_new (line->left, line->differs ? "accent" : NULL, TRUE);
-      GtkWidget *r = label_new (line->right, line->differs ? "accent" : NULL, TRUE);
+      GtkWidget *l = label_new (hl_compare_tr (line->left), line->differs ? "accent" : NULL, TRUE);
+      GtkWidget *r = label_new (hl_compare_tr (line->right), line->differs ? "accent" : NULL, TRUE);
 
-      gtk_grid_attach (self->summary_grid, label_new (line->label, "caption-heading", TRUE),
+      gtk_grid_attach (self->summary_grid,
+                       label_new (hl_compare_tr (line->label), "caption-heading", TRUE),
                        0, y++, 2, 1);
       gtk_widget_set_hexpand (l, TRUE);
       gtk_widget_set_hexpand (r, TRUE);
