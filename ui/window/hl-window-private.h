@@ -3,13 +3,13 @@
 
 #include <adwaita.h>
 
+#include "hl-bin-layout.h"
 #include "hl-details-pane.h"
 #include "hl-file-actions.h"
 #include "hl-inspector.h"
 #include "hl-listen-dialog.h"
 #include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
-#include "hl-bin-layout.h"
 #include "hl-sequence-view.h"
 #include "hl-story-panel.h"
 #include "hl-window.h"

@@ -15,7 +15,6 @@
 #include "hl-presenter.h"
 #include "hl-scenario-chooser.h"
 #include "hl-shortcuts.h"
-#include "hl-bin-layout.h"
 #include "hl-style.h"
 #include "hl-trace-check.h"
 #include "hl-tooltip.h"
