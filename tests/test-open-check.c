@@ -48,14 +48,16 @@ find_by_class (GtkWidget *widget, const char *css_class)
   return NULL;
 }
 
-/* The banner's text when it is shown, else NULL. */
+/* The banner's text when it is shown, else NULL (a window builds it the first time it needs
+ * it). */
 static const char *
 banner_text (HlWindow *window)
 {
   GtkWidget *box = find_by_class (GTK_WIDGET (window), "check-banner");
   GtkWidget *revealer;
 
-  g_assert_nonnull (box);
+  if (box == NULL)
+    return NULL;
   revealer = gtk_widget_get_parent (box);
   g_assert_true (GTK_IS_REVEALER (revealer));
   if (!gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)))
@@ -118,7 +120,8 @@ test_banner (void)
   gtk_window_present (GTK_WINDOW (window));
   hl_test_wait_for (is_mapped, window, 20000);
   hl_test_wait_for (is_idle, window, 60000);
-  g_assert_null (banner_text (window));
+  /* not even built until a file needs it */
+  g_assert_null (find_by_class (GTK_WIDGET (window), "check-banner"));
 
   hl_file_actions_open (hl_window_get_file_actions (window), tampered);
   hl_test_wait_for (is_idle, window, 60000);

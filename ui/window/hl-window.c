@@ -30,6 +30,7 @@
 static GParamSpec *properties[N_PROPS];
 
 static void hl_window_trace_host_init (HlTraceHostInterface *iface);
+static void build_check_banner (HlWindow *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (HlWindow, hl_window, ADW_TYPE_APPLICATION_WINDOW,
                                G_IMPLEMENT_INTERFACE (HL_TYPE_TRACE_HOST,
@@ -171,11 +172,40 @@ filter_event_cb (gpointer item, gpointer user_data)
 
 /* Running */
 
+static void
+ecdhe_clicked_cb (HlWindow *self)
+{
+  hl_window_run_scenario (self, "tls12-ecdhe-rsa");
+}
+
+/* The page that says why a run failed, built the first time one does: most windows never show
+ * it. */
+static void
+ensure_error_page (HlWindow *self)
+{
+  GtkWidget *button;
+
+  if (self->error_page)
+    return;
+  self->error_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  button = gtk_button_new_with_mnemonic (_("Run _ECDHE Key Exchange Instead"));
+  gtk_widget_set_visible (button, FALSE);
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (ecdhe_clicked_cb), self);
+  adw_status_page_set_child (self->error_page, button);
+  self->ecdhe_button = button;
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->error_page), "error");
+}
+
 void
 hl_win_show_error (HlWindow *self, const GError *error)
 {
   g_autofree char *text = g_markup_escape_text (error->message, -1);
   gboolean refused = g_error_matches (error, HL_ENGINE_ERROR, HL_ENGINE_ERROR_REFUSED);
+
+  ensure_error_page (self);
 
   if (refused)
     {
@@ -210,12 +240,6 @@ hl_win_show_error (HlWindow *self, const GError *error)
   hl_win_update_actions (self);
 }
 
-static void
-ecdhe_clicked_cb (HlWindow *self)
-{
-  hl_window_run_scenario (self, "tls12-ecdhe-rsa");
-}
-
 void
 hl_window_set_trace (HlWindow *self, HlTrace *trace)
 {
@@ -240,7 +264,8 @@ hl_window_set_trace (HlWindow *self, HlTrace *trace)
 
   g_set_object (&self->trace, trace);
   self->shown_valid = FALSE;
-  gtk_revealer_set_reveal_child (self->check_banner, FALSE);
+  if (self->check_banner)
+    gtk_revealer_set_reveal_child (self->check_banner, FALSE);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (trace));
   hl_inspector_set_trace (self->inspector, trace, G_LIST_MODEL (self->filtered));
   gtk_spinner_stop (self->spinner);
@@ -290,13 +315,17 @@ hl_window_set_checked_trace (HlWindow *self, HlTrace *trace, HlTraceCheck *check
                                         "This file's claims do not match its bytes: %u differences",
                                         n), n);
   list = hl_trace_check_dup_text (check);
+  if (self->check_banner == NULL)
+    build_check_banner (self);
   gtk_label_set_text (self->check_label, title);
   gtk_label_set_text (self->check_list, list);
   gtk_revealer_set_reveal_child (self->check_banner, TRUE);
 }
 
 /* The banner, built here rather than in the template: a revealer under the header bar with a
- * line of text and a button that lists the differences (libadwaita 1.2 has no AdwBanner). */
+ * line of text and a button that lists the differences (libadwaita 1.2 has no AdwBanner).
+ * Built the first time a file's claims do not match: a window that never needs it spares its
+ * twenty widgets. */
 static void
 build_check_banner (HlWindow *self)
 {
@@ -657,9 +686,6 @@ hl_window_class_init (HlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlWindow, chooser);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, spinner);
-  gtk_widget_class_bind_template_child (widget_class, HlWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, HlWindow, ecdhe_button);
-  gtk_widget_class_bind_template_callback (widget_class, ecdhe_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, scroller);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, sequence_view);
   gtk_widget_class_bind_template_child (widget_class, HlWindow, story);
@@ -698,7 +724,6 @@ hl_window_init (HlWindow *self)
                                    "values"),
                                  "details_button", _("Details Pane (F9)"),
                                  "fullscreen_button", _("Fullscreen (F11)"), NULL);
-  build_check_banner (self);
   self->files = hl_file_actions_new (HL_TRACE_HOST (self));
   self->presenter = hl_presenter_new (GTK_WINDOW (self), self->sequence_view,
                                       GTK_WIDGET (self->story));
