@@ -6,7 +6,8 @@
  * the decoder maps K to; the certificates tab explains the three certificate failures; the keys
  * tab shows the RSA premaster secret and all ✓, and ✗ for a trace whose master secret was
  * corrupted; the hashes tab shows the transcript of each Finished; search, the two forms of a
- * protected message, and the tabs the local steps open. Skips without a display. */
+ * protected message, and the tabs the local steps open; the Fields and Bytes tabs are made only
+ * when first shown, with what the steps before put in them. Skips without a display. */
 #include "config.h"
 
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "hl-scenario.h"
 #include "hl-sequence-view.h"
 #include "hl-record-internals.h"
+#include "hl-tab-bin.h"
 #include "hl-trace-decode.h"
 #include "hl-trace-io.h"
 #include "hl-transcript.h"
@@ -721,6 +723,119 @@ test_search (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_widget (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* What the tab @name holds: its HlTabBin's child, NULL until the tab is made. */
+static GtkWidget *
+tab_page (HlInspector *inspector, const char *name)
+{
+  GtkWidget *stack = find_widget (GTK_WIDGET (inspector), ADW_TYPE_VIEW_STACK);
+
+  g_assert_nonnull (stack);
+  return hl_tab_bin_get_child (HL_TAB_BIN (adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack),
+                                                                             name)));
+}
+
+static gboolean
+page_says (GtkWidget *page, const char *text)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+
+  collect_text (page, all);
+  return strstr (all->str, text) != NULL;
+}
+
+/* A window that opens on a local step (the Keys tab) builds neither the Fields tab nor the Bytes
+ * tab; each is made when first shown, with the step shown then and the field chosen in the
+ * other. */
+static void
+test_lazy_pages (void)
+{
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
+  HlEvent *derive = find_event (trace, HL_EVENT_ACTION, -1, HL_SIDE_CLIENT,
+                                "Derive the master secret");
+  HlEvent *cke = find_event (trace, HL_EVENT_MESSAGE, 16, HL_SIDE_CLIENT, NULL);
+  HlWindow *window = new_hidden_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  g_autoptr(HlField) fresh = hl_trace_decode_with_internals (trace, cke, NULL);
+  GtkWidget *fields_page, *bytes_page, *column_view;
+  HlFieldView *field_view;
+  HlHexView *hex_view;
+  HlField *chosen;
+
+  /* the first step the window shows is a local one */
+  select_event (window, derive);
+  gtk_window_present (GTK_WINDOW (window));
+  hl_test_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, HL_INSPECTOR_TAB_SECRETS);
+  g_assert_null (tab_page (inspector, HL_INSPECTOR_TAB_FIELDS));
+  g_assert_null (tab_page (inspector, HL_INSPECTOR_TAB_BYTES));
+  g_assert_null (find_widget (GTK_WIDGET (window), HL_TYPE_FIELD_VIEW));
+  g_assert_null (find_widget (GTK_WIDGET (window), HL_TYPE_HEX_VIEW));
+
+  /* Fields shown: made, and it says what the step is, with the way to its tab */
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_FIELDS);
+  fields_page = tab_page (inspector, HL_INSPECTOR_TAB_FIELDS);
+  g_assert_nonnull (fields_page);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (fields_page)), ==, "none");
+  g_assert_true (page_says (fields_page, "A Local Step"));
+  g_assert_true (page_says (fields_page, "Show Secrets & Keys"));
+  hl_test_wait_frames (GTK_WIDGET (window), 1);
+  g_assert_null (tab_page (inspector, HL_INSPECTOR_TAB_BYTES));
+
+  /* back to Keys by hand, and a message there: the Fields tab follows while hidden */
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_SECRETS);
+  select_event (window, cke);
+  g_assert_cmpstr (hl_inspector_get_tab (inspector), ==, HL_INSPECTOR_TAB_SECRETS);
+  field_view = HL_FIELD_VIEW (find_widget (fields_page, HL_TYPE_FIELD_VIEW));
+  g_assert_true (hl_field_view_get_root (field_view) == hl_inspector_get_fields (inspector));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (fields_page)), ==, "tree");
+  g_assert_true (page_says (fields_page, "The premaster secret inside, decrypted"));
+
+  /* a field chosen as a click would: the Bytes tab, made later, selects it too */
+  column_view = find_widget (fields_page, GTK_TYPE_COLUMN_VIEW);
+  g_assert_true (gtk_selection_model_select_item (
+                   gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view)), 1, TRUE));
+  chosen = hl_field_view_get_selected_field (field_view);
+  g_assert_nonnull (chosen);
+  g_assert_true (hl_field_get_parent (chosen) == hl_inspector_get_fields (inspector));
+  g_assert_null (tab_page (inspector, HL_INSPECTOR_TAB_BYTES));
+
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_BYTES);
+  bytes_page = tab_page (inspector, HL_INSPECTOR_TAB_BYTES);
+  g_assert_nonnull (bytes_page);
+  hex_view = HL_HEX_VIEW (find_widget (bytes_page, HL_TYPE_HEX_VIEW));
+  g_assert_true (hex_view == hl_inspector_get_hex_view (inspector));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (bytes_page)), ==, "hex");
+  g_assert_true (g_bytes_equal (hl_hex_view_get_data (hex_view), hl_event_get_bytes (cke)));
+  g_assert_true (hl_hex_view_get_selected_field (hex_view) == chosen);
+  g_assert_true (page_says (bytes_page, hl_field_get_name (chosen)));
+  hl_test_wait_frames (GTK_WIDGET (window), 1);
+
+  /* and Fields again: the message's whole tree, as the decoder has it */
+  hl_inspector_set_tab (inspector, HL_INSPECTOR_TAB_FIELDS);
+  g_assert_true (hl_inspector_get_field_view (inspector) == field_view);
+  g_assert_true (hl_field_view_get_selected_field (field_view) == chosen);
+  hl_field_view_expand_all (field_view);
+  g_assert_cmpuint (hl_field_view_get_n_rows (field_view), ==, hl_field_count (fresh));
+  hl_test_wait_frames (GTK_WIDGET (window), 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 skip_no_display (void)
 {
@@ -784,6 +899,7 @@ main (int argc, char *argv[])
     { "/ui/inspector/hashes", test_hashes },
     { "/ui/inspector/two-forms", test_two_forms },
     { "/ui/inspector/search", test_search },
+    { "/ui/inspector/lazy-pages", test_lazy_pages },
   };
   gboolean display;
   int rc;

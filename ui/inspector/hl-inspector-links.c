@@ -5,9 +5,11 @@
 #include <glib/gi18n.h>
 
 #include "hl-inspector-private.h"
+#include "hl-tooltip.h"
 
-/* The inspector, the links between tabs and fields ↔ bytes (see hl-inspector-private.h): the
- * related steps of a step, the transcript a hash covers, the field a byte belongs to. */
+/* The inspector, the links between tabs, the Fields and Bytes pages and fields ↔ bytes (see
+ * hl-inspector-private.h): the related steps of a step, the transcript a hash covers, the pages
+ * that show a step's fields and bytes, the field a byte belongs to. */
 
 /* The links between tabs */
 
@@ -18,10 +20,12 @@ set_link (HlInspector *self, const char *text, const char *tab, const char *secr
   g_free (self->link_secret);
   self->link_tab = g_strdup (tab);
   self->link_secret = g_strdup (secret);
-  gtk_label_set_text (self->link_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->link_button), text != NULL);
+  g_free (self->link_text);
+  self->link_text = g_strdup (text);
 }
 
+/* The links of the step: the tab and value the buttons lead to, and their words, which
+ * load_form () gives to the Fields and Bytes tabs. */
 void
 hl_insp_update_links (HlInspector *self)
 {
@@ -106,10 +110,8 @@ empty_buttons:
       g_free (self->link_tab);
       self->link_tab = g_strdup (tab);
     }
-  gtk_button_set_label (self->fields_empty_button, button ? button : "");
-  gtk_button_set_label (self->bytes_empty_button, button ? button : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->fields_empty_button), button != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->bytes_empty_button), button != NULL);
+  g_free (self->related_label);
+  self->related_label = g_strdup (button);
 }
 
 void
@@ -180,6 +182,186 @@ hl_insp_show_transcript_cb (HlInspector *self, const char *name, guint handshake
     }
 }
 
+/* The Fields and Bytes pages
+ *
+ * Made in code the first time they are drawn (the view stack maps the page it shows, when it
+ * shows it or when the window is shown, before the frame that draws it) or asked for, not by
+ * the template: a window that opens on a local step would otherwise build and style a hundred
+ * widgets it does not show. What they show is kept in the struct (load_form (),
+ * hl_insp_update_links ()) and pushed into them by hl_insp_sync_*_page (): at every step once
+ * they are made, and when they are. */
+
+/* A tab's stack with its "none" page: a status page with a button to the tab that explains
+ * the step (hl_insp_related_clicked_cb ()). */
+static GtkStack *
+new_tab_stack (HlInspector    *self,
+               const char     *icon_name,
+               AdwStatusPage **empty,
+               GtkButton     **empty_button)
+{
+  GtkStack *stack = GTK_STACK (gtk_stack_new ());
+
+  /* only the page shown is measured */
+  gtk_stack_set_hhomogeneous (stack, FALSE);
+  gtk_stack_set_vhomogeneous (stack, FALSE);
+  *empty_button = GTK_BUTTON (gtk_button_new ());
+  gtk_widget_set_halign (GTK_WIDGET (*empty_button), GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (GTK_WIDGET (*empty_button), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (*empty_button), "pill");
+  g_signal_connect_swapped (*empty_button, "clicked", G_CALLBACK (hl_insp_related_clicked_cb),
+                            self);
+  *empty = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (*empty, icon_name);
+  gtk_widget_add_css_class (GTK_WIDGET (*empty), "compact");
+  adw_status_page_set_child (*empty, GTK_WIDGET (*empty_button));
+  gtk_stack_add_named (stack, GTK_WIDGET (*empty), "none");
+  return stack;
+}
+
+void
+hl_insp_sync_fields_page (HlInspector *self)
+{
+  if (self->field_view == NULL)
+    return;
+  hl_field_view_set_data (self->field_view, self->bytes, self->root);
+  /* set_data selects the root; a field chosen before this tab was made replaces it */
+  if (self->selected_field != self->root)
+    hl_field_view_select_field (self->field_view, self->selected_field);
+  adw_status_page_set_title (self->fields_empty, self->fields_none_title);
+  adw_status_page_set_description (self->fields_empty, self->fields_none_text);
+  gtk_button_set_label (self->fields_empty_button, self->related_label ? self->related_label : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->fields_empty_button), self->related_label != NULL);
+  gtk_label_set_text (self->link_label, self->link_text ? self->link_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->link_button), self->link_text != NULL);
+  gtk_stack_set_visible_child_name (self->fields_stack,
+                                    self->bytes && self->root ? "tree" : "none");
+}
+
+void
+hl_insp_sync_bytes_page (HlInspector *self)
+{
+  if (self->hex_view == NULL)
+    return;
+  hl_hex_view_set_data (self->hex_view, self->bytes, self->root);
+  if (self->selected_field)
+    hl_hex_view_select_field (self->hex_view, self->selected_field);
+  adw_status_page_set_title (self->bytes_empty, self->bytes_none_title);
+  adw_status_page_set_description (self->bytes_empty, self->bytes_none_text);
+  gtk_button_set_label (self->bytes_empty_button, self->related_label ? self->related_label : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->bytes_empty_button), self->related_label != NULL);
+  gtk_stack_set_visible_child_name (self->bytes_stack, self->bytes ? "hex" : "none");
+  hl_insp_update_bytes_info (self);
+}
+
+/* The Fields tab: the field tree under a link to the tab about the step. */
+void
+hl_insp_ensure_fields_page (HlInspector *self)
+{
+  GtkWidget *box;
+  GtkWidget *link_box;
+
+  if (self->field_view || self->fields_bin == NULL)   /* made, or disposed */
+    return;
+
+  self->fields_stack = new_tab_stack (self, "media-playback-start-symbolic", &self->fields_empty,
+                                      &self->fields_empty_button);
+
+  self->link_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->link_label, 0);
+  gtk_label_set_wrap (self->link_label, TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->link_label), TRUE);
+  link_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_box_append (GTK_BOX (link_box), GTK_WIDGET (self->link_label));
+  gtk_box_append (GTK_BOX (link_box), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  self->link_button = GTK_BUTTON (gtk_button_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->link_button), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->link_button), "inspector-link");
+  gtk_button_set_child (self->link_button, link_box);
+  g_signal_connect_swapped (self->link_button, "clicked",
+                            G_CALLBACK (hl_insp_related_clicked_cb), self);
+
+  self->field_view = HL_FIELD_VIEW (hl_field_view_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->field_view), TRUE);
+  g_signal_connect_swapped (self->field_view, "field-selected",
+                            G_CALLBACK (hl_insp_field_selected_cb), self);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->link_button));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->field_view));
+  gtk_stack_add_named (self->fields_stack, box, "tree");
+
+  /* in the window first, then filled, as the views of the other tabs are */
+  hl_tab_bin_set_child (self->fields_bin, GTK_WIDGET (self->fields_stack));
+  hl_insp_sync_fields_page (self);
+}
+
+/* The Bytes tab: what the selection is, a copy button, and the bytes. */
+void
+hl_insp_ensure_bytes_page (HlInspector *self)
+{
+  GtkWidget *box;
+  GtkWidget *grid;
+  GtkWidget *scroller;
+
+  if (self->hex_view || self->bytes_bin == NULL)   /* made, or disposed */
+    return;
+
+  self->bytes_stack = new_tab_stack (self, "view-grid-symbolic", &self->bytes_empty,
+                                     &self->bytes_empty_button);
+
+  /* a grid: see hl-value-row.c; a few words a line at least, so the page never asks for the
+   * height of one word a line */
+  self->bytes_info = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->bytes_info, 0);
+  gtk_label_set_wrap (self->bytes_info, TRUE);
+  gtk_label_set_wrap_mode (self->bytes_info, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_width_chars (self->bytes_info, 24);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->bytes_info), TRUE);
+  self->bytes_copy_button = GTK_BUTTON (gtk_button_new_from_icon_name ("edit-copy-symbolic"));
+  gtk_widget_set_valign (GTK_WIDGET (self->bytes_copy_button), GTK_ALIGN_START);
+  gtk_widget_add_css_class (GTK_WIDGET (self->bytes_copy_button), "flat");
+  hl_tooltip_set_text (GTK_WIDGET (self->bytes_copy_button),
+                       _("Copy the selected bytes as hex (Ctrl+C)"));
+  g_signal_connect_swapped (self->bytes_copy_button, "clicked",
+                            G_CALLBACK (hl_insp_bytes_copy_clicked_cb), self);
+  grid = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+  gtk_widget_add_css_class (grid, "bytes-info");
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->bytes_info), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->bytes_copy_button), 1, 0, 1, 1);
+
+  self->hex_view = HL_HEX_VIEW (hl_hex_view_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hex_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Bytes in hex and ASCII"), -1);
+  g_signal_connect_swapped (self->hex_view, "field-activated",
+                            G_CALLBACK (hl_insp_hex_field_activated_cb), self);
+  g_signal_connect_swapped (self->hex_view, "selection-changed",
+                            G_CALLBACK (hl_insp_update_bytes_info), self);
+  scroller = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->hex_view));
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), grid);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_stack_add_named (self->bytes_stack, box, "hex");
+
+  hl_tab_bin_set_child (self->bytes_bin, GTK_WIDGET (self->bytes_stack));
+  hl_insp_sync_bytes_page (self);
+}
+
+/* The page is about to be drawn. */
+void
+hl_insp_page_map_cb (HlTabBin *bin, HlInspector *self)
+{
+  if (bin == self->fields_bin)
+    hl_insp_ensure_fields_page (self);
+  else
+    hl_insp_ensure_bytes_page (self);
+}
+
 /* Fields ↔ bytes */
 
 static char *
@@ -196,6 +378,7 @@ dup_field_path_text (HlField *field)
   return g_string_free (out, FALSE);
 }
 
+/* With the Bytes tab made: its line says what the selection is. */
 void
 hl_insp_update_bytes_info (HlInspector *self)
 {
@@ -203,6 +386,7 @@ hl_insp_update_bytes_info (HlInspector *self)
   gsize offset = 0, length = 0;
   g_autofree char *text = NULL;
 
+  g_assert (self->hex_view != NULL);
   if (!hl_hex_view_get_selection (self->hex_view, &offset, &length))
     text = g_strdup (_("Click a byte to see which field it belongs to; drag to select bytes."));
   else if (field)
@@ -223,16 +407,40 @@ hl_insp_update_bytes_info (HlInspector *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->bytes_copy_button), length > 0);
 }
 
+/* The two tabs show the same field: a tab not made yet selects it when it is made. */
+static void
+set_selected_field (HlInspector *self, HlField *field)
+{
+  if (field == self->selected_field)
+    return;
+  g_clear_pointer (&self->selected_field, hl_field_unref);
+  self->selected_field = field ? hl_field_ref (field) : NULL;
+}
+
+void
+hl_insp_select_field (HlInspector *self, HlField *field)
+{
+  set_selected_field (self, field);
+  if (self->field_view)
+    hl_field_view_select_field (self->field_view, field);
+  if (self->hex_view)
+    hl_hex_view_select_field (self->hex_view, field);
+}
+
 void
 hl_insp_field_selected_cb (HlInspector *self, HlField *field)
 {
-  hl_hex_view_select_field (self->hex_view, field);
+  set_selected_field (self, field);
+  if (self->hex_view)
+    hl_hex_view_select_field (self->hex_view, field);
 }
 
 void
 hl_insp_hex_field_activated_cb (HlInspector *self, HlField *field)
 {
-  hl_field_view_select_field (self->field_view, field);
+  set_selected_field (self, field);
+  if (self->field_view)
+    hl_field_view_select_field (self->field_view, field);
 }
 
 void

@@ -102,13 +102,13 @@ go_to_match (HlInspector *self)
   if (m->field)
     {
       hl_insp_show_tab (self, HL_INSPECTOR_TAB_FIELDS);
-      hl_field_view_select_field (self->field_view, m->field);
-      hl_hex_view_select_field (self->hex_view, m->field);
+      hl_insp_select_field (self, m->field);
     }
   else
     {
       hl_insp_show_tab (self, HL_INSPECTOR_TAB_BYTES);
-      hl_hex_view_select_range (self->hex_view, m->offset, m->length);
+      /* a range is not kept for later: the tab is made now if it was not drawn */
+      hl_hex_view_select_range (hl_inspector_get_hex_view (self), m->offset, m->length);
     }
   update_search_status (self);
 }

@@ -14,9 +14,9 @@
 #include "hl-trace-decode.h"
 
 /* Order of this file: decoding (with a cache), the two forms of a protected message, tabs,
- * public API, GObject. The links between tabs and fields ↔ bytes are in
- * hl-inspector-links.c, search in hl-inspector-search.c; the struct in hl-inspector-private.h.
- */
+ * public API, GObject. The links between tabs, the pages of the Fields and Bytes tabs and
+ * fields ↔ bytes are in hl-inspector-links.c, search in hl-inspector-search.c; the struct in
+ * hl-inspector-private.h. */
 
 static guint signals[N_SIGNALS];
 
@@ -138,17 +138,25 @@ update_form_bar (HlInspector *self)
 }
 
 static void
-show_no_bytes (HlInspector *self, const char *title, const char *description)
+replace_text (char **slot, const char *text)
 {
-  adw_status_page_set_title (self->fields_empty, title);
-  adw_status_page_set_description (self->fields_empty, description);
-  adw_status_page_set_title (self->bytes_empty, title);
-  adw_status_page_set_description (self->bytes_empty, description);
-  gtk_stack_set_visible_child_name (self->fields_stack, "none");
-  gtk_stack_set_visible_child_name (self->bytes_stack, "none");
+  char *copy = g_strdup (text);
+
+  g_free (*slot);
+  *slot = copy;
 }
 
-/* Fills the Fields and Bytes tabs with the form chosen. */
+static void
+show_no_bytes (HlInspector *self, const char *title, const char *description)
+{
+  replace_text (&self->fields_none_title, title);
+  replace_text (&self->fields_none_text, description);
+  replace_text (&self->bytes_none_title, title);
+  replace_text (&self->bytes_none_text, description);
+}
+
+/* Fills the Fields and Bytes tabs with the form chosen (those made; the others are filled
+ * when they are). */
 static void
 load_form (HlInspector *self)
 {
@@ -179,10 +187,9 @@ load_form (HlInspector *self)
 
   self->bytes = bytes && g_bytes_get_size (bytes) > 0 ? g_bytes_ref (bytes) : NULL;
   self->root = root ? hl_field_ref (root) : NULL;
-  hl_field_view_set_data (self->field_view, self->bytes, self->root);
-  hl_hex_view_set_data (self->hex_view, self->bytes, self->root);
-  if (self->root)
-    hl_hex_view_select_field (self->hex_view, self->root);
+  /* the whole message selected in both tabs */
+  g_clear_pointer (&self->selected_field, hl_field_unref);
+  self->selected_field = root ? hl_field_ref (root) : NULL;
 
   if (event == NULL)
     show_no_bytes (self, _("No Step Selected"),
@@ -199,24 +206,18 @@ load_form (HlInspector *self)
       show_no_bytes (self, action ? _("A Local Step") : _("Nothing on the Wire"),
                      description ? description : hl_event_get_caption (event));
     }
-  else
+  else if (self->root == NULL)
     {
-      gtk_stack_set_visible_child_name (self->bytes_stack, "hex");
-      if (self->root)
-        gtk_stack_set_visible_child_name (self->fields_stack, "tree");
-      else
-        {
-          g_autofree char *description =
-            g_strdup_printf (_("The decoder stopped: %s. The Bytes tab shows them raw."),
-                             error ? error->message : _("nothing to decode"));
+      g_autofree char *description =
+        g_strdup_printf (_("The decoder stopped: %s. The Bytes tab shows them raw."),
+                         error ? error->message : _("nothing to decode"));
 
-          adw_status_page_set_title (self->fields_empty, _("These Bytes Do Not Decode"));
-          adw_status_page_set_description (self->fields_empty, description);
-          gtk_stack_set_visible_child_name (self->fields_stack, "none");
-        }
+      replace_text (&self->fields_none_title, _("These Bytes Do Not Decode"));
+      replace_text (&self->fields_none_text, description);
     }
+  hl_insp_sync_fields_page (self);
+  hl_insp_sync_bytes_page (self);
   update_form_bar (self);
-  hl_insp_update_bytes_info (self);
 }
 
 static void
@@ -370,7 +371,9 @@ hl_insp_show_tab (HlInspector *self, const char *name)
 {
   int tab = lazy_tab_of (name);
 
-  /* filled before it is shown, so it never appears with the previous step */
+  /* filled before it is shown, so it never appears with the previous step (the Fields and
+   * Bytes pages follow every step, and are made when the stack maps them:
+   * hl_insp_page_map_cb ()) */
   if (tab >= 0)
     sync_tab (self, (LazyTab) tab);
   self->switching = TRUE;
@@ -449,8 +452,9 @@ hl_inspector_set_event (HlInspector *self, HlEvent *event)
   gtk_toggle_button_set_active (self->plain_button, self->show_plain);
   gtk_toggle_button_set_active (self->wire_button, !self->show_plain);
   self->switching = FALSE;
-  load_form (self);
+  /* the links first: load_form () gives them to the pages with the rest */
   hl_insp_update_links (self);
+  load_form (self);
 
   if (event)
     {
@@ -531,6 +535,8 @@ HlFieldView *
 hl_inspector_get_field_view (HlInspector *self)
 {
   g_return_val_if_fail (HL_IS_INSPECTOR (self), NULL);
+  /* made when asked for; it follows the step even when its tab is hidden */
+  hl_insp_ensure_fields_page (self);
   return self->field_view;
 }
 
@@ -538,6 +544,8 @@ HlHexView *
 hl_inspector_get_hex_view (HlInspector *self)
 {
   g_return_val_if_fail (HL_IS_INSPECTOR (self), NULL);
+  /* made when asked for; it follows the step even when its tab is hidden */
+  hl_insp_ensure_bytes_page (self);
   return self->hex_view;
 }
 
@@ -579,8 +587,22 @@ hl_inspector_dispose (GObject *object)
     hl_insp_clear_matches (self);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_INSPECTOR);
+  /* the pages made here went with their bins */
+  self->fields_stack = NULL;
+  self->fields_empty = NULL;
+  self->fields_empty_button = NULL;
+  self->link_button = NULL;
+  self->link_label = NULL;
+  self->field_view = NULL;
+  self->bytes_stack = NULL;
+  self->bytes_empty = NULL;
+  self->bytes_empty_button = NULL;
+  self->bytes_info = NULL;
+  self->bytes_copy_button = NULL;
+  self->hex_view = NULL;
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->root, hl_field_unref);
+  g_clear_pointer (&self->selected_field, hl_field_unref);
   g_clear_pointer (&self->decoded, g_hash_table_unref);
   g_clear_pointer (&self->decrypted, g_hash_table_unref);
   g_clear_object (&self->event);
@@ -601,6 +623,12 @@ hl_inspector_finalize (GObject *object)
   g_free (self->user_tab);
   g_free (self->link_tab);
   g_free (self->link_secret);
+  g_free (self->link_text);
+  g_free (self->related_label);
+  g_free (self->fields_none_title);
+  g_free (self->fields_none_text);
+  g_free (self->bytes_none_title);
+  g_free (self->bytes_none_text);
   G_OBJECT_CLASS (hl_inspector_parent_class)->finalize (object);
 }
 
@@ -623,8 +651,6 @@ hl_inspector_class_init (HlInspectorClass *klass)
     g_signal_new ("step-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
-  g_type_ensure (HL_TYPE_FIELD_VIEW);
-  g_type_ensure (HL_TYPE_HEX_VIEW);
   g_type_ensure (HL_TYPE_TAB_BIN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/hl-inspector.ui");
@@ -642,18 +668,8 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, plain_button);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, form_label);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, stack);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, fields_stack);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, fields_empty);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, fields_empty_button);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, link_button);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, link_label);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, field_view);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, bytes_stack);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, bytes_empty);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, bytes_empty_button);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, bytes_info);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, bytes_copy_button);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, hex_view);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, fields_bin);
+  gtk_widget_class_bind_template_child (widget_class, HlInspector, bytes_bin);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, certificate_bin);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, secrets_bin);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, hashes_bin);
@@ -664,10 +680,6 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "search_previous_cb",
                                                 G_CALLBACK (hl_insp_search_previous_cb));
   gtk_widget_class_bind_template_callback (widget_class, form_toggled_cb);
-  gtk_widget_class_bind_template_callback_full (widget_class, "related_clicked_cb",
-                                                G_CALLBACK (hl_insp_related_clicked_cb));
-  gtk_widget_class_bind_template_callback_full (widget_class, "bytes_copy_clicked_cb",
-                                                G_CALLBACK (hl_insp_bytes_copy_clicked_cb));
 }
 
 static void
@@ -681,9 +693,7 @@ hl_inspector_init (HlInspector *self)
                                  "search_button",
                                  _("Find a field or bytes in this handshake (Ctrl+F)"),
                                  "previous_button", _("Previous Match (Shift+Ctrl+G)"),
-                                 "next_button", _("Next Match (Enter, Ctrl+G)"),
-                                 "bytes_copy_button",
-                                 _("Copy the selected bytes as hex (Ctrl+C)"), NULL);
+                                 "next_button", _("Next Match (Enter, Ctrl+G)"), NULL);
 
   self->decoded = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) hl_field_unref);
   self->decrypted = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) hl_field_unref);
@@ -696,12 +706,9 @@ hl_inspector_init (HlInspector *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->stack, "notify::visible-child-name",
                             G_CALLBACK (visible_tab_changed_cb), self);
-  g_signal_connect_swapped (self->field_view, "field-selected",
-                            G_CALLBACK (hl_insp_field_selected_cb), self);
-  g_signal_connect_swapped (self->hex_view, "field-activated",
-                            G_CALLBACK (hl_insp_hex_field_activated_cb), self);
-  g_signal_connect_swapped (self->hex_view, "selection-changed",
-                            G_CALLBACK (hl_insp_update_bytes_info), self);
+  /* after the class handler: the page is mapped, and its new child with it */
+  g_signal_connect (self->fields_bin, "map", G_CALLBACK (hl_insp_page_map_cb), self);
+  g_signal_connect (self->bytes_bin, "map", G_CALLBACK (hl_insp_page_map_cb), self);
 
   /* Ctrl+F works anywhere in the window, not only inside the inspector */
   shortcuts = gtk_shortcut_controller_new ();
