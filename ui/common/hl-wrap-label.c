@@ -33,3 +33,27 @@ hl_wrap_label_set_text (GtkLabel *label, const char *text)
   gtk_label_set_width_chars (label, n >= 8 ? (int) MIN (NARROWEST_CHARS, n / 2) : -1);
   gtk_label_set_text (label, text);
 }
+
+/**
+ * hl_wrap_label_new:
+ * @text: (nullable): its text (see hl_wrap_label_set_text ())
+ * @css_class: (nullable): a style class
+ * @selectable: whether its text can be selected
+ *
+ * Returns: a left-aligned label that wraps between words, or inside a word that does not fit
+ */
+GtkWidget *
+hl_wrap_label_new (const char *text, const char *css_class, gboolean selectable)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), selectable);
+  if (text)
+    hl_wrap_label_set_text (GTK_LABEL (label), text);
+  if (css_class)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}

@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
-void hl_wrap_label_set_text (GtkLabel *label, const char *text);
+GtkWidget *hl_wrap_label_new      (const char *text, const char *css_class, gboolean selectable);
+void       hl_wrap_label_set_text (GtkLabel *label, const char *text);
 
 G_END_DECLS

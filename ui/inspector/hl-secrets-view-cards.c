@@ -65,16 +65,7 @@ source_text (const Entry *e)
 static GtkWidget *
 label_new (const char *text, const char *css_class)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  hl_wrap_label_set_text (GTK_LABEL (label), text);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  if (css_class)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
+  return hl_wrap_label_new (text, css_class, TRUE);
 }
 
 static GtkWidget *

@@ -44,7 +44,6 @@ struct _HlValueRow
 G_DEFINE_FINAL_TYPE (HlValueRow, hl_value_row, GTK_TYPE_LIST_BOX_ROW)
 
 static void expand_toggled_cb (HlValueRow *self);
-static GtkWidget *wrapping_label_new (const char *css_class, gboolean selectable);
 static GtkWidget *flat_button_new (GtkWidget *button, const char *icon_name);
 
 static void
@@ -254,7 +253,7 @@ hl_value_row_set_note (HlValueRow *self, const char *note)
     {
       if (note == NULL || *note == '\0')
         return;
-      self->note_label = GTK_LABEL (wrapping_label_new ("dim-label", TRUE));
+      self->note_label = GTK_LABEL (hl_wrap_label_new (NULL, "dim-label", TRUE));
       gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "value-row-note");
       gtk_box_append (self->box, GTK_WIDGET (self->note_label));
     }
@@ -285,19 +284,6 @@ hl_value_row_copy (HlValueRow *self)
 }
 
 static GtkWidget *
-wrapping_label_new (const char *css_class, gboolean selectable)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), selectable);
-  gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-static GtkWidget *
 flat_button_new (GtkWidget *button, const char *icon_name)
 {
   gtk_widget_set_valign (button, GTK_ALIGN_START);
@@ -323,10 +309,10 @@ build (HlValueRow *self)
   self->grid = GTK_GRID (grid);
   self->box = GTK_BOX (box);
   self->heading = GTK_GRID (heading);
-  self->title_label = GTK_LABEL (wrapping_label_new ("value-row-title", FALSE));
+  self->title_label = GTK_LABEL (hl_wrap_label_new (NULL, "value-row-title", FALSE));
   gtk_grid_attach (GTK_GRID (heading), GTK_WIDGET (self->title_label), 0, 0, 1, 1);
 
-  self->value_label = GTK_LABEL (wrapping_label_new ("value-row-value", TRUE));
+  self->value_label = GTK_LABEL (hl_wrap_label_new (NULL, "value-row-value", TRUE));
   gtk_box_append (GTK_BOX (box), heading);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->value_label));
 

@@ -36,14 +36,34 @@ struct _HlDetailsPane
 
 G_DEFINE_FINAL_TYPE (HlDetailsPane, hl_details_pane, ADW_TYPE_BIN)
 
+/* A fact: a row made of the nodes of an AdwActionRow (row.property > box.header > box.title >
+ * label.title, label.subtitle), so the stylesheet of any libadwaita draws it as one, but placed
+ * differently. AdwActionRow centres its boxes with valign, and GTK then asks the wrapping labels
+ * inside how narrow they can be at their height: GtkLabel finds out by laying its text out at
+ * width after width (a hundred shapings of one row's few words in a window's first frame). The
+ * header here is a vertical GtkCenterBox (its CSS name is box, too), which centres the title
+ * box at the height it has for its width, and asks nothing else. */
 static void
 add_fact (HlDetailsPane *self, const char *name, const char *value)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *header = gtk_center_box_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *title = hl_wrap_label_new (name, "title", FALSE);
+  GtkWidget *subtitle = hl_wrap_label_new (value, "subtitle", FALSE);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_widget_add_css_class (box, "title");
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (header), GTK_ORIENTATION_VERTICAL);
+  gtk_center_box_set_center_widget (GTK_CENTER_BOX (header), box);
+  gtk_widget_add_css_class (header, "header");
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), header);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_add_css_class (row, "property");
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, title, NULL,
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, subtitle, NULL, -1);
   gtk_list_box_append (self->facts_list, row);
 }
 
