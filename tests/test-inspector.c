@@ -723,6 +723,67 @@ test_search (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *find_widget (GtkWidget *widget, GType type);
+
+/* The toggle button that opens the search bar. */
+static GtkWidget *
+find_search_toggle (GtkWidget *widget)
+{
+  if (GTK_IS_TOGGLE_BUTTON (widget) &&
+      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "edit-find-symbolic") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_search_toggle (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+go_to_next_match (gpointer inspector)
+{
+  return hl_inspector_find_next (inspector, FALSE);
+}
+
+/* The search bar's entry is made the first time the bar opens, with the focus in it, and
+ * searches as one types. */
+static void
+test_search_bar (void)
+{
+  HlTrace *trace = hl_test_trace ("tls12-rsa");
+  HlWindow *window = new_window (trace);
+  HlInspector *inspector = hl_window_get_inspector (window);
+  HlSequenceView *view = hl_window_get_sequence_view (window);
+  GtkWidget *entry;
+  GtkWidget *toggle;
+
+  g_assert_null (find_widget (GTK_WIDGET (inspector), GTK_TYPE_SEARCH_ENTRY));
+  /* the bar's button, as a click does */
+  toggle = find_search_toggle (GTK_WIDGET (inspector));
+  g_assert_nonnull (toggle);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
+  entry = find_widget (GTK_WIDGET (inspector), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "host_name");
+  /* search-changed comes after a short delay; then the first hit */
+  hl_test_wait_for (go_to_next_match, inspector, 10000);
+  g_assert_cmpstr (hl_event_get_name (hl_sequence_view_get_current_event (view)), ==,
+                   "ClientHello");
+  hl_test_maybe_save_png (GTK_WIDGET (window), "inspector-search-bar.png");
+
+  /* closed and opened again (Ctrl+F): the same entry */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
+  hl_inspector_start_search (inspector);
+  g_assert_true (find_widget (GTK_WIDGET (inspector), GTK_TYPE_SEARCH_ENTRY) == entry);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static GtkWidget *
 find_widget (GtkWidget *widget, GType type)
 {
@@ -899,6 +960,7 @@ main (int argc, char *argv[])
     { "/ui/inspector/hashes", test_hashes },
     { "/ui/inspector/two-forms", test_two_forms },
     { "/ui/inspector/search", test_search },
+    { "/ui/inspector/search-bar", test_search_bar },
     { "/ui/inspector/lazy-pages", test_lazy_pages },
   };
   gboolean display;

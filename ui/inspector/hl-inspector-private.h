@@ -153,6 +153,7 @@ void hl_insp_bytes_copy_clicked_cb (HlInspector *self);
 
 /* hl-inspector-search.c */
 void hl_insp_clear_matches (HlInspector *self);
+void hl_insp_ensure_search_ui (HlInspector *self);
 void hl_insp_search_changed_cb (HlInspector *self);
 void hl_insp_search_next_cb (HlInspector *self);
 void hl_insp_search_previous_cb (HlInspector *self);

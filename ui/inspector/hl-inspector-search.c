@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hl-inspector-private.h"
+#include "hl-tooltip.h"
 
 /* The inspector, search (see hl-inspector-private.h): fields by name or value and bytes,
  * across the whole handshake, stepping through the matches. */
@@ -62,7 +63,11 @@ static void
 update_search_status (HlInspector *self)
 {
   g_autofree char *text = NULL;
-  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *query;
+
+  if (self->search_entry == NULL)   /* the bar was never opened: its line is made when it is */
+    return;
+  query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 
   if (query == NULL || *query == '\0')
     text = g_strdup (_("Type a field name (random, cipher_suite …), a value, or bytes (03 03)"));
@@ -86,7 +91,66 @@ update_search_status (HlInspector *self)
 void
 hl_insp_search_changed_cb (HlInspector *self)
 {
-  hl_inspector_find (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  hl_inspector_find (self, self->search_entry
+                           ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : "");
+}
+
+static GtkWidget *
+search_button_new (HlInspector *self, const char *icon_name, const char *tooltip, GCallback cb)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  hl_tooltip_set_text (button, tooltip);
+  g_signal_connect_swapped (button, "clicked", cb, self);
+  return button;
+}
+
+/* The search bar's entry, buttons and status line, made the first time the bar opens: a
+ * window that never searches spares the entry (a text widget with its input method) and the
+ * rest. */
+void
+hl_insp_ensure_search_ui (HlInspector *self)
+{
+  GtkWidget *row, *box;
+
+  if (self->search_entry || self->search_bar == NULL ||
+      !gtk_search_bar_get_search_mode (self->search_bar))
+    return;
+  self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->search_entry), TRUE);
+  g_object_set (self->search_entry, "placeholder-text",
+                _("Field name or value, or bytes in hex"), NULL);
+  g_signal_connect_swapped (self->search_entry, "search-changed",
+                            G_CALLBACK (hl_insp_search_changed_cb), self);
+  g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (hl_insp_search_next_cb),
+                            self);
+  g_signal_connect_swapped (self->search_entry, "next-match",
+                            G_CALLBACK (hl_insp_search_next_cb), self);
+  g_signal_connect_swapped (self->search_entry, "previous-match",
+                            G_CALLBACK (hl_insp_search_previous_cb), self);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->search_entry));
+  gtk_box_append (GTK_BOX (row),
+                  search_button_new (self, "go-up-symbolic", _("Previous Match (Shift+Ctrl+G)"),
+                                     G_CALLBACK (hl_insp_search_previous_cb)));
+  gtk_box_append (GTK_BOX (row),
+                  search_button_new (self, "go-down-symbolic", _("Next Match (Enter, Ctrl+G)"),
+                                     G_CALLBACK (hl_insp_search_next_cb)));
+
+  self->search_status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->search_status, 0);
+  gtk_label_set_ellipsize (self->search_status, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->search_status), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->search_status), "caption");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->search_status));
+  gtk_search_bar_set_child (self->search_bar, box);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  /* the bar gives its entry the focus as it opens, which was before it had one */
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  update_search_status (self);
 }
 
 static void
@@ -209,6 +273,7 @@ hl_inspector_start_search (HlInspector *self)
   g_return_if_fail (HL_IS_INSPECTOR (self));
 
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  hl_insp_ensure_search_ui (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   update_search_status (self);
 }

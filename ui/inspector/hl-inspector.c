@@ -587,7 +587,9 @@ hl_inspector_dispose (GObject *object)
     hl_insp_clear_matches (self);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HL_TYPE_INSPECTOR);
-  /* the pages made here went with their bins */
+  /* the pages made here went with their bins, the search row with its bar */
+  self->search_entry = NULL;
+  self->search_status = NULL;
   self->fields_stack = NULL;
   self->fields_empty = NULL;
   self->fields_empty_button = NULL;
@@ -658,11 +660,7 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, switcher);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, search_button);
   /* for their tooltips only (hl_tooltip_set_template_texts ()) */
-  gtk_widget_class_bind_template_child_full (widget_class, "previous_button", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "next_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, HlInspector, search_status);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, form_bar);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, wire_button);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, plain_button);
@@ -673,12 +671,6 @@ hl_inspector_class_init (HlInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HlInspector, certificate_bin);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, secrets_bin);
   gtk_widget_class_bind_template_child (widget_class, HlInspector, hashes_bin);
-  gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
-                                                G_CALLBACK (hl_insp_search_changed_cb));
-  gtk_widget_class_bind_template_callback_full (widget_class, "search_next_cb",
-                                                G_CALLBACK (hl_insp_search_next_cb));
-  gtk_widget_class_bind_template_callback_full (widget_class, "search_previous_cb",
-                                                G_CALLBACK (hl_insp_search_previous_cb));
   gtk_widget_class_bind_template_callback (widget_class, form_toggled_cb);
 }
 
@@ -691,9 +683,7 @@ hl_inspector_init (HlInspector *self)
   /* not in the template: see hl_tooltip_set_template_texts () */
   hl_tooltip_set_template_texts (GTK_WIDGET (self), HL_TYPE_INSPECTOR,
                                  "search_button",
-                                 _("Find a field or bytes in this handshake (Ctrl+F)"),
-                                 "previous_button", _("Previous Match (Shift+Ctrl+G)"),
-                                 "next_button", _("Next Match (Enter, Ctrl+G)"), NULL);
+                                 _("Find a field or bytes in this handshake (Ctrl+F)"), NULL);
 
   self->decoded = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) hl_field_unref);
   self->decrypted = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) hl_field_unref);
@@ -701,7 +691,8 @@ hl_inspector_init (HlInspector *self)
   self->match = -1;
   self->user_tab = g_strdup (HL_INSPECTOR_TAB_FIELDS);
 
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled",
+                            G_CALLBACK (hl_insp_ensure_search_ui), self);
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->stack, "notify::visible-child-name",
