@@ -385,6 +385,24 @@ find_value_row (GtkWidget *widget, const char *title_prefix)
   return NULL;
 }
 
+/* The button in @card that links to the card of @input. */
+static GtkWidget *
+find_input_link (GtkWidget *card, const char *input)
+{
+  if (GTK_IS_BUTTON (card) &&
+      g_strcmp0 (g_object_get_data (G_OBJECT (card), "hl-input"), input) == 0)
+    return card;
+  for (GtkWidget *child = gtk_widget_get_first_child (card); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_input_link (child, input);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_secrets_rsa (void)
 {
@@ -453,11 +471,21 @@ test_secrets_rsa (void)
   {
     HlValueRow *ours = NULL;
     GtkWidget *master = hl_secrets_view_get_card (secrets, "master_secret", 0);
+    GtkWidget *link;
 
     g_assert_nonnull (master);
     ours = find_value_row (master, "Recomputed by Handshake Lens");
     g_assert_nonnull (ours);
     g_assert_cmpint (hl_value_row_get_check (ours), ==, HL_CHECK_OK);
+    link = find_input_link (master, "client_random");
+    g_assert_nonnull (link);
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (link)), ==, "Client random");
+    g_assert_false (gtk_widget_has_css_class (hl_secrets_view_get_card (secrets, "client_random",
+                                                                        0), "focused"));
+    g_signal_emit_by_name (link, "clicked");
+    g_assert_true (gtk_widget_has_css_class (hl_secrets_view_get_card (secrets, "client_random",
+                                                                       0), "focused"));
+    g_assert_true (hl_secrets_view_focus (secrets, "premaster_secret", 0));
     g_assert_true (hl_secrets_view_focus (secrets, "client_random", 0));
     g_assert_true (gtk_widget_has_css_class (hl_secrets_view_get_card (secrets, "client_random",
                                                                        0), "focused"));

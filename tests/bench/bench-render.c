@@ -11,7 +11,12 @@
  * than blends what is painted first on a clear target, a shortcut the view never gets in the
  * app. Then the first frame of the app window against a bare AdwApplicationWindow, measured
  * the same way in the same run. Prints figures and ratios; asserts nothing about time. Needs a
- * display (make bench runs it under Xvfb). */
+ * display (make bench runs it under Xvfb).
+ *
+ * Usage: bench-render [ITERATIONS [WINDOWS [TYPE,TYPE…]]]. With type names (HlInspector,
+ * HlSecretsView, AdwViewSwitcher…), the app window's widgets of those types are hidden before
+ * its first frame: what is left of the ratio is what the rest of the window costs. A profiling
+ * aid; make bench hides nothing. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -306,6 +311,22 @@ new_bare_window (GtkApplication *app, G_GNUC_UNUSED HlTrace *trace)
   return window;
 }
 
+/* the type names given on the command line: their widgets are hidden in the app window */
+static char **hidden_types;
+
+static void
+hide_widgets (GtkWidget *widget)
+{
+  if (g_strv_contains ((const char *const *) hidden_types, G_OBJECT_TYPE_NAME (widget)))
+    {
+      gtk_widget_set_visible (widget, FALSE);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    hide_widgets (child);
+}
+
 static GtkWidget *
 new_app_window (GtkApplication *app, HlTrace *trace)
 {
@@ -314,6 +335,8 @@ new_app_window (GtkApplication *app, HlTrace *trace)
   hl_window_set_autoplay (window, FALSE);
   hl_window_set_start_step (window, 6);
   hl_window_set_trace (window, trace);
+  if (hidden_types)
+    hide_widgets (GTK_WIDGET (window));
   return GTK_WIDGET (window);
 }
 
@@ -331,6 +354,8 @@ main (int argc, char *argv[])
   GtkWidget *window;
   Frame cold30, warm30, cold10k, warm10k;
 
+  if (argc > 3)
+    hidden_types = g_strsplit (argv[3], ",", -1);
   if (iterations == 0)
     iterations = 1;
   if (windows == 0)
@@ -436,6 +461,8 @@ main (int argc, char *argv[])
     g_print ("  %-34s %9.2f ms %9.2f ms\n", "bare AdwApplicationWindow", b, bare[0] / 1000.0);
     g_print ("  %-34s %9.2f ms %9.2f ms\n", "Handshake Lens window (tls12-rsa)", o,
              ours[0] / 1000.0);
+    if (hidden_types)
+      g_print ("  (hidden in it: %s)\n", argv[3]);
     g_print ("  ratio %.2f, best %.2f (goal ≤ 1.3)\n", o / b, (double) ours[0] / bare[0]);
     g_print ("  main thread CPU, median: bare %.1f ms, ours %.1f ms (ratio %.2f)\n",
              median_ms (cpu[0], windows), median_ms (cpu[1], windows),
@@ -445,5 +472,6 @@ main (int argc, char *argv[])
       g_print (" %s %.1f / %.1f%s", phase_names[p], median_ms (phases[0][p], windows),
                median_ms (phases[1][p], windows), p < 4 ? ";" : "\n");
   }
+  g_strfreev (hidden_types);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "hl-tooltip.h"
 #include "hl-trace-decode.h"
 #include "hl-value-row.h"
+#include "hl-wrap-box.h"
 #include "hl-wrap-label.h"
 #include "hl-secrets-view-private.h"
 
@@ -106,13 +107,10 @@ inputs_box_new (HlSecretsView *self, const Entry *e)
 
   if (s == NULL || s->inputs == NULL || s->inputs[0] == NULL)
     return NULL;
-  box = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 8);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 4);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (box), 4);
+  box = hl_wrap_box_new (4, 4);
   gtk_widget_add_css_class (box, "secret-inputs");
-  gtk_flow_box_append (GTK_FLOW_BOX (box), label_new (_("From:"), "dim-label"));
+  hl_wrap_box_append (HL_WRAP_BOX (box), gtk_label_new (_("From:")));
+  gtk_widget_add_css_class (gtk_widget_get_first_child (box), "dim-label");
   for (guint i = 0; s->inputs[i]; i++)
     {
       const char *input = s->inputs[i];
@@ -131,7 +129,7 @@ inputs_box_new (HlSecretsView *self, const Entry *e)
       gtk_widget_set_sensitive (button, target != NULL || g_str_equal (input,
                                                                        "handshake_messages"));
       g_signal_connect (button, "clicked", G_CALLBACK (hl_secview_input_clicked_cb), self);
-      gtk_flow_box_append (GTK_FLOW_BOX (box), button);
+      hl_wrap_box_append (HL_WRAP_BOX (box), button);
     }
   return box;
 }
