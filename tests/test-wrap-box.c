@@ -76,8 +76,8 @@ test_measure (void)
   g_assert_cmpint (height_for (box, 157), ==, 20 + 6 + 20);
   g_assert_cmpint (height_for (box, 104), ==, 20 + 6 + 20);
   g_assert_cmpint (height_for (box, 103), ==, 3 * 20 + 2 * 6);
-  /* narrower than a child: a child a line */
-  g_assert_cmpint (height_for (box, 10), ==, 3 * 20 + 2 * 6);
+  /* as narrow as it can be: a child a line */
+  g_assert_cmpint (height_for (box, 50), ==, 3 * 20 + 2 * 6);
   /* a hidden child takes no room */
   gtk_widget_set_visible (children[1], FALSE);
   gtk_widget_measure (box, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
@@ -92,6 +92,8 @@ test_allocate (void)
   GtkWidget *window, *children[3];
   GtkWidget *box = new_box (&window, children);
   GtkWidget *tall = block_new (30, 30);
+  GtkWidget *label = gtk_label_new ("a b c d e f g h i j k l m n o p q r s t u v w x y z a b c");
+  int min = -1, nat = -1, line;
 
   /* two lines: the first two children, then the third, each line from the left */
   gtk_widget_size_allocate (box, &(GtkAllocation) { 0, 0, 120, 46 }, -1);
@@ -114,13 +116,23 @@ test_allocate (void)
   assert_at (children[2], box, 0, 31, 50, 20);
   assert_at (tall, box, 54, 26, 30, 30);
 
-  /* a child whose minimum is wider than the box gets that minimum, on a line of its own */
+  /* a child naturally wider than the box (a wrapping label) gets the box's width, on a line of
+   * its own */
   gtk_widget_set_visible (tall, FALSE);
-  gtk_widget_set_size_request (children[0], 200, 20);
-  gtk_widget_size_allocate (box, &(GtkAllocation) { 0, 0, 120, 66 }, -1);
-  assert_at (children[0], box, 0, 0, 200, 20);
-  assert_at (children[1], box, 0, 26, 50, 20);
-  assert_at (children[2], box, 54, 26, 50, 20);
+  gtk_widget_set_visible (children[0], FALSE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_insert_after (label, box, NULL);
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (min, <, 50);
+  g_assert_cmpint (nat, >, 120);
+  line = height_for (box, 120) - 6 - 20;
+  g_assert_cmpint (line, >, 0);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, 120, &min, NULL, NULL, NULL);
+  g_assert_cmpint (line, ==, min);
+  gtk_widget_size_allocate (box, &(GtkAllocation) { 0, 0, 120, line + 6 + 20 }, -1);
+  assert_at (label, box, 0, 0, 120, line);
+  assert_at (children[1], box, 0, line + 6, 50, 20);
+  assert_at (children[2], box, 54, line + 6, 50, 20);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
