@@ -103,14 +103,15 @@ static GtkWidget *
 inputs_box_new (HlSecretsView *self, const Entry *e)
 {
   const HlSecret *s = e->derived ? e->derived : e->library;
-  GtkWidget *box;
+  GtkWidget *box, *from;
 
   if (s == NULL || s->inputs == NULL || s->inputs[0] == NULL)
     return NULL;
   box = hl_wrap_box_new (4, 4);
   gtk_widget_add_css_class (box, "secret-inputs");
-  hl_wrap_box_append (HL_WRAP_BOX (box), gtk_label_new (_("From:")));
-  gtk_widget_add_css_class (gtk_widget_get_first_child (box), "dim-label");
+  from = gtk_label_new (_("From:"));
+  gtk_widget_add_css_class (from, "dim-label");
+  hl_wrap_box_append (HL_WRAP_BOX (box), from);
   for (guint i = 0; s->inputs[i]; i++)
     {
       const char *input = s->inputs[i];
