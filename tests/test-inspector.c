@@ -368,16 +368,18 @@ collect_text (GtkWidget *widget, GString *out)
     collect_text (child, out);
 }
 
-static HlValueRow *
-find_value_row (GtkWidget *widget, const char *title_prefix)
+/* The first widget under @widget (itself included, depth first) that @match accepts. */
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+static GtkWidget *
+find_descendant (GtkWidget *widget, WidgetMatch match, gconstpointer data)
 {
-  if (HL_IS_VALUE_ROW (widget) &&
-      g_str_has_prefix (hl_value_row_get_title (HL_VALUE_ROW (widget)), title_prefix))
-    return HL_VALUE_ROW (widget);
+  if (match (widget, data))
+    return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
        child = gtk_widget_get_next_sibling (child))
     {
-      HlValueRow *found = find_value_row (child, title_prefix);
+      GtkWidget *found = find_descendant (child, match, data);
 
       if (found)
         return found;
@@ -385,22 +387,27 @@ find_value_row (GtkWidget *widget, const char *title_prefix)
   return NULL;
 }
 
-/* The button in @card that links to the card of @input. */
-static GtkWidget *
-find_input_link (GtkWidget *card, const char *input)
+static gboolean
+is_value_row_titled (GtkWidget *widget, gconstpointer title_prefix)
 {
-  if (GTK_IS_BUTTON (card) &&
-      g_strcmp0 (g_object_get_data (G_OBJECT (card), "hl-input"), input) == 0)
-    return card;
-  for (GtkWidget *child = gtk_widget_get_first_child (card); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_input_link (child, input);
+  return HL_IS_VALUE_ROW (widget) &&
+         g_str_has_prefix (hl_value_row_get_title (HL_VALUE_ROW (widget)), title_prefix);
+}
 
-      if (found)
-        return found;
-    }
-  return NULL;
+static HlValueRow *
+find_value_row (GtkWidget *widget, const char *title_prefix)
+{
+  GtkWidget *row = find_descendant (widget, is_value_row_titled, title_prefix);
+
+  return row ? HL_VALUE_ROW (row) : NULL;
+}
+
+/* The button that links to the card of @input. */
+static gboolean
+is_input_link (GtkWidget *widget, gconstpointer input)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (g_object_get_data (G_OBJECT (widget), "hl-input"), input) == 0;
 }
 
 static void
@@ -477,7 +484,7 @@ test_secrets_rsa (void)
     ours = find_value_row (master, "Recomputed by Handshake Lens");
     g_assert_nonnull (ours);
     g_assert_cmpint (hl_value_row_get_check (ours), ==, HL_CHECK_OK);
-    link = find_input_link (master, "client_random");
+    link = find_descendant (master, is_input_link, "client_random");
     g_assert_nonnull (link);
     g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (link)), ==, "Client random");
     g_assert_false (gtk_widget_has_css_class (hl_secrets_view_get_card (secrets, "client_random",
@@ -751,24 +758,24 @@ test_search (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkWidget *find_widget (GtkWidget *widget, GType type);
-
 /* The toggle button that opens the search bar. */
-static GtkWidget *
-find_search_toggle (GtkWidget *widget)
+static gboolean
+is_search_toggle (GtkWidget *widget, gconstpointer unused)
 {
-  if (GTK_IS_TOGGLE_BUTTON (widget) &&
-      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "edit-find-symbolic") == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_search_toggle (child);
+  return GTK_IS_TOGGLE_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "edit-find-symbolic") == 0;
+}
 
-      if (found)
-        return found;
-    }
-  return NULL;
+static gboolean
+is_of_type (GtkWidget *widget, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget, GType type)
+{
+  return find_descendant (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
 static gboolean
@@ -791,7 +798,7 @@ test_search_bar (void)
 
   g_assert_null (find_widget (GTK_WIDGET (inspector), GTK_TYPE_SEARCH_ENTRY));
   /* the bar's button, as a click does */
-  toggle = find_search_toggle (GTK_WIDGET (inspector));
+  toggle = find_descendant (GTK_WIDGET (inspector), is_search_toggle, NULL);
   g_assert_nonnull (toggle);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
   entry = find_widget (GTK_WIDGET (inspector), GTK_TYPE_SEARCH_ENTRY);
@@ -810,22 +817,6 @@ test_search_bar (void)
   g_assert_true (find_widget (GTK_WIDGET (inspector), GTK_TYPE_SEARCH_ENTRY) == entry);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
 }
 
 /* What the tab @name holds: its HlTabBin's child, NULL until the tab is made. */

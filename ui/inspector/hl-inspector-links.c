@@ -218,6 +218,20 @@ new_tab_stack (HlInspector    *self,
   return stack;
 }
 
+/* A tab's "none" page: why the step has nothing for it, and the button to the related tab. */
+static void
+sync_empty_page (HlInspector   *self,
+                 AdwStatusPage *empty,
+                 GtkButton     *button,
+                 const char    *title,
+                 const char    *text)
+{
+  adw_status_page_set_title (empty, title);
+  adw_status_page_set_description (empty, text);
+  gtk_button_set_label (button, self->related_label ? self->related_label : "");
+  gtk_widget_set_visible (GTK_WIDGET (button), self->related_label != NULL);
+}
+
 void
 hl_insp_sync_fields_page (HlInspector *self)
 {
@@ -227,10 +241,8 @@ hl_insp_sync_fields_page (HlInspector *self)
   /* set_data selects the root; a field chosen before this tab was made replaces it */
   if (self->selected_field != self->root)
     hl_field_view_select_field (self->field_view, self->selected_field);
-  adw_status_page_set_title (self->fields_empty, self->fields_none_title);
-  adw_status_page_set_description (self->fields_empty, self->fields_none_text);
-  gtk_button_set_label (self->fields_empty_button, self->related_label ? self->related_label : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->fields_empty_button), self->related_label != NULL);
+  sync_empty_page (self, self->fields_empty, self->fields_empty_button, self->fields_none_title,
+                   self->fields_none_text);
   gtk_label_set_text (self->link_label, self->link_text ? self->link_text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->link_button), self->link_text != NULL);
   gtk_stack_set_visible_child_name (self->fields_stack,
@@ -245,10 +257,8 @@ hl_insp_sync_bytes_page (HlInspector *self)
   hl_hex_view_set_data (self->hex_view, self->bytes, self->root);
   if (self->selected_field)
     hl_hex_view_select_field (self->hex_view, self->selected_field);
-  adw_status_page_set_title (self->bytes_empty, self->bytes_none_title);
-  adw_status_page_set_description (self->bytes_empty, self->bytes_none_text);
-  gtk_button_set_label (self->bytes_empty_button, self->related_label ? self->related_label : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->bytes_empty_button), self->related_label != NULL);
+  sync_empty_page (self, self->bytes_empty, self->bytes_empty_button, self->bytes_none_title,
+                   self->bytes_none_text);
   gtk_stack_set_visible_child_name (self->bytes_stack, self->bytes ? "hex" : "none");
   hl_insp_update_bytes_info (self);
 }
